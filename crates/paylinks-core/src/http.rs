@@ -1,0 +1,216 @@
+//! HTTP plumbing shared by the provider crates: the `reqwest` client they build, and what their
+//! `ClientHooks` do to every request and response.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, Request, Response};
+
+/// Which of a provider's hosts a client talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Environment {
+    /// The provider's test host (Cashfree sandbox, Pine Labs UAT; Razorpay uses its one host
+    /// with test keys).
+    #[default]
+    Sandbox,
+    /// The provider's live host.
+    Production,
+    /// Any other base URL: a local sandbox, a mock server, a proxy.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL, given the provider's sandbox and production URLs.
+    pub fn base_url<'a>(&'a self, sandbox: &'a str, production: &'a str) -> &'a str {
+        match self {
+            Self::Sandbox => sandbox,
+            Self::Production => production,
+            Self::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+}
+
+/// An environment name that is neither a known name nor an http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown environment `{0}`: expected sandbox, production, or an http(s) base URL")]
+pub struct UnknownEnvironment(pub String);
+
+impl FromStr for Environment {
+    type Err = UnknownEnvironment;
+
+    /// `sandbox`/`test`/`uat`, `production`/`prod`/`live`, or a base URL.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sandbox" | "test" | "uat" => Ok(Self::Sandbox),
+            "production" | "prod" | "live" => Ok(Self::Production),
+            url if url.starts_with("http://") || url.starts_with("https://") => {
+                Ok(Self::Custom(s.trim().to_owned()))
+            }
+            _ => Err(UnknownEnvironment(s.to_owned())),
+        }
+    }
+}
+
+/// Timeouts of the HTTP client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Time to open a connection.
+    pub connect: Duration,
+    /// Time for a whole request, response body included.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    /// 10 s to connect, 30 s per request: the providers answer in well under a second, and a
+    /// payment page should not hang on a stuck connection.
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A header value holding a credential: marked sensitive, so `reqwest` and `http` never print it.
+pub fn sensitive_header(value: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    let mut header = HeaderValue::from_str(value)?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// Builds the `reqwest` client of a provider crate: rustls, the given timeouts, a
+/// `User-Agent` of `name/version`, and the default headers (credentials, API version).
+pub fn build_client(
+    user_agent: &str,
+    mut default_headers: HeaderMap,
+    timeouts: Timeouts,
+) -> Result<reqwest::Client, reqwest::Error> {
+    if let Ok(value) = HeaderValue::from_str(user_agent) {
+        default_headers.insert(USER_AGENT, value);
+    }
+    reqwest::Client::builder()
+        .default_headers(default_headers)
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .build()
+}
+
+/// What every provider's `pre` hook does to a request before it is sent.
+///
+/// - Body-less POST/PUT/PATCH get an empty body and `Content-Length: 0` (progenitor sends
+///   neither; some gateways answer 411 without it).
+/// - The `api-version` header progenitor adds from the spec's `info.version` is removed: no
+///   provider documents it (Cashfree's is `x-api-version`, sent by the crates).
+pub fn prepare_request(request: &mut Request) {
+    request.headers_mut().remove(HeaderName::from_static("api-version"));
+    let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
+    if writes && request.body().is_none() {
+        *request.body_mut() = Some(reqwest::Body::from(Vec::<u8>::new()));
+        request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+    }
+}
+
+/// What arrived in an error response whose body was not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonJsonBody {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header, when there was one.
+    pub content_type: Option<String>,
+    /// The body's length in bytes.
+    pub len: usize,
+}
+
+impl NonJsonBody {
+    /// A one-line description for the stand-in error body's message.
+    pub fn describe(&self) -> String {
+        format!(
+            "HTTP {} with a {}-byte body that is not JSON ({}); paylinks kept the status and dropped the body",
+            self.status,
+            self.len,
+            self.content_type.as_deref().unwrap_or("no content type"),
+        )
+    }
+}
+
+/// Sends a request and makes sure an error response reaches the generated code as JSON.
+///
+/// progenitor decodes a documented error status as the spec's error schema; when the body is
+/// not JSON it loses the status and prints the raw body. Here such a body is replaced by
+/// `stand_in(...)`, a body of the provider's error schema that says what arrived (status,
+/// content type, length) and carries none of the original text.
+pub async fn execute(
+    client: &reqwest::Client,
+    request: Request,
+    stand_in: fn(&NonJsonBody) -> serde_json::Value,
+) -> reqwest::Result<Response> {
+    let response = client.execute(request).await?;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response);
+    }
+    let headers = response.headers().clone();
+    let version = response.version();
+    let body = response.bytes().await?;
+    let body = if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+        body.to_vec()
+    } else {
+        let info = NonJsonBody {
+            status: status.as_u16(),
+            content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            len: body.len(),
+        };
+        serde_json::to_vec(&stand_in(&info)).unwrap_or_default()
+    };
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    rebuilt.headers_mut().remove(CONTENT_LENGTH);
+    Ok(Response::from(rebuilt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_parse_from_names_and_urls() {
+        assert_eq!("UAT".parse(), Ok(Environment::Sandbox));
+        assert_eq!("prod".parse(), Ok(Environment::Production));
+        assert_eq!(
+            "http://127.0.0.1:9/cashfree/pg".parse(),
+            Ok(Environment::Custom("http://127.0.0.1:9/cashfree/pg".into()))
+        );
+        let err = "staging".parse::<Environment>().unwrap_err();
+        assert!(err.to_string().contains("staging"));
+    }
+
+    #[test]
+    fn custom_base_urls_lose_their_trailing_slash() {
+        let env = Environment::Custom("http://localhost:1/x/".into());
+        assert_eq!(env.base_url("s", "p"), "http://localhost:1/x");
+    }
+
+    #[test]
+    fn sensitive_headers_do_not_print() {
+        let value = sensitive_header("secret").unwrap();
+        assert!(!format!("{value:?}").contains("secret"));
+    }
+
+    #[test]
+    fn body_less_writes_get_content_length_zero() {
+        let client = reqwest::Client::new();
+        for method in [Method::POST, Method::PUT, Method::PATCH] {
+            let mut request = client.request(method.clone(), "http://localhost/x").build().unwrap();
+            request.headers_mut().insert("api-version", HeaderValue::from_static("v1"));
+            prepare_request(&mut request);
+            assert_eq!(request.headers()[CONTENT_LENGTH], "0", "{method}");
+            assert!(request.headers().get("api-version").is_none());
+        }
+        let mut get = client.get("http://localhost/x").build().unwrap();
+        prepare_request(&mut get);
+        assert!(get.headers().get(CONTENT_LENGTH).is_none());
+    }
+}

@@ -1,0 +1,27 @@
+//! Shared building blocks of the paylinks provider SDKs.
+//!
+//! The provider crates (`paylinks-cashfree`, `paylinks-razorpay`, `paylinks-pinelabs`) are
+//! generated from OpenAPI specs; this crate holds the few hand-written pieces they share:
+//!
+//! - [`DecimalAmount`]: a major-unit amount (Cashfree's `100.12`) decoded exactly, never
+//!   through a rounding path, from a JSON number or a numeric string.
+//! - [`Timestamp`]: an ISO 8601 instant that tolerates what providers really send (`+05:30`
+//!   offsets, `Z`, missing seconds, any fraction) and keeps the offset it was sent with.
+//! - [`Secret`]: a credential whose `Debug` and `Display` never show it.
+//! - [`http`]: the client builder and request/response hooks every provider crate uses.
+//! - [`ApiError`]: the error a provider call returns, with the HTTP status always kept and
+//!   no raw response body in its `Display`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod amount;
+mod error;
+pub mod http;
+mod secret;
+mod timestamp;
+
+pub use amount::{AmountError, DecimalAmount};
+pub use error::{ApiError, ErrorBody};
+pub use rust_decimal::Decimal;
+pub use secret::Secret;
+pub use timestamp::{Timestamp, TimestampError, parse_naive_in};

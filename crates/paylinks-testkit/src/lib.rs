@@ -1,0 +1,122 @@
+//! Test helpers shared by the paylinks crates.
+//!
+//! - [`spec_examples`]: every `example`/`examples` of a spec's request bodies and responses.
+//! - [`conformance_files`]: the real provider bodies in `../shared/conformance/<dir>`.
+//! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The workspace root (the folder holding `specs/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The conformance folder: `$PAYLINKS_CONFORMANCE_DIR`, or `shared/conformance` beside the
+/// workspace (where CI and every developer checkout have it).
+pub fn conformance_dir() -> PathBuf {
+    match std::env::var_os("PAYLINKS_CONFORMANCE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace_root().join("../shared/conformance"),
+    }
+}
+
+/// Every `*.json` file of `conformance/<dir>`, sorted by name: (file name, raw bytes).
+///
+/// Panics when the folder is missing or empty: a test that silently ran over nothing would
+/// prove nothing.
+pub fn conformance_files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let folder = conformance_dir().join(dir);
+    let entries = std::fs::read_dir(&folder)
+        .unwrap_or_else(|e| panic!("cannot read conformance folder {}: {e}", folder.display()));
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .map(|entry| entry.expect("readable folder entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (name, bytes)
+        })
+        .collect();
+    assert!(!files.is_empty(), "no conformance files in {}", folder.display());
+    files.sort();
+    files
+}
+
+/// One example of a spec.
+#[derive(Debug, Clone)]
+pub struct SpecExample {
+    /// The operation's `operationId`.
+    pub operation_id: String,
+    /// `request` or `response <status>`.
+    pub location: String,
+    /// `example`, or the key of a named example in `examples`.
+    pub name: String,
+    /// The example value.
+    pub value: Value,
+}
+
+impl SpecExample {
+    /// A name usable as a snapshot name: `createLink-response-200-example`.
+    pub fn snapshot_name(&self) -> String {
+        format!("{}-{}-{}", self.operation_id, self.location.replace(' ', "-"), self.name)
+    }
+}
+
+/// Every example of `specs/<provider>.yaml`, in document order.
+pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
+    let path = workspace_root().join("specs").join(format!("{provider}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec: Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut examples = Vec::new();
+    let paths = spec["paths"].as_object().expect("spec has paths");
+    for item in paths.values() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                continue;
+            }
+            let operation_id = operation["operationId"].as_str().unwrap_or("?").to_owned();
+            let mut push = |location: String, media: &Value| {
+                if let Some(value) = media.get("example") {
+                    examples.push(SpecExample {
+                        operation_id: operation_id.clone(),
+                        location: location.clone(),
+                        name: "example".into(),
+                        value: value.clone(),
+                    });
+                }
+                for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                    examples.push(SpecExample {
+                        operation_id: operation_id.clone(),
+                        location: location.clone(),
+                        name: name.clone(),
+                        value: example["value"].clone(),
+                    });
+                }
+            };
+            if let Some(media) = operation.pointer("/requestBody/content/application~1json") {
+                push("request".into(), media);
+            }
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                if let Some(media) = response.pointer("/content/application~1json") {
+                    push(format!("response {status}"), media);
+                }
+            }
+        }
+    }
+    examples
+}
+
+/// Decodes JSON into `T`; the error names the JSON path of the first mismatch
+/// (`link_meta.upi_intent: invalid type ...`).
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}
+
+/// Decodes a JSON value into `T`, like [`decode`].
+pub fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}

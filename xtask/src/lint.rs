@@ -1,0 +1,444 @@
+//! `cargo xtask lint`: the rules of `specs/README.md` that a machine can check.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::spec::Provider;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// Keys that make progenitor/typify generate validating or narrower types, which reject real
+/// response bodies (specs/README.md rule 6).
+const RESPONSE_FORBIDDEN: &[&str] =
+    &["pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+
+pub fn run(providers: &[Provider]) -> bool {
+    let mut ok = true;
+    for provider in providers {
+        let problems = match provider.load() {
+            Ok(loaded) => lint(&loaded.value, &loaded.api),
+            Err(e) => vec![e],
+        };
+        if problems.is_empty() {
+            println!("{}: ok", provider.spec_display());
+        } else {
+            ok = false;
+            for problem in &problems {
+                eprintln!("{}: {problem}", provider.spec_display());
+            }
+        }
+    }
+    ok
+}
+
+/// Every problem of one spec, as messages that name where it is.
+pub fn lint(doc: &Value, api: &openapiv3::OpenAPI) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !api.openapi.starts_with("3.0.") {
+        problems.push(format!("openapi is {:?}; progenitor reads 3.0.x only", api.openapi));
+    }
+    dropped_keys(doc, api, &mut problems);
+    operations(doc, &mut problems);
+    forbidden_constructs(doc, "", &mut problems);
+    response_schemas(doc, &mut problems);
+    examples(doc, &mut problems);
+    problems
+}
+
+/// Keys the parser dropped: present in the YAML, absent once parsed and written back.
+fn dropped_keys(doc: &Value, api: &openapiv3::OpenAPI, problems: &mut Vec<String>) {
+    let reparsed = match serde_json::to_value(api) {
+        Ok(v) => v,
+        Err(e) => return problems.push(format!("cannot re-serialise the parsed spec: {e}")),
+    };
+    let mut missing = Vec::new();
+    compare_keys(doc, &reparsed, String::new(), &mut missing);
+    for path in missing {
+        problems.push(format!("{path}: key not understood by the OpenAPI 3.0 parser (misspelt or misplaced?)"));
+    }
+}
+
+fn compare_keys(original: &Value, parsed: &Value, path: String, missing: &mut Vec<String>) {
+    match (original, parsed) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let child = format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match b.get(key) {
+                    Some(other) => compare_keys(value, other, child, missing),
+                    // Defaults the parser leaves out when writing back.
+                    None if is_default(key, value) => {}
+                    None => missing.push(child),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare_keys(x, y, format!("{path}/{i}"), missing);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_default(key: &str, value: &Value) -> bool {
+    matches!(
+        (key, value),
+        ("required" | "deprecated" | "nullable" | "readOnly" | "writeOnly" | "uniqueItems" | "allowEmptyValue", Value::Bool(false))
+            | ("required", Value::Array(_))
+            | ("explode" | "style", _)
+            | (_, Value::Null)
+    ) || (key == "required" && value == &Value::Array(vec![]))
+}
+
+fn each_operation(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if let (true, Some(op)) = (METHODS.contains(&method.as_str()), operation.as_object()) {
+                out.push((format!("{} {path}", method.to_uppercase()), op));
+            }
+        }
+    }
+    out
+}
+
+fn operations(doc: &Value, problems: &mut Vec<String>) {
+    let mut seen = BTreeMap::new();
+    let mut error_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (at, op) in each_operation(doc) {
+        match op.get("operationId").and_then(Value::as_str) {
+            None => problems.push(format!("{at}: no operationId")),
+            Some(id) => {
+                if let Some(first) = seen.insert(id.to_owned(), at.clone()) {
+                    problems.push(format!("{at}: operationId `{id}` already used by {first}"));
+                }
+            }
+        }
+        for key in ["summary", "description"] {
+            if op.get(key).and_then(Value::as_str).is_none_or(str::is_empty) {
+                problems.push(format!("{at}: no {key}"));
+            }
+        }
+        for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            if param.get("description").is_none() && param.get("$ref").is_none() {
+                problems.push(format!("{at}: parameter `{}` has no description", param["name"].as_str().unwrap_or("?")));
+            }
+        }
+        let responses = op.get("responses").and_then(Value::as_object);
+        for (status, response) in responses.into_iter().flatten() {
+            if status == "default" {
+                problems.push(format!("{at}: `default` response (progenitor panics when it differs from the success schema)"));
+                continue;
+            }
+            if status.starts_with('2') {
+                continue;
+            }
+            let schema_ref = response
+                .pointer("/content/application~1json/schema/$ref")
+                .and_then(Value::as_str)
+                .unwrap_or("(no $ref to a component schema)");
+            error_refs.entry(schema_ref.to_owned()).or_default().push(format!("{at} {status}"));
+        }
+    }
+    if error_refs.len() > 1 {
+        let listing: Vec<String> = error_refs.iter().map(|(r, uses)| format!("{r} ({})", uses.join(", "))).collect();
+        problems.push(format!("error responses use {} schemas; all must share one: {}", error_refs.len(), listing.join("; ")));
+    }
+}
+
+/// `anyOf`, `allOf` and `not` anywhere; properties without a description.
+fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for key in ["anyOf", "allOf", "not"] {
+                if map.contains_key(key) && !path.ends_with("/properties") {
+                    problems.push(format!("{path}: `{key}` is not allowed (specs/README.md rule 4)"));
+                }
+            }
+            if path.ends_with("/properties") {
+                for (name, property) in map {
+                    let documented = property.get("description").is_some() || property.get("$ref").is_some();
+                    if !documented {
+                        problems.push(format!("{path}/{name}: property has no description"));
+                    }
+                }
+            }
+            for (key, child) in map {
+                if key == "example" || key == "examples" {
+                    continue;
+                }
+                forbidden_constructs(child, &format!("{path}/{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                forbidden_constructs(child, &format!("{path}/{i}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Schemas reachable from success responses must not narrow what they accept (rule 6) and
+/// their enums must be open (rule 8).
+fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
+    let mut visited = BTreeSet::new();
+    for (at, op) in each_operation(doc) {
+        let responses = op.get("responses").and_then(Value::as_object);
+        for (status, response) in responses.into_iter().flatten() {
+            if let Some(schema) = response.pointer("/content/application~1json/schema") {
+                let origin = format!("{at} {status}");
+                check_response_schema(doc, schema, &origin, false, &mut visited, problems);
+            }
+        }
+    }
+}
+
+fn check_response_schema(
+    doc: &Value,
+    schema: &Value,
+    origin: &str,
+    open: bool,
+    visited: &mut BTreeSet<(String, bool)>,
+    problems: &mut Vec<String>,
+) {
+    let Some(map) = schema.as_object() else { return };
+    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+        if visited.insert((reference.to_owned(), open)) {
+            if let Some(target) = resolve(doc, reference) {
+                check_response_schema(doc, target, reference, open, visited, problems);
+            } else {
+                problems.push(format!("{origin}: unresolved $ref {reference}"));
+            }
+        }
+        return;
+    }
+    if map.contains_key("x-rust-type") {
+        return;
+    }
+    for key in RESPONSE_FORBIDDEN {
+        if map.contains_key(*key) {
+            problems.push(format!("{origin}: `{key}` in a response schema rejects real bodies (rule 6)"));
+        }
+    }
+    if matches!(map.get("format").and_then(Value::as_str), Some("date-time" | "date")) {
+        problems.push(format!("{origin}: `format: date-time` in a response schema; use the Timestamp component (rule 13)"));
+    }
+    if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+        problems.push(format!("{origin}: `additionalProperties: false` in a response schema (rule 6)"));
+    }
+    if map.contains_key("enum") && !open {
+        problems.push(format!("{origin}: closed enum in a response schema; wrap it in oneOf with an Unknown string (rule 8)"));
+    }
+    if let Some(branches) = map.get("oneOf").and_then(Value::as_array) {
+        let has_catch_all = branches.iter().any(|b| b.get("type") == Some(&json!("string")) && b.get("enum").is_none());
+        for branch in branches {
+            check_response_schema(doc, branch, origin, has_catch_all, visited, problems);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(child) = map.get(key) {
+            check_response_schema(doc, child, origin, false, visited, problems);
+        }
+    }
+    for (name, child) in map.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        check_response_schema(doc, child, &format!("{origin}.{name}"), false, visited, problems);
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
+    doc.pointer(reference.strip_prefix('#')?)
+}
+
+/// Every example validates against its schema, read as JSON Schema.
+fn examples(doc: &Value, problems: &mut Vec<String>) {
+    let components = to_json_schema(doc.pointer("/components/schemas").unwrap_or(&json!({})));
+    let mut count = 0;
+    for (at, op) in each_operation(doc) {
+        let mut media_types = Vec::new();
+        if let Some(media) = op.get("requestBody").and_then(|b| b.pointer("/content/application~1json")) {
+            media_types.push(("request".to_owned(), media));
+        }
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            if let Some(media) = response.pointer("/content/application~1json") {
+                media_types.push((format!("response {status}"), media));
+            }
+        }
+        for (location, media) in media_types {
+            let Some(schema) = media.get("schema") else { continue };
+            let mut named: Vec<(String, &Value)> = Vec::new();
+            if let Some(example) = media.get("example") {
+                named.push(("example".into(), example));
+            }
+            for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                named.push((format!("examples.{name}"), example.get("value").unwrap_or(&Value::Null)));
+            }
+            if named.is_empty() && (location == "request" || location.starts_with("response 2")) {
+                problems.push(format!("{at} {location}: no example (rule 18)"));
+            }
+            let root = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "components": {"schemas": components},
+                "allOf": [to_json_schema(schema)],
+            });
+            let validator = match jsonschema::options().should_validate_formats(false).build(&root) {
+                Ok(v) => v,
+                Err(e) => {
+                    problems.push(format!("{at} {location}: schema is not valid JSON Schema: {e}"));
+                    continue;
+                }
+            };
+            for (name, example) in named {
+                count += 1;
+                for error in validator.iter_errors(example) {
+                    problems.push(format!("{at} {location} {name}: at `{}`: {error}", error.instance_path()));
+                }
+            }
+        }
+    }
+    if count == 0 {
+        problems.push("no examples at all".into());
+    }
+}
+
+/// OpenAPI 3.0 schema → JSON Schema 2020-12: `nullable: true` becomes a `null` alternative,
+/// `oneOf` becomes `anyOf` (first match wins, as in the generated decoder).
+fn to_json_schema(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut out: Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "nullable" | "example" | "x-rust-type"))
+                .map(|(k, v)| {
+                    let converted = match k.as_str() {
+                        // Maps of names to schemas: convert each schema, not the map.
+                        "properties" => Value::Object(
+                            v.as_object().into_iter().flatten().map(|(n, s)| (n.clone(), to_json_schema(s))).collect(),
+                        ),
+                        "enum" | "required" => v.clone(),
+                        _ => to_json_schema(v),
+                    };
+                    // Generated code decodes `oneOf` as a serde untagged enum: the first branch
+                    // that fits wins, which is JSON Schema's `anyOf` (an open enum's known value
+                    // also fits its Unknown string branch).
+                    let key = if k == "oneOf" { "anyOf".to_owned() } else { k.clone() };
+                    (key, converted)
+                })
+                .collect();
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                return json!({"anyOf": [Value::Object(std::mem::take(&mut out)), {"type": "null"}]});
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(yaml: &str) -> Vec<String> {
+        let doc: Value = serde_yaml::from_str(yaml).unwrap();
+        let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).unwrap();
+        lint(&doc, &api)
+    }
+
+    const GOOD: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /links/{id}:
+    get:
+      operationId: fetchLink
+      summary: Fetch a link
+      description: Fetches a link.
+      parameters:
+        - {name: id, in: path, required: true, description: The id., schema: {type: string}}
+      responses:
+        "200":
+          description: The link.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Link"}
+              example: {status: paid, amount: 100, note: null}
+        "400":
+          description: Bad request.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+components:
+  schemas:
+    Error:
+      type: object
+      properties:
+        message: {type: string, description: What went wrong.}
+    Link:
+      type: object
+      properties:
+        status: {$ref: "#/components/schemas/Status"}
+        amount: {type: integer, format: int64, description: Minor units.}
+        note: {type: string, nullable: true, description: A note.}
+    Status:
+      oneOf:
+        - {$ref: "#/components/schemas/KnownStatus"}
+        - {type: string, title: Unknown, description: Any other value.}
+    KnownStatus:
+      type: string
+      enum: [paid, created]
+"##;
+
+    #[test]
+    fn a_spec_that_follows_the_rules_passes() {
+        assert_eq!(problems(GOOD), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_misspelt_key_is_caught() {
+        let spec = GOOD.replace("required: true, description: The id.", "requird: true, description: The id.");
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("/parameters/0/requird")), "{found:?}");
+    }
+
+    #[test]
+    fn an_example_that_does_not_match_its_schema_is_caught() {
+        let spec = GOOD.replace("amount: 100, note", "amount: \"100\", note");
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("example") && p.contains("/amount")), "{found:?}");
+    }
+
+    #[test]
+    fn a_second_error_schema_is_caught() {
+        let spec = GOOD.replace(
+            "        \"400\":\n          description: Bad request.\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
+            "        \"400\":\n          description: Bad request.\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}\n        \"404\":\n          description: Not found.\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Link\"}",
+        );
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("all must share one")), "{found:?}");
+    }
+
+    #[test]
+    fn closed_enums_and_narrowing_keys_in_responses_are_caught() {
+        let spec = GOOD
+            .replace("status: {$ref: \"#/components/schemas/Status\"}", "status: {$ref: \"#/components/schemas/KnownStatus\"}")
+            .replace("amount: {type: integer, format: int64,", "amount: {type: integer, minimum: 0,");
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("closed enum")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("`minimum`")), "{found:?}");
+    }
+
+    #[test]
+    fn any_of_and_undocumented_properties_are_caught() {
+        let spec = GOOD.replace("note: {type: string, nullable: true, description: A note.}", "note: {anyOf: [{type: string}]}");
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("`anyOf`")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("note: property has no description")), "{found:?}");
+    }
+
+    #[test]
+    fn openapi_3_1_is_refused() {
+        let found = problems(&GOOD.replace("openapi: 3.0.3", "openapi: 3.1.0"));
+        assert!(found.iter().any(|p| p.contains("3.0.x only")), "{found:?}");
+    }
+}
