@@ -13,7 +13,7 @@ pub trait ErrorBody {
     const PROVIDER: &'static str;
 
     /// The provider's machine-readable error code (`BAD_REQUEST_ERROR`, `request_failed`).
-    fn code(&self) -> Option<&str>;
+    fn code(&self) -> Option<String>;
 
     /// The provider's human-readable message.
     fn message(&self) -> Option<&str>;
@@ -79,17 +79,19 @@ impl<E: ErrorBody> ApiError<E> {
     }
 
     /// The provider's error code, when it sent one.
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<String> {
         self.body().and_then(ErrorBody::code)
     }
 }
 
 /// Reads how long to wait from `Retry-After` (seconds) or Cashfree's `x-ratelimit-retry`.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    ["retry-after", "x-ratelimit-retry"].iter().find_map(|name| {
-        let seconds: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
-        (seconds > 0).then(|| Duration::from_secs(seconds))
-    })
+    ["retry-after", "x-ratelimit-retry"]
+        .iter()
+        .find_map(|name| {
+            let seconds: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
+            (seconds > 0).then(|| Duration::from_secs(seconds))
+        })
 }
 
 /// Reads the provider's request id from the response headers.
@@ -115,9 +117,7 @@ impl<E> From<ClientError<E>> for ApiError<E> {
                 message: describe_json_error(&error),
             },
             ClientError::InvalidUpgrade(error) => Self::Transport(error),
-            ClientError::Custom(message) => {
-                Self::Hook(message)
-            }
+            ClientError::Custom(message) => Self::Hook(message),
         }
     }
 }
@@ -154,7 +154,8 @@ impl<E: ErrorBody> fmt::Display for ApiError<E> {
                 write!(f, "{provider} answered HTTP {}", status.as_u16())?;
                 match (body.code(), body.message()) {
                     (Some(code), Some(message)) => write!(f, ": {code}: {message}"),
-                    (Some(text), None) | (None, Some(text)) => write!(f, ": {text}"),
+                    (Some(code), None) => write!(f, ": {code}"),
+                    (None, Some(message)) => write!(f, ": {message}"),
                     (None, None) => Ok(()),
                 }
             }
@@ -166,7 +167,10 @@ impl<E: ErrorBody> fmt::Display for ApiError<E> {
             Self::InvalidRequest(message) => write!(f, "{provider}: request not sent: {message}"),
             Self::Transport(error) => write!(f, "{provider}: transport error: {error}"),
             Self::Decode { message } => {
-                write!(f, "{provider}: the response does not match the API's schema: {message}")
+                write!(
+                    f,
+                    "{provider}: the response does not match the API's schema: {message}"
+                )
             }
             Self::Hook(message) => write!(f, "{provider}: {message}"),
         }
@@ -177,7 +181,11 @@ impl<E: ErrorBody> fmt::Debug for ApiError<E> {
     /// Like `Display`, plus the request id: never the body, whose fields can hold customer data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Provider { request_id, retry_after, .. } => f
+            Self::Provider {
+                request_id,
+                retry_after,
+                ..
+            } => f
                 .debug_struct("ApiError")
                 .field("error", &self.to_string())
                 .field("request_id", request_id)

@@ -4,7 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 use reqwest::{Method, Request, Response};
 
 /// Which of a provider's hosts a client talks to.
@@ -79,6 +81,61 @@ pub fn sensitive_header(value: &str) -> Result<HeaderValue, reqwest::header::Inv
     Ok(header)
 }
 
+/// Why a provider client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// A credential or header value cannot be sent in an HTTP header (a newline, say).
+    #[error("{provider}: {field} cannot be sent in an HTTP header")]
+    InvalidHeader {
+        /// The provider.
+        provider: &'static str,
+        /// Which setting (`client_id`, `api_version`...).
+        field: &'static str,
+    },
+    /// `reqwest` could not build the client (TLS set-up).
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Default headers of a provider client: credentials are marked sensitive.
+#[derive(Debug, Default)]
+pub struct Headers {
+    map: HeaderMap,
+    provider: &'static str,
+}
+
+impl Headers {
+    /// Headers for this provider's client.
+    pub fn new(provider: &'static str) -> Self {
+        Self {
+            map: HeaderMap::new(),
+            provider,
+        }
+    }
+
+    /// Adds a header; `sensitive` ones (credentials) never print.
+    pub fn add(
+        mut self,
+        name: &'static str,
+        field: &'static str,
+        value: &str,
+        sensitive: bool,
+    ) -> Result<Self, BuildError> {
+        let mut header = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader {
+            provider: self.provider,
+            field,
+        })?;
+        header.set_sensitive(sensitive);
+        self.map.insert(HeaderName::from_static(name), header);
+        Ok(self)
+    }
+
+    /// The header map.
+    pub fn into_map(self) -> HeaderMap {
+        self.map
+    }
+}
+
 /// Builds the `reqwest` client of a provider crate: rustls, the given timeouts, a
 /// `User-Agent` of `name/version`, and the default headers (credentials, API version).
 pub fn build_client(
@@ -103,11 +160,18 @@ pub fn build_client(
 /// - The `api-version` header progenitor adds from the spec's `info.version` is removed: no
 ///   provider documents it (Cashfree's is `x-api-version`, sent by the crates).
 pub fn prepare_request(request: &mut Request) {
-    request.headers_mut().remove(HeaderName::from_static("api-version"));
-    let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
+    request
+        .headers_mut()
+        .remove(HeaderName::from_static("api-version"));
+    let writes = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH
+    );
     if writes && request.body().is_none() {
         *request.body_mut() = Some(reqwest::Body::from(Vec::<u8>::new()));
-        request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        request
+            .headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
 }
 
@@ -158,7 +222,10 @@ pub async fn execute(
     } else {
         let info = NonJsonBody {
             status: status.as_u16(),
-            content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
             len: body.len(),
         };
         serde_json::to_vec(&stand_in(&info)).unwrap_or_default()
@@ -203,8 +270,13 @@ mod tests {
     fn body_less_writes_get_content_length_zero() {
         let client = reqwest::Client::new();
         for method in [Method::POST, Method::PUT, Method::PATCH] {
-            let mut request = client.request(method.clone(), "http://localhost/x").build().unwrap();
-            request.headers_mut().insert("api-version", HeaderValue::from_static("v1"));
+            let mut request = client
+                .request(method.clone(), "http://localhost/x")
+                .build()
+                .unwrap();
+            request
+                .headers_mut()
+                .insert("api-version", HeaderValue::from_static("v1"));
             prepare_request(&mut request);
             assert_eq!(request.headers()[CONTENT_LENGTH], "0", "{method}");
             assert!(request.headers().get("api-version").is_none());

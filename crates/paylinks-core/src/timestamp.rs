@@ -21,7 +21,12 @@ pub struct TimestampError {
     value: String,
 }
 
-const FORMATS: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"];
+const FORMATS: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%dT%H:%M%:z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M%z",
+];
 
 impl Timestamp {
     /// Wraps an instant with its offset.
@@ -76,7 +81,9 @@ impl FromStr for Timestamp {
             .iter()
             .find_map(|format| DateTime::parse_from_str(&text, format).ok())
             .map(Self)
-            .ok_or_else(|| TimestampError { value: s.to_owned() })
+            .ok_or_else(|| TimestampError {
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -113,7 +120,9 @@ pub fn parse_naive_in(text: &str, offset: FixedOffset) -> Result<Timestamp, Time
         .ok()
         .and_then(|naive| naive.and_local_timezone(offset).single())
         .map(Timestamp)
-        .ok_or_else(|| TimestampError { value: text.to_owned() })
+        .ok_or_else(|| TimestampError {
+            value: text.to_owned(),
+        })
 }
 
 #[cfg(test)]
@@ -121,7 +130,10 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> String {
-        text.parse::<Timestamp>().unwrap().to_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        text.parse::<Timestamp>()
+            .unwrap()
+            .to_utc()
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
 
     #[test]
@@ -133,14 +145,20 @@ mod tests {
     #[test]
     fn missing_seconds_and_any_fraction_are_accepted() {
         assert_eq!(utc("2025-03-21T08:29Z"), "2025-03-21T08:29:00Z");
-        assert_eq!(utc("2024-06-28T13:26:06.909140Z"), "2024-06-28T13:26:06.909140Z");
+        assert_eq!(
+            utc("2024-06-28T13:26:06.909140Z"),
+            "2024-06-28T13:26:06.909140Z"
+        );
         assert_eq!(utc("2024-08-28T15:00:12.213Z"), "2024-08-28T15:00:12.213Z");
     }
 
     #[test]
     fn the_original_offset_is_kept_when_re_serialised() {
         let ts: Timestamp = serde_json::from_str("\"2021-09-30T17:05:01+05:30\"").unwrap();
-        assert_eq!(serde_json::to_string(&ts).unwrap(), "\"2021-09-30T17:05:01+05:30\"");
+        assert_eq!(
+            serde_json::to_string(&ts).unwrap(),
+            "\"2021-09-30T17:05:01+05:30\""
+        );
     }
 
     #[test]

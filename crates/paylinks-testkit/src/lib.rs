@@ -3,6 +3,9 @@
 //! - [`spec_examples`]: every `example`/`examples` of a spec's request bodies and responses.
 //! - [`conformance_files`]: the real provider bodies in `../shared/conformance/<dir>`.
 //! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
+//! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
+
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +43,11 @@ pub fn conformance_files(dir: &str) -> Vec<(String, Vec<u8>)> {
             (name, bytes)
         })
         .collect();
-    assert!(!files.is_empty(), "no conformance files in {}", folder.display());
+    assert!(
+        !files.is_empty(),
+        "no conformance files in {}",
+        folder.display()
+    );
     files.sort();
     files
 }
@@ -61,15 +68,27 @@ pub struct SpecExample {
 impl SpecExample {
     /// A name usable as a snapshot name: `createLink-response-200-example`.
     pub fn snapshot_name(&self) -> String {
-        format!("{}-{}-{}", self.operation_id, self.location.replace(' ', "-"), self.name)
+        format!(
+            "{}-{}-{}",
+            self.operation_id,
+            self.location.replace(' ', "-"),
+            self.name
+        )
     }
+}
+
+/// `specs/<provider>.yaml` as a JSON value.
+pub fn spec_document(provider: &str) -> Value {
+    let path = workspace_root()
+        .join("specs")
+        .join(format!("{provider}.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every example of `specs/<provider>.yaml`, in document order.
 pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
-    let path = workspace_root().join("specs").join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec: Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec = spec_document(provider);
     let mut examples = Vec::new();
     let paths = spec["paths"].as_object().expect("spec has paths");
     for item in paths.values() {
@@ -87,7 +106,12 @@ pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
                         value: value.clone(),
                     });
                 }
-                for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                for (name, example) in media
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
                     examples.push(SpecExample {
                         operation_id: operation_id.clone(),
                         location: location.clone(),
@@ -100,6 +124,7 @@ pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
                 push("request".into(), media);
             }
             for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                let response = schema::resolve_response(&spec, response);
                 if let Some(media) = response.pointer("/content/application~1json") {
                     push(format!("response {status}"), media);
                 }
@@ -113,7 +138,8 @@ pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
 /// (`link_meta.upi_intent: invalid type ...`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }
 
 /// Decodes a JSON value into `T`, like [`decode`].

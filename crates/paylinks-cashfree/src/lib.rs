@@ -1,0 +1,51 @@
+//! Typed client for the [Cashfree Payments](https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create)
+//! payment-link API (PG API version `2025-01-01`).
+//!
+//! The client and its types are generated from `specs/cashfree.yaml` by progenitor (see
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials and
+//! environments ([`config`]), what every request and response goes through ([`hooks`]), and
+//! the error type ([`Error`]).
+//!
+//! ```no_run
+//! use paylinks_cashfree::{Client, Credentials, Environment, types};
+//!
+//! # async fn run() -> Result<(), paylinks_cashfree::Error> {
+//! let client = Client::from_credentials(
+//!     Credentials::new("TEST_CLIENT_ID", "TEST_CLIENT_SECRET"),
+//!     Environment::Sandbox,
+//! )
+//! .expect("valid credentials");
+//!
+//! let link = client
+//!     .create_link()
+//!     .x_idempotency_key("order-1042-link")
+//!     .body(
+//!         types::CreateLinkRequest::builder()
+//!             .link_id(Some("order-1042".parse().expect("a valid link id")))
+//!             .link_amount("499.50".parse::<paylinks_cashfree::DecimalAmount>().expect("an amount"))
+//!             .link_currency("INR")
+//!             .link_purpose(Some("Order #1042".parse().expect("at most 500 characters")))
+//!             .customer_details(types::LinkCustomerDetailsRequest::builder().customer_phone("9999999999")),
+//!     )
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! println!("{:?}", link.link_url);
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod config;
+mod error;
+pub mod hooks;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+mod generated;
+
+pub use config::{Credentials, DEFAULT_API_VERSION, PRODUCTION_URL, SANDBOX_URL};
+pub use error::Error;
+pub use generated::*;
+pub use paylinks_core::http::{BuildError, Environment, Timeouts};
+pub use paylinks_core::{DecimalAmount, Secret, Timestamp};
