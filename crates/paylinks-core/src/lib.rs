@@ -21,7 +21,7 @@ mod secret;
 mod timestamp;
 
 pub use amount::{AmountError, DecimalAmount};
-pub use error::{ApiError, ErrorBody};
+pub use error::{ApiError, ErrorBody, describe_json_error};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError, parse_naive_in};

@@ -1,0 +1,94 @@
+//! `paylinks`: the offline demo, a local sandbox of every provider, link commands against the
+//! real APIs or a sandbox, and decoding of saved provider responses.
+#![forbid(unsafe_code)]
+
+mod demo;
+mod links;
+mod output;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use paylinks::Provider;
+
+/// Payment links of Cashfree, Razorpay and Pine Labs, one way.
+#[derive(Debug, Parser)]
+#[command(name = "paylinks", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start a local sandbox and walk every provider's link through its life (no credentials).
+    Demo,
+    /// Serve the sandbox of every provider until Ctrl-C; the first stdout line is its JSON
+    /// configuration (base URLs and credentials).
+    Sandbox(serve::SandboxArgs),
+    /// Create, fetch, cancel, resend and list links (real APIs with credentials from the
+    /// environment, or a sandbox with --sandbox URL).
+    #[command(subcommand)]
+    Links(links::LinksCommand),
+    /// Read a saved provider response body (a link from create, fetch or cancel) and print
+    /// the normalised PaymentLink JSON.
+    Decode(DecodeArgs),
+    /// Print the JSON Schema of the normalised PaymentLink.
+    Schema,
+    /// Draw a QR code of a URL in the terminal.
+    Qr {
+        /// The URL (or any text) to encode.
+        url: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct DecodeArgs {
+    /// cashfree, razorpay, razorpay-invoice or pinelabs.
+    #[arg(long, value_parser = parse_provider)]
+    provider: Provider,
+    /// The file holding the body, or - for standard input.
+    file: PathBuf,
+}
+
+pub(crate) fn parse_provider(text: &str) -> Result<Provider, String> {
+    text.parse().map_err(|e: paylinks::UnknownProvider| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo => demo::run().await,
+        Command::Sandbox(args) => serve::run(args).await,
+        Command::Links(command) => links::run(command).await,
+        Command::Decode(args) => decode(args),
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&paylinks::payment_link_schema()).unwrap_or_default());
+            Ok(())
+        }
+        Command::Qr { url } => output::qr(&url).map(|qr| print!("{qr}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn decode(args: DecodeArgs) -> Result<(), String> {
+    let body = if args.file.as_os_str() == "-" {
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut body).map_err(|e| format!("cannot read standard input: {e}"))?;
+        body
+    } else {
+        std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?
+    };
+    let link = paylinks::decode_link(args.provider, &body).map_err(|e| e.to_string())?;
+    println!("{}", output::json(&link));
+    Ok(())
+}

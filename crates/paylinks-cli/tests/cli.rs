@@ -1,0 +1,220 @@
+//! The `paylinks` binary, run as a user runs it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const CREDENTIAL_VARS: &[&str] = &[
+    "CASHFREE_CLIENT_ID",
+    "CASHFREE_CLIENT_SECRET",
+    "CASHFREE_ENV",
+    "CASHFREE_BASE_URL",
+    "RAZORPAY_KEY_ID",
+    "RAZORPAY_KEY_SECRET",
+    "RAZORPAY_BASE_URL",
+    "PINELABS_CLIENT_ID",
+    "PINELABS_CLIENT_SECRET",
+    "PINELABS_ENV",
+    "PINELABS_BASE_URL",
+];
+
+fn paylinks() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paylinks"));
+    for var in CREDENTIAL_VARS {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    paylinks().args(args).output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn conformance(path: &str) -> PathBuf {
+    paylinks_conformance_dir().join(path)
+}
+
+fn paylinks_conformance_dir() -> PathBuf {
+    std::env::var_os("PAYLINKS_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"))
+}
+
+fn assert_clean_failure(output: &Output, expected: &[&str]) {
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "should fail: {stderr}");
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    for part in expected {
+        assert!(stderr.contains(part), "stderr names `{part}`: {stderr}");
+    }
+}
+
+#[test]
+fn the_demo_runs_offline_and_shows_every_provider() {
+    let output = run(&["demo"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", text(&output.stderr));
+    for provider in ["━━ cashfree", "━━ razorpay ", "━━ razorpay_invoice", "━━ pinelabs"] {
+        assert!(stdout.contains(provider), "{provider} in {stdout}");
+    }
+    assert_eq!(stdout.matches("cancel refused as it should be: paylinks::Error::NotCancellable").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("→ paid (").count(), 4, "every link ends paid: {stdout}");
+    assert!(stdout.contains('█'), "a QR code is drawn");
+    assert!(stdout.contains("status cancelled (cancelled)"), "{stdout}");
+}
+
+#[test]
+fn decode_prints_the_normalised_link() {
+    let output = run(&["decode", "--provider", "pinelabs", conformance("pinelabs/docs_payment_link_object.json").to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let link: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(link["provider"], "pinelabs");
+    assert_eq!(link["status"], "active");
+    assert_eq!(link["provider_status"], "CREATED");
+    assert_eq!(link["amount"], serde_json::json!({"minor": 100, "currency": "INR"}));
+    assert_eq!(link["expires_at"], "2025-03-21T08:29:00Z");
+}
+
+#[test]
+fn decode_reads_standard_input() {
+    let mut child = paylinks()
+        .args(["decode", "--provider", "razorpay", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let body = std::fs::read(conformance("razorpay/sdk_python_fake_payment_link.json")).unwrap();
+    child.stdin.take().unwrap().write_all(&body).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let link: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(link["provider"], "razorpay");
+    assert_eq!(link["status"], "paid");
+}
+
+#[test]
+fn decode_refuses_invalid_json_naming_the_provider() {
+    let file = conformance("razorpay_invoices/sdk_python_fake_invoice_edit.json");
+    let output = run(&["decode", "--provider", "razorpay-invoice", file.to_str().unwrap()]);
+    assert_clean_failure(&output, &["razorpay_invoice", "not JSON", "line 12"]);
+}
+
+#[test]
+fn decode_refuses_another_providers_body() {
+    let file = conformance("razorpay/sdk_python_fake_payment_link.json");
+    let output = run(&["decode", "--provider", "pinelabs", file.to_str().unwrap()]);
+    assert_clean_failure(&output, &["pinelabs", "amount: expected struct Amount"]);
+    let output = run(&["decode", "--provider", "cashfree", "/nonexistent/body.json"]);
+    assert_clean_failure(&output, &["cannot read /nonexistent/body.json"]);
+}
+
+#[test]
+fn unknown_providers_and_inexact_amounts_are_refused_before_any_request() {
+    assert_clean_failure(&run(&["decode", "--provider", "stripe", "x.json"]), &["unknown provider `stripe`"]);
+    let output = run(&["links", "create", "--provider", "razorpay", "--amount", "1.005", "--sandbox", "http://127.0.0.1:9"]);
+    assert_clean_failure(&output, &["--amount 1.005", "3 decimal places", "allows 2"]);
+    let output = run(&["links", "create", "--provider", "cashfree", "--amount", "10", "--currency", "XYZ", "--sandbox", "http://127.0.0.1:9"]);
+    assert_clean_failure(&output, &["`XYZ` is not an ISO 4217 currency"]);
+}
+
+#[test]
+fn missing_credentials_name_the_variables() {
+    let output = run(&["links", "get", "plink_ExjpAUN3gVHrPJ"]);
+    assert_clean_failure(&output, &["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "CASHFREE_CLIENT_ID", "PINELABS_CLIENT_ID"]);
+    let output = paylinks().args(["links", "get", "plink_ExjpAUN3gVHrPJ"]).env("RAZORPAY_KEY_ID", "rzp_test_x").output().unwrap();
+    assert_clean_failure(&output, &["RAZORPAY_KEY_SECRET is missing"]);
+}
+
+#[test]
+fn schema_prints_the_payment_link_json_schema() {
+    let output = run(&["schema"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(schema["title"], "PaymentLink");
+    assert!(schema["properties"]["amount"].is_object());
+}
+
+#[test]
+fn qr_draws_in_the_terminal() {
+    let output = run(&["qr", "https://rzp.io/rzp/abc"]);
+    assert!(output.status.success());
+    let drawing = text(&output.stdout);
+    assert!(drawing.lines().count() > 10 && drawing.contains('▀'), "{drawing}");
+}
+
+/// Starts `paylinks sandbox --port 0`, reads its first stdout line, and kills it on drop.
+struct ServedSandbox {
+    child: std::process::Child,
+    info: serde_json::Value,
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for ServedSandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(extra: &[&str]) -> ServedSandbox {
+    let mut child = paylinks()
+        .args(["sandbox", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let info = serde_json::from_str(&first).unwrap_or_else(|e| panic!("first line is JSON ({e}): {first}"));
+    ServedSandbox { child, info, _stdout: stdout }
+}
+
+#[test]
+fn the_served_sandbox_prints_its_configuration_first_and_serves_link_commands() {
+    let sandbox = serve(&[]);
+    let info = &sandbox.info;
+    for provider in ["cashfree", "razorpay", "pinelabs"] {
+        assert!(info[provider]["base_url"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{info}");
+    }
+    assert_eq!(info["razorpay"]["key_id"], "rzp_test_paylinks");
+    let base = info["razorpay"]["base_url"].as_str().unwrap().trim_end_matches("/razorpay").to_owned();
+
+    let created = run(&[
+        "links", "create", "--provider", "razorpay", "--amount", "499.50", "--reference", "cli-test-1",
+        "--description", "Order 1", "--sandbox", &base, "--json",
+    ]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let link: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(link["amount"]["minor"], 49950);
+    assert_eq!(link["status"], "active");
+    let id = link["id"].as_str().unwrap();
+
+    let fetched = run(&["links", "get", id, "--sandbox", &base]);
+    assert!(fetched.status.success(), "{}", text(&fetched.stderr));
+    assert!(text(&fetched.stdout).contains("499.50 INR"));
+
+    let listed = run(&["links", "list", "--provider", "razorpay", "--reference", "cli-test-1", "--sandbox", &base]);
+    assert!(text(&listed.stdout).contains(id), "{}", text(&listed.stdout));
+
+    let cancelled = run(&["links", "cancel", id, "--sandbox", &base, "--json"]);
+    let cancelled: serde_json::Value = serde_json::from_slice(&cancelled.stdout).unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+
+    let again = run(&["links", "cancel", id, "--sandbox", &base]);
+    assert_clean_failure(&again, &["razorpay", "cannot cancel", "cancelled"]);
+}
+
+#[test]
+fn sandbox_credentials_can_be_overridden_and_wrong_ones_are_refused() {
+    let sandbox = serve(&["--razorpay-key-id", "rzp_test_custom", "--razorpay-key-secret", "custom_secret"]);
+    assert_eq!(sandbox.info["razorpay"]["key_id"], "rzp_test_custom");
+    let base = sandbox.info["razorpay"]["base_url"].as_str().unwrap().trim_end_matches("/razorpay").to_owned();
+    // The CLI's --sandbox uses the default credentials, which this sandbox refuses.
+    let output = run(&["links", "get", "plink_ExjpAUN3gVHrPJ", "--sandbox", &base]);
+    assert_clean_failure(&output, &["razorpay: credentials refused", "The api key provided is invalid"]);
+}

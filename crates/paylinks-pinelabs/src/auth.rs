@@ -1,0 +1,123 @@
+//! Access tokens: fetched from `POST /api/auth/v1/token`, cached, refreshed before expiry.
+//!
+//! Every link call needs `Authorization: Bearer <token>`. The client's `pre` hook asks the
+//! [`TokenCache`] for a token: a cached one while it has more than the refresh margin left,
+//! otherwise a fresh one. The cache holds an async mutex across the fetch, so concurrent
+//! callers that find the token stale share one refresh instead of stampeding the token
+//! endpoint. A 401 on a link call drops the cached token, so the next call fetches a new one.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use paylinks_core::Secret;
+use tokio::sync::Mutex;
+
+use crate::{Client, Error, types};
+
+/// How long before `expires_at` a token is refreshed, by default: 60 seconds, so a token
+/// never expires between the check and the provider reading it.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A Pine Labs Online merchant's API credentials.
+#[derive(Clone)]
+pub struct Credentials {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret,
+}
+
+impl Credentials {
+    /// Credentials from a client id and secret.
+    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self { client_id: client_id.into(), client_secret: client_secret.into() }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    access_token: Secret,
+    expires_at: DateTime<Utc>,
+}
+
+/// The client's token state: its credentials and the cached token. Clones of a client share
+/// one cache.
+#[derive(Clone)]
+pub struct TokenCache(Arc<TokenState>);
+
+struct TokenState {
+    credentials: Credentials,
+    refresh_margin: Duration,
+    cached: Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("credentials", &self.0.credentials)
+            .field("refresh_margin", &self.0.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenCache {
+    /// A cache for these credentials, refreshing `refresh_margin` before expiry.
+    pub fn new(credentials: Credentials, refresh_margin: Duration) -> Self {
+        Self(Arc::new(TokenState { credentials, refresh_margin, cached: Mutex::new(None) }))
+    }
+
+    /// A valid access token: the cached one, or a fresh one from the token endpoint.
+    pub async fn token(&self, client: &Client) -> Result<Secret, Error> {
+        let state = &self.0;
+        let mut cached = state.cached.lock().await;
+        let margin = chrono::Duration::from_std(state.refresh_margin).unwrap_or(chrono::Duration::MAX);
+        if let Some(token) = cached.as_ref().filter(|t| t.expires_at - margin > Utc::now()) {
+            return Ok(token.access_token.clone());
+        }
+        let fresh = fetch(client, &state.credentials).await?;
+        let token = fresh.access_token.clone();
+        *cached = Some(fresh);
+        Ok(token)
+    }
+
+    /// Forgets the cached token (after a 401): the next call fetches a new one.
+    pub fn invalidate(&self) {
+        if let Ok(mut cached) = self.0.cached.try_lock() {
+            *cached = None;
+        }
+    }
+}
+
+/// Calls the token endpoint through the generated client.
+///
+/// Boxed: the token call runs the same `pre` hook that asks for a token (which skips
+/// `generate_token`), so its future would otherwise contain itself.
+fn fetch<'a>(
+    client: &'a Client,
+    credentials: &'a Credentials,
+) -> Pin<Box<dyn Future<Output = Result<CachedToken, Error>> + Send + 'a>> {
+    Box::pin(async move {
+        let request = types::TokenRequest::builder()
+            .client_id(credentials.client_id.as_str())
+            .client_secret(credentials.client_secret.clone())
+            .grant_type(types::GrantType::ClientCredentials);
+        let response = client.generate_token().body(request).send().await?.into_inner();
+        Ok(CachedToken {
+            access_token: response.access_token,
+            expires_at: response.expires_at.to_utc(),
+        })
+    })
+}

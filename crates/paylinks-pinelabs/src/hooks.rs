@@ -1,0 +1,56 @@
+//! What every Pine Labs request and response goes through (progenitor `ClientHooks`).
+//!
+//! - Before sending: link calls get `Authorization: Bearer <token>` from the client's
+//!   [`TokenCache`](crate::auth::TokenCache) (the token call itself does not);
+//!   body-less PUT/PATCH get `Content-Length: 0`; progenitor's `api-version` header is removed.
+//! - After receiving: a 401 drops the cached token; an error response whose body is not JSON
+//!   reaches the caller as a typed [`PinelabsError`](crate::types::PinelabsError) with its
+//!   status kept (see [`paylinks_core::http::execute`]).
+
+use paylinks_core::http::sensitive_header;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::AUTHORIZATION;
+
+use crate::Client;
+use crate::auth::TokenCache;
+use crate::types::PinelabsError;
+
+const TOKEN_OPERATION: &str = "generate_token";
+
+impl ClientHooks<TokenCache> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        paylinks_core::http::prepare_request(request);
+        if info.operation_id != TOKEN_OPERATION {
+            let token = self
+                .inner()
+                .token(self)
+                .await
+                .map_err(|e| progenitor_client::Error::Custom(format!("cannot get an access token: {e}")))?;
+            let header = sensitive_header(&format!("Bearer {}", token.expose()))
+                .map_err(|_| progenitor_client::Error::Custom("the access token cannot be sent in a header".into()))?;
+            request.headers_mut().insert(AUTHORIZATION, header);
+        }
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let unauthorized = matches!(result, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED);
+        if unauthorized && info.operation_id != TOKEN_OPERATION {
+            self.inner().invalidate();
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        paylinks_core::http::execute(self.client(), request, <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in)
+            .await
+    }
+}

@@ -1,0 +1,42 @@
+//! Typed client for the [Pine Labs Online](https://developer.pinelabsonline.com/reference/payment-link-create)
+//! (Plural v2) payment-link API.
+//!
+//! The client and its types are generated from `specs/pinelabs.yaml` by progenitor (see
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials and the
+//! access-token cache ([`auth`]), environments ([`config`]), what every request and response
+//! goes through ([`hooks`]), and the error type ([`Error`]).
+//!
+//! ```no_run
+//! use paylinks_pinelabs::{Client, Credentials, Environment, types};
+//!
+//! # async fn run() -> Result<(), paylinks_pinelabs::Error> {
+//! let client = Client::from_credentials(Credentials::new("client-id", "client-secret"), Environment::Sandbox)
+//!     .expect("valid settings");
+//! // The bearer token is fetched, cached and refreshed by the client.
+//! let link = client
+//!     .get_payment_link()
+//!     .payment_link_id("pl-v1-250306082755-aa-uT0noy")
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! println!("{:?} {:?}", link.status, link.payment_link);
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod config;
+mod error;
+pub mod hooks;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+mod generated;
+
+pub use auth::{Credentials, DEFAULT_REFRESH_MARGIN, TokenCache};
+pub use config::{ClientBuilder, PRODUCTION_URL, UAT_URL};
+pub use error::Error;
+pub use generated::*;
+pub use paylinks_core::http::{BuildError, Environment, Timeouts};
+pub use paylinks_core::{Secret, Timestamp};

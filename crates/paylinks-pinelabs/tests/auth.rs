@@ -1,0 +1,144 @@
+//! The access token: fetched once, shared by concurrent calls, refreshed before expiry,
+//! dropped after a 401, and sent as a sensitive bearer header.
+
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use paylinks_pinelabs::{Client, Credentials, Environment, Error};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const LINK: &str = r#"{"payment_link_id":"pl-v1-250306082755-aa-uT0noy","status":"CREATED",
+"amount":{"value":100,"currency":"INR"},"amount_due":{"value":100,"currency":"INR"},
+"expire_by":"2025-03-21T08:29Z","created_at":"2025-03-06T08:27:55.881Z"}"#;
+
+fn token_body(valid_for: chrono::Duration, n: usize) -> serde_json::Value {
+    let expires_at = (Utc::now() + valid_for).to_rfc3339_opts(SecondsFormat::Millis, true);
+    json!({"access_token": format!("token-{n}"), "expires_at": expires_at})
+}
+
+async fn server_with_token(valid_for: chrono::Duration) -> MockServer {
+    let server = MockServer::start().await;
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    Mock::given(method("POST"))
+        .and(path("/api/auth/v1/token"))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200).set_body_json(token_body(valid_for, n)).set_delay(Duration::from_millis(50))
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/pay/v1/paymentlink/pl-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(LINK, "application/json"))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::from_credentials(Credentials::new("client-1", "secret-1"), Environment::Custom(server.uri())).unwrap()
+}
+
+async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
+    server.received_requests().await.unwrap().into_iter().filter(|r| r.url.path() == wanted).collect()
+}
+
+#[tokio::test]
+async fn the_token_request_carries_the_credentials() {
+    let server = server_with_token(chrono::Duration::hours(1)).await;
+    client(&server).get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+    let token_requests = requests_to(&server, "/api/auth/v1/token").await;
+    assert_eq!(token_requests.len(), 1);
+    let body: serde_json::Value = serde_json::from_slice(&token_requests[0].body).unwrap();
+    assert_eq!(body, json!({"client_id": "client-1", "client_secret": "secret-1", "grant_type": "client_credentials"}));
+    assert!(token_requests[0].headers.get("authorization").is_none(), "the token call sends no bearer");
+    let link_requests = requests_to(&server, "/api/pay/v1/paymentlink/pl-1").await;
+    assert_eq!(link_requests[0].headers["authorization"], "Bearer token-1");
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_token_fetch() {
+    let server = server_with_token(chrono::Duration::hours(1)).await;
+    let client = client(&server);
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            // Spawned: the request future must be Send.
+            tokio::spawn(async move { client.get_payment_link().payment_link_id("pl-1").send().await.map(drop) })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 1);
+    for request in requests_to(&server, "/api/pay/v1/paymentlink/pl-1").await {
+        assert_eq!(request.headers["authorization"], "Bearer token-1");
+    }
+}
+
+#[tokio::test]
+async fn a_token_within_the_refresh_margin_is_replaced() {
+    // Valid for 30 s, refreshed 60 s before expiry: every call needs a new one.
+    let server = server_with_token(chrono::Duration::seconds(30)).await;
+    let client = client(&server);
+    for _ in 0..3 {
+        client.get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+    }
+    assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 3);
+    let last = requests_to(&server, "/api/pay/v1/paymentlink/pl-1").await.pop().unwrap();
+    assert_eq!(last.headers["authorization"], "Bearer token-3");
+
+    // With a 10 s margin the same token lasts.
+    let client = Client::builder(Credentials::new("c", "s"))
+        .environment(Environment::Custom(server.uri()))
+        .refresh_margin(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    client.get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+    client.get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+    assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_401_drops_the_cached_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/auth/v1/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(chrono::Duration::hours(1), 1)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"code": "UNAUTHORIZED", "message": "token expired"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for _ in 0..2 {
+        let err = Error::from(client.get_payment_link().payment_link_id("pl-1").send().await.unwrap_err());
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    }
+    assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 2);
+}
+
+#[tokio::test]
+async fn token_errors_are_typed_and_name_the_cause() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/auth/v1/token"))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .set_body_json(json!({"code": "USER_AUTHENTICATION_FAILED", "message": "Invalid client credentials"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.access_token().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(err.code().as_deref(), Some("USER_AUTHENTICATION_FAILED"));
+
+    let err = Error::from(client.get_payment_link().payment_link_id("pl-1").send().await.unwrap_err());
+    let shown = err.to_string();
+    assert!(shown.contains("access token") && shown.contains("USER_AUTHENTICATION_FAILED"), "{shown}");
+    assert!(!shown.contains("secret-1"), "{shown}");
+}

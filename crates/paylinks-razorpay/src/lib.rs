@@ -1,0 +1,37 @@
+//! Typed client for the [Razorpay](https://razorpay.com/docs/api/payments/payment-links/)
+//! payment-link APIs: Payment Links v2 (`/v1/payment_links`) and the legacy invoice-based
+//! links (`/v1/invoices` with `type: link`).
+//!
+//! The client and its types are generated from `specs/razorpay.yaml` by progenitor (see
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials
+//! ([`config`]), what every request and response goes through ([`hooks`]), the error type
+//! ([`Error`]) and helpers for Razorpay's conventions ([`unix_time`]).
+//!
+//! ```no_run
+//! use paylinks_razorpay::{Client, Credentials, types};
+//!
+//! # async fn run() -> Result<(), paylinks_razorpay::Error> {
+//! let client = Client::from_credentials(Credentials::new("rzp_test_1DP5mmOlF5G5ag", "key_secret"))
+//!     .expect("valid credentials");
+//! let link = client.fetch_payment_link().id("plink_ExjpAUN3gVHrPJ").send().await?.into_inner();
+//! println!("{:?} {:?}", link.status, link.short_url);
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod config;
+mod error;
+pub mod hooks;
+mod time;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+mod generated;
+
+pub use config::{BASE_URL, ClientBuilder, Credentials};
+pub use error::Error;
+pub use generated::*;
+pub use paylinks_core::http::{BuildError, Environment, Timeouts};
+pub use paylinks_core::Secret;
+pub use time::unix_time;

@@ -1,0 +1,100 @@
+//! The current time and the three providers' timestamp formats.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+/// India Standard Time, the offset Cashfree writes (`+05:30`).
+fn ist() -> FixedOffset {
+    FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("+05:30 is a valid offset")
+}
+
+/// UTC as a fixed offset.
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).expect("+00:00 is a valid offset")
+}
+
+/// The current time.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Unix seconds (Razorpay).
+pub(crate) fn unix(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+/// Cashfree's ISO 8601 with the `+05:30` offset: `2021-09-30T17:05:01+05:30`.
+pub(crate) fn cashfree(at: DateTime<Utc>) -> String {
+    at.with_timezone(&ist()).to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Pine Labs' ISO 8601 UTC with milliseconds: `2025-03-06T08:27:55.881Z`.
+pub(crate) fn pinelabs(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Pine Labs' compact id timestamp: `yymmddHHMMSS` (UTC).
+pub(crate) fn pinelabs_id_stamp(at: DateTime<Utc>) -> String {
+    at.format("%y%m%d%H%M%S").to_string()
+}
+
+/// Parses an ISO 8601 timestamp tolerantly: RFC 3339, `Z` or `+hh:mm` offsets, missing
+/// seconds (`2025-03-21T08:29Z`), any fraction. A time without an offset is read in
+/// `default_offset`.
+pub(crate) fn parse_iso(text: &str, default_offset: Zone) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let normalized = match text.strip_suffix('Z').or_else(|| text.strip_suffix('z')) {
+        Some(rest) => format!("{rest}+00:00"),
+        None => text.to_owned(),
+    };
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(at) = DateTime::parse_from_str(&normalized, format) {
+            return Some(at.with_timezone(&Utc));
+        }
+    }
+    let offset = match default_offset {
+        Zone::Ist => ist(),
+        Zone::Utc => utc(),
+    };
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return offset.from_local_datetime(&naive).single().map(|at| at.with_timezone(&Utc));
+        }
+    }
+    None
+}
+
+/// The offset a timestamp without one is read in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Zone {
+    /// India Standard Time (Cashfree).
+    Ist,
+    /// UTC (Pine Labs).
+    Utc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let at = Utc.with_ymd_and_hms(2021, 9, 30, 11, 35, 1).unwrap();
+        assert_eq!(cashfree(at), "2021-09-30T17:05:01+05:30");
+        assert_eq!(pinelabs(at), "2021-09-30T11:35:01.000Z");
+        assert_eq!(pinelabs_id_stamp(at), "210930113501");
+    }
+
+    #[test]
+    fn parses_tolerantly() {
+        let at = parse_iso("2025-03-21T08:29Z", Zone::Utc).unwrap();
+        assert_eq!(pinelabs(at), "2025-03-21T08:29:00.000Z");
+        let at = parse_iso("2021-10-14T15:04:05+05:30", Zone::Utc).unwrap();
+        assert_eq!(cashfree(at), "2021-10-14T15:04:05+05:30");
+        let at = parse_iso("2021-10-14T15:04:05", Zone::Ist).unwrap();
+        assert_eq!(cashfree(at), "2021-10-14T15:04:05+05:30");
+        assert!(parse_iso("yesterday", Zone::Utc).is_none());
+    }
+}

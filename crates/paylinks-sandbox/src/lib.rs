@@ -1,0 +1,92 @@
+//! A local, stateful, in-memory sandbox of the payment-link APIs of Cashfree, Razorpay
+//! (payment links v2 and legacy invoice-based links) and Pine Labs Online.
+//!
+//! Like stripe-mock, but stateful: a link created through the sandbox can be fetched, listed,
+//! paid (through the control API), cancelled and expired, and every response uses the
+//! provider's paths, methods, authentication, JSON field names and types, error bodies and
+//! HTTP statuses as documented in `specs/*.yaml`.
+//!
+//! All three providers share one port:
+//!
+//! | provider | base URL |
+//! |---|---|
+//! | Cashfree | `http://127.0.0.1:P/cashfree/pg` |
+//! | Razorpay | `http://127.0.0.1:P/razorpay` |
+//! | Pine Labs | `http://127.0.0.1:P/pinelabs` |
+//! | control API | `http://127.0.0.1:P/_sandbox` |
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use paylinks_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default(), "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("{}", sandbox.connection_info());
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! The control API (`/_sandbox/...`, see [below](#control-api)) moves links as a paying
+//! customer would, expires them, injects faults (error statuses, rate limits, delays, dropped
+//! connections) and resets the state.
+//!
+//! # Control API
+//!
+//! - `POST /_sandbox/{provider}/links/{id}/pay` with `{"amount": <minor units>}` (optional,
+//!   default: everything still due) pays a link; `{provider}` is `cashfree`, `razorpay`,
+//!   `razorpay_invoice` or `pinelabs`. Returns the link as the provider would. A part payment
+//!   is refused (400) unless the link takes them (Cashfree `link_partial_payments`, Razorpay
+//!   `accept_partial`, invoice `partial_payment`; Pine Labs links always do), as is a first
+//!   instalment below the link's minimum. Cashfree also takes `"failed": true` (a failed
+//!   attempt: an unpaid `ACTIVE` order, no state change), Razorpay `"method"` (default `card`,
+//!   `upi` for UPI links).
+//! - `POST /_sandbox/{provider}/links/{id}/expire` expires an open link.
+//! - `GET /_sandbox/{provider}/links` lists every link of a provider (a JSON array).
+//! - `POST /_sandbox/faults` with `{"provider": "cashfree"|"razorpay"|"pinelabs"|null,
+//!   "count": N, "kind": "status"|"rate_limit"|"delay"|"drop"|"drop_response", "status": 500,
+//!   "retry_after_secs": n, "delay_ms": n}` queues a fault for the next N requests of that
+//!   provider's API (control requests never get faults): `status` answers that status with the
+//!   provider's error body, `rate_limit` a 429 with `Retry-After` (and Cashfree's
+//!   `x-ratelimit-*`), `delay` waits and then handles the request, `drop` closes the connection
+//!   without handling the request, `drop_response` handles it (state changes happen) and closes
+//!   the connection without a complete response. `GET` lists the queue, `DELETE` clears it.
+//! - `POST /_sandbox/reset` forgets every link, token, idempotency key and fault.
+//! - `GET /_sandbox` describes the sandbox (credentials and endpoints).
+//!
+//! Control errors are `{"message": "..."}` with 400 (request does not fit the link) or 404
+//! (unknown provider or link).
+//!
+//! # Sandbox choices
+//!
+//! Where the providers document no behaviour the sandbox picks one: Razorpay keys starting
+//! with `rzp_test_` reject UPI links as test mode does (use another key id to create them);
+//! the 30-links-per-business test-mode limit is not enforced; Pine Labs links without
+//! `expire_by` expire after 180 days; every link whose expiry time passes becomes expired the
+//! next time it is read.
+#![forbid(unsafe_code)]
+#![recursion_limit = "256"]
+#![warn(missing_docs)]
+
+mod auth;
+mod body;
+mod cashfree;
+mod clock;
+mod config;
+mod control;
+mod faults;
+mod ids;
+mod invoices;
+mod money;
+mod pinelabs;
+mod provider;
+mod qr;
+mod razorpay;
+mod router;
+mod server;
+mod state;
+
+pub use config::{CashfreeCredentials, PinelabsCredentials, RazorpayCredentials, SandboxConfig};
+pub use router::router;
+pub use server::{BaseUrls, Sandbox};
+
+/// The Cashfree API version the sandbox follows and reports in connection info
+/// (`info.version` of `specs/cashfree.yaml`).
+pub const CASHFREE_API_VERSION: &str = "2025-01-01";

@@ -1,0 +1,65 @@
+//! One client for the payment links of Cashfree, Razorpay (payment links and the legacy
+//! invoice-based links) and Pine Labs Online.
+//!
+//! A thin facade over the generated provider crates: [`Paylinks`] creates, fetches, cancels,
+//! lists and resends links on any enabled provider and returns one normalised
+//! [`PaymentLink`] (amounts as [`Money`] in exact minor units, times as UTC instants, one
+//! [`LinkStatus`] with the provider's own status kept beside it), while
+//! [`PaymentLink::raw`] keeps the provider's full typed response. Every failure is one
+//! [`Error`] to match on.
+//!
+//! Each provider is a cargo feature (`cashfree`, `razorpay`, `pinelabs`; all on by default).
+//!
+//! # Status mapping
+//!
+//! See [`STATUS_TABLE`] for every provider status and the [`LinkStatus`] it maps to;
+//! anything else is [`LinkStatus::Unknown`] with the raw value in `provider_status`.
+//!
+//! # Error mapping
+//!
+//! By HTTP status first (Razorpay answers `BAD_REQUEST_ERROR` for almost every 4xx), then by
+//! the provider's code or message:
+//!
+//! | provider answer | error |
+//! |---|---|
+//! | 401 / 403 (any provider); Razorpay 400 "The api key provided is invalid"; Pine Labs token `USER_AUTHENTICATION_FAILED` | [`Error::Unauthorized`] |
+//! | 404 (any); Razorpay 400 "The id provided does not exist" / "invalid input [id]"; Pine Labs `NOT_FOUND` | [`Error::NotFound`] |
+//! | a refused cancel or resend while the link is not in a state that allows it (Razorpay "cannot cancel or expire an already paid/partially paid link", invoice "Operation not allowed for Invoice in … status", Cashfree non-`ACTIVE`, Pine Labs non-`CREATED`) | [`Error::NotCancellable`] with the link's status, read back from the provider |
+//! | 429 with `Retry-After` / Cashfree `x-ratelimit-retry` | [`Error::RateLimited`] |
+//! | Razorpay 400 on create (`field` or `field: message`), Cashfree 409 duplicate `link_id`, Pine Labs `INVALID_REQUEST`; a rule checked before sending | [`Error::InvalidRequest`] naming the field |
+//! | anything else (5xx, 422 idempotency...) | [`Error::Provider`] with status, code and message |
+//! | connection, timeout, broken body | [`Error::Transport`] |
+//! | a body that does not decode or has no amount, or an amount with more decimals than its currency | [`Error::Decode`] |
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod decode;
+mod error;
+mod link;
+mod money;
+mod provider;
+mod providers;
+mod request;
+mod retry;
+mod status;
+
+pub use client::{Paylinks, validate};
+pub use config::{PaylinksBuilder, ProviderConfig};
+pub use decode::decode_link;
+pub use error::{Error, Result};
+pub use link::{Customer, PaymentLink, ProviderLink, payment_link_schema};
+pub use money::{Currency, Money, MoneyError, UnknownCurrency};
+pub use paylinks_core::http::{Environment, Timeouts};
+pub use provider::{LinkRef, LinkRefError, Provider, UnknownProvider};
+pub use request::{CreateLink, ListFilter, NotifyMedium};
+pub use retry::RetryPolicy;
+pub use status::{LinkStatus, STATUS_TABLE, map_status};
+
+#[cfg(feature = "cashfree")]
+pub use paylinks_cashfree as cashfree;
+#[cfg(feature = "pinelabs")]
+pub use paylinks_pinelabs as pinelabs;
+#[cfg(feature = "razorpay")]
+pub use paylinks_razorpay as razorpay;

@@ -1,0 +1,104 @@
+//! The normalised payment link.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::{LinkRef, LinkStatus, Money, Provider};
+
+/// The customer a link is for, as far as the provider says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Customer {
+    /// Full name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number, as the provider has it (with or without country code).
+    pub phone: Option<String>,
+}
+
+/// A payment link, the same for every provider.
+///
+/// Serialises to a stable JSON form (snake_case keys, amounts as `{minor, currency}`, times
+/// as RFC 3339 UTC or `null`) whose JSON Schema is [`crate::payment_link_schema`]. The
+/// provider's full typed response is in [`PaymentLink::raw`] (not serialised).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct PaymentLink {
+    /// Who serves the link.
+    pub provider: Provider,
+    /// The provider's id of the link (Cashfree: the merchant's `link_id`; Razorpay `plink_…`,
+    /// invoice `inv_…`, Pine Labs `pl-…`).
+    pub id: String,
+    /// The merchant's own reference, where the provider has one (Razorpay `reference_id`,
+    /// invoice `receipt`, Pine Labs `merchant_payment_link_reference`; Cashfree's `link_id` is
+    /// both id and reference).
+    pub reference: Option<String>,
+    /// The normalised status.
+    pub status: LinkStatus,
+    /// The provider's status, exactly as sent.
+    pub provider_status: String,
+    /// The amount the link asks for.
+    pub amount: Money,
+    /// What has been paid so far (Pine Labs: amount − amount_due).
+    pub amount_paid: Money,
+    /// The URL to show the customer (`None` for drafts).
+    pub url: Option<String>,
+    /// What the payment is for.
+    pub description: Option<String>,
+    /// The customer.
+    pub customer: Customer,
+    /// Whether the customer may pay in parts.
+    pub partial_payments: bool,
+    /// The smallest first partial payment, when partial payments are on and a minimum is set.
+    pub minimum_partial_amount: Option<Money>,
+    /// When the link was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the link expires; `None` when the provider says "not set" (Razorpay `0`).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When the link was cancelled, where the provider says.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// The merchant's key-value notes.
+    pub notes: BTreeMap<String, String>,
+    /// The provider's typed response this link was read from.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub raw: ProviderLink,
+}
+
+impl PaymentLink {
+    /// The reference `get`, `cancel` and `resend_notification` take.
+    pub fn link_ref(&self) -> LinkRef {
+        LinkRef::new(self.provider, self.id.clone())
+    }
+
+    /// What is still to be paid.
+    pub fn amount_due(&self) -> Money {
+        Money::new(self.amount.minor - self.amount_paid.minor, self.amount.currency)
+    }
+}
+
+/// The provider's typed response a [`PaymentLink`] was read from, for fields the facade does
+/// not unify.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProviderLink {
+    /// Cashfree's link entity.
+    #[cfg(feature = "cashfree")]
+    Cashfree(Box<paylinks_cashfree::types::LinkEntity>),
+    /// Razorpay's payment link entity.
+    #[cfg(feature = "razorpay")]
+    Razorpay(Box<paylinks_razorpay::types::PaymentLink>),
+    /// Razorpay's invoice entity.
+    #[cfg(feature = "razorpay")]
+    RazorpayInvoice(Box<paylinks_razorpay::types::Invoice>),
+    /// Pine Labs' payment link object.
+    #[cfg(feature = "pinelabs")]
+    Pinelabs(Box<paylinks_pinelabs::types::PaymentLink>),
+}
+
+/// The JSON Schema of a serialised [`PaymentLink`].
+pub fn payment_link_schema() -> schemars::Schema {
+    schemars::schema_for!(PaymentLink)
+}

@@ -1,0 +1,172 @@
+//! Cashfree: `/pg/links`. Amounts in major units, the merchant's `link_id` is the link's id.
+
+use paylinks_cashfree::types::{self, LinkEntity};
+use paylinks_cashfree::{Client, Error as CashfreeError};
+
+use super::{Call, build, check_common, field, check_reference, explain_refusal, map_api_error, random_id, raw_value};
+use crate::{
+    CreateLink, Currency, Customer, Error, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
+    map_status,
+};
+
+const PROVIDER: Provider = Provider::Cashfree;
+/// Documented limits: `link_purpose` 500 characters, 5 notes, `link_id` 50 characters,
+/// `return_url` 250 characters.
+const MAX_PURPOSE: usize = 500;
+const MAX_NOTES: usize = 5;
+const MAX_LINK_ID: usize = 50;
+const MAX_RETURN_URL: usize = 250;
+/// A double carries 15 significant digits exactly; Cashfree's amounts are doubles.
+const MAX_EXACT_MINOR: i64 = 999_999_999_999_999;
+
+/// Checks a link against Cashfree's documented rules.
+pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    check_common(PROVIDER, link)?;
+    if link.amount.minor > MAX_EXACT_MINOR {
+        return Err(Error::invalid(PROVIDER, "amount", "more than 15 significant digits cannot be sent exactly"));
+    }
+    if link.customer.phone.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::invalid(PROVIDER, "customer.phone", "Cashfree requires the customer's phone number"));
+    }
+    if link.description.as_ref().is_some_and(|d| d.chars().count() > MAX_PURPOSE) {
+        return Err(Error::invalid(PROVIDER, "description", format!("at most {MAX_PURPOSE} characters")));
+    }
+    if link.notes.len() > MAX_NOTES {
+        return Err(Error::invalid(PROVIDER, "notes", format!("at most {MAX_NOTES} notes")));
+    }
+    if let Some(reference) = &link.reference {
+        check_reference(PROVIDER, reference, MAX_LINK_ID)?;
+    }
+    if let Some(minimum) = link.minimum_partial_amount {
+        if minimum.minor >= link.amount.minor {
+            return Err(Error::invalid(PROVIDER, "minimum_partial_amount", "must be less than the amount"));
+        }
+    }
+    if link.return_url.as_ref().is_some_and(|u| u.len() > MAX_RETURN_URL) {
+        return Err(Error::invalid(PROVIDER, "return_url", format!("at most {MAX_RETURN_URL} characters")));
+    }
+    Ok(())
+}
+
+fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest, Error> {
+    let customer = types::LinkCustomerDetailsRequest::builder()
+        .customer_phone(link.customer.phone.clone().unwrap_or_default())
+        .customer_email(link.customer.email.clone())
+        .customer_name(link.customer.name.clone());
+    let mut body = types::CreateLinkRequest::builder()
+        .customer_details(customer)
+        .link_amount(link.amount.to_major())
+        .link_currency(link.amount.currency.code())
+        .link_id(Some(field::<types::CreateLinkRequestLinkId, _>(PROVIDER, "reference", link_id)?))
+        .link_partial_payments(link.partial_payments.then_some(true))
+        .link_minimum_partial_amount(link.minimum_partial_amount.map(|m| m.to_major()))
+        .link_expiry_time(link.expires_at.map(paylinks_core::Timestamp::from))
+        .link_notes(link.notes.clone());
+    if let Some(description) = &link.description {
+        body = body.link_purpose(Some(field::<types::CreateLinkRequestLinkPurpose, _>(PROVIDER, "description", description.as_str())?));
+    }
+    if link.notify_sms || link.notify_email {
+        body = body.link_notify(Some(types::LinkNotifyRequest { send_sms: Some(link.notify_sms), send_email: Some(link.notify_email) }));
+    }
+    if let Some(url) = &link.return_url {
+        let meta = types::LinkMetaRequest::builder()
+            .return_url(Some(field::<types::LinkMetaRequestReturnUrl, _>(PROVIDER, "return_url", url.as_str())?));
+        body = body.link_meta(Some(build::<_, types::LinkMetaRequest>(PROVIDER, meta)?));
+    }
+    build(PROVIDER, body)
+}
+
+pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+    validate(link)?;
+    let link_id = link.reference.clone().unwrap_or_else(|| random_id("paylinks_", 16));
+    let body = request(link, &link_id)?;
+    // The idempotency key makes a retried create replay the first response: safe to retry.
+    let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
+    let call = Call::new(PROVIDER, "create", &link_id);
+    retry
+        .run(|_| async {
+            let sent = client.create_link().x_idempotency_key(key.as_str()).body(body.clone()).send().await;
+            read(&call, sent)
+        })
+        .await
+}
+
+pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "get", id);
+    retry.run(|_| async { read(&call, client.fetch_link().link_id(id).send().await) }).await
+}
+
+pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "cancel", id);
+    retry
+        .run(|attempt| {
+            let call = &call;
+            async move {
+                match read(call, client.cancel_link().link_id(id).send().await) {
+                    // Cashfree cancels only ACTIVE links; say which state this one is in.
+                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
+                    ok => ok,
+                }
+            }
+        })
+        .await
+}
+
+fn read(
+    call: &Call,
+    sent: Result<progenitor_client::ResponseValue<LinkEntity>, progenitor_client::Error<types::CashfreeError>>,
+) -> Result<PaymentLink, Error> {
+    match sent {
+        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Err(error) => Err(map_error(call, CashfreeError::from(error))),
+    }
+}
+
+fn map_error(call: &Call, error: CashfreeError) -> Error {
+    // A duplicate link_id on create is a conflict on the merchant's reference.
+    if call.operation == "create" && error.status().map(|s| s.as_u16()) == Some(409) {
+        let message = error.body().and_then(|b| b.message.clone()).unwrap_or_else(|| error.to_string());
+        return Error::invalid(PROVIDER, "reference", message);
+    }
+    map_api_error(call, error)
+}
+
+/// A Cashfree link entity as a [`PaymentLink`].
+pub(crate) fn normalise(entity: LinkEntity) -> Result<PaymentLink, String> {
+    let id = entity.link_id.clone().ok_or("the link has no link_id")?;
+    let code = entity.link_currency.as_deref().ok_or("the link has no link_currency")?;
+    let currency: Currency = code.parse().map_err(|e| format!("link_currency: {e}"))?;
+    let money = |field: &str, amount: Option<paylinks_core::DecimalAmount>| -> Result<Option<Money>, String> {
+        amount.map(|a| Money::from_major(a, currency).map_err(|e| format!("{field}: {e}"))).transpose()
+    };
+    let amount = money("link_amount", entity.link_amount)?.ok_or("the link has no link_amount")?;
+    let amount_paid = money("link_amount_paid", entity.link_amount_paid)?.unwrap_or(Money::new(0, currency));
+    let partial_payments = entity.link_partial_payments.unwrap_or(false);
+    let minimum = money("link_minimum_partial_amount", entity.link_minimum_partial_amount)?
+        .filter(|m| partial_payments && m.minor > 0);
+    let provider_status = entity.link_status.as_ref().and_then(raw_value).ok_or("the link has no link_status")?;
+    let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
+        name: c.customer_name.clone(),
+        email: c.customer_email.clone(),
+        phone: c.customer_phone.clone(),
+    });
+    Ok(PaymentLink {
+        provider: PROVIDER,
+        reference: Some(id.clone()),
+        id,
+        status: map_status(PROVIDER, &provider_status),
+        provider_status,
+        amount,
+        amount_paid,
+        url: entity.link_url.clone(),
+        description: entity.link_purpose.clone(),
+        customer,
+        partial_payments,
+        minimum_partial_amount: minimum,
+        created_at: entity.link_created_at.map(|t| t.to_utc()),
+        expires_at: entity.link_expiry_time.map(|t| t.to_utc()),
+        cancelled_at: None,
+        notes: entity.link_notes.clone(),
+        raw: ProviderLink::Cashfree(Box::new(entity)),
+    })
+}

@@ -1,0 +1,210 @@
+//! One module per provider: validation of a [`CreateLink`](crate::CreateLink), the mapping of
+//! the generated wire types to and from the facade's, and the mapping of errors.
+//!
+//! What every provider shares lives here: turning a provider crate's
+//! [`ApiError`](paylinks_core::ApiError) into the facade's [`Error`].
+
+#[cfg(feature = "cashfree")]
+pub(crate) mod cashfree;
+#[cfg(feature = "pinelabs")]
+pub(crate) mod pinelabs;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay_invoice;
+
+use paylinks_core::{ApiError, ErrorBody};
+
+use crate::{Error, Provider};
+
+/// The call an error happened in.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub provider: Provider,
+    pub operation: &'static str,
+    pub id: String,
+}
+
+impl Call {
+    pub fn new(provider: Provider, operation: &'static str, id: impl Into<String>) -> Self {
+        Self { provider, operation, id: id.into() }
+    }
+
+    /// A decoding error of this call.
+    pub fn decode(&self, message: impl Into<String>) -> Error {
+        Error::Decode { provider: self.provider, operation: self.operation, message: message.into() }
+    }
+}
+
+/// The mapping every provider shares, by HTTP status first: 401/403 → `Unauthorized`,
+/// 404 → `NotFound`, 429 → `RateLimited`, other statuses → `Provider`; transport, decoding
+/// and request-building errors to their variants.
+pub(crate) fn map_api_error<E: ErrorBody>(call: &Call, error: ApiError<E>) -> Error {
+    let provider = call.provider;
+    match error {
+        ApiError::Provider { status, body, retry_after, .. } => {
+            let code = body.code();
+            let message = body.message().map(str::to_owned);
+            match status.as_u16() {
+                401 | 403 => Error::Unauthorized { provider, message: message.or(code).unwrap_or_default() },
+                404 => Error::NotFound { provider, id: call.id.clone() },
+                429 => Error::RateLimited { provider, retry_after },
+                status => Error::Provider { provider, status, code, message },
+            }
+        }
+        ApiError::UnexpectedStatus { status, .. } => match status.as_u16() {
+            401 | 403 => Error::Unauthorized { provider, message: format!("HTTP {}", status.as_u16()) },
+            404 => Error::NotFound { provider, id: call.id.clone() },
+            429 => Error::RateLimited { provider, retry_after: None },
+            status => Error::Provider { provider, status, code: None, message: None },
+        },
+        ApiError::InvalidRequest(message) => {
+            // The generated builders say "error converting supplied value for <field>: <why>".
+            let field = message
+                .strip_prefix("error converting supplied value for ")
+                .and_then(|rest| rest.split(':').next())
+                .unwrap_or("request")
+                .to_owned();
+            Error::InvalidRequest { provider, field, message }
+        }
+        ApiError::Transport(error) => Error::Transport { provider, message: error.to_string() },
+        ApiError::Decode { message } => call.decode(message),
+        ApiError::Hook(message) => Error::Transport { provider, message },
+    }
+}
+
+/// A 429 that the provider's spec does not document (Razorpay, Pine Labs) reaches
+/// paylinks-core as an unexpected response, and its conversion keeps the status but drops
+/// the headers: read the `Retry-After` here, before that conversion.
+pub(crate) fn undocumented_rate_limit<E>(call: &Call, error: &progenitor_client::Error<E>) -> Option<Error> {
+    let progenitor_client::Error::UnexpectedResponse(response) = error else { return None };
+    if response.status().as_u16() != 429 {
+        return None;
+    }
+    let retry_after = ["retry-after", "x-ratelimit-retry"].iter().find_map(|name| {
+        let seconds: u64 = response.headers().get(*name)?.to_str().ok()?.trim().parse().ok()?;
+        (seconds > 0).then(|| std::time::Duration::from_secs(seconds))
+    });
+    Some(Error::RateLimited { provider: call.provider, retry_after })
+}
+
+/// The provider's raw value of an open enum (`"paid"`, `"ACTIVE"`), as sent.
+pub(crate) fn raw_value<T: serde::Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A generated request built from its builder; a value the spec's constraints refuse is an
+/// [`Error::InvalidRequest`] naming the wire field.
+pub(crate) fn build<B, T>(provider: Provider, builder: B) -> Result<T, Error>
+where
+    T: TryFrom<B>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(builder).map_err(|e| {
+        let message = e.to_string();
+        let field = message
+            .strip_prefix("error converting supplied value for ")
+            .and_then(|rest| rest.split(':').next())
+            .unwrap_or("request")
+            .to_owned();
+        Error::InvalidRequest { provider, field, message }
+    })
+}
+
+/// A constrained wire value (`link_id`, `reference_id`...) from the facade's `field`.
+pub(crate) fn field<T, V>(provider: Provider, field: &str, value: V) -> Result<T, Error>
+where
+    T: TryFrom<V>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(value).map_err(|e| Error::invalid(provider, field, e.to_string()))
+}
+
+/// An optional constrained wire value.
+pub(crate) fn optional<T, V>(provider: Provider, name: &str, value: Option<V>) -> Result<Option<T>, Error>
+where
+    T: TryFrom<V>,
+    T::Error: std::fmt::Display,
+{
+    value.map(|v| field(provider, name, v)).transpose()
+}
+
+/// A random id of `len` ASCII letters and digits, for references the provider requires.
+pub(crate) fn random_id(prefix: &str, len: usize) -> String {
+    let mut id = String::with_capacity(prefix.len() + len);
+    id.push_str(prefix);
+    id.extend(std::iter::repeat_with(fastrand::alphanumeric).take(len));
+    id
+}
+
+/// Checks a merchant reference: at most `max` characters of `A-Z a-z 0-9 - _`.
+pub(crate) fn check_reference(provider: Provider, reference: &str, max: usize) -> Result<(), Error> {
+    let valid = !reference.is_empty()
+        && reference.len() <= max
+        && reference.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(provider, "reference", format!("must be 1 to {max} characters of A-Z, a-z, 0-9, - and _")))
+    }
+}
+
+/// Checks the fields every provider shares: a positive amount, a partial minimum that makes
+/// sense.
+pub(crate) fn check_common(provider: Provider, link: &crate::CreateLink) -> Result<(), Error> {
+    if link.amount.minor <= 0 {
+        return Err(Error::invalid(provider, "amount", "must be greater than zero"));
+    }
+    if let Some(minimum) = link.minimum_partial_amount {
+        if !link.partial_payments {
+            return Err(Error::invalid(provider, "minimum_partial_amount", "is set but partial payments are off"));
+        }
+        if minimum.currency != link.amount.currency {
+            return Err(Error::invalid(provider, "minimum_partial_amount", "must be in the link's currency"));
+        }
+        if minimum.minor <= 0 || minimum.minor > link.amount.minor {
+            return Err(Error::invalid(provider, "minimum_partial_amount", "must be positive and at most the amount"));
+        }
+    }
+    Ok(())
+}
+
+/// After a provider refused a cancel or a notification: when the link's state explains the
+/// refusal, a [`Error::NotCancellable`] that names the state; when an earlier attempt of a
+/// retried cancel already cancelled the link (its response was lost), the link.
+pub(crate) async fn explain_refusal<Fut>(
+    call: &Call,
+    attempt: u32,
+    error: Error,
+    current: Fut,
+) -> Result<crate::PaymentLink, Error>
+where
+    Fut: std::future::Future<Output = Result<crate::PaymentLink, Error>>,
+{
+    let message = match &error {
+        Error::Provider { status: 400 | 409 | 422, message, code, .. } => {
+            message.clone().or_else(|| code.clone()).unwrap_or_default()
+        }
+        Error::InvalidRequest { message, .. } => message.clone(),
+        _ => return Err(error),
+    };
+    let Ok(link) = current.await else { return Err(error) };
+    let cancelling = call.operation == "cancel";
+    if cancelling && attempt > 1 && link.status == crate::LinkStatus::Cancelled {
+        return Ok(link);
+    }
+    let forbidden = if cancelling { link.status != crate::LinkStatus::Active } else { !link.status.is_payable() };
+    if !forbidden {
+        return Err(error);
+    }
+    Err(Error::NotCancellable {
+        provider: call.provider,
+        id: call.id.clone(),
+        operation: call.operation,
+        provider_status: Some(link.provider_status),
+        message,
+    })
+}

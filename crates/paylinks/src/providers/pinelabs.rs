@@ -1,0 +1,254 @@
+//! Pine Labs Online: `/api/pay/v1/paymentlink`. Amount objects in minor units, ISO UTC
+//! times (sometimes without seconds), the merchant reference doubles as an idempotency key.
+
+use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
+use paylinks_pinelabs::{Client, Error as PinelabsError};
+
+use super::{
+    Call, build, check_common, check_reference, explain_refusal, field, map_api_error, optional, random_id, raw_value,
+    undocumented_rate_limit,
+};
+use crate::{
+    CreateLink, Currency, Customer, Error, ListFilter, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
+    map_status,
+};
+
+const PROVIDER: Provider = Provider::Pinelabs;
+/// Documented limits: amount 100 to 100000000 minor units, reference 1 to 50 characters,
+/// expiry at most 180 days ahead, names and e-mail 50 characters.
+const MIN_AMOUNT: i64 = 100;
+const MAX_AMOUNT: i64 = 100_000_000;
+const MAX_REFERENCE: usize = 50;
+const MAX_EXPIRY_DAYS: i64 = 180;
+
+/// Checks a link against Pine Labs' documented rules.
+pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    check_common(PROVIDER, link)?;
+    if !(MIN_AMOUNT..=MAX_AMOUNT).contains(&link.amount.minor) {
+        return Err(Error::invalid(PROVIDER, "amount", format!("must be {MIN_AMOUNT} to {MAX_AMOUNT} minor units")));
+    }
+    if link.partial_payments {
+        return Err(Error::invalid(PROVIDER, "partial_payments", "Pine Labs payment links take one full payment"));
+    }
+    if link.notify_sms || link.notify_email {
+        return Err(Error::invalid(
+            PROVIDER,
+            "notify",
+            "Pine Labs has no notification settings on create; call resend_notification after creating",
+        ));
+    }
+    if let Some(reference) = &link.reference {
+        check_reference(PROVIDER, reference, MAX_REFERENCE)?;
+    }
+    if link.expires_at.is_some_and(|at| at > chrono::Utc::now() + chrono::Duration::days(MAX_EXPIRY_DAYS)) {
+        return Err(Error::invalid(PROVIDER, "expires_at", format!("at most {MAX_EXPIRY_DAYS} days ahead")));
+    }
+    if !link.notes.is_empty() && link.notes.len() > 50 {
+        return Err(Error::invalid(PROVIDER, "notes", "too many notes"));
+    }
+    Ok(())
+}
+
+fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLinkRequest, Error> {
+    let customer = &link.customer;
+    let (first, last) = match customer.name.as_deref().map(str::trim) {
+        Some(name) => match name.rsplit_once(' ') {
+            Some((first, last)) => (Some(first.trim()), Some(last)),
+            None => (Some(name), None),
+        },
+        None => (None, None),
+    };
+    let mut body = types::CreatePaymentLinkRequest::builder()
+        .amount(types::PaymentAmountRequest {
+            value: link.amount.minor,
+            currency: field(PROVIDER, "amount.currency", link.amount.currency.code())?,
+        })
+        .merchant_payment_link_reference(field::<types::MerchantPaymentLinkReference, _>(PROVIDER, "reference", reference)?)
+        .description(link.description.clone())
+        .expire_by(link.expires_at.map(paylinks_core::Timestamp::from))
+        .callback_url(link.return_url.clone())
+        .merchant_metadata(
+            link.notes
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), field(PROVIDER, "notes", v.as_str())?)))
+                .collect::<Result<std::collections::BTreeMap<_, _>, Error>>()?,
+        );
+    if customer.name.is_some() || customer.email.is_some() || customer.phone.is_some() {
+        let request = types::CustomerRequest::builder()
+            .first_name(optional(PROVIDER, "customer.name", first)?)
+            .last_name(optional(PROVIDER, "customer.name", last)?)
+            .email_id(optional(PROVIDER, "customer.email", customer.email.as_deref())?)
+            .mobile_number(optional(PROVIDER, "customer.phone", customer.phone.as_deref())?);
+        body = body.customer(Some(build::<_, types::CustomerRequest>(PROVIDER, request)?));
+    }
+    build(PROVIDER, body)
+}
+
+pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+    validate(link)?;
+    // The reference is required and makes a duplicate create return the existing link, so a
+    // retried create is safe.
+    let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
+    let body = request(link, &reference)?;
+    let call = Call::new(PROVIDER, "create", &reference);
+    authorize(client, &call).await?;
+    retry
+        .run(|_| async {
+            let mut request = client.create_payment_link().body(body.clone());
+            if let Some(key) = &link.idempotency_key {
+                request = request.idempotency_key(key.as_str());
+            }
+            read(&call, request.send().await)
+        })
+        .await
+}
+
+pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "get", id);
+    authorize(client, &call).await?;
+    retry.run(|_| async { read(&call, client.get_payment_link().payment_link_id(id).send().await) }).await
+}
+
+pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "cancel", id);
+    authorize(client, &call).await?;
+    retry
+        .run(|attempt| {
+            let call = &call;
+            async move {
+                match read(call, client.cancel_payment_link().payment_link_id(id).send().await) {
+                    // Only CREATED links can be cancelled.
+                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
+                    ok => ok,
+                }
+            }
+        })
+        .await
+}
+
+/// Resends the link on the channels it was created with (Pine Labs takes no medium).
+pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str) -> Result<(), Error> {
+    let call = Call::new(PROVIDER, "resend_notification", id);
+    authorize(client, &call).await?;
+    retry
+        .run(|attempt| {
+            let call = &call;
+            async move {
+                match read(call, client.resend_payment_link_notification().payment_link_id(id).send().await) {
+                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop),
+                    Ok(_) => Ok(()),
+                }
+            }
+        })
+        .await
+}
+
+/// Pine Labs has no list endpoint; a reference finds its one link.
+pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+    let Some(reference) = &filter.reference else {
+        return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
+    };
+    let call = Call::new(PROVIDER, "list", reference);
+    authorize(client, &call).await?;
+    let found = retry
+        .run(|_| async {
+            read(&call, client.get_payment_link_by_reference().merchant_payment_link_reference(reference.as_str()).send().await)
+        })
+        .await;
+    match found {
+        Ok(link) => Ok(vec![link]),
+        Err(Error::NotFound { .. }) => Ok(vec![]),
+        Err(error) => Err(error),
+    }
+}
+
+/// Fetches the access token up front, so that a refused token is `Unauthorized` with the
+/// provider's message instead of a hook failure.
+async fn authorize(client: &Client, call: &Call) -> Result<(), Error> {
+    match client.access_token().await {
+        Ok(_) => Ok(()),
+        Err(error) => Err(match error.status().map(|s| s.as_u16()) {
+            Some(401 | 403 | 422) => Error::Unauthorized {
+                provider: PROVIDER,
+                message: error.body().and_then(|b| b.message.clone()).unwrap_or_else(|| error.to_string()),
+            },
+            _ => map_api_error(call, error),
+        }),
+    }
+}
+
+fn read(
+    call: &Call,
+    sent: Result<progenitor_client::ResponseValue<PinelabsLink>, progenitor_client::Error<types::PinelabsError>>,
+) -> Result<PaymentLink, Error> {
+    match sent {
+        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Err(error) => match undocumented_rate_limit(call, &error) {
+            Some(limited) => Err(limited),
+            None => Err(map_error(call, PinelabsError::from(error))),
+        },
+    }
+}
+
+fn map_error(call: &Call, error: PinelabsError) -> Error {
+    let code = error.code().unwrap_or_default();
+    match code.as_str() {
+        "NOT_FOUND" => Error::NotFound { provider: PROVIDER, id: call.id.clone() },
+        "USER_AUTHENTICATION_FAILED" | "UNAUTHORIZED" => Error::Unauthorized {
+            provider: PROVIDER,
+            message: error.body().and_then(|b| b.message.clone()).unwrap_or(code),
+        },
+        "INVALID_REQUEST" | "BAD_REQUEST" if call.operation == "create" => Error::InvalidRequest {
+            provider: PROVIDER,
+            field: "request".into(),
+            message: error.body().and_then(|b| b.message.clone()).unwrap_or(code),
+        },
+        _ => map_api_error(call, error),
+    }
+}
+
+/// A Pine Labs payment link object as a [`PaymentLink`].
+pub(crate) fn normalise(entity: PinelabsLink) -> Result<PaymentLink, String> {
+    let id = entity.payment_link_id.clone().ok_or("the link has no payment_link_id")?;
+    let amount = entity.amount.as_ref().ok_or("the link has no amount")?;
+    let currency: Currency = amount.currency.parse().map_err(|e| format!("amount.currency: {e}"))?;
+    let total = Money::new(amount.value, currency);
+    let due = match &entity.amount_due {
+        Some(due) if due.currency.eq_ignore_ascii_case(currency.code()) => due.value,
+        Some(_) => return Err("amount_due is in another currency than amount".into()),
+        None => total.minor,
+    };
+    let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the link has no status")?;
+    let customer = entity.customer.as_ref().map_or_else(Customer::default, |c| {
+        let name = [c.first_name.as_deref(), c.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Customer {
+            name: (!name.is_empty()).then_some(name),
+            email: c.email_id.clone(),
+            phone: c.mobile_number.clone(),
+        }
+    });
+    Ok(PaymentLink {
+        provider: PROVIDER,
+        id,
+        reference: entity.merchant_payment_link_reference.clone(),
+        status: map_status(PROVIDER, &provider_status),
+        provider_status,
+        amount: total,
+        amount_paid: Money::new(total.minor - due, currency),
+        url: entity.payment_link.clone(),
+        description: entity.description.clone(),
+        customer,
+        partial_payments: false,
+        minimum_partial_amount: None,
+        created_at: entity.created_at.map(|t| t.to_utc()),
+        expires_at: entity.expire_by.map(|t| t.to_utc()),
+        cancelled_at: None,
+        notes: entity.merchant_metadata.clone(),
+        raw: ProviderLink::Pinelabs(Box::new(entity)),
+    })
+}

@@ -1,0 +1,195 @@
+//! Razorpay's legacy invoice-based links: `/v1/invoices` with `type: link`. Same host, auth
+//! and error envelope as Payment Links v2; unset times are `null` instead of `0`.
+
+use paylinks_razorpay::types::{self, Invoice};
+use paylinks_razorpay::{Client, unix_time};
+
+use super::razorpay::{map_error, notes_request, parse_currency, positive, validate_common};
+use super::{Call, build, explain_refusal, optional, raw_value};
+use crate::{
+    CreateLink, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink, RetryPolicy,
+    map_status,
+};
+
+const PROVIDER: Provider = Provider::RazorpayInvoice;
+
+/// Checks a link against the invoice API's documented rules.
+pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    validate_common(PROVIDER, link)?;
+    if link.minimum_partial_amount.is_some() {
+        return Err(Error::invalid(
+            PROVIDER,
+            "minimum_partial_amount",
+            "first_payment_min_amount is not confirmed for invoice links; use razorpay payment links",
+        ));
+    }
+    if link.return_url.is_some() {
+        return Err(Error::invalid(
+            PROVIDER,
+            "return_url",
+            "callback_url is not confirmed for invoice links; use razorpay payment links",
+        ));
+    }
+    if link.customer.name.as_ref().is_some_and(|n| n.chars().count() > 50) {
+        return Err(Error::invalid(PROVIDER, "customer.name", "at most 50 characters"));
+    }
+    Ok(())
+}
+
+fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
+    let customer = &link.customer;
+    let body = types::CreateInvoiceRequest::builder()
+        .type_(types::InvoiceTypeRequest::Link)
+        .amount(Some(positive(PROVIDER, "amount", link.amount.minor)?))
+        .currency(Some(link.amount.currency.code().to_owned()))
+        .description(optional(PROVIDER, "description", link.description.as_deref())?)
+        .receipt(optional(PROVIDER, "reference", link.reference.as_deref())?)
+        .customer(Some(types::InvoiceCustomerRequest {
+            name: optional(PROVIDER, "customer.name", customer.name.as_deref())?,
+            email: optional(PROVIDER, "customer.email", customer.email.as_deref())?,
+            contact: optional(PROVIDER, "customer.phone", customer.phone.as_deref())?,
+            billing_address: None,
+            shipping_address: None,
+        }))
+        .expire_by(link.expires_at.map(|t| t.timestamp()))
+        .sms_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_sms)))
+        .email_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_email)))
+        .partial_payment(link.partial_payments.then_some(true))
+        .notes(notes_request(PROVIDER, link)?);
+    build(PROVIDER, body)
+}
+
+pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+    validate(link)?;
+    let body = request(link)?;
+    let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
+    let Some(receipt) = &link.reference else {
+        // Without a receipt nothing tells a retried create from a second link: no retries.
+        return read(&call, client.create_invoice().body(body).send().await);
+    };
+    retry
+        .run(|attempt| {
+            let (call, body) = (&call, body.clone());
+            async move {
+                let created = read(call, client.create_invoice().body(body).send().await);
+                match created {
+                    // A receipt is unique: after a lost response, the retry is refused; find the link.
+                    // No link with this receipt: the refusal was about something else; keep it.
+                    Err(refused @ Error::InvalidRequest { .. }) if attempt > 1 => {
+                        let found = list(client, &RetryPolicy::none(), &ListFilter { reference: Some(receipt.clone()) }).await?;
+                        found.into_iter().next().ok_or(refused)
+                    }
+                    other => other,
+                }
+            }
+        })
+        .await
+}
+
+pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "get", id);
+    retry.run(|_| async { read(&call, client.fetch_invoice().id(id).send().await) }).await
+}
+
+pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+    let call = Call::new(PROVIDER, "cancel", id);
+    retry
+        .run(|attempt| {
+            let call = &call;
+            async move {
+                match read(call, client.cancel_invoice().id(id).send().await) {
+                    // "Operation not allowed for Invoice in <status> status."
+                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
+                    ok => ok,
+                }
+            }
+        })
+        .await
+}
+
+pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
+    let call = Call::new(PROVIDER, "resend_notification", id);
+    let medium = match medium {
+        NotifyMedium::Sms => types::NotificationMedium::Sms,
+        NotifyMedium::Email => types::NotificationMedium::Email,
+    };
+    retry
+        .run(|attempt| {
+            let call = &call;
+            async move {
+                match client.notify_invoice().id(id).medium(medium).send().await {
+                    Ok(_) => Ok(()),
+                    Err(error) => {
+                        let error = map_error(call, error);
+                        explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop)
+                    }
+                }
+            }
+        })
+        .await
+}
+
+pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+    let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
+    retry
+        .run(|_| async {
+            let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link);
+            if let Some(receipt) = &filter.reference {
+                request = request.receipt(receipt.as_str());
+            }
+            let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
+            response.items.into_iter().map(|invoice| normalise(invoice).map_err(|m| call.decode(m))).collect()
+        })
+        .await
+}
+
+fn read(
+    call: &Call,
+    sent: Result<progenitor_client::ResponseValue<Invoice>, progenitor_client::Error<types::RazorpayError>>,
+) -> Result<PaymentLink, Error> {
+    match sent {
+        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Err(error) => Err(map_error(call, error)),
+    }
+}
+
+/// A Razorpay invoice entity as a [`PaymentLink`].
+pub(crate) fn normalise(entity: Invoice) -> Result<PaymentLink, String> {
+    let id = entity.id.clone().ok_or("the invoice has no id")?;
+    let currency = parse_currency(entity.currency.as_deref())?;
+    let amount = Money::new(entity.amount.ok_or("the invoice has no amount")?, currency);
+    let amount_paid = Money::new(entity.amount_paid.unwrap_or(0), currency);
+    let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the invoice has no status")?;
+    let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
+        name: c.name.clone().or_else(|| c.customer_name.clone()),
+        email: c.email.clone().or_else(|| c.customer_email.clone()),
+        phone: c.contact.clone().or_else(|| c.customer_contact.clone()),
+    });
+    let notes = match &entity.notes {
+        Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
+        _ => Default::default(),
+    };
+    let partial_payments = entity.partial_payment.unwrap_or(false);
+    Ok(PaymentLink {
+        provider: PROVIDER,
+        id,
+        reference: entity.receipt.clone().filter(|r| !r.is_empty()),
+        status: map_status(PROVIDER, &provider_status),
+        provider_status,
+        amount,
+        amount_paid,
+        url: entity.short_url.clone().filter(|u| !u.is_empty()),
+        description: entity.description.clone().filter(|d| !d.is_empty()),
+        customer,
+        partial_payments,
+        minimum_partial_amount: entity
+            .first_payment_min_amount
+            .filter(|m| partial_payments && *m > 0)
+            .map(|m| Money::new(m, currency)),
+        created_at: unix_time(entity.created_at),
+        expires_at: unix_time(entity.expire_by),
+        cancelled_at: unix_time(entity.cancelled_at),
+        notes,
+        raw: ProviderLink::RazorpayInvoice(Box::new(entity)),
+    })
+}

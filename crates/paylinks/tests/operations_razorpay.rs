@@ -1,0 +1,327 @@
+//! The facade against a local Razorpay Payment Links mock: what each operation sends, what it
+//! returns, and the Razorpay-specific error rows (`BAD_REQUEST_ERROR` told apart by its
+//! description, create retries resolved through `reference_id`).
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+use paylinks::{CreateLink, Currency, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy};
+use serde_json::json;
+use wiremock::MockServer;
+
+const P: Provider = Provider::Razorpay;
+const LINKS: &str = "/v1/payment_links";
+const ID_: &str = "plink_ExjpAUN3gVHrPJ";
+const LINK: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ";
+const CANCEL: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ/cancel";
+
+fn order() -> CreateLink {
+    CreateLink::new(Money::inr(49950))
+        .description("Order #1042")
+        .reference("order-1042")
+        .customer(Some("Asha Rao"), Some("asha@example.com"), Some("+919876543210"))
+}
+
+fn link_ref() -> LinkRef {
+    LinkRef::new(P, ID_)
+}
+
+async fn razorpay(retry: RetryPolicy) -> (MockServer, paylinks::Paylinks) {
+    setup(P, retry).await
+}
+
+#[track_caller]
+fn assert_invalid(err: &Error, field: &str) {
+    match err {
+        Error::InvalidRequest { provider, field: named, .. } => {
+            assert_eq!(*provider, P, "{err}");
+            assert_eq!(named, field, "{err}");
+        }
+        other => panic!("expected InvalidRequest on {field}, got {other:?}"),
+    }
+    assert_displays_safely(err, P);
+}
+
+#[tokio::test]
+async fn create_sends_minor_units_and_every_field() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "POST", LINKS, 200, razorpay_link("created")).await;
+    let expiry = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let link = order()
+        .partial_payments(Some(Money::inr(10000)))
+        .note("order", "1042")
+        .notify(true, false)
+        .return_url("https://shop.example/thanks")
+        .expires_at(expiry);
+    let created = client.create(P, &link).await.unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), LINKS);
+    assert_eq!(header(&request, "authorization"), [RAZORPAY_BASIC]);
+    assert_eq!(
+        body(&request),
+        json!({
+            "amount": 49950,
+            "currency": "INR",
+            "accept_partial": true,
+            "first_min_partial_amount": 10000,
+            "description": "Order #1042",
+            "reference_id": "order-1042",
+            "customer": {"name": "Asha Rao", "email": "asha@example.com", "contact": "+919876543210"},
+            "expire_by": 1_893_456_000,
+            "notify": {"sms": true, "email": false},
+            "notes": {"order": "1042"},
+            "callback_url": "https://shop.example/thanks",
+            "callback_method": "get"
+        })
+    );
+
+    assert_eq!(created.provider, P);
+    assert_eq!(created.id, ID_);
+    assert_eq!(created.reference.as_deref(), Some("order-1042"));
+    assert_eq!(created.status, LinkStatus::Active);
+    assert_eq!(created.provider_status, "created");
+    assert_eq!(created.amount, Money::inr(49950));
+    assert_eq!(created.amount_paid, Money::inr(0));
+    assert_eq!(created.minimum_partial_amount, Some(Money::inr(10000)));
+    assert_eq!(created.url.as_deref(), Some("https://rzp.io/i/nxrHnLJ"));
+    assert_eq!(created.customer.email.as_deref(), Some("asha@example.com"));
+    assert_eq!(created.created_at, Some(Utc.with_ymd_and_hms(2023, 11, 14, 22, 13, 20).unwrap()));
+    assert_eq!(created.expires_at, Some(expiry));
+    assert_eq!(created.cancelled_at, None, "0 means not cancelled");
+    assert_eq!(created.notes.get("order").map(String::as_str), Some("1042"));
+}
+
+#[tokio::test]
+async fn create_with_only_an_amount_sends_only_the_amount() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "POST", LINKS, 200, razorpay_link("created")).await;
+    client.create(P, &CreateLink::new(Money::inr(100))).await.unwrap();
+    assert_eq!(body(&only_request(&server).await), json!({"amount": 100, "currency": "INR"}));
+}
+
+#[tokio::test]
+async fn validation_runs_before_sending() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    let kwd: Currency = "KWD".parse().unwrap();
+    let cases = [
+        (CreateLink::new(Money::inr(99)), "amount"),
+        ((1..=16).fold(order(), |link, n| link.note(format!("k{n}"), "v")), "notes"),
+        (CreateLink::new(Money::new(1235, kwd)), "amount"),
+        (order().reference("r".repeat(41)), "reference"),
+    ];
+    for (link, field) in cases {
+        let err = client.create(P, &link).await.unwrap_err();
+        assert_invalid(&err, field);
+    }
+    assert!(all_requests(&server).await.is_empty(), "nothing is sent");
+    // The edges that are allowed.
+    paylinks::validate(P, &CreateLink::new(Money::inr(100))).unwrap();
+    paylinks::validate(P, &CreateLink::new(Money::new(1230, kwd))).unwrap();
+    paylinks::validate(P, &(1..=15).fold(order(), |link, n| link.note(format!("k{n}"), "v"))).unwrap();
+}
+
+#[tokio::test]
+async fn get_cancel_and_resend_use_their_endpoints() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("partially_paid")).await;
+    mount(&server, "POST", CANCEL, 200, razorpay_link("cancelled")).await;
+    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 200, json!({"success": true})).await;
+    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/email", 200, json!({"success": true})).await;
+
+    let fetched = client.get(&link_ref()).await.unwrap();
+    assert_eq!(fetched.status, LinkStatus::PartiallyPaid);
+    let cancelled = client.cancel(&link_ref()).await.unwrap();
+    assert_eq!(cancelled.status, LinkStatus::Cancelled);
+    assert_eq!(cancelled.cancelled_at, Some(Utc.with_ymd_and_hms(2023, 11, 14, 22, 15, 0).unwrap()));
+    client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap();
+    client.resend_notification(&link_ref(), NotifyMedium::Email).await.unwrap();
+
+    let requests = api_requests(&server).await;
+    let sent: Vec<_> = requests.iter().map(|r| (r.method.to_string(), r.url.path().to_owned())).collect();
+    assert_eq!(
+        sent,
+        [
+            ("GET".to_owned(), LINK.to_owned()),
+            ("POST".to_owned(), CANCEL.to_owned()),
+            ("POST".to_owned(), format!("{LINK}/notify_by/sms")),
+            ("POST".to_owned(), format!("{LINK}/notify_by/email")),
+        ]
+    );
+    for request in &requests {
+        assert_eq!(header(request, "authorization"), [RAZORPAY_BASIC]);
+    }
+    assert!(requests[1].body.is_empty() && requests[2].body.is_empty(), "cancel and notify send no body");
+}
+
+#[tokio::test]
+async fn list_filters_by_reference_id() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("paid")]})).await;
+    let found = client.list(P, &ListFilter { reference: Some("order-1042".into()) }).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].id.as_str(), found[0].status), (ID_, LinkStatus::Paid));
+    let request = only_request(&server).await;
+    assert_eq!(query(&request), [("reference_id".to_owned(), "order-1042".to_owned())]);
+}
+
+#[tokio::test]
+async fn an_invalid_api_key_is_unauthorized() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", "The api key provided is invalid")).await;
+    let err = client.create(P, &order()).await.unwrap_err();
+    assert!(matches!(&err, Error::Unauthorized { provider: P, message } if message == "The api key provided is invalid"), "{err:?}");
+    assert_displays_safely(&err, P);
+    assert_eq!(api_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_id_that_does_not_exist_is_not_found() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount(&server, "GET", LINK, 400, error_body(P, "BAD_REQUEST_ERROR", "The id provided does not exist")).await;
+    let err = client.get(&link_ref()).await.unwrap_err();
+    assert!(matches!(&err, Error::NotFound { provider: P, id } if id == ID_), "{err:?}");
+    assert_displays_safely(&err, P);
+    assert_eq!(api_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_invalid_input_id_is_not_found() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let description = "invalid input [strippedId] = [ExjpAUN3gVHrPJ]";
+    mount(&server, "GET", LINK, 400, error_body(P, "BAD_REQUEST_ERROR", description)).await;
+    let err = client.get(&link_ref()).await.unwrap_err();
+    assert!(matches!(&err, Error::NotFound { provider: P, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    let refusal = error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an already paid/partially paid link");
+    mount(&server, "POST", CANCEL, 400, refusal).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("paid")).await;
+    let err = client.cancel(&link_ref()).await.unwrap_err();
+    match &err {
+        Error::NotCancellable { provider: P, id, operation: "cancel", provider_status, message } => {
+            assert_eq!(id, ID_);
+            assert_eq!(provider_status.as_deref(), Some("paid"));
+            assert_eq!(message, "cannot cancel or expire an already paid/partially paid link");
+        }
+        other => panic!("expected NotCancellable, got {other:?}"),
+    }
+    assert_displays_safely(&err, P);
+    assert!(err.to_string().contains("(paid)"), "{err}");
+    let sent: Vec<_> = api_requests(&server).await.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
+    assert_eq!(sent, [format!("POST {CANCEL}"), format!("GET {LINK}")], "the refusal is explained by a fetch");
+}
+
+#[tokio::test]
+async fn resending_a_cancelled_link_is_not_cancellable_with_its_status() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let refusal = error_body(P, "BAD_REQUEST_ERROR", "payment link is not in a state to send notification");
+    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 400, refusal).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
+    let err = client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::NotCancellable { operation: "resend_notification", provider_status: Some(s), .. } if s == "cancelled"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_create_refused_on_a_field_names_the_field() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    let refusal = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "amount: amount should be minimum 100 for INR.",
+                                   "field": "amount", "source": "business", "step": "payment_initiation", "reason": "input_validation_failed",
+                                   "metadata": {}}});
+    mount(&server, "POST", LINKS, 400, refusal).await;
+    let err = client.create(P, &order()).await.unwrap_err();
+    assert_invalid(&err, "amount");
+    assert!(err.to_string().contains("minimum 100"), "{err}");
+    assert_eq!(api_requests(&server).await.len(), 1, "a 400 is not retried");
+}
+
+#[tokio::test]
+async fn a_field_named_only_in_the_description_is_found() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", "contact: the length must be between 8 and 14.")).await;
+    let err = client.create(P, &order()).await.unwrap_err();
+    assert_invalid(&err, "contact");
+}
+
+#[tokio::test]
+async fn rate_limits_read_retry_after() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(LINK))
+        .respond_with(
+            json_response(429, error_body(P, "BAD_REQUEST_ERROR", "Too many requests")).insert_header("Retry-After", "3"),
+        )
+        .mount(&server)
+        .await;
+    let err = client.get(&link_ref()).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)), "{err:?}");
+    assert_displays_safely(&err, P);
+    assert!(err.to_string().contains("retry after 3 s"), "{err}");
+    assert_eq!(api_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn create_without_a_reference_is_never_retried() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount(&server, "POST", LINKS, 503, error_body(P, "SERVER_ERROR", "The server is unavailable")).await;
+    let err = client.create(P, &CreateLink::new(Money::inr(49950))).await.unwrap_err();
+    assert!(matches!(err, Error::Provider { provider: P, status: 503, .. }), "{err:?}");
+    assert_eq!(api_requests(&server).await.len(), 1, "a second create could make a second link");
+}
+
+#[tokio::test]
+async fn create_with_a_reference_finds_the_link_an_earlier_attempt_made() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount_times(&server, "POST", LINKS, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
+    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
+    mount(&server, "POST", LINKS, 400, duplicate).await;
+    mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("created")]})).await;
+    let link = client.create(P, &order()).await.unwrap();
+    assert_eq!(link.id, ID_);
+    assert_eq!(link.reference.as_deref(), Some("order-1042"));
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 3, "{:?}", summary(&requests));
+    assert_eq!(body(&requests[0]), body(&requests[1]), "the retry sends the same body");
+    assert_eq!(requests[2].method.as_str(), "GET");
+    assert_eq!(query(&requests[2]), [("reference_id".to_owned(), "order-1042".to_owned())]);
+}
+
+#[tokio::test]
+async fn a_duplicate_reference_on_the_first_attempt_is_an_invalid_reference() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
+    mount(&server, "POST", LINKS, 400, duplicate).await;
+    let err = client.create(P, &order()).await.unwrap_err();
+    assert_invalid(&err, "reference");
+    assert_eq!(api_requests(&server).await.len(), 1, "the merchant's own duplicate is not looked up");
+}
+
+#[tokio::test]
+async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount_times(&server, "POST", CANCEL, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
+    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link")).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
+    let link = client.cancel(&link_ref()).await.unwrap();
+    assert_eq!(link.status, LinkStatus::Cancelled);
+    assert_eq!(api_requests(&server).await.len(), 3, "cancel, cancel, fetch");
+}
+
+#[tokio::test]
+async fn cancelling_an_expired_link_on_the_first_attempt_is_not_cancellable() {
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link")).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("expired")).await;
+    let err = client.cancel(&link_ref()).await.unwrap_err();
+    assert!(matches!(&err, Error::NotCancellable { provider_status: Some(s), .. } if s == "expired"), "{err:?}");
+}
