@@ -6,20 +6,11 @@ use serde_json::{Map, Value, json};
 
 use crate::spec::Provider;
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /// Keys that make progenitor/typify generate validating or narrower types, which reject real
 /// response bodies (specs/README.md rule 6).
-const RESPONSE_FORBIDDEN: &[&str] = &[
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-];
+const RESPONSE_FORBIDDEN: &[&str] =
+    &["pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
 
 pub fn run(providers: &[Provider]) -> bool {
     let mut ok = true;
@@ -44,10 +35,7 @@ pub fn run(providers: &[Provider]) -> bool {
 pub fn lint(doc: &Value, api: &openapiv3::OpenAPI) -> Vec<String> {
     let mut problems = Vec::new();
     if !api.openapi.starts_with("3.0.") {
-        problems.push(format!(
-            "openapi is {:?}; progenitor reads 3.0.x only",
-            api.openapi
-        ));
+        problems.push(format!("openapi is {:?}; progenitor reads 3.0.x only", api.openapi));
     }
     dropped_keys(doc, api, &mut problems);
     operations(doc, &mut problems);
@@ -66,9 +54,7 @@ fn dropped_keys(doc: &Value, api: &openapiv3::OpenAPI, problems: &mut Vec<String
     let mut missing = Vec::new();
     compare_keys(doc, &reparsed, String::new(), &mut missing);
     for path in missing {
-        problems.push(format!(
-            "{path}: key not understood by the OpenAPI 3.0 parser (misspelt or misplaced?)"
-        ));
+        problems.push(format!("{path}: key not understood by the OpenAPI 3.0 parser (misspelt or misplaced?)"));
     }
 }
 
@@ -98,13 +84,7 @@ fn is_default(key: &str, value: &Value) -> bool {
     matches!(
         (key, value),
         (
-            "required"
-                | "deprecated"
-                | "nullable"
-                | "readOnly"
-                | "writeOnly"
-                | "uniqueItems"
-                | "allowEmptyValue",
+            "required" | "deprecated" | "nullable" | "readOnly" | "writeOnly" | "uniqueItems" | "allowEmptyValue",
             Value::Bool(false)
         ) | ("required", Value::Array(_))
             | ("explode" | "style", _)
@@ -137,32 +117,23 @@ fn operations(doc: &Value, problems: &mut Vec<String>) {
             }
         }
         for key in ["summary", "description"] {
-            if op
-                .get(key)
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-            {
+            if op.get(key).and_then(Value::as_str).is_none_or(str::is_empty) {
                 problems.push(format!("{at}: no {key}"));
             }
         }
-        for param in op
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
             if param.get("description").is_none() && param.get("$ref").is_none() {
-                problems.push(format!(
-                    "{at}: parameter `{}` has no description",
-                    param["name"].as_str().unwrap_or("?")
-                ));
+                problems
+                    .push(format!("{at}: parameter `{}` has no description", param["name"].as_str().unwrap_or("?")));
             }
         }
         let responses = op.get("responses").and_then(Value::as_object);
         for (status, response) in responses.into_iter().flatten() {
             let response = paylinks_testkit::schema::resolve_response(doc, response);
             if status == "default" {
-                problems.push(format!("{at}: `default` response (progenitor panics when it differs from the success schema)"));
+                problems.push(format!(
+                    "{at}: `default` response (progenitor panics when it differs from the success schema)"
+                ));
                 continue;
             }
             if status.starts_with('2') {
@@ -172,17 +143,11 @@ fn operations(doc: &Value, problems: &mut Vec<String>) {
                 .pointer("/content/application~1json/schema/$ref")
                 .and_then(Value::as_str)
                 .unwrap_or("(no $ref to a component schema)");
-            error_refs
-                .entry(schema_ref.to_owned())
-                .or_default()
-                .push(format!("{at} {status}"));
+            error_refs.entry(schema_ref.to_owned()).or_default().push(format!("{at} {status}"));
         }
     }
     if error_refs.len() > 1 {
-        let listing: Vec<String> = error_refs
-            .iter()
-            .map(|(r, uses)| format!("{r} ({})", uses.join(", ")))
-            .collect();
+        let listing: Vec<String> = error_refs.iter().map(|(r, uses)| format!("{r} ({})", uses.join(", "))).collect();
         problems.push(format!(
             "error responses use {} schemas; all must share one: {}",
             error_refs.len(),
@@ -197,15 +162,12 @@ fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
         Value::Object(map) => {
             for key in ["anyOf", "allOf", "not"] {
                 if map.contains_key(key) && !path.ends_with("/properties") {
-                    problems.push(format!(
-                        "{path}: `{key}` is not allowed (specs/README.md rule 4)"
-                    ));
+                    problems.push(format!("{path}: `{key}` is not allowed (specs/README.md rule 4)"));
                 }
             }
             if path.ends_with("/properties") {
                 for (name, property) in map {
-                    let documented =
-                        property.get("description").is_some() || property.get("$ref").is_some();
+                    let documented = property.get("description").is_some() || property.get("$ref").is_some();
                     if !documented {
                         problems.push(format!("{path}/{name}: property has no description"));
                     }
@@ -269,29 +231,23 @@ fn check_response_schema(
     }
     for key in RESPONSE_FORBIDDEN {
         if map.contains_key(*key) {
-            problems.push(format!(
-                "{origin}: `{key}` in a response schema rejects real bodies (rule 6)"
-            ));
+            problems.push(format!("{origin}: `{key}` in a response schema rejects real bodies (rule 6)"));
         }
     }
-    if matches!(
-        map.get("format").and_then(Value::as_str),
-        Some("date-time" | "date")
-    ) {
-        problems.push(format!("{origin}: `format: date-time` in a response schema; use the Timestamp component (rule 13)"));
+    if matches!(map.get("format").and_then(Value::as_str), Some("date-time" | "date")) {
+        problems
+            .push(format!("{origin}: `format: date-time` in a response schema; use the Timestamp component (rule 13)"));
     }
     if map.get("additionalProperties") == Some(&Value::Bool(false)) {
-        problems.push(format!(
-            "{origin}: `additionalProperties: false` in a response schema (rule 6)"
-        ));
+        problems.push(format!("{origin}: `additionalProperties: false` in a response schema (rule 6)"));
     }
     if map.contains_key("enum") && !open {
-        problems.push(format!("{origin}: closed enum in a response schema; wrap it in oneOf with an Unknown string (rule 8)"));
+        problems.push(format!(
+            "{origin}: closed enum in a response schema; wrap it in oneOf with an Unknown string (rule 8)"
+        ));
     }
     if let Some(branches) = map.get("oneOf").and_then(Value::as_array) {
-        let has_catch_all = branches
-            .iter()
-            .any(|b| b.get("type") == Some(&json!("string")) && b.get("enum").is_none());
+        let has_catch_all = branches.iter().any(|b| b.get("type") == Some(&json!("string")) && b.get("enum").is_none());
         for branch in branches {
             check_response_schema(doc, branch, origin, has_catch_all, visited, problems);
         }
@@ -301,20 +257,8 @@ fn check_response_schema(
             check_response_schema(doc, child, origin, false, visited, problems);
         }
     }
-    for (name, child) in map
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        check_response_schema(
-            doc,
-            child,
-            &format!("{origin}.{name}"),
-            false,
-            visited,
-            problems,
-        );
+    for (name, child) in map.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        check_response_schema(doc, child, &format!("{origin}.{name}"), false, visited, problems);
     }
 }
 
@@ -324,25 +268,14 @@ fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
 
 /// Every example validates against its schema, read as JSON Schema.
 fn examples(doc: &Value, problems: &mut Vec<String>) {
-    let components = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or(json!({}));
+    let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
     let mut count = 0;
     for (at, op) in each_operation(doc) {
         let mut media_types = Vec::new();
-        if let Some(media) = op
-            .get("requestBody")
-            .and_then(|b| b.pointer("/content/application~1json"))
-        {
+        if let Some(media) = op.get("requestBody").and_then(|b| b.pointer("/content/application~1json")) {
             media_types.push(("request".to_owned(), media));
         }
-        for (status, response) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
             let response = paylinks_testkit::schema::resolve_response(doc, response);
             if let Some(media) = response.pointer("/content/application~1json") {
                 media_types.push((format!("response {status}"), media));
@@ -356,16 +289,8 @@ fn examples(doc: &Value, problems: &mut Vec<String>) {
             if let Some(example) = media.get("example") {
                 named.push(("example".into(), example));
             }
-            for (name, example) in media
-                .get("examples")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                named.push((
-                    format!("examples.{name}"),
-                    example.get("value").unwrap_or(&Value::Null),
-                ));
+            for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                named.push((format!("examples.{name}"), example.get("value").unwrap_or(&Value::Null)));
             }
             if named.is_empty() && (location == "request" || location.starts_with("response 2")) {
                 problems.push(format!("{at} {location}: no example (rule 18)"));
@@ -373,19 +298,14 @@ fn examples(doc: &Value, problems: &mut Vec<String>) {
             let validator = match paylinks_testkit::schema::validator(&components, schema) {
                 Ok(v) => v,
                 Err(e) => {
-                    problems.push(format!(
-                        "{at} {location}: schema is not valid JSON Schema: {e}"
-                    ));
+                    problems.push(format!("{at} {location}: schema is not valid JSON Schema: {e}"));
                     continue;
                 }
             };
             for (name, example) in named {
                 count += 1;
                 for error in validator.iter_errors(example) {
-                    problems.push(format!(
-                        "{at} {location} {name}: at `{}`: {error}",
-                        error.instance_path()
-                    ));
+                    problems.push(format!("{at} {location} {name}: at `{}`: {error}", error.instance_path()));
                 }
             }
         }
@@ -456,27 +376,16 @@ components:
 
     #[test]
     fn a_misspelt_key_is_caught() {
-        let spec = GOOD.replace(
-            "required: true, description: The id.",
-            "requird: true, description: The id.",
-        );
+        let spec = GOOD.replace("required: true, description: The id.", "requird: true, description: The id.");
         let found = problems(&spec);
-        assert!(
-            found.iter().any(|p| p.contains("/parameters/0/requird")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|p| p.contains("/parameters/0/requird")), "{found:?}");
     }
 
     #[test]
     fn an_example_that_does_not_match_its_schema_is_caught() {
         let spec = GOOD.replace("amount: 100, note", "amount: \"100\", note");
         let found = problems(&spec);
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("example") && p.contains("/amount")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|p| p.contains("example") && p.contains("/amount")), "{found:?}");
     }
 
     #[test]
@@ -486,10 +395,7 @@ components:
             "        \"400\":\n          description: Bad request.\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}\n        \"404\":\n          description: Not found.\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Link\"}",
         );
         let found = problems(&spec);
-        assert!(
-            found.iter().any(|p| p.contains("all must share one")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|p| p.contains("all must share one")), "{found:?}");
     }
 
     #[test]
@@ -499,10 +405,7 @@ components:
                 "status: {$ref: \"#/components/schemas/Status\"}",
                 "status: {$ref: \"#/components/schemas/KnownStatus\"}",
             )
-            .replace(
-                "amount: {type: integer, format: int64,",
-                "amount: {type: integer, minimum: 0,",
-            );
+            .replace("amount: {type: integer, format: int64,", "amount: {type: integer, minimum: 0,");
         let found = problems(&spec);
         assert!(found.iter().any(|p| p.contains("closed enum")), "{found:?}");
         assert!(found.iter().any(|p| p.contains("`minimum`")), "{found:?}");
@@ -510,18 +413,11 @@ components:
 
     #[test]
     fn any_of_and_undocumented_properties_are_caught() {
-        let spec = GOOD.replace(
-            "note: {type: string, nullable: true, description: A note.}",
-            "note: {anyOf: [{type: string}]}",
-        );
+        let spec = GOOD
+            .replace("note: {type: string, nullable: true, description: A note.}", "note: {anyOf: [{type: string}]}");
         let found = problems(&spec);
         assert!(found.iter().any(|p| p.contains("`anyOf`")), "{found:?}");
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("note: property has no description")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|p| p.contains("note: property has no description")), "{found:?}");
     }
 
     #[test]

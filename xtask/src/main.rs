@@ -24,11 +24,7 @@ fn main() -> ExitCode {
         eprintln!("unknown option {flag}\n{USAGE}");
         return ExitCode::from(2);
     }
-    let names: Vec<&str> = rest
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .map(String::as_str)
-        .collect();
+    let names: Vec<&str> = rest.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
     let providers = match spec::select(&names) {
         Ok(p) => p,
         Err(e) => {
@@ -44,9 +40,5 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -11,18 +11,9 @@ pub struct Provider {
 }
 
 pub const PROVIDERS: &[Provider] = &[
-    Provider {
-        name: "cashfree",
-        inner_type: None,
-    },
-    Provider {
-        name: "razorpay",
-        inner_type: None,
-    },
-    Provider {
-        name: "pinelabs",
-        inner_type: Some("crate::auth::TokenCache"),
-    },
+    Provider { name: "cashfree", inner_type: None },
+    Provider { name: "razorpay", inner_type: None },
+    Provider { name: "pinelabs", inner_type: Some("crate::auth::TokenCache") },
 ];
 
 impl Provider {
@@ -36,19 +27,15 @@ impl Provider {
     }
 
     pub fn generated_path(&self) -> PathBuf {
-        root()
-            .join("crates")
-            .join(format!("paylinks-{}", self.name))
-            .join("src/generated.rs")
+        root().join("crates").join(format!("paylinks-{}", self.name)).join("src/generated.rs")
     }
 
     /// The spec as text, as a JSON value (for lints) and as parsed by `openapiv3`.
     pub fn load(&self) -> Result<Loaded, String> {
         let path = self.spec_path();
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", self.spec_display()))?;
-        let value: serde_json::Value = serde_yaml::from_str(&text)
-            .map_err(|e| format!("{}: not YAML: {e}", self.spec_display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", self.spec_display()))?;
+        let value: serde_json::Value =
+            serde_yaml::from_str(&text).map_err(|e| format!("{}: not YAML: {e}", self.spec_display()))?;
         let api: openapiv3::OpenAPI = serde_json::from_value(value.clone())
             .map_err(|e| format!("{}: not an OpenAPI document: {e}", self.spec_display()))?;
         Ok(Loaded { value, api })
@@ -71,11 +58,7 @@ pub fn select(names: &[&str]) -> Result<Vec<Provider>, String> {
     names
         .iter()
         .map(|name| {
-            PROVIDERS
-                .iter()
-                .find(|p| p.name == *name)
-                .copied()
-                .ok_or_else(|| format!("unknown provider `{name}`"))
+            PROVIDERS.iter().find(|p| p.name == *name).copied().ok_or_else(|| format!("unknown provider `{name}`"))
         })
         .collect()
 }

@@ -27,10 +27,7 @@ pub struct Credentials {
 impl Credentials {
     /// Credentials from an app id and secret key.
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
+        Self { client_id: client_id.into(), client_secret: client_secret.into() }
     }
 }
 
@@ -75,24 +72,11 @@ impl ClientBuilder {
     /// credentials marked sensitive), `User-Agent: paylinks-cashfree/<version>`.
     pub fn build(self) -> Result<Client, BuildError> {
         let headers = Headers::new(PROVIDER)
-            .add(
-                "x-client-id",
-                "client_id",
-                &self.credentials.client_id,
-                true,
-            )?
-            .add(
-                "x-client-secret",
-                "client_secret",
-                self.credentials.client_secret.expose(),
-                true,
-            )?
+            .add("x-client-id", "client_id", &self.credentials.client_id, true)?
+            .add("x-client-secret", "client_secret", self.credentials.client_secret.expose(), true)?
             .add("x-api-version", "api_version", &self.api_version, false)?;
-        let http = build_client(
-            concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION")),
-            headers.into_map(),
-            self.timeouts,
-        )?;
+        let http =
+            build_client(concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
         let base_url = self.environment.base_url(SANDBOX_URL, PRODUCTION_URL);
         Ok(Client::new_with_client(base_url, http))
     }
@@ -110,10 +94,7 @@ impl Client {
     }
 
     /// A client with these credentials for this environment, with default settings.
-    pub fn from_credentials(
-        credentials: Credentials,
-        environment: Environment,
-    ) -> Result<Self, BuildError> {
+    pub fn from_credentials(credentials: Credentials, environment: Environment) -> Result<Self, BuildError> {
         Self::builder(credentials).environment(environment).build()
     }
 }
@@ -132,12 +113,7 @@ mod tests {
 
     #[test]
     fn a_secret_that_cannot_be_a_header_names_the_field() {
-        let err =
-            Client::from_credentials(Credentials::new("id", "bad\nsecret"), Environment::Sandbox)
-                .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cashfree: client_secret cannot be sent in an HTTP header"
-        );
+        let err = Client::from_credentials(Credentials::new("id", "bad\nsecret"), Environment::Sandbox).unwrap_err();
+        assert_eq!(err.to_string(), "cashfree: client_secret cannot be sent in an HTTP header");
     }
 }

@@ -6,31 +6,4 @@
 //!   [`CashfreeError`](crate::types::CashfreeError) with its status kept (see
 //!   [`paylinks_core::http::execute`]).
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-
-use crate::Client;
-use crate::types::CashfreeError;
-
-impl ClientHooks<()> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        paylinks_core::http::prepare_request(request);
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        paylinks_core::http::execute(
-            self.client(),
-            request,
-            <CashfreeError as paylinks_core::ErrorBody>::non_json_stand_in,
-        )
-        .await
-    }
-}
+paylinks_core::impl_client_hooks!(crate::Client, crate::types::CashfreeError);

@@ -41,7 +41,7 @@ mod error;
 pub mod hooks;
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
 pub use config::{Credentials, DEFAULT_API_VERSION, PRODUCTION_URL, SANDBOX_URL};

@@ -6,9 +6,7 @@
 
 use std::fmt::Debug;
 
-use paylinks_cashfree::types::{
-    CashfreeError, KnownCashfreeErrorType, LinkEntity, PaymentLinkOrderEntity,
-};
+use paylinks_cashfree::types::{CashfreeError, KnownCashfreeErrorType, LinkEntity, PaymentLinkOrderEntity};
 use paylinks_testkit::{conformance_files, decode};
 use serde::de::DeserializeOwned;
 
@@ -28,39 +26,15 @@ enum Body {
 
 /// File name → body. A file not listed here fails the test; so does a listed file that is gone.
 const TABLE: &[(&str, Body)] = &[
-    (
-        "spec2022_error_400_bad_request.json",
-        Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError)),
-    ),
-    (
-        "spec2022_error_401_authentication.json",
-        Body::Error(Some(KnownCashfreeErrorType::AuthenticationError)),
-    ),
-    (
-        "spec2022_error_404_not_found.json",
-        Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError)),
-    ),
-    (
-        "spec2022_error_409_conflict.json",
-        Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError)),
-    ),
-    (
-        "spec2022_error_422_idempotency.json",
-        Body::Error(Some(KnownCashfreeErrorType::IdempotencyError)),
-    ),
-    (
-        "spec2022_error_429_rate_limit.json",
-        Body::Error(Some(KnownCashfreeErrorType::RateLimitError)),
-    ),
-    (
-        "spec2022_error_500_api_error.json",
-        Body::Error(Some(KnownCashfreeErrorType::ApiError)),
-    ),
+    ("spec2022_error_400_bad_request.json", Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError))),
+    ("spec2022_error_401_authentication.json", Body::Error(Some(KnownCashfreeErrorType::AuthenticationError))),
+    ("spec2022_error_404_not_found.json", Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError))),
+    ("spec2022_error_409_conflict.json", Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError))),
+    ("spec2022_error_422_idempotency.json", Body::Error(Some(KnownCashfreeErrorType::IdempotencyError))),
+    ("spec2022_error_429_rate_limit.json", Body::Error(Some(KnownCashfreeErrorType::RateLimitError))),
+    ("spec2022_error_500_api_error.json", Body::Error(Some(KnownCashfreeErrorType::ApiError))),
     // The 2022 spec's ApiError502 schema says `api_error`, its example `invalid_request_error`.
-    (
-        "spec2022_error_502_bank.json",
-        Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError)),
-    ),
+    ("spec2022_error_502_bank.json", Body::Error(Some(KnownCashfreeErrorType::InvalidRequestError))),
 ];
 
 fn snapshot_name(file: &str) -> String {
@@ -68,12 +42,8 @@ fn snapshot_name(file: &str) -> String {
 }
 
 fn decode_and_snapshot<T: DeserializeOwned + Debug>(file: &str, bytes: &[u8]) -> Result<T, String> {
-    let decoded: T = decode(bytes).map_err(|e| {
-        format!(
-            "{file}: does not decode into {}: {e}",
-            std::any::type_name::<T>()
-        )
-    })?;
+    let decoded: T =
+        decode(bytes).map_err(|e| format!("{file}: does not decode into {}: {e}", std::any::type_name::<T>()))?;
     insta::assert_debug_snapshot!(snapshot_name(file), decoded);
     Ok(decoded)
 }
@@ -83,23 +53,16 @@ fn check(file: &str, bytes: &[u8], body: Body) -> Result<(), String> {
         Body::Error(expected) => {
             let error: CashfreeError = decode_and_snapshot(file, bytes)?;
             let found = match &error.type_ {
-                Some(paylinks_cashfree::types::CashfreeErrorType::KnownCashfreeErrorType(
-                    known,
-                )) => Some(*known),
+                Some(paylinks_cashfree::types::CashfreeErrorType::KnownCashfreeErrorType(known)) => Some(*known),
                 _ => None,
             };
             if found != expected {
-                return Err(format!(
-                    "{file}: error type decoded as {:?}, expected {expected:?}",
-                    error.type_
-                ));
+                return Err(format!("{file}: error type decoded as {:?}, expected {expected:?}", error.type_));
             }
             Ok(())
         }
         Body::LinkEntity => decode_and_snapshot::<LinkEntity>(file, bytes).map(drop),
-        Body::LinkOrders => {
-            decode_and_snapshot::<Vec<PaymentLinkOrderEntity>>(file, bytes).map(drop)
-        }
+        Body::LinkOrders => decode_and_snapshot::<Vec<PaymentLinkOrderEntity>>(file, bytes).map(drop),
     }
 }
 
@@ -114,22 +77,13 @@ fn every_conformance_body_decodes_into_its_generated_type() {
                     failures.push(e);
                 }
             }
-            None => failures.push(format!(
-                "{file}: not in TABLE; say which generated type it is"
-            )),
+            None => failures.push(format!("{file}: not in TABLE; say which generated type it is")),
         }
     }
     for (name, _) in TABLE {
         if !files.iter().any(|(file, _)| file == name) {
-            failures.push(format!(
-                "{name}: listed in TABLE but missing from shared/conformance/cashfree"
-            ));
+            failures.push(format!("{name}: listed in TABLE but missing from shared/conformance/cashfree"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} conformance body(ies) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} conformance body(ies) failed:\n{}", failures.len(), failures.join("\n"));
 }

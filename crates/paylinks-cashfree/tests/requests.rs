@@ -13,9 +13,7 @@ const LINK: &str = r#"{"cf_link_id":"1996567","link_id":"my_link_id","link_statu
 async fn setup(status: u16, body: &str) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
-        .respond_with(
-            ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"))
         .mount(&server)
         .await;
     let client = Client::builder(Credentials::new("TEST_APP_ID", "TEST_SECRET"))
@@ -32,26 +30,15 @@ async fn only_request(server: &MockServer) -> Request {
 }
 
 fn header<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request
-        .headers
-        .get_all(name)
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect()
+    request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
 }
 
 fn assert_auth_headers(request: &Request, api_version: &str) {
     assert_eq!(header(request, "x-client-id"), ["TEST_APP_ID"]);
     assert_eq!(header(request, "x-client-secret"), ["TEST_SECRET"]);
     assert_eq!(header(request, "x-api-version"), [api_version]);
-    assert_eq!(
-        header(request, "user-agent"),
-        [concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION"))]
-    );
-    assert!(
-        header(request, "api-version").is_empty(),
-        "progenitor's api-version header is not sent"
-    );
+    assert_eq!(header(request, "user-agent"), [concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION"))]);
+    assert!(header(request, "api-version").is_empty(), "progenitor's api-version header is not sent");
 }
 
 #[tokio::test]
@@ -69,18 +56,13 @@ async fn create_link_sends_the_body_and_headers() {
                 .link_purpose(Some("Payment for PlayStation 11".parse().unwrap()))
                 .link_partial_payments(true)
                 .link_minimum_partial_amount(DecimalAmount::from(20))
-                .customer_details(
-                    types::LinkCustomerDetailsRequest::builder().customer_phone("9999999999"),
-                ),
+                .customer_details(types::LinkCustomerDetailsRequest::builder().customer_phone("9999999999")),
         )
         .send()
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(
-        link.link_amount.map(|a| a.to_string()),
-        Some("100.12".to_owned())
-    );
+    assert_eq!(link.link_amount.map(|a| a.to_string()), Some("100.12".to_owned()));
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
@@ -113,9 +95,7 @@ async fn create_link_validates_before_sending() {
             types::CreateLinkRequest::builder()
                 .link_amount(DecimalAmount::from(1))
                 .link_currency("RUPEES")
-                .customer_details(
-                    types::LinkCustomerDetailsRequest::builder().customer_phone("9999999999"),
-                ),
+                .customer_details(types::LinkCustomerDetailsRequest::builder().customer_phone("9999999999")),
         )
         .send()
         .await
@@ -123,31 +103,20 @@ async fn create_link_validates_before_sending() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
     let shown = err.to_string();
-    assert!(
-        shown.starts_with("cashfree: request not sent") && shown.contains("link_currency"),
-        "{shown}"
-    );
+    assert!(shown.starts_with("cashfree: request not sent") && shown.contains("link_currency"), "{shown}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[test]
 fn an_invalid_link_id_is_refused_when_built() {
-    let err = "has spaces"
-        .parse::<types::CreateLinkRequestLinkId>()
-        .unwrap_err();
+    let err = "has spaces".parse::<types::CreateLinkRequestLinkId>().unwrap_err();
     assert!(err.to_string().contains("pattern"), "{err}");
 }
 
 #[tokio::test]
 async fn fetch_link_can_override_the_api_version() {
     let (server, client) = setup(200, LINK).await;
-    let link = client
-        .fetch_link()
-        .link_id("my_link_id")
-        .x_api_version("2023-08-01")
-        .send()
-        .await
-        .unwrap();
+    let link = client.fetch_link().link_id("my_link_id").x_api_version("2023-08-01").send().await.unwrap();
     assert_eq!(link.link_id.as_deref(), Some("my_link_id"));
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
@@ -158,19 +127,8 @@ async fn fetch_link_can_override_the_api_version() {
 #[tokio::test]
 async fn cancel_link_sends_content_length_zero() {
     let (server, client) = setup(200, &LINK.replace("ACTIVE", "CANCELLED")).await;
-    let link = client
-        .cancel_link()
-        .link_id("my_link_id")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        link.link_status,
-        Some(types::LinkStatus::KnownLinkStatus(
-            types::KnownLinkStatus::Cancelled
-        ))
-    );
+    let link = client.cancel_link().link_id("my_link_id").send().await.unwrap().into_inner();
+    assert_eq!(link.link_status, Some(types::LinkStatus::KnownLinkStatus(types::KnownLinkStatus::Cancelled)));
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/pg/links/my_link_id/cancel");
@@ -193,10 +151,7 @@ async fn fetch_link_orders_sends_the_status_filter() {
         .unwrap()
         .into_inner();
     assert_eq!(orders.len(), 1);
-    assert_eq!(
-        orders[0].order_amount.map(|a| a.to_minor(2).unwrap()),
-        Some(1012)
-    );
+    assert_eq!(orders[0].order_amount.map(|a| a.to_minor(2).unwrap()), Some(1012));
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/pg/links/my_link_id/orders");
     assert_eq!(request.url.query(), Some("status=ALL"));
@@ -205,36 +160,18 @@ async fn fetch_link_orders_sends_the_status_filter() {
 #[tokio::test]
 async fn an_unknown_link_status_is_kept_not_rejected() {
     let (_server, client) = setup(200, &LINK.replace("ACTIVE", "ON_HOLD")).await;
-    let link = client
-        .fetch_link()
-        .link_id("my_link_id")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        link.link_status,
-        Some(types::LinkStatus::Unknown("ON_HOLD".into()))
-    );
+    let link = client.fetch_link().link_id("my_link_id").send().await.unwrap();
+    assert_eq!(link.link_status, Some(types::LinkStatus::Unknown("ON_HOLD".into())));
 }
 
 #[tokio::test]
 async fn error_responses_are_typed_with_their_status() {
     let body = r#"{"message":"link_id already exists","code":"link_post_failed","type":"invalid_request_error"}"#;
     let (_server, client) = setup(409, body).await;
-    let err = Error::from(
-        client
-            .fetch_link()
-            .link_id("my_link_id")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = Error::from(client.fetch_link().link_id("my_link_id").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
     assert_eq!(err.code().as_deref(), Some("link_post_failed"));
-    assert_eq!(
-        err.to_string(),
-        "cashfree answered HTTP 409: link_post_failed: link_id already exists"
-    );
+    assert_eq!(err.to_string(), "cashfree answered HTTP 409: link_post_failed: link_id already exists");
 }
 
 #[tokio::test]
@@ -242,25 +179,16 @@ async fn rate_limits_carry_the_retry_delay() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/links/x"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-ratelimit-retry", "7")
-                .set_body_raw(r#"{"message":"Too many requests","code":"request_failed","type":"rate_limit_error"}"#, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(429).insert_header("x-ratelimit-retry", "7").set_body_raw(
+            r#"{"message":"Too many requests","code":"request_failed","type":"rate_limit_error"}"#,
+            "application/json",
+        ))
         .mount(&server)
         .await;
-    let client = Client::from_credentials(
-        Credentials::new("id", "secret"),
-        Environment::Custom(server.uri()),
-    )
-    .unwrap();
+    let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Custom(server.uri())).unwrap();
     let err = Error::from(client.fetch_link().link_id("x").send().await.unwrap_err());
     match err {
-        Error::Provider {
-            status,
-            retry_after,
-            ..
-        } => {
+        Error::Provider { status, retry_after, .. } => {
             assert_eq!(status.as_u16(), 429);
             assert_eq!(retry_after, Some(std::time::Duration::from_secs(7)));
         }
@@ -273,16 +201,11 @@ async fn a_non_json_error_body_keeps_its_status_and_is_not_printed() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
-            ResponseTemplate::new(502)
-                .set_body_raw("<html>customer 9999999999 bad gateway</html>", "text/html"),
+            ResponseTemplate::new(502).set_body_raw("<html>customer 9999999999 bad gateway</html>", "text/html"),
         )
         .mount(&server)
         .await;
-    let client = Client::from_credentials(
-        Credentials::new("id", "secret"),
-        Environment::Custom(server.uri()),
-    )
-    .unwrap();
+    let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Custom(server.uri())).unwrap();
     let err = Error::from(client.fetch_link().link_id("x").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.code().as_deref(), Some("non_json_body"));
@@ -293,16 +216,9 @@ async fn a_non_json_error_body_keeps_its_status_and_is_not_printed() {
 
 #[tokio::test]
 async fn a_body_that_does_not_match_the_schema_is_a_decode_error_without_its_content() {
-    let (_server, client) = setup(
-        200,
-        r#"{"link_id": 5, "customer_details": {"customer_phone": "9999999999"}}"#,
-    )
-    .await;
+    let (_server, client) = setup(200, r#"{"link_id": 5, "customer_details": {"customer_phone": "9999999999"}}"#).await;
     let err = Error::from(client.fetch_link().link_id("x").send().await.unwrap_err());
     assert!(matches!(err, Error::Decode { .. }), "{err}");
     let shown = err.to_string();
-    assert!(
-        shown.contains("cashfree") && shown.contains("line 1"),
-        "{shown}"
-    );
+    assert!(shown.contains("cashfree") && shown.contains("line 1"), "{shown}");
 }

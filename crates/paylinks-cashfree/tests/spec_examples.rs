@@ -7,9 +7,7 @@
 
 use std::fmt::Debug;
 
-use paylinks_cashfree::types::{
-    CashfreeError, CreateLinkRequest, LinkEntity, PaymentLinkOrderEntity,
-};
+use paylinks_cashfree::types::{CashfreeError, CreateLinkRequest, LinkEntity, PaymentLinkOrderEntity};
 use paylinks_testkit::{SpecExample, decode_value, spec_examples};
 use serde::de::DeserializeOwned;
 
@@ -36,9 +34,8 @@ const TABLE: &[(&str, &str, Body)] = &[
 const ERROR_STATUSES: &[&str] = &["400", "401", "404", "409", "422", "429", "500", "502"];
 
 fn body_of(example: &SpecExample) -> Option<Body> {
-    if let Some((_, _, body)) = TABLE
-        .iter()
-        .find(|(op, location, _)| *op == example.operation_id && *location == example.location)
+    if let Some((_, _, body)) =
+        TABLE.iter().find(|(op, location, _)| *op == example.operation_id && *location == example.location)
     {
         return Some(*body);
     }
@@ -49,11 +46,7 @@ fn body_of(example: &SpecExample) -> Option<Body> {
 
 fn snapshot<T: DeserializeOwned + Debug>(example: &SpecExample) -> Result<(), String> {
     let decoded: T = decode_value(&example.value).map_err(|e| {
-        format!(
-            "{}: does not decode into {}: {e}",
-            example.snapshot_name(),
-            std::any::type_name::<T>()
-        )
+        format!("{}: does not decode into {}: {e}", example.snapshot_name(), std::any::type_name::<T>())
     })?;
     insta::assert_debug_snapshot!(example.snapshot_name(), decoded);
     Ok(())
@@ -82,12 +75,7 @@ fn every_spec_example_decodes_into_its_generated_type() {
             failures.push(e);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} example(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// specs/README.md rule 18: every request body and every success response has an example.
@@ -96,9 +84,7 @@ fn every_request_body_and_success_response_has_an_example() {
     let examples = spec_examples("cashfree");
     for (operation, location, _) in TABLE {
         assert!(
-            examples
-                .iter()
-                .any(|e| e.operation_id == *operation && e.location == *location),
+            examples.iter().any(|e| e.operation_id == *operation && e.location == *location),
             "{operation}: no example for `{location}`"
         );
     }

@@ -74,7 +74,13 @@ impl Demo {
         if partial {
             self.pay(provider, &link, Some(20_000)).await?;
             let fetched = self.fetch(&reference).await?;
-            println!("customer paid 200.00 INR → {} ({}), paid {}, due {}", fetched.status, fetched.provider_status, fetched.amount_paid, fetched.amount_due());
+            println!(
+                "customer paid 200.00 INR → {} ({}), paid {}, due {}",
+                fetched.status,
+                fetched.provider_status,
+                fetched.amount_paid,
+                fetched.amount_due()
+            );
             self.try_cancel(&reference).await?;
             self.pay(provider, &link, None).await?;
         } else {
@@ -86,7 +92,13 @@ impl Demo {
         }
         let paid = self.fetch(&reference).await?;
         let what = if partial { "the rest" } else { "everything" };
-        println!("customer paid {what} → {} ({}), paid {}, due {}", paid.status, paid.provider_status, paid.amount_paid, paid.amount_due());
+        println!(
+            "customer paid {what} → {} ({}), paid {}, due {}",
+            paid.status,
+            paid.provider_status,
+            paid.amount_paid,
+            paid.amount_due()
+        );
         if !partial {
             self.try_cancel(&reference).await?;
         }
@@ -100,7 +112,10 @@ impl Demo {
     /// Cancelling a link that has taken money is refused; show the mapped error.
     async fn try_cancel(&self, link: &LinkRef) -> Result<(), String> {
         match self.paylinks.cancel(link).await {
-            Ok(cancelled) => Err(format!("the sandbox cancelled {} in state {}; it should have refused", link, cancelled.provider_status)),
+            Ok(cancelled) => Err(format!(
+                "the sandbox cancelled {} in state {}; it should have refused",
+                link, cancelled.provider_status
+            )),
             Err(error) => {
                 println!("cancel refused as it should be: {}", describe(&error));
                 Ok(())
@@ -115,7 +130,8 @@ impl Demo {
             Some(amount) => json!({ "amount": amount }),
             None => json!({}),
         };
-        let response = self.http.post(&url).json(&body).send().await.map_err(|e| format!("sandbox control API: {e}"))?;
+        let response =
+            self.http.post(&url).json(&body).send().await.map_err(|e| format!("sandbox control API: {e}"))?;
         if !response.status().is_success() {
             return Err(format!("sandbox control API answered HTTP {} for {url}", response.status().as_u16()));
         }

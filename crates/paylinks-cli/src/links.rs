@@ -11,7 +11,7 @@ use crate::{output, parse_provider};
 #[derive(Debug, Subcommand)]
 pub enum LinksCommand {
     /// Create a link.
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Fetch a link (`plink_…`, `inv_…`, `pl-…`, or `provider:id`).
     Get(LinkArgs),
     /// Cancel a link.
@@ -118,7 +118,9 @@ fn parse_note(text: &str) -> Result<(String, String), String> {
 /// The facade client: a sandbox's, or the real APIs' from the environment.
 pub fn client(sandbox: Option<&str>) -> Result<Paylinks, String> {
     match sandbox {
-        Some(url) => Ok(sandbox_client(url.trim_end_matches('/'), &SandboxConfig::default(), paylinks::RetryPolicy::default())?),
+        Some(url) => {
+            Ok(sandbox_client(url.trim_end_matches('/'), &SandboxConfig::default(), paylinks::RetryPolicy::default())?)
+        }
         None => Paylinks::from_env().map_err(|e| e.to_string()),
     }
 }
@@ -126,9 +128,21 @@ pub fn client(sandbox: Option<&str>) -> Result<Paylinks, String> {
 /// A facade client for a sandbox at `url` accepting `config`'s credentials.
 pub fn sandbox_client(url: &str, config: &SandboxConfig, retry: paylinks::RetryPolicy) -> Result<Paylinks, String> {
     Paylinks::builder()
-        .cashfree(&config.cashfree.client_id, config.cashfree.client_secret.as_str(), Environment::Custom(format!("{url}/cashfree/pg")))
-        .razorpay(&config.razorpay.key_id, config.razorpay.key_secret.as_str(), Environment::Custom(format!("{url}/razorpay")))
-        .pinelabs(&config.pinelabs.client_id, config.pinelabs.client_secret.as_str(), Environment::Custom(format!("{url}/pinelabs")))
+        .cashfree(
+            &config.cashfree.client_id,
+            config.cashfree.client_secret.as_str(),
+            Environment::Custom(format!("{url}/cashfree/pg")),
+        )
+        .razorpay(
+            &config.razorpay.key_id,
+            config.razorpay.key_secret.as_str(),
+            Environment::Custom(format!("{url}/razorpay")),
+        )
+        .pinelabs(
+            &config.pinelabs.client_id,
+            config.pinelabs.client_secret.as_str(),
+            Environment::Custom(format!("{url}/pinelabs")),
+        )
         .retry(retry)
         .build()
         .map_err(|e| e.to_string())
@@ -154,7 +168,8 @@ pub async fn run(command: LinksCommand) -> Result<(), String> {
             print(&link, args.target.json);
         }
         LinksCommand::Get(args) => {
-            let link = client(args.target.sandbox.as_deref())?.get(&link_ref(&args)?).await.map_err(|e| e.to_string())?;
+            let link =
+                client(args.target.sandbox.as_deref())?.get(&link_ref(&args)?).await.map_err(|e| e.to_string())?;
             print(&link, args.target.json);
         }
         LinksCommand::Cancel(args) => {
@@ -182,7 +197,13 @@ pub async fn run(command: LinksCommand) -> Result<(), String> {
                 println!("no links");
             } else {
                 for link in &links {
-                    println!("{:<32} {:<15} {:>16}  {}", link.link_ref().to_string(), link.status.as_str(), link.amount.to_string(), link.url.as_deref().unwrap_or("-"));
+                    println!(
+                        "{:<32} {:<15} {:>16}  {}",
+                        link.link_ref().to_string(),
+                        link.status.as_str(),
+                        link.amount.to_string(),
+                        link.url.as_deref().unwrap_or("-")
+                    );
                 }
             }
         }

@@ -83,7 +83,8 @@ async fn main() -> ExitCode {
 fn decode(args: DecodeArgs) -> Result<(), String> {
     let body = if args.file.as_os_str() == "-" {
         let mut body = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut body).map_err(|e| format!("cannot read standard input: {e}"))?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
         body
     } else {
         std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?

@@ -47,5 +47,6 @@ pub fn table(link: &PaymentLink) -> String {
 /// phone cameras read it on a dark terminal.
 pub fn qr(text: &str) -> Result<String, String> {
     let code = QrCode::new(text.as_bytes()).map_err(|e| format!("cannot encode a QR code: {e}"))?;
-    Ok(code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build() + "\n")
+    Ok(code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build()
+        + "\n")
 }

@@ -61,8 +61,7 @@ impl SandboxArgs {
 
 pub async fn run(args: SandboxArgs) -> Result<(), String> {
     let addr = SocketAddr::new(args.host, args.port);
-    let sandbox =
-        Sandbox::start(args.config(), addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let sandbox = Sandbox::start(args.config(), addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // First line: one JSON object, for scripts and CI. A reader that stops reading after it
     // (closing the pipe) must not stop the sandbox, so write errors are ignored.
     let urls = sandbox.base_urls();

@@ -61,7 +61,11 @@ fn the_demo_runs_offline_and_shows_every_provider() {
     for provider in ["━━ cashfree", "━━ razorpay ", "━━ razorpay_invoice", "━━ pinelabs"] {
         assert!(stdout.contains(provider), "{provider} in {stdout}");
     }
-    assert_eq!(stdout.matches("cancel refused as it should be: paylinks::Error::NotCancellable").count(), 4, "{stdout}");
+    assert_eq!(
+        stdout.matches("cancel refused as it should be: paylinks::Error::NotCancellable").count(),
+        4,
+        "{stdout}"
+    );
     assert_eq!(stdout.matches("→ paid (").count(), 4, "every link ends paid: {stdout}");
     assert!(stdout.contains('█'), "a QR code is drawn");
     assert!(stdout.contains("status cancelled (cancelled)"), "{stdout}");
@@ -69,7 +73,12 @@ fn the_demo_runs_offline_and_shows_every_provider() {
 
 #[test]
 fn decode_prints_the_normalised_link() {
-    let output = run(&["decode", "--provider", "pinelabs", conformance("pinelabs/docs_payment_link_object.json").to_str().unwrap()]);
+    let output = run(&[
+        "decode",
+        "--provider",
+        "pinelabs",
+        conformance("pinelabs/docs_payment_link_object.json").to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let link: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(link["provider"], "pinelabs");
@@ -115,17 +124,36 @@ fn decode_refuses_another_providers_body() {
 #[test]
 fn unknown_providers_and_inexact_amounts_are_refused_before_any_request() {
     assert_clean_failure(&run(&["decode", "--provider", "stripe", "x.json"]), &["unknown provider `stripe`"]);
-    let output = run(&["links", "create", "--provider", "razorpay", "--amount", "1.005", "--sandbox", "http://127.0.0.1:9"]);
+    let output =
+        run(&["links", "create", "--provider", "razorpay", "--amount", "1.005", "--sandbox", "http://127.0.0.1:9"]);
     assert_clean_failure(&output, &["--amount 1.005", "3 decimal places", "allows 2"]);
-    let output = run(&["links", "create", "--provider", "cashfree", "--amount", "10", "--currency", "XYZ", "--sandbox", "http://127.0.0.1:9"]);
+    let output = run(&[
+        "links",
+        "create",
+        "--provider",
+        "cashfree",
+        "--amount",
+        "10",
+        "--currency",
+        "XYZ",
+        "--sandbox",
+        "http://127.0.0.1:9",
+    ]);
     assert_clean_failure(&output, &["`XYZ` is not an ISO 4217 currency"]);
 }
 
 #[test]
 fn missing_credentials_name_the_variables() {
     let output = run(&["links", "get", "plink_ExjpAUN3gVHrPJ"]);
-    assert_clean_failure(&output, &["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "CASHFREE_CLIENT_ID", "PINELABS_CLIENT_ID"]);
-    let output = paylinks().args(["links", "get", "plink_ExjpAUN3gVHrPJ"]).env("RAZORPAY_KEY_ID", "rzp_test_x").output().unwrap();
+    assert_clean_failure(
+        &output,
+        &["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "CASHFREE_CLIENT_ID", "PINELABS_CLIENT_ID"],
+    );
+    let output = paylinks()
+        .args(["links", "get", "plink_ExjpAUN3gVHrPJ"])
+        .env("RAZORPAY_KEY_ID", "rzp_test_x")
+        .output()
+        .unwrap();
     assert_clean_failure(&output, &["RAZORPAY_KEY_SECRET is missing"]);
 }
 
@@ -185,8 +213,19 @@ fn the_served_sandbox_prints_its_configuration_first_and_serves_link_commands() 
     let base = info["razorpay"]["base_url"].as_str().unwrap().trim_end_matches("/razorpay").to_owned();
 
     let created = run(&[
-        "links", "create", "--provider", "razorpay", "--amount", "499.50", "--reference", "cli-test-1",
-        "--description", "Order 1", "--sandbox", &base, "--json",
+        "links",
+        "create",
+        "--provider",
+        "razorpay",
+        "--amount",
+        "499.50",
+        "--reference",
+        "cli-test-1",
+        "--description",
+        "Order 1",
+        "--sandbox",
+        &base,
+        "--json",
     ]);
     assert!(created.status.success(), "{}", text(&created.stderr));
     let link: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();

@@ -71,11 +71,7 @@ impl DecimalAmount {
     pub fn to_minor(&self, exponent: u32) -> Result<i64, AmountError> {
         let normalized = self.0.normalize();
         if normalized.scale() > exponent {
-            return Err(AmountError::TooPrecise {
-                amount: self.0,
-                scale: normalized.scale(),
-                exponent,
-            });
+            return Err(AmountError::TooPrecise { amount: self.0, scale: normalized.scale(), exponent });
         }
         10_i128
             .checked_pow(exponent - normalized.scale())
@@ -98,11 +94,7 @@ impl DecimalAmount {
 
     fn significant_digits(&self) -> u32 {
         let mantissa = self.0.normalize().mantissa().unsigned_abs();
-        if mantissa == 0 {
-            1
-        } else {
-            mantissa.ilog10() + 1
-        }
+        if mantissa == 0 { 1 } else { mantissa.ilog10() + 1 }
     }
 }
 
@@ -152,15 +144,13 @@ impl Serialize for DecimalAmount {
     /// Writes a JSON number; refuses an amount a double cannot carry exactly.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.significant_digits() > F64_EXACT_DIGITS {
-            return Err(serde::ser::Error::custom(AmountError::NotRepresentable(
-                self.0,
-            )));
+            return Err(serde::ser::Error::custom(AmountError::NotRepresentable(self.0)));
         }
         let normalized = self.0.normalize();
-        if normalized.scale() == 0 {
-            if let Ok(whole) = i64::try_from(normalized.mantissa()) {
-                return serializer.serialize_i64(whole);
-            }
+        if normalized.scale() == 0
+            && let Ok(whole) = i64::try_from(normalized.mantissa())
+        {
+            return serializer.serialize_i64(whole);
         }
         let value: f64 = normalized
             .to_string()
@@ -194,13 +184,11 @@ impl Visitor<'_> for AmountVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        DecimalAmount::from_f64_exact(v)
-            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+        DecimalAmount::from_f64_exact(v).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        v.parse()
-            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
 
@@ -239,17 +227,7 @@ mod tests {
     #[test]
     fn too_many_decimals_is_an_error_never_a_rounded_value() {
         let err = decode("10.125").to_minor(2).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                AmountError::TooPrecise {
-                    scale: 3,
-                    exponent: 2,
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, AmountError::TooPrecise { scale: 3, exponent: 2, .. }), "{err}");
         assert_eq!(
             decode("1.5").to_minor(0).unwrap_err().to_string(),
             "1.5 has 1 decimal places; the currency allows 0"
@@ -261,11 +239,7 @@ mod tests {
         for exponent in [0, 2, 3] {
             for minor in [0_i64, 1, 29, 57, 99, 100, 12_345, 1_234_567_890_123, -250] {
                 let amount = DecimalAmount::from_minor(minor, exponent).unwrap();
-                assert_eq!(
-                    amount.to_minor(exponent),
-                    Ok(minor),
-                    "{minor} at exponent {exponent}"
-                );
+                assert_eq!(amount.to_minor(exponent), Ok(minor), "{minor} at exponent {exponent}");
                 let wire = serde_json::to_string(&amount).unwrap();
                 let back: DecimalAmount = serde_json::from_str(&wire).unwrap();
                 assert_eq!(back.to_minor(exponent), Ok(minor), "{wire}");
@@ -284,11 +258,7 @@ mod tests {
     fn refuses_to_send_what_a_double_would_round() {
         let huge: DecimalAmount = "1234567890123456.78".parse().unwrap();
         let err = serde_json::to_string(&huge).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("cannot be sent as a JSON number exactly"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("cannot be sent as a JSON number exactly"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum ApiError<E> {
         status: StatusCode,
         /// The provider's request id header, when it sent one.
         request_id: Option<String>,
+        /// How long the provider asked us to wait, for a 429.
+        retry_after: Option<Duration>,
     },
     /// The request was not sent: a required field was missing or a value was invalid.
     InvalidRequest(String),
@@ -86,12 +88,10 @@ impl<E: ErrorBody> ApiError<E> {
 
 /// Reads how long to wait from `Retry-After` (seconds) or Cashfree's `x-ratelimit-retry`.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    ["retry-after", "x-ratelimit-retry"]
-        .iter()
-        .find_map(|name| {
-            let seconds: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
-            (seconds > 0).then(|| Duration::from_secs(seconds))
-        })
+    ["retry-after", "x-ratelimit-retry"].iter().find_map(|name| {
+        let seconds: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
+        (seconds > 0).then(|| Duration::from_secs(seconds))
+    })
 }
 
 /// Reads the provider's request id from the response headers.
@@ -108,14 +108,11 @@ impl<E> From<ClientError<E>> for ApiError<E> {
             ClientError::UnexpectedResponse(response) => Self::UnexpectedStatus {
                 status: response.status(),
                 request_id: request_id(response.headers()),
+                retry_after: retry_after(response.headers()),
             },
             ClientError::InvalidRequest(message) => Self::InvalidRequest(message),
-            ClientError::CommunicationError(error) | ClientError::ResponseBodyError(error) => {
-                Self::Transport(error)
-            }
-            ClientError::InvalidResponsePayload(_body, error) => Self::Decode {
-                message: describe_json_error(&error),
-            },
+            ClientError::CommunicationError(error) | ClientError::ResponseBodyError(error) => Self::Transport(error),
+            ClientError::InvalidResponsePayload(_body, error) => Self::Decode { message: describe_json_error(&error) },
             ClientError::InvalidUpgrade(error) => Self::Transport(error),
             ClientError::Custom(message) => Self::Hook(message),
         }
@@ -126,12 +123,7 @@ fn provider_error<E>(value: ResponseValue<E>) -> ApiError<E> {
     let status = value.status();
     let request_id = request_id(value.headers());
     let retry_after = retry_after(value.headers());
-    ApiError::Provider {
-        status,
-        body: value.into_inner(),
-        request_id,
-        retry_after,
-    }
+    ApiError::Provider { status, body: value.into_inner(), request_id, retry_after }
 }
 
 /// Describes a JSON decoding error by position and kind only: serde's own message quotes the
@@ -159,18 +151,13 @@ impl<E: ErrorBody> fmt::Display for ApiError<E> {
                     (None, None) => Ok(()),
                 }
             }
-            Self::UnexpectedStatus { status, .. } => write!(
-                f,
-                "{provider} answered HTTP {}, a status its API does not document",
-                status.as_u16()
-            ),
+            Self::UnexpectedStatus { status, .. } => {
+                write!(f, "{provider} answered HTTP {}, a status its API does not document", status.as_u16())
+            }
             Self::InvalidRequest(message) => write!(f, "{provider}: request not sent: {message}"),
             Self::Transport(error) => write!(f, "{provider}: transport error: {error}"),
             Self::Decode { message } => {
-                write!(
-                    f,
-                    "{provider}: the response does not match the API's schema: {message}"
-                )
+                write!(f, "{provider}: the response does not match the API's schema: {message}")
             }
             Self::Hook(message) => write!(f, "{provider}: {message}"),
         }
@@ -181,11 +168,7 @@ impl<E: ErrorBody> fmt::Debug for ApiError<E> {
     /// Like `Display`, plus the request id: never the body, whose fields can hold customer data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Provider {
-                request_id,
-                retry_after,
-                ..
-            } => f
+            Self::Provider { request_id, retry_after, .. } => f
                 .debug_struct("ApiError")
                 .field("error", &self.to_string())
                 .field("request_id", request_id)

@@ -4,9 +4,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use reqwest::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
-};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, Response};
 
 /// Which of a provider's hosts a client talks to.
@@ -46,9 +44,7 @@ impl FromStr for Environment {
         match s.trim().to_ascii_lowercase().as_str() {
             "sandbox" | "test" | "uat" => Ok(Self::Sandbox),
             "production" | "prod" | "live" => Ok(Self::Production),
-            url if url.starts_with("http://") || url.starts_with("https://") => {
-                Ok(Self::Custom(s.trim().to_owned()))
-            }
+            url if url.starts_with("http://") || url.starts_with("https://") => Ok(Self::Custom(s.trim().to_owned())),
             _ => Err(UnknownEnvironment(s.to_owned())),
         }
     }
@@ -67,10 +63,7 @@ impl Default for Timeouts {
     /// 10 s to connect, 30 s per request: the providers answer in well under a second, and a
     /// payment page should not hang on a stuck connection.
     fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(10),
-            request: Duration::from_secs(30),
-        }
+        Self { connect: Duration::from_secs(10), request: Duration::from_secs(30) }
     }
 }
 
@@ -107,10 +100,7 @@ pub struct Headers {
 impl Headers {
     /// Headers for this provider's client.
     pub fn new(provider: &'static str) -> Self {
-        Self {
-            map: HeaderMap::new(),
-            provider,
-        }
+        Self { map: HeaderMap::new(), provider }
     }
 
     /// Adds a header; `sensitive` ones (credentials) never print.
@@ -121,10 +111,8 @@ impl Headers {
         value: &str,
         sensitive: bool,
     ) -> Result<Self, BuildError> {
-        let mut header = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader {
-            provider: self.provider,
-            field,
-        })?;
+        let mut header =
+            HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader { provider: self.provider, field })?;
         header.set_sensitive(sensitive);
         self.map.insert(HeaderName::from_static(name), header);
         Ok(self)
@@ -160,18 +148,11 @@ pub fn build_client(
 /// - The `api-version` header progenitor adds from the spec's `info.version` is removed: no
 ///   provider documents it (Cashfree's is `x-api-version`, sent by the crates).
 pub fn prepare_request(request: &mut Request) {
-    request
-        .headers_mut()
-        .remove(HeaderName::from_static("api-version"));
-    let writes = matches!(
-        *request.method(),
-        Method::POST | Method::PUT | Method::PATCH
-    );
+    request.headers_mut().remove(HeaderName::from_static("api-version"));
+    let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
     if writes && request.body().is_none() {
         *request.body_mut() = Some(reqwest::Body::from(Vec::<u8>::new()));
-        request
-            .headers_mut()
-            .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
 }
 
@@ -222,10 +203,7 @@ pub async fn execute(
     } else {
         let info = NonJsonBody {
             status: status.as_u16(),
-            content_type: headers
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+            content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
             len: body.len(),
         };
         serde_json::to_vec(&stand_in(&info)).unwrap_or_default()
@@ -270,13 +248,8 @@ mod tests {
     fn body_less_writes_get_content_length_zero() {
         let client = reqwest::Client::new();
         for method in [Method::POST, Method::PUT, Method::PATCH] {
-            let mut request = client
-                .request(method.clone(), "http://localhost/x")
-                .build()
-                .unwrap();
-            request
-                .headers_mut()
-                .insert("api-version", HeaderValue::from_static("v1"));
+            let mut request = client.request(method.clone(), "http://localhost/x").build().unwrap();
+            request.headers_mut().insert("api-version", HeaderValue::from_static("v1"));
             prepare_request(&mut request);
             assert_eq!(request.headers()[CONTENT_LENGTH], "0", "{method}");
             assert!(request.headers().get("api-version").is_none());

@@ -16,6 +16,7 @@
 
 mod amount;
 mod error;
+mod hooks;
 pub mod http;
 mod secret;
 mod timestamp;
@@ -25,3 +26,9 @@ pub use error::{ApiError, ErrorBody, describe_json_error};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
 pub use timestamp::{Timestamp, TimestampError, parse_naive_in};
+
+#[doc(hidden)]
+pub mod __private {
+    pub use progenitor_client;
+    pub use reqwest;
+}

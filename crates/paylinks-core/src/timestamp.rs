@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Stricter parsers reject what these providers really send; this one accepts
 /// `2021-09-30T17:05:01+05:30`, `2024-06-28T13:26:06.909140Z`, `2025-03-06T08:27:55.881Z` and
 /// the seconds-less `2025-03-21T08:29Z`. It keeps the offset it was given (so a value
-/// re-serialises as sent) and [`Timestamp::to_utc`] gives the instant. Text without an offset
+/// is written back as RFC 3339 with that offset and whole seconds: `08:29Z` becomes
+/// `08:29:00Z`, the same instant) and [`Timestamp::to_utc`] gives the instant. Text without an offset
 /// is an error: guessing a zone would put the instant hours off.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp(DateTime<FixedOffset>);
@@ -21,12 +22,8 @@ pub struct TimestampError {
     value: String,
 }
 
-const FORMATS: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f%:z",
-    "%Y-%m-%dT%H:%M%:z",
-    "%Y-%m-%dT%H:%M:%S%.f%z",
-    "%Y-%m-%dT%H:%M%z",
-];
+const FORMATS: &[&str] =
+    &["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"];
 
 impl Timestamp {
     /// Wraps an instant with its offset.
@@ -81,9 +78,7 @@ impl FromStr for Timestamp {
             .iter()
             .find_map(|format| DateTime::parse_from_str(&text, format).ok())
             .map(Self)
-            .ok_or_else(|| TimestampError {
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| TimestampError { value: s.to_owned() })
     }
 }
 
@@ -120,9 +115,7 @@ pub fn parse_naive_in(text: &str, offset: FixedOffset) -> Result<Timestamp, Time
         .ok()
         .and_then(|naive| naive.and_local_timezone(offset).single())
         .map(Timestamp)
-        .ok_or_else(|| TimestampError {
-            value: text.to_owned(),
-        })
+        .ok_or_else(|| TimestampError { value: text.to_owned() })
 }
 
 #[cfg(test)]
@@ -130,10 +123,7 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> String {
-        text.parse::<Timestamp>()
-            .unwrap()
-            .to_utc()
-            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        text.parse::<Timestamp>().unwrap().to_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
 
     #[test]
@@ -145,20 +135,14 @@ mod tests {
     #[test]
     fn missing_seconds_and_any_fraction_are_accepted() {
         assert_eq!(utc("2025-03-21T08:29Z"), "2025-03-21T08:29:00Z");
-        assert_eq!(
-            utc("2024-06-28T13:26:06.909140Z"),
-            "2024-06-28T13:26:06.909140Z"
-        );
+        assert_eq!(utc("2024-06-28T13:26:06.909140Z"), "2024-06-28T13:26:06.909140Z");
         assert_eq!(utc("2024-08-28T15:00:12.213Z"), "2024-08-28T15:00:12.213Z");
     }
 
     #[test]
     fn the_original_offset_is_kept_when_re_serialised() {
         let ts: Timestamp = serde_json::from_str("\"2021-09-30T17:05:01+05:30\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&ts).unwrap(),
-            "\"2021-09-30T17:05:01+05:30\""
-        );
+        assert_eq!(serde_json::to_string(&ts).unwrap(), "\"2021-09-30T17:05:01+05:30\"");
     }
 
     #[test]

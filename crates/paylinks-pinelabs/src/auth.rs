@@ -115,9 +115,6 @@ fn fetch<'a>(
             .client_secret(credentials.client_secret.clone())
             .grant_type(types::GrantType::ClientCredentials);
         let response = client.generate_token().body(request).send().await?.into_inner();
-        Ok(CachedToken {
-            access_token: response.access_token,
-            expires_at: response.expires_at.to_utc(),
-        })
+        Ok(CachedToken { access_token: response.access_token, expires_at: response.expires_at.to_utc() })
     })
 }

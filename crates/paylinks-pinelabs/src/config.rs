@@ -45,7 +45,8 @@ impl ClientBuilder {
     /// added per request by the hooks (see [`crate::auth`]).
     pub fn build(self) -> Result<Client, BuildError> {
         let headers = Headers::new(PROVIDER);
-        let http = build_client(concat!("paylinks-pinelabs/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
+        let http =
+            build_client(concat!("paylinks-pinelabs/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
         let base_url = self.environment.base_url(UAT_URL, PRODUCTION_URL);
         Ok(Client::new_with_client(base_url, http, TokenCache::new(self.credentials, self.refresh_margin)))
     }

@@ -50,7 +50,11 @@ impl ClientHooks<TokenCache> for Client {
     }
 
     async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        paylinks_core::http::execute(self.client(), request, <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in)
-            .await
+        paylinks_core::http::execute(
+            self.client(),
+            request,
+            <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in,
+        )
+        .await
     }
 }

@@ -31,7 +31,7 @@ mod error;
 pub mod hooks;
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
 pub use auth::{Credentials, DEFAULT_REFRESH_MARGIN, TokenCache};

@@ -110,7 +110,9 @@ async fn a_401_drops_the_cached_token() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"code": "UNAUTHORIZED", "message": "token expired"})))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"code": "UNAUTHORIZED", "message": "token expired"})),
+        )
         .mount(&server)
         .await;
     let client = client(&server);

@@ -32,10 +32,7 @@ enum Kind {
 /// Decodes `bytes` into `T` and records its `Debug` form as `name`.
 fn check<T: DeserializeOwned + Debug>(name: &str, bytes: &[u8]) -> Result<(), String> {
     let decoded: T = decode(bytes)?;
-    let description = format!(
-        "shared/conformance/pinelabs/{name}.json decoded as {}",
-        std::any::type_name::<T>()
-    );
+    let description = format!("shared/conformance/pinelabs/{name}.json decoded as {}", std::any::type_name::<T>());
     insta::with_settings!({ description => description, omit_expression => true }, {
         insta::assert_debug_snapshot!(name, decoded);
     });
@@ -59,20 +56,9 @@ fn every_conformance_body_decodes_into_its_generated_type() {
             failures.push(format!("{file}: {error}"));
         }
     }
-    let missing: Vec<_> = TABLE
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| !seen.contains(name))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "conformance bodies that do not decode:\n{}",
-        failures.join("\n")
-    );
-    assert!(
-        missing.is_empty(),
-        "table rows whose file is missing: {missing:?}"
-    );
+    let missing: Vec<_> = TABLE.iter().map(|(name, _)| *name).filter(|name| !seen.contains(name)).collect();
+    assert!(failures.is_empty(), "conformance bodies that do not decode:\n{}", failures.join("\n"));
+    assert!(missing.is_empty(), "table rows whose file is missing: {missing:?}");
 }
 
 /// The values the provider meant, checked explicitly in addition to the snapshots.
@@ -82,63 +68,24 @@ fn documented_values_survive_decoding() {
     let body = |name: &str| &files.iter().find(|(file, _)| file == name).unwrap().1;
 
     let link: types::PaymentLink = decode(body("docs_payment_link_object.json")).unwrap();
-    assert!(matches!(
-        link.status,
-        Some(types::LinkStatus::KnownLinkStatus(
-            types::KnownLinkStatus::Created
-        ))
-    ));
+    assert!(matches!(link.status, Some(types::LinkStatus::KnownLinkStatus(types::KnownLinkStatus::Created))));
     // No seconds on the wire: 08:29 means 08:29:00 UTC.
-    assert_eq!(
-        link.expire_by.unwrap().to_utc().to_rfc3339(),
-        "2025-03-21T08:29:00+00:00"
-    );
-    assert_eq!(
-        link.updated_at.unwrap().to_utc().to_rfc3339(),
-        "2025-03-06T08:27:55.881+00:00"
-    );
+    assert_eq!(link.expire_by.unwrap().to_utc().to_rfc3339(), "2025-03-21T08:29:00+00:00");
+    assert_eq!(link.updated_at.unwrap().to_utc().to_rfc3339(), "2025-03-06T08:27:55.881+00:00");
     assert_eq!(link.amount_due.as_ref().map(|a| a.value), Some(100));
-    assert_eq!(
-        link.product_details[0]
-            .product_amount
-            .as_ref()
-            .map(|a| a.value),
-        Some(1_200_000)
-    );
-    assert!(matches!(
-        link.pre_auth,
-        Some(types::BoolOrString::Bool(false))
-    ));
-    assert!(matches!(
-        link.is_mcc_transaction,
-        Some(types::BoolOrString::Bool(true))
-    ));
+    assert_eq!(link.product_details[0].product_amount.as_ref().map(|a| a.value), Some(1_200_000));
+    assert!(matches!(link.pre_auth, Some(types::BoolOrString::Bool(false))));
+    assert!(matches!(link.is_mcc_transaction, Some(types::BoolOrString::Bool(true))));
     assert_eq!(link.failure_callback_url, None);
-    assert_eq!(
-        link.customer
-            .as_ref()
-            .and_then(|c| c.country_code.as_deref()),
-        Some("91")
-    );
+    assert_eq!(link.customer.as_ref().and_then(|c| c.country_code.as_deref()), Some("91"));
     assert!(matches!(
         link.allowed_payment_methods.as_slice(),
-        [types::PaymentMethod::KnownPaymentMethod(
-            types::KnownPaymentMethod::Netbanking
-        )]
+        [types::PaymentMethod::KnownPaymentMethod(types::KnownPaymentMethod::Netbanking)]
     ));
-    assert_eq!(
-        link.merchant_metadata.get("Key_ZZ").map(String::as_str),
-        Some("XOY")
-    );
+    assert_eq!(link.merchant_metadata.get("Key_ZZ").map(String::as_str), Some("XOY"));
 
     let micro: types::TokenResponse = decode(body("docs_token_response.json")).unwrap();
-    assert_eq!(
-        micro.expires_at.to_utc().to_rfc3339(),
-        "2024-06-28T13:26:06.909140+00:00"
-    );
+    assert_eq!(micro.expires_at.to_utc().to_rfc3339(), "2024-06-28T13:26:06.909140+00:00");
     let milli: types::TokenResponse = decode(body("docs_token_response_authpage.json")).unwrap();
-    assert_eq!(
-        milli.expires_at.to_utc().to_rfc3339(),
-        "2024-08-28T15:00:12.213+00:00"
-    );
+    assert_eq!(milli.expires_at.to_utc().to_rfc3339(), "2024-08-28T15:00:12.213+00:00");
 }

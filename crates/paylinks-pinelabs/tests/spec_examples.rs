@@ -59,9 +59,7 @@ fn decode_example(example: &SpecExample) -> Result<(), String> {
         ("generateToken", "request") => check::<types::TokenRequest>(example),
         ("generateToken", "response 200") => check::<types::TokenResponse>(example),
         ("createPaymentLink", "request") => check::<types::CreatePaymentLinkRequest>(example),
-        (_, "response 200") if LINK_OPERATIONS.contains(&operation) => {
-            check::<types::PaymentLink>(example)
-        }
+        (_, "response 200") if LINK_OPERATIONS.contains(&operation) => check::<types::PaymentLink>(example),
         (_, location) => Err(format!("no type in the table for {operation} {location}")),
     }
 }
@@ -80,15 +78,8 @@ fn every_spec_example_decodes_into_its_generated_type() {
         }
     }
     let unused: Vec<_> = table_rows().difference(&seen).cloned().collect();
-    assert!(
-        failures.is_empty(),
-        "examples that do not decode:\n{}",
-        failures.join("\n")
-    );
-    assert!(
-        unused.is_empty(),
-        "table rows without an example in the spec: {unused:?}"
-    );
+    assert!(failures.is_empty(), "examples that do not decode:\n{}", failures.join("\n"));
+    assert!(unused.is_empty(), "table rows without an example in the spec: {unused:?}");
 }
 
 /// The values a reader relies on, checked explicitly in addition to the snapshots.
@@ -102,63 +93,25 @@ fn documented_values_survive_decoding() {
             .unwrap_or_else(|| panic!("no example for {operation} {location}"))
     };
 
-    let created: types::PaymentLink =
-        decode_value(&find("createPaymentLink", "response 200").value).unwrap();
-    assert!(matches!(
-        created.status,
-        Some(types::LinkStatus::KnownLinkStatus(
-            types::KnownLinkStatus::Created
-        ))
-    ));
-    assert_eq!(
-        created
-            .amount
-            .as_ref()
-            .map(|a| (a.value, a.currency.as_str())),
-        Some((100, "INR"))
-    );
-    assert_eq!(
-        created.expire_by.unwrap().to_utc().to_rfc3339(),
-        "2025-03-21T08:29:00+00:00"
-    );
-    assert_eq!(
-        created.created_at.unwrap().to_utc().to_rfc3339(),
-        "2025-03-06T08:27:55.881+00:00"
-    );
-    assert!(matches!(
-        created.pre_auth,
-        Some(types::BoolOrString::Bool(false))
-    ));
-    assert!(matches!(
-        created.is_mcc_transaction,
-        Some(types::BoolOrString::Bool(true))
-    ));
+    let created: types::PaymentLink = decode_value(&find("createPaymentLink", "response 200").value).unwrap();
+    assert!(matches!(created.status, Some(types::LinkStatus::KnownLinkStatus(types::KnownLinkStatus::Created))));
+    assert_eq!(created.amount.as_ref().map(|a| (a.value, a.currency.as_str())), Some((100, "INR")));
+    assert_eq!(created.expire_by.unwrap().to_utc().to_rfc3339(), "2025-03-21T08:29:00+00:00");
+    assert_eq!(created.created_at.unwrap().to_utc().to_rfc3339(), "2025-03-06T08:27:55.881+00:00");
+    assert!(matches!(created.pre_auth, Some(types::BoolOrString::Bool(false))));
+    assert!(matches!(created.is_mcc_transaction, Some(types::BoolOrString::Bool(true))));
     assert_eq!(created.failure_callback_url, None);
 
-    let cancelled: types::PaymentLink =
-        decode_value(&find("cancelPaymentLink", "response 200").value).unwrap();
-    assert!(matches!(
-        cancelled.status,
-        Some(types::LinkStatus::KnownLinkStatus(
-            types::KnownLinkStatus::Cancelled
-        ))
-    ));
+    let cancelled: types::PaymentLink = decode_value(&find("cancelPaymentLink", "response 200").value).unwrap();
+    assert!(matches!(cancelled.status, Some(types::LinkStatus::KnownLinkStatus(types::KnownLinkStatus::Cancelled))));
 
-    let token: types::TokenResponse =
-        decode_value(&find("generateToken", "response 200").value).unwrap();
-    assert_eq!(
-        token.expires_at.to_utc().to_rfc3339(),
-        "2024-06-28T13:26:06.909140+00:00"
-    );
+    let token: types::TokenResponse = decode_value(&find("generateToken", "response 200").value).unwrap();
+    assert_eq!(token.expires_at.to_utc().to_rfc3339(), "2024-06-28T13:26:06.909140+00:00");
 
-    let request: types::CreatePaymentLinkRequest =
-        decode_value(&find("createPaymentLink", "request").value).unwrap();
+    let request: types::CreatePaymentLinkRequest = decode_value(&find("createPaymentLink", "request").value).unwrap();
     assert_eq!(request.amount.value, 100);
     assert!(matches!(request.pre_auth, Some(types::StringBool::False)));
-    assert!(matches!(
-        request.is_mcc_transaction,
-        Some(types::StringBool::True)
-    ));
+    assert!(matches!(request.is_mcc_transaction, Some(types::StringBool::True)));
     // Sent as strings, as the create request expects.
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent["pre_auth"], "false");
@@ -174,26 +127,14 @@ fn every_documented_link_field_decodes() {
         .find(|e| e.operation_id == "getPaymentLink" && e.name == "allFields")
         .expect("getPaymentLink has the allFields example");
     let link: types::PaymentLink = decode_value(&example.value).unwrap();
-    assert_eq!(
-        link.expire_by.unwrap().to_utc().to_rfc3339(),
-        "2024-04-30T08:01:32+00:00"
-    );
+    assert_eq!(link.expire_by.unwrap().to_utc().to_rfc3339(), "2024-04-30T08:01:32+00:00");
     let customer = link.customer.unwrap();
     assert_eq!(customer.gstin.as_deref(), Some("27AAEPM1234C1Z5"));
-    assert_eq!(
-        customer.merchant_customer_reference.as_deref(),
-        Some("customer_reference")
-    );
+    assert_eq!(customer.merchant_customer_reference.as_deref(), Some("customer_reference"));
     let split = &link.split_info.unwrap().split_details[0];
     assert_eq!(split.status.as_deref(), Some("RELEASED"));
     assert_eq!(split.amount.as_ref().map(|a| a.value), Some(50_000));
-    assert_eq!(
-        split.updated_at.unwrap().to_utc().to_rfc3339(),
-        "2024-07-09T07:57:08.022+00:00"
-    );
-    assert_eq!(
-        link.account_details["bank_details"]["ifsc_code"],
-        "BANK0000123"
-    );
+    assert_eq!(split.updated_at.unwrap().to_utc().to_rfc3339(), "2024-07-09T07:57:08.022+00:00");
+    assert_eq!(link.account_details["bank_details"]["ifsc_code"], "BANK0000123");
     assert_eq!(link.merchant_metadata.len(), 9);
 }

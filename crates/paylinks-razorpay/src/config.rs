@@ -65,8 +65,10 @@ impl ClientBuilder {
     /// Builds the client: HTTP Basic auth as a sensitive default header,
     /// `User-Agent: paylinks-razorpay/<version>`.
     pub fn build(self) -> Result<Client, BuildError> {
-        let headers = Headers::new(PROVIDER).add("authorization", "key_id/key_secret", &self.credentials.basic_auth(), true)?;
-        let http = build_client(concat!("paylinks-razorpay/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
+        let headers =
+            Headers::new(PROVIDER).add("authorization", "key_id/key_secret", &self.credentials.basic_auth(), true)?;
+        let http =
+            build_client(concat!("paylinks-razorpay/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
         Ok(Client::new_with_client(self.environment.base_url(BASE_URL, BASE_URL), http))
     }
 }

@@ -25,6 +25,6 @@ impl ErrorBody for RazorpayError {
     }
 
     fn non_json_stand_in(info: &NonJsonBody) -> serde_json::Value {
-        json!({"error": {"code": "SERVER_ERROR", "description": info.describe(), "source": "NA", "step": "NA", "reason": "non_json_body", "metadata": {}}})
+        json!({"error": {"code": "NON_JSON_BODY", "description": info.describe(), "source": "NA", "step": "NA", "reason": "NA", "metadata": {}}})
     }
 }

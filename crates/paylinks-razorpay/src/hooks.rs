@@ -6,23 +6,4 @@
 //!   [`RazorpayError`](crate::types::RazorpayError) with its status kept (see
 //!   [`paylinks_core::http::execute`]).
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-
-use crate::Client;
-use crate::types::RazorpayError;
-
-impl ClientHooks<()> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        paylinks_core::http::prepare_request(request);
-        Ok(())
-    }
-
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        paylinks_core::http::execute(self.client(), request, <RazorpayError as paylinks_core::ErrorBody>::non_json_stand_in)
-            .await
-    }
-}
+paylinks_core::impl_client_hooks!(crate::Client, crate::types::RazorpayError);

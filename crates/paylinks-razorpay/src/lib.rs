@@ -26,12 +26,12 @@ pub mod hooks;
 mod time;
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes)]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
 pub use config::{BASE_URL, ClientBuilder, Credentials};
 pub use error::Error;
 pub use generated::*;
-pub use paylinks_core::http::{BuildError, Environment, Timeouts};
 pub use paylinks_core::Secret;
+pub use paylinks_core::http::{BuildError, Environment, Timeouts};
 pub use time::unix_time;

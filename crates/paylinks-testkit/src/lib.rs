@@ -43,11 +43,7 @@ pub fn conformance_files(dir: &str) -> Vec<(String, Vec<u8>)> {
             (name, bytes)
         })
         .collect();
-    assert!(
-        !files.is_empty(),
-        "no conformance files in {}",
-        folder.display()
-    );
+    assert!(!files.is_empty(), "no conformance files in {}", folder.display());
     files.sort();
     files
 }
@@ -68,20 +64,13 @@ pub struct SpecExample {
 impl SpecExample {
     /// A name usable as a snapshot name: `createLink-response-200-example`.
     pub fn snapshot_name(&self) -> String {
-        format!(
-            "{}-{}-{}",
-            self.operation_id,
-            self.location.replace(' ', "-"),
-            self.name
-        )
+        format!("{}-{}-{}", self.operation_id, self.location.replace(' ', "-"), self.name)
     }
 }
 
 /// `specs/<provider>.yaml` as a JSON value.
 pub fn spec_document(provider: &str) -> Value {
-    let path = workspace_root()
-        .join("specs")
-        .join(format!("{provider}.yaml"));
+    let path = workspace_root().join("specs").join(format!("{provider}.yaml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -106,12 +95,7 @@ pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
                         value: value.clone(),
                     });
                 }
-                for (name, example) in media
-                    .get("examples")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
+                for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
                     examples.push(SpecExample {
                         operation_id: operation_id.clone(),
                         location: location.clone(),
@@ -138,8 +122,7 @@ pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
 /// (`link_meta.upi_intent: invalid type ...`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer)
-        .map_err(|e| format!("{}: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize(deserializer).map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }
 
 /// Decodes a JSON value into `T`, like [`decode`].

@@ -14,11 +14,7 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     let converted = match k.as_str() {
                         // Maps of names to schemas: convert each schema, not the map.
                         "properties" => Value::Object(
-                            v.as_object()
-                                .into_iter()
-                                .flatten()
-                                .map(|(n, s)| (n.clone(), to_json_schema(s)))
-                                .collect(),
+                            v.as_object().into_iter().flatten().map(|(n, s)| (n.clone(), to_json_schema(s))).collect(),
                         ),
                         "enum" | "required" => v.clone(),
                         _ => to_json_schema(v),
@@ -26,11 +22,7 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     // Generated code decodes `oneOf` as a serde untagged enum: the first branch
                     // that fits wins, which is JSON Schema's `anyOf` (an open enum's known value
                     // also fits its Unknown string branch).
-                    let key = if k == "oneOf" {
-                        "anyOf".to_owned()
-                    } else {
-                        k.clone()
-                    };
+                    let key = if k == "oneOf" { "anyOf".to_owned() } else { k.clone() };
                     (key, converted)
                 })
                 .collect();
@@ -62,20 +54,12 @@ pub fn validator(components: &Value, schema: &Value) -> Result<jsonschema::Valid
         "components": {"schemas": to_json_schema(components)},
         "allOf": [to_json_schema(schema)],
     });
-    jsonschema::options()
-        .should_validate_formats(false)
-        .build(&root)
-        .map_err(|e| e.to_string())
+    jsonschema::options().should_validate_formats(false).build(&root).map_err(|e| e.to_string())
 }
 
 /// Checks `body` against the schema a spec gives for `operation_id`'s `status` response;
 /// the error lists every mismatch with its JSON path.
-pub fn check_response(
-    provider: &str,
-    operation_id: &str,
-    status: u16,
-    body: &Value,
-) -> Result<(), String> {
+pub fn check_response(provider: &str, operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
     let doc = crate::spec_document(provider);
     let operation = doc["paths"]
         .as_object()
@@ -87,28 +71,13 @@ pub fn check_response(
         .ok_or_else(|| format!("{provider}: no operation {operation_id}"))?;
     let response = operation["responses"]
         .get(status.to_string())
-        .ok_or_else(|| {
-            format!("{provider} {operation_id}: HTTP {status} is not a documented response")
-        })?;
+        .ok_or_else(|| format!("{provider} {operation_id}: HTTP {status} is not a documented response"))?;
     let response = resolve_response(&doc, response);
     let schema = response
         .pointer("/content/application~1json/schema")
         .ok_or_else(|| format!("{provider} {operation_id} {status}: no JSON schema"))?;
-    let components = doc
-        .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or(json!({}));
+    let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
     let validator = validator(&components, schema)?;
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("at `{}`: {e}", e.instance_path()))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{provider} {operation_id} {status}: {}",
-            errors.join("; ")
-        ))
-    }
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("at `{}`: {e}", e.instance_path())).collect();
+    if errors.is_empty() { Ok(()) } else { Err(format!("{provider} {operation_id} {status}: {}", errors.join("; "))) }
 }

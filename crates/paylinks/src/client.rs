@@ -211,7 +211,9 @@ impl Paylinks {
             Provider::RazorpayInvoice => providers::razorpay_invoice::resend(self.razorpay()?, retry, id, medium).await,
             #[cfg(feature = "pinelabs")]
             Provider::Pinelabs => providers::pinelabs::resend(self.pinelabs()?, retry, id).await,
-            Provider::Cashfree => Err(Error::Unsupported { provider: Provider::Cashfree, operation: "resend_notification" }),
+            Provider::Cashfree => {
+                Err(Error::Unsupported { provider: Provider::Cashfree, operation: "resend_notification" })
+            }
             #[allow(unreachable_patterns)]
             other => Err(not_built(other)),
         }
@@ -249,7 +251,7 @@ pub fn validate(provider: Provider, link: &CreateLink) -> Result<(), Error> {
         #[cfg(feature = "cashfree")]
         Provider::Cashfree => providers::cashfree::validate(link),
         #[cfg(feature = "razorpay")]
-        Provider::Razorpay => providers::razorpay::validate_common(Provider::Razorpay, link),
+        Provider::Razorpay => providers::razorpay::validate(link),
         #[cfg(feature = "razorpay")]
         Provider::RazorpayInvoice => providers::razorpay_invoice::validate(link),
         #[cfg(feature = "pinelabs")]

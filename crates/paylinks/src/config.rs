@@ -28,20 +28,35 @@ pub struct PaylinksBuilder {
 
 impl PaylinksBuilder {
     /// Enables Cashfree (client id and secret; sandbox or production).
-    pub fn cashfree(mut self, client_id: impl Into<String>, client_secret: impl Into<Secret>, environment: Environment) -> Self {
+    pub fn cashfree(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        environment: Environment,
+    ) -> Self {
         self.cashfree = Some(ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment });
         self
     }
 
     /// Enables Razorpay, payment links and invoice links (key id and secret; the key decides
     /// test or live mode, `environment` only changes the host).
-    pub fn razorpay(mut self, key_id: impl Into<String>, key_secret: impl Into<Secret>, environment: Environment) -> Self {
+    pub fn razorpay(
+        mut self,
+        key_id: impl Into<String>,
+        key_secret: impl Into<Secret>,
+        environment: Environment,
+    ) -> Self {
         self.razorpay = Some(ProviderConfig { id: key_id.into(), secret: key_secret.into(), environment });
         self
     }
 
     /// Enables Pine Labs Online (client id and secret; UAT or production).
-    pub fn pinelabs(mut self, client_id: impl Into<String>, client_secret: impl Into<Secret>, environment: Environment) -> Self {
+    pub fn pinelabs(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        environment: Environment,
+    ) -> Self {
         self.pinelabs = Some(ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment });
         self
     }
@@ -67,10 +82,30 @@ impl PaylinksBuilder {
     /// Reads the configuration from `lookup` (environment-variable names to values).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let lookup = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let mut builder = Self::default();
-        builder.cashfree = read_provider(&lookup, Provider::Cashfree, ["CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET"], Some("CASHFREE_ENV"), "CASHFREE_BASE_URL")?;
-        builder.razorpay = read_provider(&lookup, Provider::Razorpay, ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET"], None, "RAZORPAY_BASE_URL")?;
-        builder.pinelabs = read_provider(&lookup, Provider::Pinelabs, ["PINELABS_CLIENT_ID", "PINELABS_CLIENT_SECRET"], Some("PINELABS_ENV"), "PINELABS_BASE_URL")?;
+        let builder = Self {
+            cashfree: read_provider(
+                &lookup,
+                Provider::Cashfree,
+                ["CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET"],
+                Some("CASHFREE_ENV"),
+                "CASHFREE_BASE_URL",
+            )?,
+            razorpay: read_provider(
+                &lookup,
+                Provider::Razorpay,
+                ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET"],
+                None,
+                "RAZORPAY_BASE_URL",
+            )?,
+            pinelabs: read_provider(
+                &lookup,
+                Provider::Pinelabs,
+                ["PINELABS_CLIENT_ID", "PINELABS_CLIENT_SECRET"],
+                Some("PINELABS_ENV"),
+                "PINELABS_BASE_URL",
+            )?,
+            ..Self::default()
+        };
         if builder.cashfree.is_none() && builder.razorpay.is_none() && builder.pinelabs.is_none() {
             return Err(Error::Config {
                 message: "no provider configured: set CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET, \
@@ -97,8 +132,12 @@ fn read_provider(
     let (id, secret) = match (lookup(id_var), lookup(secret_var)) {
         (None, None) => return Ok(None),
         (Some(id), Some(secret)) => (id, secret),
-        (Some(_), None) => return Err(Error::Config { message: format!("{provider}: {id_var} is set but {secret_var} is missing") }),
-        (None, Some(_)) => return Err(Error::Config { message: format!("{provider}: {secret_var} is set but {id_var} is missing") }),
+        (Some(_), None) => {
+            return Err(Error::Config { message: format!("{provider}: {id_var} is set but {secret_var} is missing") });
+        }
+        (None, Some(_)) => {
+            return Err(Error::Config { message: format!("{provider}: {secret_var} is set but {id_var} is missing") });
+        }
     };
     let environment = match (lookup(base_url_var), env_var.and_then(|v| lookup(v).map(|value| (v, value)))) {
         (Some(url), _) => Environment::Custom(url),
@@ -145,11 +184,18 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(builder.cashfree.as_ref().unwrap().environment, Environment::Production);
-        assert_eq!(builder.pinelabs.as_ref().unwrap().environment, Environment::Custom("http://127.0.0.1:9/pinelabs".into()));
+        assert_eq!(
+            builder.pinelabs.as_ref().unwrap().environment,
+            Environment::Custom("http://127.0.0.1:9/pinelabs".into())
+        );
         assert!(builder.razorpay.is_none());
         assert!(!format!("{builder:?}").contains("pls\""), "secrets stay hidden");
-        let err = PaylinksBuilder::from_lookup(lookup(&[("CASHFREE_CLIENT_ID", "i"), ("CASHFREE_CLIENT_SECRET", "s"), ("CASHFREE_ENV", "staging")]))
-            .unwrap_err();
+        let err = PaylinksBuilder::from_lookup(lookup(&[
+            ("CASHFREE_CLIENT_ID", "i"),
+            ("CASHFREE_CLIENT_SECRET", "s"),
+            ("CASHFREE_ENV", "staging"),
+        ]))
+        .unwrap_err();
         assert!(err.to_string().starts_with("CASHFREE_ENV: unknown environment `staging`"), "{err}");
     }
 }

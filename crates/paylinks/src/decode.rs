@@ -14,7 +14,9 @@ pub fn decode_link(provider: Provider, body: &[u8]) -> Result<PaymentLink, Error
         #[cfg(feature = "razorpay")]
         Provider::Razorpay => crate::providers::razorpay::normalise(parse(body).map_err(fail)?).map_err(fail),
         #[cfg(feature = "razorpay")]
-        Provider::RazorpayInvoice => crate::providers::razorpay_invoice::normalise(parse(body).map_err(fail)?).map_err(fail),
+        Provider::RazorpayInvoice => {
+            crate::providers::razorpay_invoice::normalise(parse(body).map_err(fail)?).map_err(fail)
+        }
         #[cfg(feature = "pinelabs")]
         Provider::Pinelabs => crate::providers::pinelabs::normalise(parse(body).map_err(fail)?).map_err(fail),
         #[allow(unreachable_patterns)]

@@ -26,8 +26,12 @@
 //! | 404 (any); Razorpay 400 "The id provided does not exist" / "invalid input [id]"; Pine Labs `NOT_FOUND` | [`Error::NotFound`] |
 //! | a refused cancel or resend while the link is not in a state that allows it (Razorpay "cannot cancel or expire an already paid/partially paid link", invoice "Operation not allowed for Invoice in … status", Cashfree non-`ACTIVE`, Pine Labs non-`CREATED`) | [`Error::NotCancellable`] with the link's status, read back from the provider |
 //! | 429 with `Retry-After` / Cashfree `x-ratelimit-retry` | [`Error::RateLimited`] |
-//! | Razorpay 400 on create (`field` or `field: message`), Cashfree 409 duplicate `link_id`, Pine Labs `INVALID_REQUEST`; a rule checked before sending | [`Error::InvalidRequest`] naming the field |
-//! | anything else (5xx, 422 idempotency...) | [`Error::Provider`] with status, code and message |
+//! | Razorpay 400 on create (`field` or `field: message`), Cashfree 409 duplicate `link_id` or 422 reused idempotency key on create (field `reference`, or `idempotency_key` when one was given), Pine Labs `INVALID_REQUEST`; a rule checked before sending | [`Error::InvalidRequest`] naming the field |
+//! | anything else (5xx, other 4xx) | [`Error::Provider`] with status, code and message |
+//!
+//! A Pine Labs 401 on a link call means the cached access token is no longer honoured: the
+//! facade fetches a fresh token and tries the call once more before reporting
+//! [`Error::Unauthorized`].
 //! | connection, timeout, broken body | [`Error::Transport`] |
 //! | a body that does not decode or has no amount, or an amount with more decimals than its currency | [`Error::Decode`] |
 #![forbid(unsafe_code)]

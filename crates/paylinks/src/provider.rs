@@ -22,7 +22,8 @@ pub enum Provider {
 
 impl Provider {
     /// Every provider, in a fixed order.
-    pub const ALL: [Provider; 4] = [Provider::Cashfree, Provider::Razorpay, Provider::RazorpayInvoice, Provider::Pinelabs];
+    pub const ALL: [Provider; 4] =
+        [Provider::Cashfree, Provider::Razorpay, Provider::RazorpayInvoice, Provider::Pinelabs];
 
     /// The provider's name as it appears in JSON, errors and the CLI (`razorpay_invoice`).
     pub fn as_str(&self) -> &'static str {
@@ -99,11 +100,11 @@ impl FromStr for LinkRef {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        if let Some((provider, id)) = text.split_once(':') {
-            if !provider.contains('/') {
-                let provider: Provider = provider.parse()?;
-                return if id.is_empty() { Err(LinkRefError::Empty(s.to_owned())) } else { Ok(Self::new(provider, id)) };
-            }
+        if let Some((provider, id)) = text.split_once(':')
+            && !provider.contains('/')
+        {
+            let provider: Provider = provider.parse()?;
+            return if id.is_empty() { Err(LinkRefError::Empty(s.to_owned())) } else { Ok(Self::new(provider, id)) };
         }
         let provider = if text.starts_with("plink_") {
             Provider::Razorpay
@@ -144,7 +145,10 @@ mod tests {
     #[test]
     fn ambiguous_or_bad_references_say_why() {
         let err = "my_link_id".parse::<LinkRef>().unwrap_err();
-        assert_eq!(err.to_string(), "cannot tell the provider of link `my_link_id`: write it as provider:id (e.g. cashfree:my_link_id)");
+        assert_eq!(
+            err.to_string(),
+            "cannot tell the provider of link `my_link_id`: write it as provider:id (e.g. cashfree:my_link_id)"
+        );
         assert!("stripe:abc".parse::<LinkRef>().unwrap_err().to_string().contains("unknown provider `stripe`"));
         assert!(matches!("cashfree:".parse::<LinkRef>(), Err(LinkRefError::Empty(_))));
     }

@@ -96,7 +96,8 @@ mod tests {
 
     #[test]
     fn delays_grow_with_jitter_and_stay_bounded() {
-        let policy = RetryPolicy { max_attempts: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
+        let policy =
+            RetryPolicy { max_attempts: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1) };
         for _ in 0..50 {
             let first = policy.delay_after(1, &transport()).unwrap();
             assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
@@ -110,7 +111,8 @@ mod tests {
     #[test]
     fn the_providers_wait_is_honoured_or_ends_the_retries() {
         let policy = RetryPolicy::default();
-        let limited = |secs| Error::RateLimited { provider: Provider::Cashfree, retry_after: Some(Duration::from_secs(secs)) };
+        let limited =
+            |secs| Error::RateLimited { provider: Provider::Cashfree, retry_after: Some(Duration::from_secs(secs)) };
         assert_eq!(policy.delay_after(1, &limited(2)), Some(Duration::from_secs(2)));
         assert_eq!(policy.delay_after(1, &limited(60)), None);
     }

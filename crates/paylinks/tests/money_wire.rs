@@ -84,14 +84,20 @@ proptest! {
 fn integers_beyond_two_to_the_53_stay_exact() {
     let minor = (1_i64 << 53) + 1;
     let body = json!({"id": "plink_1", "status": "paid", "currency": "INR", "amount": minor});
-    assert_eq!(decode_link(Provider::Razorpay, body.to_string().as_bytes()).unwrap().amount.minor, 9_007_199_254_740_993);
+    assert_eq!(
+        decode_link(Provider::Razorpay, body.to_string().as_bytes()).unwrap().amount.minor,
+        9_007_199_254_740_993
+    );
 }
 
 #[test]
 fn a_cashfree_amount_finer_than_the_currency_is_an_error_not_a_rounding() {
     let body = br#"{"link_id":"l1","link_status":"ACTIVE","link_currency":"INR","link_amount":10.125}"#;
     let err = decode_link(Provider::Cashfree, body).unwrap_err().to_string();
-    assert_eq!(err, "cashfree: decode response cannot be read: link_amount: 10.125 has 3 decimal places; the currency allows 2");
+    assert_eq!(
+        err,
+        "cashfree: decode response cannot be read: link_amount: 10.125 has 3 decimal places; the currency allows 2"
+    );
     let jpy = br#"{"link_id":"l1","link_status":"ACTIVE","link_currency":"JPY","link_amount":1.5}"#;
     assert!(decode_link(Provider::Cashfree, jpy).is_err());
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use common::*;
-use paylinks::{CreateLink, Currency, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy};
+use paylinks::{
+    CreateLink, Currency, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy,
+};
 use serde_json::json;
 use wiremock::MockServer;
 
@@ -19,10 +21,11 @@ const LINK: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ";
 const CANCEL: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ/cancel";
 
 fn order() -> CreateLink {
-    CreateLink::new(Money::inr(49950))
-        .description("Order #1042")
-        .reference("order-1042")
-        .customer(Some("Asha Rao"), Some("asha@example.com"), Some("+919876543210"))
+    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
+        Some("Asha Rao"),
+        Some("asha@example.com"),
+        Some("+919876543210"),
+    )
 }
 
 fn link_ref() -> LinkRef {
@@ -131,7 +134,8 @@ async fn get_cancel_and_resend_use_their_endpoints() {
     mount(&server, "GET", LINK, 200, razorpay_link("partially_paid")).await;
     mount(&server, "POST", CANCEL, 200, razorpay_link("cancelled")).await;
     mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 200, json!({"success": true})).await;
-    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/email", 200, json!({"success": true})).await;
+    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/email", 200, json!({"success": true}))
+        .await;
 
     let fetched = client.get(&link_ref()).await.unwrap();
     assert_eq!(fetched.status, LinkStatus::PartiallyPaid);
@@ -174,7 +178,10 @@ async fn an_invalid_api_key_is_unauthorized() {
     let (server, client) = razorpay(fast_retry(3)).await;
     mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", "The api key provided is invalid")).await;
     let err = client.create(P, &order()).await.unwrap_err();
-    assert!(matches!(&err, Error::Unauthorized { provider: P, message } if message == "The api key provided is invalid"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Unauthorized { provider: P, message } if message == "The api key provided is invalid"),
+        "{err:?}"
+    );
     assert_displays_safely(&err, P);
     assert_eq!(api_requests(&server).await.len(), 1);
 }
@@ -248,7 +255,14 @@ async fn a_create_refused_on_a_field_names_the_field() {
 #[tokio::test]
 async fn a_field_named_only_in_the_description_is_found() {
     let (server, client) = razorpay(RetryPolicy::none()).await;
-    mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", "contact: the length must be between 8 and 14.")).await;
+    mount(
+        &server,
+        "POST",
+        LINKS,
+        400,
+        error_body(P, "BAD_REQUEST_ERROR", "contact: the length must be between 8 and 14."),
+    )
+    .await;
     let err = client.create(P, &order()).await.unwrap_err();
     assert_invalid(&err, "contact");
 }
@@ -259,12 +273,16 @@ async fn rate_limits_read_retry_after() {
     wiremock::Mock::given(wiremock::matchers::method("GET"))
         .and(wiremock::matchers::path(LINK))
         .respond_with(
-            json_response(429, error_body(P, "BAD_REQUEST_ERROR", "Too many requests")).insert_header("Retry-After", "3"),
+            json_response(429, error_body(P, "BAD_REQUEST_ERROR", "Too many requests"))
+                .insert_header("Retry-After", "3"),
         )
         .mount(&server)
         .await;
     let err = client.get(&link_ref()).await.unwrap_err();
-    assert!(matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)), "{err:?}");
+    assert!(
+        matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)),
+        "{err:?}"
+    );
     assert_displays_safely(&err, P);
     assert!(err.to_string().contains("retry after 3 s"), "{err}");
     assert_eq!(api_requests(&server).await.len(), 1);
@@ -310,7 +328,8 @@ async fn a_duplicate_reference_on_the_first_attempt_is_an_invalid_reference() {
 async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
     let (server, client) = razorpay(fast_retry(3)).await;
     mount_times(&server, "POST", CANCEL, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
-    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link")).await;
+    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link"))
+        .await;
     mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
     let link = client.cancel(&link_ref()).await.unwrap();
     assert_eq!(link.status, LinkStatus::Cancelled);
@@ -320,8 +339,33 @@ async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
 #[tokio::test]
 async fn cancelling_an_expired_link_on_the_first_attempt_is_not_cancellable() {
     let (server, client) = razorpay(fast_retry(3)).await;
-    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link")).await;
+    mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link"))
+        .await;
     mount(&server, "GET", LINK, 200, razorpay_link("expired")).await;
     let err = client.cancel(&link_ref()).await.unwrap_err();
     assert!(matches!(&err, Error::NotCancellable { provider_status: Some(s), .. } if s == "expired"), "{err:?}");
+}
+
+#[tokio::test]
+async fn list_without_a_reference_asks_for_every_link() {
+    let (server, client) = razorpay(RetryPolicy::none()).await;
+    mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("paid"), razorpay_link("created")]}))
+        .await;
+    let found = client.list(P, &ListFilter::default()).await.unwrap();
+    assert_eq!(found.iter().map(|l| l.status).collect::<Vec<_>>(), [LinkStatus::Paid, LinkStatus::Active]);
+    assert!(query(&only_request(&server).await).is_empty());
+}
+
+#[tokio::test]
+async fn an_already_attempted_reference_that_is_not_listed_stays_an_invalid_reference() {
+    // The retry is refused as a duplicate, yet no link has the reference: the refusal is the
+    // answer (the reference cannot be used), not a decoding failure.
+    let (server, client) = razorpay(fast_retry(3)).await;
+    mount_times(&server, "POST", LINKS, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
+    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
+    mount(&server, "POST", LINKS, 400, duplicate).await;
+    mount(&server, "GET", LINKS, 200, json!({"payment_links": []})).await;
+    let err = client.create(P, &order()).await.unwrap_err();
+    assert_invalid(&err, "reference");
+    assert_eq!(api_requests(&server).await.len(), 3);
 }

@@ -16,10 +16,11 @@ const INVOICE: &str = "/v1/invoices/inv_DAweOiQ7amIUVd";
 const CANCEL: &str = "/v1/invoices/inv_DAweOiQ7amIUVd/cancel";
 
 fn order() -> CreateLink {
-    CreateLink::new(Money::inr(49950))
-        .description("Order #1042")
-        .reference("order-1042")
-        .customer(Some("Asha Rao"), Some("asha@example.com"), Some("+919876543210"))
+    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
+        Some("Asha Rao"),
+        Some("asha@example.com"),
+        Some("+919876543210"),
+    )
 }
 
 fn link_ref() -> LinkRef {
@@ -133,8 +134,14 @@ async fn list_asks_for_link_invoices_by_receipt() {
 #[tokio::test]
 async fn list_without_a_receipt_asks_for_every_link_invoice() {
     let (server, client) = invoices(RetryPolicy::none()).await;
-    mount(&server, "GET", INVOICES, 200, json!({"entity": "collection", "count": 2, "items": [invoice("paid"), invoice("issued")]}))
-        .await;
+    mount(
+        &server,
+        "GET",
+        INVOICES,
+        200,
+        json!({"entity": "collection", "count": 2, "items": [invoice("paid"), invoice("issued")]}),
+    )
+    .await;
     let found = client.list(P, &ListFilter::default()).await.unwrap();
     assert_eq!(found.len(), 2);
     assert_eq!(query(&only_request(&server).await), [("type".to_owned(), "link".to_owned())]);
@@ -181,8 +188,16 @@ async fn an_id_that_does_not_exist_is_not_found() {
 async fn create_with_a_receipt_finds_the_invoice_an_earlier_attempt_made() {
     let (server, client) = invoices(fast_retry(3)).await;
     mount_times(&server, "POST", INVOICES, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
-    mount(&server, "POST", INVOICES, 400, error_body(P, "BAD_REQUEST_ERROR", "receipt: the receipt has already been taken.")).await;
-    mount(&server, "GET", INVOICES, 200, json!({"entity": "collection", "count": 1, "items": [invoice("issued")]})).await;
+    mount(
+        &server,
+        "POST",
+        INVOICES,
+        400,
+        error_body(P, "BAD_REQUEST_ERROR", "receipt: the receipt has already been taken."),
+    )
+    .await;
+    mount(&server, "GET", INVOICES, 200, json!({"entity": "collection", "count": 1, "items": [invoice("issued")]}))
+        .await;
     let link = client.create(P, &order()).await.unwrap();
     assert_eq!(link.id, ID_);
     let requests = api_requests(&server).await;

@@ -26,8 +26,22 @@ fn the_schema_names_every_stable_key() {
     let schema = serde_json::to_value(paylinks::payment_link_schema()).unwrap();
     let properties = schema["properties"].as_object().unwrap();
     for key in [
-        "provider", "id", "reference", "status", "provider_status", "amount", "amount_paid", "url", "description",
-        "customer", "partial_payments", "minimum_partial_amount", "created_at", "expires_at", "cancelled_at", "notes",
+        "provider",
+        "id",
+        "reference",
+        "status",
+        "provider_status",
+        "amount",
+        "amount_paid",
+        "url",
+        "description",
+        "customer",
+        "partial_payments",
+        "minimum_partial_amount",
+        "created_at",
+        "expires_at",
+        "cancelled_at",
+        "notes",
     ] {
         assert!(properties.contains_key(key), "missing {key}");
     }

@@ -66,40 +66,9 @@ pub async fn send(request: RequestBuilder) -> Reply {
     Reply { status, headers, body }
 }
 
-/// `paylinks_testkit::schema::check_response`, following a `$ref` to `#/components/responses/`
-/// itself when the testkit does not (error responses are shared components in the specs).
-pub fn check_response(provider: &str, operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
-    match paylinks_testkit::schema::check_response(provider, operation_id, status, body) {
-        Err(e) if e.contains("no JSON schema") => check_via_ref(provider, operation_id, status, body),
-        other => other,
-    }
-}
-
-fn check_via_ref(provider: &str, operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
-    let doc = paylinks_testkit::spec_document(provider);
-    let operation = doc["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation_id)
-        .ok_or_else(|| format!("{provider}: no operation {operation_id}"))?;
-    let mut response = operation["responses"]
-        .get(status.to_string())
-        .ok_or_else(|| format!("{provider} {operation_id}: HTTP {status} is not a documented response"))?;
-    while let Some(reference) = response.get("$ref").and_then(Value::as_str) {
-        let pointer = reference.strip_prefix('#').ok_or_else(|| format!("external $ref {reference}"))?;
-        response = doc.pointer(pointer).ok_or_else(|| format!("dangling $ref {reference}"))?;
-    }
-    let schema = response
-        .pointer("/content/application~1json/schema")
-        .ok_or_else(|| format!("{provider} {operation_id} {status}: no JSON schema"))?;
-    let components = doc.pointer("/components/schemas").cloned().unwrap_or(serde_json::json!({}));
-    let validator = paylinks_testkit::schema::validator(&components, schema)?;
-    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("at `{}`: {e}", e.instance_path())).collect();
-    if errors.is_empty() { Ok(()) } else { Err(format!("{provider} {operation_id} {status}: {}", errors.join("; "))) }
-}
+/// Checks a body against the spec's schema for the operation's response (the testkit follows
+/// `$ref`s to shared responses).
+pub use paylinks_testkit::schema::check_response;
 
 impl Harness {
     /// A request to `url` (absolute).

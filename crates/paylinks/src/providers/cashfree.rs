@@ -3,10 +3,9 @@
 use paylinks_cashfree::types::{self, LinkEntity};
 use paylinks_cashfree::{Client, Error as CashfreeError};
 
-use super::{Call, build, check_common, field, check_reference, explain_refusal, map_api_error, random_id, raw_value};
+use super::{Call, build, check_common, check_reference, explain_refusal, field, map_api_error, random_id, raw_value};
 use crate::{
-    CreateLink, Currency, Customer, Error, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
-    map_status,
+    CreateLink, Currency, Customer, Error, Money, PaymentLink, Provider, ProviderLink, RetryPolicy, map_status,
 };
 
 const PROVIDER: Provider = Provider::Cashfree;
@@ -19,8 +18,15 @@ const MAX_RETURN_URL: usize = 250;
 /// A double carries 15 significant digits exactly; Cashfree's amounts are doubles.
 const MAX_EXACT_MINOR: i64 = 999_999_999_999_999;
 
-/// Checks a link against Cashfree's documented rules.
+/// Checks a link against Cashfree's documented rules and the spec's constraints, without
+/// sending it: exactly what `create` checks.
 pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    rules(link)?;
+    request(link, link.reference.as_deref().unwrap_or("paylinks_validate")).map(drop)
+}
+
+/// Cashfree's documented rules.
+fn rules(link: &CreateLink) -> Result<(), Error> {
     check_common(PROVIDER, link)?;
     if link.amount.minor > MAX_EXACT_MINOR {
         return Err(Error::invalid(PROVIDER, "amount", "more than 15 significant digits cannot be sent exactly"));
@@ -37,10 +43,10 @@ pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
     if let Some(reference) = &link.reference {
         check_reference(PROVIDER, reference, MAX_LINK_ID)?;
     }
-    if let Some(minimum) = link.minimum_partial_amount {
-        if minimum.minor >= link.amount.minor {
-            return Err(Error::invalid(PROVIDER, "minimum_partial_amount", "must be less than the amount"));
-        }
+    if let Some(minimum) = link.minimum_partial_amount
+        && minimum.minor >= link.amount.minor
+    {
+        return Err(Error::invalid(PROVIDER, "minimum_partial_amount", "must be less than the amount"));
     }
     if link.return_url.as_ref().is_some_and(|u| u.len() > MAX_RETURN_URL) {
         return Err(Error::invalid(PROVIDER, "return_url", format!("at most {MAX_RETURN_URL} characters")));
@@ -63,32 +69,51 @@ fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest,
         .link_expiry_time(link.expires_at.map(paylinks_core::Timestamp::from))
         .link_notes(link.notes.clone());
     if let Some(description) = &link.description {
-        body = body.link_purpose(Some(field::<types::CreateLinkRequestLinkPurpose, _>(PROVIDER, "description", description.as_str())?));
+        body = body.link_purpose(Some(field::<types::CreateLinkRequestLinkPurpose, _>(
+            PROVIDER,
+            "description",
+            description.as_str(),
+        )?));
     }
     if link.notify_sms || link.notify_email {
-        body = body.link_notify(Some(types::LinkNotifyRequest { send_sms: Some(link.notify_sms), send_email: Some(link.notify_email) }));
+        body = body.link_notify(Some(types::LinkNotifyRequest {
+            send_sms: Some(link.notify_sms),
+            send_email: Some(link.notify_email),
+        }));
     }
     if let Some(url) = &link.return_url {
-        let meta = types::LinkMetaRequest::builder()
-            .return_url(Some(field::<types::LinkMetaRequestReturnUrl, _>(PROVIDER, "return_url", url.as_str())?));
+        let meta = types::LinkMetaRequest::builder().return_url(Some(field::<types::LinkMetaRequestReturnUrl, _>(
+            PROVIDER,
+            "return_url",
+            url.as_str(),
+        )?));
         body = body.link_meta(Some(build::<_, types::LinkMetaRequest>(PROVIDER, meta)?));
     }
     build(PROVIDER, body)
 }
 
 pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    validate(link)?;
+    rules(link)?;
     let link_id = link.reference.clone().unwrap_or_else(|| random_id("paylinks_", 16));
     let body = request(link, &link_id)?;
     // The idempotency key makes a retried create replay the first response: safe to retry.
     let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
     let call = Call::new(PROVIDER, "create", &link_id);
-    retry
+    let created = retry
         .run(|_| async {
             let sent = client.create_link().x_idempotency_key(key.as_str()).body(body.clone()).send().await;
             read(&call, sent)
         })
-        .await
+        .await;
+    match created {
+        // The key was used before for another request: with the default key, that is the
+        // reference of another link.
+        Err(Error::Provider { status: 422, message, code, .. }) => {
+            let field = if link.idempotency_key.is_some() { "idempotency_key" } else { "reference" };
+            Err(Error::invalid(PROVIDER, field, message.or(code).unwrap_or_else(|| "already used".into())))
+        }
+        other => other,
+    }
 }
 
 pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {

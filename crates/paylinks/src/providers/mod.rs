@@ -52,10 +52,10 @@ pub(crate) fn map_api_error<E: ErrorBody>(call: &Call, error: ApiError<E>) -> Er
                 status => Error::Provider { provider, status, code, message },
             }
         }
-        ApiError::UnexpectedStatus { status, .. } => match status.as_u16() {
+        ApiError::UnexpectedStatus { status, retry_after, .. } => match status.as_u16() {
             401 | 403 => Error::Unauthorized { provider, message: format!("HTTP {}", status.as_u16()) },
             404 => Error::NotFound { provider, id: call.id.clone() },
-            429 => Error::RateLimited { provider, retry_after: None },
+            429 => Error::RateLimited { provider, retry_after },
             status => Error::Provider { provider, status, code: None, message: None },
         },
         ApiError::InvalidRequest(message) => {
@@ -71,21 +71,6 @@ pub(crate) fn map_api_error<E: ErrorBody>(call: &Call, error: ApiError<E>) -> Er
         ApiError::Decode { message } => call.decode(message),
         ApiError::Hook(message) => Error::Transport { provider, message },
     }
-}
-
-/// A 429 that the provider's spec does not document (Razorpay, Pine Labs) reaches
-/// paylinks-core as an unexpected response, and its conversion keeps the status but drops
-/// the headers: read the `Retry-After` here, before that conversion.
-pub(crate) fn undocumented_rate_limit<E>(call: &Call, error: &progenitor_client::Error<E>) -> Option<Error> {
-    let progenitor_client::Error::UnexpectedResponse(response) = error else { return None };
-    if response.status().as_u16() != 429 {
-        return None;
-    }
-    let retry_after = ["retry-after", "x-ratelimit-retry"].iter().find_map(|name| {
-        let seconds: u64 = response.headers().get(*name)?.to_str().ok()?.trim().parse().ok()?;
-        (seconds > 0).then(|| std::time::Duration::from_secs(seconds))
-    });
-    Some(Error::RateLimited { provider: call.provider, retry_after })
 }
 
 /// The provider's raw value of an open enum (`"paid"`, `"ACTIVE"`), as sent.
@@ -196,7 +181,13 @@ where
     if cancelling && attempt > 1 && link.status == crate::LinkStatus::Cancelled {
         return Ok(link);
     }
-    let forbidden = if cancelling { link.status != crate::LinkStatus::Active } else { !link.status.is_payable() };
+    let forbidden = match call.provider {
+        // Pine Labs cancels and notifies only CREATED links, though CLICKED and
+        // PAYMENT_INITIATED ones are still payable (active).
+        Provider::Pinelabs => link.provider_status != "CREATED",
+        _ if cancelling => link.status != crate::LinkStatus::Active,
+        _ => !link.status.is_payable(),
+    };
     if !forbidden {
         return Err(error);
     }

@@ -6,7 +6,6 @@ use paylinks_pinelabs::{Client, Error as PinelabsError};
 
 use super::{
     Call, build, check_common, check_reference, explain_refusal, field, map_api_error, optional, random_id, raw_value,
-    undocumented_rate_limit,
 };
 use crate::{
     CreateLink, Currency, Customer, Error, ListFilter, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
@@ -21,8 +20,15 @@ const MAX_AMOUNT: i64 = 100_000_000;
 const MAX_REFERENCE: usize = 50;
 const MAX_EXPIRY_DAYS: i64 = 180;
 
-/// Checks a link against Pine Labs' documented rules.
+/// Checks a link against Pine Labs' documented rules and the spec's constraints, without
+/// sending it: exactly what `create` checks.
 pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    rules(link)?;
+    request(link, link.reference.as_deref().unwrap_or("paylinks-validate")).map(drop)
+}
+
+/// Pine Labs' documented rules.
+fn rules(link: &CreateLink) -> Result<(), Error> {
     check_common(PROVIDER, link)?;
     if !(MIN_AMOUNT..=MAX_AMOUNT).contains(&link.amount.minor) {
         return Err(Error::invalid(PROVIDER, "amount", format!("must be {MIN_AMOUNT} to {MAX_AMOUNT} minor units")));
@@ -63,7 +69,11 @@ fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLin
             value: link.amount.minor,
             currency: field(PROVIDER, "amount.currency", link.amount.currency.code())?,
         })
-        .merchant_payment_link_reference(field::<types::MerchantPaymentLinkReference, _>(PROVIDER, "reference", reference)?)
+        .merchant_payment_link_reference(field::<types::MerchantPaymentLinkReference, _>(
+            PROVIDER,
+            "reference",
+            reference,
+        )?)
         .description(link.description.clone())
         .expire_by(link.expires_at.map(paylinks_core::Timestamp::from))
         .callback_url(link.return_url.clone())
@@ -85,35 +95,36 @@ fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLin
 }
 
 pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    validate(link)?;
+    rules(link)?;
     // The reference is required and makes a duplicate create return the existing link, so a
     // retried create is safe.
     let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
     let body = request(link, &reference)?;
     let call = Call::new(PROVIDER, "create", &reference);
-    authorize(client, &call).await?;
-    retry
-        .run(|_| async {
+    with_token(client, retry, &call, || {
+        retry.run(|_| async {
             let mut request = client.create_payment_link().body(body.clone());
             if let Some(key) = &link.idempotency_key {
                 request = request.idempotency_key(key.as_str());
             }
             read(&call, request.send().await)
         })
-        .await
+    })
+    .await
 }
 
 pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "get", id);
-    authorize(client, &call).await?;
-    retry.run(|_| async { read(&call, client.get_payment_link().payment_link_id(id).send().await) }).await
+    with_token(client, retry, &call, || {
+        retry.run(|_| async { read(&call, client.get_payment_link().payment_link_id(id).send().await) })
+    })
+    .await
 }
 
 pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "cancel", id);
-    authorize(client, &call).await?;
-    retry
-        .run(|attempt| {
+    with_token(client, retry, &call, || {
+        retry.run(|attempt| {
             let call = &call;
             async move {
                 match read(call, client.cancel_payment_link().payment_link_id(id).send().await) {
@@ -123,24 +134,27 @@ pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Re
                 }
             }
         })
-        .await
+    })
+    .await
 }
 
 /// Resends the link on the channels it was created with (Pine Labs takes no medium).
 pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str) -> Result<(), Error> {
     let call = Call::new(PROVIDER, "resend_notification", id);
-    authorize(client, &call).await?;
-    retry
-        .run(|attempt| {
+    with_token(client, retry, &call, || {
+        retry.run(|attempt| {
             let call = &call;
             async move {
                 match read(call, client.resend_payment_link_notification().payment_link_id(id).send().await) {
-                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop),
+                    Err(error) => {
+                        explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop)
+                    }
                     Ok(_) => Ok(()),
                 }
             }
         })
-        .await
+    })
+    .await
 }
 
 /// Pine Labs has no list endpoint; a reference finds its one link.
@@ -149,12 +163,15 @@ pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilt
         return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
     };
     let call = Call::new(PROVIDER, "list", reference);
-    authorize(client, &call).await?;
-    let found = retry
-        .run(|_| async {
-            read(&call, client.get_payment_link_by_reference().merchant_payment_link_reference(reference.as_str()).send().await)
+    let found = with_token(client, retry, &call, || {
+        retry.run(|_| async {
+            read(
+                &call,
+                client.get_payment_link_by_reference().merchant_payment_link_reference(reference.as_str()).send().await,
+            )
         })
-        .await;
+    })
+    .await;
     match found {
         Ok(link) => Ok(vec![link]),
         Err(Error::NotFound { .. }) => Ok(vec![]),
@@ -162,19 +179,42 @@ pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilt
     }
 }
 
-/// Fetches the access token up front, so that a refused token is `Unauthorized` with the
-/// provider's message instead of a hook failure.
-async fn authorize(client: &Client, call: &Call) -> Result<(), Error> {
-    match client.access_token().await {
-        Ok(_) => Ok(()),
-        Err(error) => Err(match error.status().map(|s| s.as_u16()) {
-            Some(401 | 403 | 422) => Error::Unauthorized {
-                provider: PROVIDER,
-                message: error.body().and_then(|b| b.message.clone()).unwrap_or_else(|| error.to_string()),
-            },
-            _ => map_api_error(call, error),
-        }),
+/// Runs `operation` with a valid access token. A 401 on the link call means Pine Labs no
+/// longer honours the cached token (the client's hook has dropped it): the operation runs once
+/// more with a fresh one.
+async fn with_token<T, F, Fut>(client: &Client, retry: &RetryPolicy, call: &Call, operation: F) -> Result<T, Error>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
+    authorize(client, retry, call).await?;
+    match operation().await {
+        Err(Error::Unauthorized { .. }) => {
+            authorize(client, retry, call).await?;
+            operation().await
+        }
+        other => other,
     }
+}
+
+/// Fetches the access token up front, so that a refused token is `Unauthorized` with the
+/// provider's message instead of a hook failure; a transient failure of the token endpoint is
+/// retried under the call's policy.
+async fn authorize(client: &Client, retry: &RetryPolicy, call: &Call) -> Result<(), Error> {
+    retry
+        .run(|_| async {
+            match client.access_token().await {
+                Ok(_) => Ok(()),
+                Err(error) => Err(match error.status().map(|s| s.as_u16()) {
+                    Some(401 | 403 | 422) => Error::Unauthorized {
+                        provider: PROVIDER,
+                        message: error.body().and_then(|b| b.message.clone()).unwrap_or_else(|| error.to_string()),
+                    },
+                    _ => map_api_error(call, error),
+                }),
+            }
+        })
+        .await
 }
 
 fn read(
@@ -183,10 +223,7 @@ fn read(
 ) -> Result<PaymentLink, Error> {
     match sent {
         Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
-        Err(error) => match undocumented_rate_limit(call, &error) {
-            Some(limited) => Err(limited),
-            None => Err(map_error(call, PinelabsError::from(error))),
-        },
+        Err(error) => Err(map_error(call, PinelabsError::from(error))),
     }
 }
 
@@ -226,11 +263,7 @@ pub(crate) fn normalise(entity: PinelabsLink) -> Result<PaymentLink, String> {
             .filter(|part| !part.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        Customer {
-            name: (!name.is_empty()).then_some(name),
-            email: c.email_id.clone(),
-            phone: c.mobile_number.clone(),
-        }
+        Customer { name: (!name.is_empty()).then_some(name), email: c.email_id.clone(), phone: c.mobile_number.clone() }
     });
     Ok(PaymentLink {
         provider: PROVIDER,

@@ -4,7 +4,7 @@
 use paylinks_razorpay::types::{self, PaymentLink as RazorpayLink};
 use paylinks_razorpay::{Client, Error as RazorpayError, unix_time};
 
-use super::{Call, build, check_common, explain_refusal, field, map_api_error, optional, raw_value, undocumented_rate_limit};
+use super::{Call, build, check_common, explain_refusal, field, map_api_error, optional, raw_value};
 use crate::{
     CreateLink, Currency, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
     RetryPolicy, map_status,
@@ -39,20 +39,25 @@ pub(crate) fn validate_common(provider: Provider, link: &CreateLink) -> Result<(
         return Err(Error::invalid(provider, "notes", format!("at most {MAX_NOTES} notes")));
     }
     if let Some((key, _)) = link.notes.iter().find(|(_, v)| v.chars().count() > MAX_NOTE_VALUE) {
-        return Err(Error::invalid(provider, "notes", format!("note `{key}` is longer than {MAX_NOTE_VALUE} characters")));
+        return Err(Error::invalid(
+            provider,
+            "notes",
+            format!("note `{key}` is longer than {MAX_NOTE_VALUE} characters"),
+        ));
     }
     if link.reference.as_ref().is_some_and(|r| r.is_empty() || r.chars().count() > MAX_REFERENCE) {
         return Err(Error::invalid(provider, "reference", format!("1 to {MAX_REFERENCE} characters")));
     }
-    if let Some(phone) = &link.customer.phone {
-        if !(8..=14).contains(&phone.chars().count()) {
-            return Err(Error::invalid(provider, "customer.phone", "the length must be between 8 and 14"));
-        }
+    if let Some(phone) = &link.customer.phone
+        && !(8..=14).contains(&phone.chars().count())
+    {
+        return Err(Error::invalid(provider, "customer.phone", "the length must be between 8 and 14"));
     }
-    if let Some(minimum) = link.minimum_partial_amount {
-        if currency == Currency::INR && minimum.minor < MIN_INR {
-            return Err(Error::invalid(provider, "minimum_partial_amount", "amount should be minimum 100 for INR"));
-        }
+    if let Some(minimum) = link.minimum_partial_amount
+        && currency == Currency::INR
+        && minimum.minor < MIN_INR
+    {
+        return Err(Error::invalid(provider, "minimum_partial_amount", "amount should be minimum 100 for INR"));
     }
     if link.expires_at.is_some_and(|at| at < chrono::Utc::now() + chrono::Duration::minutes(15)) {
         return Err(Error::invalid(provider, "expires_at", "must be at least 15 minutes in the future"));
@@ -111,6 +116,13 @@ fn request(link: &CreateLink) -> Result<types::CreatePaymentLinkRequest, Error> 
     build(PROVIDER, body)
 }
 
+/// Checks a link against Razorpay's documented rules and the spec's constraints, without
+/// sending it: exactly what `create` checks.
+pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    validate_common(PROVIDER, link)?;
+    request(link).map(drop)
+}
+
 pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
     validate_common(PROVIDER, link)?;
     let body = request(link)?;
@@ -124,10 +136,15 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
             let (call, body) = (&call, body.clone());
             async move {
                 match read(call, client.create_payment_link().body(body).send().await) {
-                    // An earlier attempt created it and its response was lost: fetch it.
-                    Err(Error::InvalidRequest { message, .. }) if attempt > 1 && message.contains(ALREADY_ATTEMPTED) => {
-                        let found = list(client, &RetryPolicy::none(), &ListFilter { reference: Some(reference.clone()) }).await?;
-                        found.into_iter().next().ok_or_else(|| call.decode("the link of this reference_id is not listed"))
+                    // An earlier attempt created it and its response was lost: fetch it. Not
+                    // listed: the reference is taken all the same; keep the refusal.
+                    Err(Error::InvalidRequest { provider, field, message })
+                        if attempt > 1 && message.contains(ALREADY_ATTEMPTED) =>
+                    {
+                        let found =
+                            list(client, &RetryPolicy::none(), &ListFilter { reference: Some(reference.clone()) })
+                                .await?;
+                        found.into_iter().next().ok_or(Error::InvalidRequest { provider, field, message })
                     }
                     other => other,
                 }
@@ -207,9 +224,6 @@ fn read(
 /// Razorpay answers `BAD_REQUEST_ERROR` for almost every 4xx, so the HTTP status decides
 /// first and the description second.
 pub(crate) fn map_error(call: &Call, error: progenitor_client::Error<types::RazorpayError>) -> Error {
-    if let Some(limited) = undocumented_rate_limit(call, &error) {
-        return limited;
-    }
     let error = RazorpayError::from(error);
     let status = error.status().map(|s| s.as_u16());
     let detail = error.body().and_then(|b| b.error.clone()).unwrap_or_default();
@@ -244,17 +258,13 @@ pub(crate) fn normalise(entity: RazorpayLink) -> Result<PaymentLink, String> {
     let amount = Money::new(entity.amount.ok_or("the link has no amount")?, currency);
     let amount_paid = Money::new(entity.amount_paid.unwrap_or(0), currency);
     let partial_payments = entity.accept_partial.unwrap_or(false);
-    let minimum = entity
-        .first_min_partial_amount
-        .filter(|m| partial_payments && *m > 0)
-        .map(|m| Money::new(m, currency));
+    let minimum =
+        entity.first_min_partial_amount.filter(|m| partial_payments && *m > 0).map(|m| Money::new(m, currency));
     let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the link has no status")?;
     let customer = match &entity.customer {
-        Some(types::PaymentLinkCustomerOrEmptyArray::PaymentLinkCustomer(c)) => Customer {
-            name: c.name.clone(),
-            email: c.email.clone(),
-            phone: c.contact.clone(),
-        },
+        Some(types::PaymentLinkCustomerOrEmptyArray::PaymentLinkCustomer(c)) => {
+            Customer { name: c.name.clone(), email: c.email.clone(), phone: c.contact.clone() }
+        }
         _ => Customer::default(),
     };
     let notes = match &entity.notes {

@@ -13,8 +13,15 @@ use crate::{
 
 const PROVIDER: Provider = Provider::RazorpayInvoice;
 
-/// Checks a link against the invoice API's documented rules.
+/// Checks a link against the invoice API's documented rules and the spec's constraints,
+/// without sending it: exactly what `create` checks.
 pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
+    rules(link)?;
+    request(link).map(drop)
+}
+
+/// The invoice API's documented rules.
+fn rules(link: &CreateLink) -> Result<(), Error> {
     validate_common(PROVIDER, link)?;
     if link.minimum_partial_amount.is_some() {
         return Err(Error::invalid(
@@ -60,7 +67,7 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
 }
 
 pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    validate(link)?;
+    rules(link)?;
     let body = request(link)?;
     let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
     let Some(receipt) = &link.reference else {
@@ -76,7 +83,9 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
                     // A receipt is unique: after a lost response, the retry is refused; find the link.
                     // No link with this receipt: the refusal was about something else; keep it.
                     Err(refused @ Error::InvalidRequest { .. }) if attempt > 1 => {
-                        let found = list(client, &RetryPolicy::none(), &ListFilter { reference: Some(receipt.clone()) }).await?;
+                        let found =
+                            list(client, &RetryPolicy::none(), &ListFilter { reference: Some(receipt.clone()) })
+                                .await?;
                         found.into_iter().next().ok_or(refused)
                     }
                     other => other,

@@ -31,7 +31,9 @@ pub fn client_at(provider: Provider, base: &str, retry: RetryPolicy) -> Paylinks
     let builder = Paylinks::builder();
     let builder = match provider {
         Provider::Cashfree => builder.cashfree(ID, SECRET, Environment::Custom(format!("{base}{CASHFREE_PREFIX}"))),
-        Provider::Razorpay | Provider::RazorpayInvoice => builder.razorpay(ID, SECRET, Environment::Custom(base.to_owned())),
+        Provider::Razorpay | Provider::RazorpayInvoice => {
+            builder.razorpay(ID, SECRET, Environment::Custom(base.to_owned()))
+        }
         Provider::Pinelabs => builder.pinelabs(ID, SECRET, Environment::Custom(base.to_owned())),
     };
     builder.retry(retry).build().unwrap()
