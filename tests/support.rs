@@ -29,7 +29,7 @@ impl World {
     pub async fn with(config: SandboxConfig, retry: RetryPolicy) -> Self {
         let sandbox = Sandbox::start(config, ([127, 0, 0, 1], 0).into()).await.expect("the sandbox starts");
         let paylinks = client(&sandbox, retry);
-        Self { sandbox, paylinks, http: reqwest::Client::new() }
+        Self { sandbox, paylinks, http: paylinks::plain_http_client().expect("an HTTP client") }
     }
 
     fn control(&self, path: &str) -> String {

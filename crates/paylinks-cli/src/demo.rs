@@ -23,7 +23,7 @@ pub async fn run() -> Result<(), String> {
     println!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)\n");
     let demo = Demo {
         paylinks: sandbox_client(&url, sandbox.config(), RetryPolicy::default())?,
-        http: reqwest::Client::new(),
+        http: paylinks::plain_http_client().map_err(|e| e.to_string())?,
         control: format!("{url}/_sandbox"),
     };
     let result = demo.all().await;

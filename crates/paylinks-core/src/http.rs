@@ -85,9 +85,12 @@ pub enum BuildError {
         /// Which setting (`client_id`, `api_version`...).
         field: &'static str,
     },
-    /// `reqwest` could not build the client (TLS set-up).
+    /// `reqwest` could not build the client.
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// The TLS configuration could not be built (no usable root certificates, say).
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }
 
 /// Default headers of a provider client: credentials are marked sensitive.
@@ -124,21 +127,45 @@ impl Headers {
     }
 }
 
-/// Builds the `reqwest` client of a provider crate: rustls, the given timeouts, a
-/// `User-Agent` of `name/version`, and the default headers (credentials, API version).
+/// Builds the `reqwest` client of a provider crate: rustls (ring, the platform's certificate
+/// verifier, HTTP/2 and HTTP/1.1), the given timeouts, a `User-Agent` of `name/version`, and
+/// the default headers (credentials, API version).
 pub fn build_client(
     user_agent: &str,
     mut default_headers: HeaderMap,
     timeouts: Timeouts,
-) -> Result<reqwest::Client, reqwest::Error> {
+) -> Result<reqwest::Client, BuildError> {
     if let Ok(value) = HeaderValue::from_str(user_agent) {
         default_headers.insert(USER_AGENT, value);
     }
-    reqwest::Client::builder()
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config()?)
         .default_headers(default_headers)
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.request)
-        .build()
+        .build()?)
+}
+
+/// A `reqwest` client with paylinks' TLS set-up and timeouts and no default headers, for
+/// plain HTTP next to the provider clients (a sandbox's control API, tests).
+pub fn plain_client(timeouts: Timeouts) -> Result<reqwest::Client, BuildError> {
+    build_client(concat!("paylinks/", env!("CARGO_PKG_VERSION")), HeaderMap::new(), timeouts)
+}
+
+/// rustls with the ring provider, given to reqwest directly: no process-wide default
+/// provider is installed, so an application remains free to pick its own.
+fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let verifier =
+        rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| BuildError::Tls(e.to_string()))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BuildError::Tls(e.to_string()))?
+        .dangerous() // rustls' name for "a verifier other than webpki's": the platform's.
+        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// What every provider's `pre` hook does to a request before it is sent.
@@ -239,6 +266,13 @@ mod tests {
     }
 
     #[test]
+    fn the_client_builds_with_rustls_and_ring() {
+        let client = build_client("paylinks-test/0", HeaderMap::new(), Timeouts::default());
+        assert!(client.is_ok(), "{:?}", client.err());
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none(), "no process-wide provider is installed");
+    }
+
+    #[test]
     fn sensitive_headers_do_not_print() {
         let value = sensitive_header("secret").unwrap();
         assert!(!format!("{value:?}").contains("secret"));
@@ -246,7 +280,7 @@ mod tests {
 
     #[test]
     fn body_less_writes_get_content_length_zero() {
-        let client = reqwest::Client::new();
+        let client = plain_client(Timeouts::default()).unwrap();
         for method in [Method::POST, Method::PUT, Method::PATCH] {
             let mut request = client.request(method.clone(), "http://localhost/x").build().unwrap();
             request.headers_mut().insert("api-version", HeaderValue::from_static("v1"));

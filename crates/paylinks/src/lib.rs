@@ -56,6 +56,13 @@ pub use error::{Error, Result};
 pub use link::{Customer, PaymentLink, ProviderLink, payment_link_schema};
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use paylinks_core::http::{Environment, Timeouts};
+
+/// A plain `reqwest` client with the TLS set-up and default timeouts of the provider clients
+/// (paylinks builds reqwest without a process-wide crypto provider; `reqwest::Client::new()`
+/// in the same program needs one of its own TLS features).
+pub fn plain_http_client() -> Result<reqwest::Client, Error> {
+    paylinks_core::http::plain_client(Timeouts::default()).map_err(|e| Error::Config { message: e.to_string() })
+}
 pub use provider::{LinkRef, LinkRefError, Provider, UnknownProvider};
 pub use request::{CreateLink, ListFilter, NotifyMedium};
 pub use retry::RetryPolicy;

@@ -74,7 +74,7 @@ async fn embedded_router_serves_the_same_app() {
     let addr = listener.local_addr().unwrap();
     let app = paylinks_sandbox::router(paylinks_sandbox::SandboxConfig::default());
     let server = tokio::spawn(async move { axum_serve(listener, app).await });
-    let client = reqwest::Client::new();
+    let client = crate::support::http_client();
     let reply = client
         .post(format!("http://{addr}/razorpay/v1/payment_links"))
         .basic_auth("rzp_test_paylinks", Some("rzp_sandbox_secret"))

@@ -21,7 +21,7 @@ pub async fn start() -> Harness {
 pub async fn start_with(config: SandboxConfig) -> Harness {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let sandbox = Sandbox::start(config, addr).await.expect("sandbox starts");
-    let http = Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
+    let http = http_client();
     Harness { sandbox, http }
 }
 
@@ -54,6 +54,16 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+}
+
+/// A plain HTTP client with the workspace's TLS set-up (reqwest is built without a default
+/// crypto provider) and a 10 s timeout.
+pub fn http_client() -> Client {
+    let timeouts = paylinks_core::http::Timeouts {
+        connect: std::time::Duration::from_secs(10),
+        request: std::time::Duration::from_secs(10),
+    };
+    paylinks_core::http::plain_client(timeouts).expect("an HTTP client")
 }
 
 /// Sends a request and reads the JSON body (`null` for an empty body).
