@@ -74,3 +74,8 @@ pub use paylinks_cashfree as cashfree;
 pub use paylinks_pinelabs as pinelabs;
 #[cfg(feature = "razorpay")]
 pub use paylinks_razorpay as razorpay;
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

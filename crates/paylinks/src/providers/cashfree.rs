@@ -3,7 +3,9 @@
 use paylinks_cashfree::types::{self, LinkEntity};
 use paylinks_cashfree::{Client, Error as CashfreeError};
 
-use super::{Call, build, check_common, check_reference, explain_refusal, field, map_api_error, random_id, raw_value};
+use super::{
+    Call, ONE_ATTEMPT, build, check_common, check_reference, field, map_api_error, random_id, raw_value, state_checked,
+};
 use crate::{
     CreateLink, Currency, Customer, Error, Money, PaymentLink, Provider, ProviderLink, RetryPolicy, map_status,
 };
@@ -123,18 +125,9 @@ pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Resul
 
 pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "cancel", id);
-    retry
-        .run(|attempt| {
-            let call = &call;
-            async move {
-                match read(call, client.cancel_link().link_id(id).send().await) {
-                    // Cashfree cancels only ACTIVE links; say which state this one is in.
-                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
-                    ok => ok,
-                }
-            }
-        })
-        .await
+    // Cashfree cancels only ACTIVE links; a refusal says which state this one is in.
+    let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
+    state_checked(&call, retry, cancel, || get(client, &ONE_ATTEMPT, id), std::convert::identity).await
 }
 
 fn read(

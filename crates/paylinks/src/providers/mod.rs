@@ -17,6 +17,10 @@ use paylinks_core::{ApiError, ErrorBody};
 
 use crate::{Error, Provider};
 
+/// A single attempt: reading a link's state to explain a refusal, or listing after a
+/// retried create, must not start retries of its own.
+pub(crate) static ONE_ATTEMPT: crate::RetryPolicy = crate::RetryPolicy::none();
+
 /// The call an error happened in.
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
@@ -58,15 +62,7 @@ pub(crate) fn map_api_error<E: ErrorBody>(call: &Call, error: ApiError<E>) -> Er
             429 => Error::RateLimited { provider, retry_after },
             status => Error::Provider { provider, status, code: None, message: None },
         },
-        ApiError::InvalidRequest(message) => {
-            // The generated builders say "error converting supplied value for <field>: <why>".
-            let field = message
-                .strip_prefix("error converting supplied value for ")
-                .and_then(|rest| rest.split(':').next())
-                .unwrap_or("request")
-                .to_owned();
-            Error::InvalidRequest { provider, field, message }
-        }
+        ApiError::InvalidRequest(message) => builder_error(provider, message),
         ApiError::Transport(error) => Error::Transport { provider, message: error.to_string() },
         ApiError::Decode { message } => call.decode(message),
         ApiError::Hook(message) => Error::Transport { provider, message },
@@ -88,15 +84,18 @@ where
     T: TryFrom<B>,
     T::Error: std::fmt::Display,
 {
-    T::try_from(builder).map_err(|e| {
-        let message = e.to_string();
-        let field = message
-            .strip_prefix("error converting supplied value for ")
-            .and_then(|rest| rest.split(':').next())
-            .unwrap_or("request")
-            .to_owned();
-        Error::InvalidRequest { provider, field, message }
-    })
+    T::try_from(builder).map_err(|e| builder_error(provider, e.to_string()))
+}
+
+/// A value a generated builder refused: it says "error converting supplied value for
+/// <field>: <why>", so the error names that field.
+fn builder_error(provider: Provider, message: String) -> Error {
+    let field = message
+        .strip_prefix("error converting supplied value for ")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or("request")
+        .to_owned();
+    Error::InvalidRequest { provider, field, message }
 }
 
 /// A constrained wire value (`link_id`, `reference_id`...) from the facade's `field`.
@@ -157,10 +156,39 @@ pub(crate) fn check_common(provider: Provider, link: &crate::CreateLink) -> Resu
     Ok(())
 }
 
+/// Runs a cancel or a notification under the retry policy; a refusal is explained by the
+/// link's state, read with `current` (see [`explain_refusal`]). `already_done` turns the link
+/// an earlier, lost attempt already cancelled into the operation's result.
+pub(crate) async fn state_checked<T, Op, OpFut, Cur, CurFut>(
+    call: &Call,
+    retry: &crate::RetryPolicy,
+    operation: Op,
+    current: Cur,
+    already_done: fn(crate::PaymentLink) -> T,
+) -> Result<T, Error>
+where
+    Op: Fn() -> OpFut,
+    OpFut: std::future::Future<Output = Result<T, Error>>,
+    Cur: Fn() -> CurFut,
+    CurFut: std::future::Future<Output = Result<crate::PaymentLink, Error>>,
+{
+    retry
+        .run(|attempt| {
+            let (operation, current) = (&operation, &current);
+            async move {
+                match operation().await {
+                    Err(error) => explain_refusal(call, attempt, error, current()).await.map(already_done),
+                    ok => ok,
+                }
+            }
+        })
+        .await
+}
+
 /// After a provider refused a cancel or a notification: when the link's state explains the
 /// refusal, a [`Error::NotCancellable`] that names the state; when an earlier attempt of a
 /// retried cancel already cancelled the link (its response was lost), the link.
-pub(crate) async fn explain_refusal<Fut>(
+async fn explain_refusal<Fut>(
     call: &Call,
     attempt: u32,
     error: Error,

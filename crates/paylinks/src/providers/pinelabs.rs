@@ -5,7 +5,8 @@ use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
 use paylinks_pinelabs::{Client, Error as PinelabsError};
 
 use super::{
-    Call, build, check_common, check_reference, explain_refusal, field, map_api_error, optional, random_id, raw_value,
+    Call, ONE_ATTEMPT, build, check_common, check_reference, field, map_api_error, optional, random_id, raw_value,
+    state_checked,
 };
 use crate::{
     CreateLink, Currency, Customer, Error, ListFilter, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
@@ -123,38 +124,19 @@ pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Resul
 
 pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "cancel", id);
-    with_token(client, retry, &call, || {
-        retry.run(|attempt| {
-            let call = &call;
-            async move {
-                match read(call, client.cancel_payment_link().payment_link_id(id).send().await) {
-                    // Only CREATED links can be cancelled.
-                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
-                    ok => ok,
-                }
-            }
-        })
-    })
-    .await
+    // Only CREATED links can be cancelled.
+    let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
+    let current = || get(client, &ONE_ATTEMPT, id);
+    with_token(client, retry, &call, || state_checked(&call, retry, cancel, current, std::convert::identity)).await
 }
 
 /// Resends the link on the channels it was created with (Pine Labs takes no medium).
 pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str) -> Result<(), Error> {
     let call = Call::new(PROVIDER, "resend_notification", id);
-    with_token(client, retry, &call, || {
-        retry.run(|attempt| {
-            let call = &call;
-            async move {
-                match read(call, client.resend_payment_link_notification().payment_link_id(id).send().await) {
-                    Err(error) => {
-                        explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop)
-                    }
-                    Ok(_) => Ok(()),
-                }
-            }
-        })
-    })
-    .await
+    let resend =
+        || async { read(&call, client.resend_payment_link_notification().payment_link_id(id).send().await).map(drop) };
+    let current = || get(client, &ONE_ATTEMPT, id);
+    with_token(client, retry, &call, || state_checked(&call, retry, resend, current, drop)).await
 }
 
 /// Pine Labs has no list endpoint; a reference finds its one link.

@@ -4,7 +4,7 @@
 use paylinks_razorpay::types::{self, PaymentLink as RazorpayLink};
 use paylinks_razorpay::{Client, Error as RazorpayError, unix_time};
 
-use super::{Call, build, check_common, explain_refusal, field, map_api_error, optional, raw_value};
+use super::{Call, ONE_ATTEMPT, build, check_common, field, map_api_error, optional, raw_value, state_checked};
 use crate::{
     CreateLink, Currency, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
     RetryPolicy, map_status,
@@ -142,8 +142,7 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
                         if attempt > 1 && message.contains(ALREADY_ATTEMPTED) =>
                     {
                         let found =
-                            list(client, &RetryPolicy::none(), &ListFilter { reference: Some(reference.clone()) })
-                                .await?;
+                            list(client, &ONE_ATTEMPT, &ListFilter { reference: Some(reference.clone()) }).await?;
                         found.into_iter().next().ok_or(Error::InvalidRequest { provider, field, message })
                     }
                     other => other,
@@ -160,39 +159,17 @@ pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Resul
 
 pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "cancel", id);
-    retry
-        .run(|attempt| {
-            let call = &call;
-            async move {
-                match read(call, client.cancel_payment_link().id(id).send().await) {
-                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
-                    ok => ok,
-                }
-            }
-        })
-        .await
+    let cancel = || async { read(&call, client.cancel_payment_link().id(id).send().await) };
+    state_checked(&call, retry, cancel, || get(client, &ONE_ATTEMPT, id), std::convert::identity).await
 }
 
 pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
     let call = Call::new(PROVIDER, "resend_notification", id);
-    let medium = match medium {
-        NotifyMedium::Sms => types::NotificationMedium::Sms,
-        NotifyMedium::Email => types::NotificationMedium::Email,
+    let medium = notification_medium(medium);
+    let notify = || async {
+        client.notify_payment_link().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
     };
-    retry
-        .run(|attempt| {
-            let call = &call;
-            async move {
-                match client.notify_payment_link().id(id).medium(medium).send().await {
-                    Ok(_) => Ok(()),
-                    Err(error) => {
-                        let error = map_error(call, error);
-                        explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop)
-                    }
-                }
-            }
-        })
-        .await
+    state_checked(&call, retry, notify, || get(client, &ONE_ATTEMPT, id), drop).await
 }
 
 pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
@@ -209,6 +186,14 @@ pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilt
             items.into_iter().map(|link| normalise(link).map_err(|m| call.decode(m))).collect()
         })
         .await
+}
+
+/// The wire medium of `notify_by/{medium}` (both link APIs).
+pub(crate) fn notification_medium(medium: NotifyMedium) -> types::NotificationMedium {
+    match medium {
+        NotifyMedium::Sms => types::NotificationMedium::Sms,
+        NotifyMedium::Email => types::NotificationMedium::Email,
+    }
 }
 
 fn read(

@@ -4,8 +4,8 @@
 use paylinks_razorpay::types::{self, Invoice};
 use paylinks_razorpay::{Client, unix_time};
 
-use super::razorpay::{map_error, notes_request, parse_currency, positive, validate_common};
-use super::{Call, build, explain_refusal, optional, raw_value};
+use super::razorpay::{map_error, notes_request, notification_medium, parse_currency, positive, validate_common};
+use super::{Call, ONE_ATTEMPT, build, optional, raw_value, state_checked};
 use crate::{
     CreateLink, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink, RetryPolicy,
     map_status,
@@ -84,8 +84,7 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
                     // No link with this receipt: the refusal was about something else; keep it.
                     Err(refused @ Error::InvalidRequest { .. }) if attempt > 1 => {
                         let found =
-                            list(client, &RetryPolicy::none(), &ListFilter { reference: Some(receipt.clone()) })
-                                .await?;
+                            list(client, &ONE_ATTEMPT, &ListFilter { reference: Some(receipt.clone()) }).await?;
                         found.into_iter().next().ok_or(refused)
                     }
                     other => other,
@@ -102,40 +101,18 @@ pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Resul
 
 pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
     let call = Call::new(PROVIDER, "cancel", id);
-    retry
-        .run(|attempt| {
-            let call = &call;
-            async move {
-                match read(call, client.cancel_invoice().id(id).send().await) {
-                    // "Operation not allowed for Invoice in <status> status."
-                    Err(error) => explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await,
-                    ok => ok,
-                }
-            }
-        })
-        .await
+    // A refusal reads "Operation not allowed for Invoice in <status> status."
+    let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
+    state_checked(&call, retry, cancel, || get(client, &ONE_ATTEMPT, id), std::convert::identity).await
 }
 
 pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
     let call = Call::new(PROVIDER, "resend_notification", id);
-    let medium = match medium {
-        NotifyMedium::Sms => types::NotificationMedium::Sms,
-        NotifyMedium::Email => types::NotificationMedium::Email,
+    let medium = notification_medium(medium);
+    let notify = || async {
+        client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
     };
-    retry
-        .run(|attempt| {
-            let call = &call;
-            async move {
-                match client.notify_invoice().id(id).medium(medium).send().await {
-                    Ok(_) => Ok(()),
-                    Err(error) => {
-                        let error = map_error(call, error);
-                        explain_refusal(call, attempt, error, get(client, &RetryPolicy::none(), id)).await.map(drop)
-                    }
-                }
-            }
-        })
-        .await
+    state_checked(&call, retry, notify, || get(client, &ONE_ATTEMPT, id), drop).await
 }
 
 pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
