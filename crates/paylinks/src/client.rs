@@ -65,7 +65,6 @@ impl Paylinks {
     }
 
     pub(crate) fn from_builder(builder: PaylinksBuilder) -> Result<Self, Error> {
-        let _ = &builder.timeouts;
         Ok(Self {
             #[cfg(feature = "cashfree")]
             cashfree: builder
@@ -201,9 +200,9 @@ impl Paylinks {
     /// Sends the link to its customer again. Cashfree has no such endpoint
     /// ([`Error::Unsupported`]); Pine Labs resends on the link's own channels and takes no
     /// medium.
+    #[cfg_attr(not(feature = "razorpay"), allow(unused_variables))] // Pine Labs takes no medium; Cashfree has no resend.
     pub async fn resend_notification(&self, link: &LinkRef, medium: NotifyMedium) -> Result<(), Error> {
         let (retry, id) = (&self.retry, link.id.as_str());
-        let _ = medium;
         match link.provider {
             #[cfg(feature = "razorpay")]
             Provider::Razorpay => providers::razorpay::resend(self.razorpay()?, retry, id, medium).await,

@@ -108,6 +108,7 @@ where
 }
 
 /// An optional constrained wire value.
+#[cfg(any(feature = "razorpay", feature = "pinelabs"))]
 pub(crate) fn optional<T, V>(provider: Provider, name: &str, value: Option<V>) -> Result<Option<T>, Error>
 where
     T: TryFrom<V>,
@@ -117,6 +118,7 @@ where
 }
 
 /// A random id of `len` ASCII letters and digits, for references the provider requires.
+#[cfg(any(feature = "cashfree", feature = "pinelabs"))]
 pub(crate) fn random_id(prefix: &str, len: usize) -> String {
     let mut id = String::with_capacity(prefix.len() + len);
     id.push_str(prefix);
@@ -125,6 +127,7 @@ pub(crate) fn random_id(prefix: &str, len: usize) -> String {
 }
 
 /// Checks a merchant reference: at most `max` characters of `A-Z a-z 0-9 - _`.
+#[cfg(any(feature = "cashfree", feature = "pinelabs"))]
 pub(crate) fn check_reference(provider: Provider, reference: &str, max: usize) -> Result<(), Error> {
     let valid = !reference.is_empty()
         && reference.len() <= max
