@@ -1,8 +1,15 @@
-//! JSON request and response bodies.
+//! JSON request and response bodies, and query strings.
 
+use std::collections::HashMap;
+
+use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
+
+/// A request's query string as names and values, or axum's rejection of it.
+pub(crate) type QueryMap = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 /// A JSON response with `status`.
 pub(crate) fn json(status: StatusCode, value: &Value) -> Response {
@@ -10,6 +17,24 @@ pub(crate) fn json(status: StatusCode, value: &Value) -> Response {
     let mut response = (status, bytes).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
+}
+
+/// 200 with `body`, or the provider's error response.
+pub(crate) fn respond<E: Into<Response>>(result: Result<Value, E>) -> Response {
+    match result {
+        Ok(body) => json(StatusCode::OK, &body),
+        Err(error) => error.into(),
+    }
+}
+
+/// Answers a request whose body must be a JSON object: `handle` gets the object, `bad_body`
+/// words the provider's error for any other body.
+pub(crate) fn with_object<E: Into<Response>>(
+    bytes: &[u8],
+    bad_body: impl FnOnce(&BodyError) -> E,
+    handle: impl FnOnce(&Map<String, Value>) -> Result<Value, E>,
+) -> Response {
+    respond(object(bytes).map_err(|e| bad_body(&e)).and_then(|request| handle(&request)))
 }
 
 /// Why a request body is not a JSON object.

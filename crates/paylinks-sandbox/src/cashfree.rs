@@ -13,9 +13,10 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, BodyError, header_text, present};
+use crate::body::{self, BodyError, QueryMap, header_text, present};
 use crate::clock::{self, Zone};
 use crate::control::{ControlError, settle_payment};
+use crate::links::{Links, StoredLink};
 use crate::money::{self, AmountError};
 use crate::state::AppState;
 
@@ -26,22 +27,32 @@ const DEFAULT_EXPIRY_DAYS: i64 = 30;
 
 // ------------------------------------------------------------------------------ errors
 
-/// A Cashfree error body `{"message", "code", "type"}` with `status`.
-pub(crate) fn error(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Response {
-    body::json(status, &json!({"message": message.into(), "code": code, "type": kind}))
-}
-
-/// 400 `invalid_request_error`.
-pub(crate) fn bad_request(code: &str, message: impl Into<String>) -> Response {
-    error(StatusCode::BAD_REQUEST, message, code, "invalid_request_error")
-}
-
 /// An error status and body, as the idempotency store keeps them.
 type Failure = (StatusCode, Value);
 
-/// A 400 `invalid_request_error` as a [`Failure`].
+/// A Cashfree error: body `{"message", "code", "type"}` with `status`.
+fn fail(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Failure {
+    (status, json!({"message": message.into(), "code": code, "type": kind}))
+}
+
+/// A status and body as a response.
+fn to_response((status, body): (StatusCode, Value)) -> Response {
+    body::json(status, &body)
+}
+
+/// A Cashfree error response: body `{"message", "code", "type"}` with `status`.
+pub(crate) fn error(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Response {
+    to_response(fail(status, message, code, kind))
+}
+
+/// A 400 `invalid_request_error`.
 fn invalid_request(code: &str, message: impl Into<String>) -> Failure {
     fail(StatusCode::BAD_REQUEST, message, code, "invalid_request_error")
+}
+
+/// A 400 `invalid_request_error` response.
+pub(crate) fn bad_request(code: &str, message: impl Into<String>) -> Response {
+    to_response(invalid_request(code, message))
 }
 
 /// 400 for a missing field: `<field> : is missing in the request`, code `<field>_missing`.
@@ -66,8 +77,8 @@ fn bad_body(error: &BodyError) -> Failure {
 }
 
 /// 404 for an unknown link id.
-fn link_not_found(link_id: &str) -> Response {
-    error(
+fn link_not_found(link_id: &str) -> Failure {
+    fail(
         StatusCode::NOT_FOUND,
         format!("link_id : link {link_id} does not exist"),
         "link_not_found",
@@ -149,86 +160,67 @@ struct Order {
     expiry: DateTime<Utc>,
 }
 
-/// A Cashfree payment link. Amounts in minor units (paise).
+/// What a create request sets on a link, validated. Amounts in minor units (paise).
 #[derive(Debug, Clone)]
-struct Link {
-    seq: u64,
-    cf_link_id: String,
-    link_id: String,
-    status: Status,
+struct Terms {
     currency: String,
     amount: i64,
-    amount_paid: i64,
     partial: bool,
     minimum_partial: i64,
     purpose: String,
-    created_at: DateTime<Utc>,
     customer: Map<String, Value>,
     meta: Map<String, Value>,
-    url: String,
     expiry: DateTime<Utc>,
     notes: Map<String, Value>,
     auto_reminders: bool,
     notify: Map<String, Value>,
-    qrcode: String,
     order_splits: Value,
     enable_invoice: bool,
     subscription: Option<Value>,
+}
+
+/// A Cashfree payment link. Amounts in minor units (paise).
+#[derive(Debug, Clone)]
+struct Link {
+    cf_link_id: String,
+    link_id: String,
+    status: Status,
+    amount_paid: i64,
+    created_at: DateTime<Utc>,
+    url: String,
+    qrcode: String,
+    terms: Terms,
     orders: Vec<Order>,
 }
 
 impl Link {
-    /// Expires an open link whose expiry time has passed.
-    fn refresh(&mut self, now: DateTime<Utc>) {
-        if self.status.is_open() && now >= self.expiry {
-            self.status = Status::Expired;
-        }
-    }
-
-    /// The LinkEntity body.
-    fn to_json(&self) -> Value {
-        let mut body = json!({
-            "cf_link_id": self.cf_link_id,
-            "link_id": self.link_id,
-            "link_status": self.status.as_str(),
-            "link_currency": self.currency,
-            "link_amount": money::major_units(self.amount),
-            "link_amount_paid": money::major_units(self.amount_paid),
-            "link_partial_payments": self.partial,
-            "link_minimum_partial_amount": money::major_units(self.minimum_partial),
-            "link_purpose": self.purpose,
-            "link_created_at": clock::cashfree(self.created_at),
-            "customer_details": self.customer,
-            "link_meta": self.meta,
-            "link_url": self.url,
-            "link_expiry_time": clock::cashfree(self.expiry),
-            "link_notes": self.notes,
-            "link_auto_reminders": self.auto_reminders,
-            "link_notify": self.notify,
-            "link_qrcode": self.qrcode,
-            "order_splits": self.order_splits,
-            "enable_invoice": self.enable_invoice,
-            "thank_you_msg": "",
-            "terms_and_conditions": "",
+    /// Adds an order of `amount` (paid, or a failed attempt), numbered `next_cf_order_id`,
+    /// which moves on.
+    fn add_order(&mut self, next_cf_order_id: &mut u64, amount: i64, paid: bool) {
+        self.orders.push(Order {
+            cf_order_id: next_cf_order_id.to_string(),
+            order_id: crate::ids::cashfree_order_id(),
+            amount,
+            paid,
+            session_id: crate::ids::cashfree_session_id(),
+            created_at: clock::now(),
+            expiry: self.terms.expiry,
         });
-        if let (Some(subscription), Some(map)) = (&self.subscription, body.as_object_mut()) {
-            map.insert("subscription".into(), subscription.clone());
-        }
-        body
+        *next_cf_order_id += 1;
     }
 
     /// A PaymentLinkOrderEntity body.
     fn order_json(&self, order: &Order) -> Value {
         let mut customer = Map::new();
         for key in ["customer_email", "customer_phone", "customer_name"] {
-            if let Some(value) = self.customer.get(key) {
+            if let Some(value) = self.terms.customer.get(key) {
                 customer.insert(key.into(), value.clone());
             }
         }
         customer.insert("customer_id".into(), json!(format!("link_{}", self.cf_link_id)));
         let mut meta = Map::new();
         for key in ["return_url", "notify_url", "payment_methods"] {
-            if let Some(value) = self.meta.get(key) {
+            if let Some(value) = self.terms.meta.get(key) {
                 meta.insert(key.into(), value.clone());
             }
         }
@@ -237,18 +229,74 @@ impl Link {
             "link_id": self.link_id,
             "order_id": order.order_id,
             "entity": "order",
-            "order_currency": self.currency,
+            "order_currency": self.terms.currency,
             "order_amount": money::major_units(order.amount),
             "order_status": if order.paid { "PAID" } else { "ACTIVE" },
             "payment_session_id": order.session_id,
             "order_expiry_time": clock::cashfree(order.expiry),
             "order_note": format!("payment_link_{}", self.cf_link_id),
             "created_at": clock::cashfree(order.created_at),
-            "order_splits": self.order_splits,
+            "order_splits": self.terms.order_splits,
             "customer_details": customer,
             "order_meta": meta,
             "order_tags": {},
         })
+    }
+}
+
+impl StoredLink for Link {
+    const FAMILY: &'static str = "cashfree";
+
+    fn status_name(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn is_open(&self) -> bool {
+        self.status.is_open()
+    }
+
+    fn expires_at(&self) -> Option<DateTime<Utc>> {
+        Some(self.terms.expiry)
+    }
+
+    /// `EXPIRED` as of `at`, which becomes `link_expiry_time` (already is, when the link
+    /// expires by itself).
+    fn mark_expired(&mut self, at: DateTime<Utc>) {
+        self.status = Status::Expired;
+        self.terms.expiry = at;
+    }
+
+    /// The LinkEntity body.
+    fn to_json(&self) -> Value {
+        let terms = &self.terms;
+        let mut body = json!({
+            "cf_link_id": self.cf_link_id,
+            "link_id": self.link_id,
+            "link_status": self.status.as_str(),
+            "link_currency": terms.currency,
+            "link_amount": money::major_units(terms.amount),
+            "link_amount_paid": money::major_units(self.amount_paid),
+            "link_partial_payments": terms.partial,
+            "link_minimum_partial_amount": money::major_units(terms.minimum_partial),
+            "link_purpose": terms.purpose,
+            "link_created_at": clock::cashfree(self.created_at),
+            "customer_details": terms.customer,
+            "link_meta": terms.meta,
+            "link_url": self.url,
+            "link_expiry_time": clock::cashfree(terms.expiry),
+            "link_notes": terms.notes,
+            "link_auto_reminders": terms.auto_reminders,
+            "link_notify": terms.notify,
+            "link_qrcode": self.qrcode,
+            "order_splits": terms.order_splits,
+            "enable_invoice": terms.enable_invoice,
+            "thank_you_msg": "",
+            "terms_and_conditions": "",
+        });
+        if let (Some(subscription), Some(map)) = (&terms.subscription, body.as_object_mut()) {
+            map.insert("subscription".into(), subscription.clone());
+        }
+        body
     }
 }
 
@@ -263,8 +311,7 @@ struct Replay {
 /// Cashfree's part of the sandbox state.
 #[derive(Debug)]
 pub(crate) struct Store {
-    links: HashMap<String, Link>,
-    next_seq: u64,
+    links: Links<Link>,
     next_cf_link_id: u64,
     next_cf_order_id: u64,
     idempotency: HashMap<String, Replay>,
@@ -274,8 +321,7 @@ pub(crate) struct Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
-            links: HashMap::new(),
-            next_seq: 0,
+            links: Links::default(),
             next_cf_link_id: 2_000_000 + fastrand::u64(..1_000_000),
             next_cf_order_id: 3_000_000_000 + fastrand::u64(..1_000_000_000),
             idempotency: HashMap::new(),
@@ -285,84 +331,34 @@ impl Default for Store {
 }
 
 impl Store {
-    /// A link by merchant id, expired first if its time has passed.
-    fn link(&mut self, link_id: &str) -> Option<&mut Link> {
-        let link = self.links.get_mut(link_id)?;
-        link.refresh(clock::now());
-        Some(link)
-    }
-
     /// Every link, oldest first, as LinkEntity bodies.
     pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        let now = clock::now();
-        let mut links: Vec<&mut Link> = self.links.values_mut().collect();
-        links.sort_by_key(|link| link.seq);
-        links
-            .into_iter()
-            .map(|link| {
-                link.refresh(now);
-                link.to_json()
-            })
-            .collect()
+        self.links.all_json()
     }
 
     /// Control API: a customer pays `amount` paise (default: everything still due).
     pub(crate) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
-        let next_order = self.next_cf_order_id;
-        let link = self.link(link_id).ok_or_else(|| ControlError::not_found("cashfree", link_id))?;
-        if !link.status.is_open() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot be paid", link.status.as_str())));
-        }
-        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
-        let amount = settle_payment(link.amount - link.amount_paid, amount, link.partial, minimum_first)?;
-        let now = clock::now();
+        let link = self.links.open(link_id, "be paid")?;
+        let terms = &link.terms;
+        let minimum_first = if link.amount_paid == 0 { terms.minimum_partial } else { 0 };
+        let amount = settle_payment(terms.amount - link.amount_paid, amount, terms.partial, minimum_first)?;
         link.amount_paid += amount;
-        link.status = if link.amount_paid >= link.amount { Status::Paid } else { Status::PartiallyPaid };
-        link.orders.push(Order {
-            cf_order_id: next_order.to_string(),
-            order_id: crate::ids::cashfree_order_id(),
-            amount,
-            paid: true,
-            session_id: crate::ids::cashfree_session_id(),
-            created_at: now,
-            expiry: link.expiry,
-        });
-        let body = link.to_json();
-        self.next_cf_order_id += 1;
-        Ok(body)
+        link.status = if link.amount_paid >= link.terms.amount { Status::Paid } else { Status::PartiallyPaid };
+        link.add_order(&mut self.next_cf_order_id, amount, true);
+        Ok(link.to_json())
     }
 
     /// Control API: a payment attempt fails; the link keeps its state and gains an `ACTIVE`
     /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only.
     pub(crate) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
-        let next_order = self.next_cf_order_id;
-        let link = self.link(link_id).ok_or_else(|| ControlError::not_found("cashfree", link_id))?;
-        if !link.status.is_open() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot be paid", link.status.as_str())));
-        }
-        link.orders.push(Order {
-            cf_order_id: next_order.to_string(),
-            order_id: crate::ids::cashfree_order_id(),
-            amount: link.amount - link.amount_paid,
-            paid: false,
-            session_id: crate::ids::cashfree_session_id(),
-            created_at: clock::now(),
-            expiry: link.expiry,
-        });
-        let body = link.to_json();
-        self.next_cf_order_id += 1;
-        Ok(body)
+        let link = self.links.open(link_id, "be paid")?;
+        link.add_order(&mut self.next_cf_order_id, link.terms.amount - link.amount_paid, false);
+        Ok(link.to_json())
     }
 
     /// Control API: the link expires now.
     pub(crate) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
-        let link = self.link(link_id).ok_or_else(|| ControlError::not_found("cashfree", link_id))?;
-        if !link.status.is_open() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot expire", link.status.as_str())));
-        }
-        link.status = Status::Expired;
-        link.expiry = clock::now();
-        Ok(link.to_json())
+        self.links.expire(link_id)
     }
 
     /// Counts a request in the one-minute window; returns the requests left in it.
@@ -422,8 +418,7 @@ fn idempotent(
     let mut stores = app.lock();
     let store = &mut stores.cashfree;
     let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {
-        let (status, body) = parts(handle(store));
-        return body::json(status, &body);
+        return to_response(parts(handle(store)));
     };
     let (status, body, replayed) = match store.idempotency.get(&key) {
         Some(replay) if replay.fingerprint == fingerprint => (replay.status, replay.body.clone(), true),
@@ -459,11 +454,6 @@ fn parts(response: Result<Value, Failure>) -> (StatusCode, Value) {
     }
 }
 
-/// An error as a (status, body) pair.
-fn fail(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Failure {
-    (status, json!({"message": message.into(), "code": code, "type": kind}))
-}
-
 // ------------------------------------------------------------------------------ handlers
 
 /// `POST /links`.
@@ -475,28 +465,9 @@ pub(crate) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
     };
     idempotent(&app, &headers, fingerprint, move |store| {
         let request = request.map_err(|e| bad_body(&e))?;
-        let draft = validate_create(&request)?;
-        insert(store, draft)
+        let (link_id, terms) = validate_create(&request)?;
+        insert(store, link_id, terms)
     })
-}
-
-/// A validated create request, waiting for its ids.
-struct Draft {
-    link_id: Option<String>,
-    currency: String,
-    amount: i64,
-    partial: bool,
-    minimum_partial: i64,
-    purpose: String,
-    customer: Map<String, Value>,
-    meta: Map<String, Value>,
-    expiry: DateTime<Utc>,
-    notes: Map<String, Value>,
-    auto_reminders: bool,
-    notify: Map<String, Value>,
-    order_splits: Value,
-    enable_invoice: bool,
-    subscription: Option<Value>,
 }
 
 fn amount_field(request: &Map<String, Value>, field: &str) -> Result<Option<i64>, Failure> {
@@ -527,7 +498,8 @@ fn object_field(request: &Map<String, Value>, field: &str) -> Result<Map<String,
     }
 }
 
-fn validate_create(request: &Map<String, Value>) -> Result<Draft, Failure> {
+/// The link id a create request asks for (if any) and the terms it sets.
+fn validate_create(request: &Map<String, Value>) -> Result<(Option<String>, Terms), Failure> {
     let link_id = match present(request, "link_id") {
         None => None,
         Some(Value::String(id)) => {
@@ -651,8 +623,7 @@ fn validate_create(request: &Map<String, Value>) -> Result<Draft, Failure> {
         Some(value @ Value::Object(_)) => Some(value),
         Some(_) => return Err(invalid("subscription", "should be an object")),
     };
-    Ok(Draft {
-        link_id,
+    let terms = Terms {
         currency,
         amount,
         partial,
@@ -667,13 +638,14 @@ fn validate_create(request: &Map<String, Value>) -> Result<Draft, Failure> {
         order_splits,
         enable_invoice: bool_field(request, "enable_invoice")?,
         subscription,
-    })
+    };
+    Ok((link_id, terms))
 }
 
 /// Stores a validated link; 409 when its `link_id` is taken.
-fn insert(store: &mut Store, draft: Draft) -> Result<Value, Failure> {
-    let link_id = draft.link_id.unwrap_or_else(crate::ids::cashfree_link_id);
-    if store.links.contains_key(&link_id) {
+fn insert(store: &mut Store, link_id: Option<String>, terms: Terms) -> Result<Value, Failure> {
+    let link_id = link_id.unwrap_or_else(crate::ids::cashfree_link_id);
+    if store.links.contains(&link_id) {
         return Err(fail(
             StatusCode::CONFLICT,
             format!("link_id : a link with id {link_id} already exists"),
@@ -683,43 +655,26 @@ fn insert(store: &mut Store, draft: Draft) -> Result<Value, Failure> {
     }
     let url = crate::ids::cashfree_link_url();
     let link = Link {
-        seq: store.next_seq,
         cf_link_id: store.next_cf_link_id.to_string(),
         link_id: link_id.clone(),
         status: Status::Active,
-        currency: draft.currency,
-        amount: draft.amount,
         amount_paid: 0,
-        partial: draft.partial,
-        minimum_partial: draft.minimum_partial,
-        purpose: draft.purpose,
         created_at: clock::now(),
-        customer: draft.customer,
-        meta: draft.meta,
         qrcode: crate::qr::data_url(&url).unwrap_or_default(),
         url,
-        expiry: draft.expiry,
-        notes: draft.notes,
-        auto_reminders: draft.auto_reminders,
-        notify: draft.notify,
-        order_splits: draft.order_splits,
-        enable_invoice: draft.enable_invoice,
-        subscription: draft.subscription,
+        terms,
         orders: Vec::new(),
     };
-    store.next_seq += 1;
     store.next_cf_link_id += 1;
-    let body = link.to_json();
-    store.links.insert(link_id, link);
-    Ok(body)
+    Ok(store.links.insert(link_id, link))
 }
 
 /// `GET /links/{link_id}`.
 pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.cashfree.link(&link_id) {
+    match stores.cashfree.links.get(&link_id) {
         Some(link) => body::json(StatusCode::OK, &link.to_json()),
-        None => link_not_found(&link_id),
+        None => to_response(link_not_found(&link_id)),
     }
 }
 
@@ -731,14 +686,7 @@ pub(crate) async fn cancel(
 ) -> Response {
     let fingerprint = format!("POST /links/{link_id}/cancel");
     idempotent(&app, &headers, fingerprint, |store| {
-        let Some(link) = store.link(&link_id) else {
-            return Err(fail(
-                StatusCode::NOT_FOUND,
-                format!("link_id : link {link_id} does not exist"),
-                "link_not_found",
-                "invalid_request_error",
-            ));
-        };
+        let link = store.links.get(&link_id).ok_or_else(|| link_not_found(&link_id))?;
         if link.status != Status::Active {
             return Err(fail(
                 StatusCode::BAD_REQUEST,
@@ -756,11 +704,7 @@ pub(crate) async fn cancel(
 }
 
 /// `GET /links/{link_id}/orders?status=PAID|ALL` (default `PAID`).
-pub(crate) async fn orders(
-    State(app): State<Arc<AppState>>,
-    Path(link_id): Path<String>,
-    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+pub(crate) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path<String>, query: QueryMap) -> Response {
     let Ok(Query(query)) = query else {
         return bad_request("request_failed", "query string is malformed");
     };
@@ -770,8 +714,8 @@ pub(crate) async fn orders(
         Some(_) => return bad_request("status_invalid", "status : should be PAID or ALL"),
     };
     let mut stores = app.lock();
-    let Some(link) = stores.cashfree.link(&link_id) else {
-        return link_not_found(&link_id);
+    let Some(link) = stores.cashfree.links.get(&link_id) else {
+        return to_response(link_not_found(&link_id));
     };
     let orders: Vec<Value> = link.orders.iter().filter(|o| all || o.paid).map(|o| link.order_json(o)).collect();
     body::json(StatusCode::OK, &Value::Array(orders))

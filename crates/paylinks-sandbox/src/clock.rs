@@ -22,6 +22,11 @@ pub(crate) fn unix(at: DateTime<Utc>) -> i64 {
     at.timestamp()
 }
 
+/// The time `secs` Unix seconds stand for, if it is one (Razorpay).
+pub(crate) fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0)
+}
+
 /// Cashfree's ISO 8601 with the `+05:30` offset: `2021-09-30T17:05:01+05:30`.
 pub(crate) fn cashfree(at: DateTime<Utc>) -> String {
     at.with_timezone(&ist()).to_rfc3339_opts(SecondsFormat::Secs, false)

@@ -29,9 +29,11 @@ impl ControlError {
     pub(crate) fn invalid(message: impl Into<String>) -> ControlError {
         ControlError { status: StatusCode::BAD_REQUEST, message: message.into() }
     }
+}
 
-    fn response(&self) -> Response {
-        message(self.status, &self.message)
+impl From<ControlError> for Response {
+    fn from(error: ControlError) -> Response {
+        message(error.status, &error.message)
     }
 }
 
@@ -133,10 +135,7 @@ pub(crate) async fn pay(
             Family::Pinelabs => stores.pinelabs.pay(&id, amount),
         }
     })();
-    match result {
-        Ok(link) => body::json(StatusCode::OK, &link),
-        Err(e) => e.response(),
-    }
+    body::respond(result)
 }
 
 /// `POST /_sandbox/{provider}/links/{id}/expire`: an open link expires now.
@@ -150,10 +149,7 @@ pub(crate) async fn expire(State(app): State<Arc<AppState>>, Path((provider, id)
             Family::Pinelabs => stores.pinelabs.expire(&id),
         }
     });
-    match result {
-        Ok(link) => body::json(StatusCode::OK, &link),
-        Err(e) => e.response(),
-    }
+    body::respond(result)
 }
 
 /// `GET /_sandbox/{provider}/links`: every link of the provider, oldest first, as its API
@@ -161,7 +157,7 @@ pub(crate) async fn expire(State(app): State<Arc<AppState>>, Path((provider, id)
 pub(crate) async fn links(State(app): State<Arc<AppState>>, Path(provider): Path<String>) -> Response {
     let family = match Family::parse(&provider) {
         Ok(family) => family,
-        Err(e) => return e.response(),
+        Err(e) => return e.into(),
     };
     let mut stores = app.lock();
     let links = match family {
@@ -183,7 +179,7 @@ pub(crate) async fn add_fault(State(app): State<Arc<AppState>>, bytes: Bytes) ->
             stores.faults.push(fault);
             body::json(StatusCode::OK, &json!({ "faults": stores.faults.to_json() }))
         }
-        Err(e) => e.response(),
+        Err(e) => e.into(),
     }
 }
 

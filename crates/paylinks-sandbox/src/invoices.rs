@@ -5,15 +5,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, present};
+use crate::body::{self, QueryMap, present};
 use crate::clock;
 use crate::control::{ControlError, settle_payment};
-use crate::razorpay::{CURRENCIES, RazorpayError, bad_body, faulty_key, notes_field, unknown_id};
+use crate::links::{Links, StoredLink};
+use crate::razorpay::{
+    CURRENCIES, RazorpayError, bad_body, currency_field, expire_by_field, faulty_key, int_field, notes_field,
+    query_map, string_field, unknown_id,
+};
 use crate::state::AppState;
 
 /// State of an invoice.
@@ -96,7 +100,6 @@ impl LineItem {
 /// An invoice or legacy payment link; times in Unix seconds, `None` = `null`.
 #[derive(Debug, Clone)]
 struct Invoice {
-    seq: u64,
     id: String,
     invoice_type: String,
     receipt: Option<String>,
@@ -133,15 +136,36 @@ impl Invoice {
         self.plain_amount.unwrap_or_else(|| self.line_items.iter().map(LineItem::total).sum())
     }
 
-    /// Expires an issued (or partly paid) invoice whose `expire_by` has passed.
-    fn refresh(&mut self, now: i64) {
-        if let Some(expire_by) = self.expire_by
-            && self.status.is_payable()
-            && now >= expire_by
-        {
-            self.status = Status::Expired;
-            self.expired_at = Some(expire_by);
-        }
+    /// Moves a draft to `issued`: an order and a short URL appear.
+    fn issue(&mut self, now: i64) {
+        self.status = Status::Issued;
+        self.issued_at = Some(now);
+        self.date = now;
+        self.order_id = Some(crate::ids::razorpay("order"));
+        self.short_url = Some(crate::ids::invoice_short_url());
+    }
+}
+
+/// An issued (or partly paid) invoice expires once its `expire_by` has passed.
+impl StoredLink for Invoice {
+    const FAMILY: &'static str = "razorpay_invoice";
+    const NOUN: &'static str = "invoice";
+
+    fn status_name(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn is_open(&self) -> bool {
+        self.status.is_payable()
+    }
+
+    fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.expire_by.and_then(clock::from_unix)
+    }
+
+    fn mark_expired(&mut self, at: DateTime<Utc>) {
+        self.status = Status::Expired;
+        self.expired_at = Some(clock::unix(at));
     }
 
     fn to_json(&self) -> Value {
@@ -195,15 +219,6 @@ impl Invoice {
             "created_at": self.created_at,
         })
     }
-
-    /// Moves a draft to `issued`: an order and a short URL appear.
-    fn issue(&mut self, now: i64) {
-        self.status = Status::Issued;
-        self.issued_at = Some(now);
-        self.date = now;
-        self.order_id = Some(crate::ids::razorpay("order"));
-        self.short_url = Some(crate::ids::invoice_short_url());
-    }
 }
 
 fn currency_symbol(currency: &str) -> &'static str {
@@ -220,41 +235,27 @@ fn currency_symbol(currency: &str) -> &'static str {
 /// The invoices' part of the sandbox state (deleted invoices are forgotten).
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    invoices: HashMap<String, Invoice>,
-    next_seq: u64,
+    invoices: Links<Invoice>,
 }
 
 impl Store {
-    fn invoice(&mut self, id: &str) -> Option<&mut Invoice> {
-        let invoice = self.invoices.get_mut(id)?;
-        invoice.refresh(clock::unix(clock::now()));
-        Some(invoice)
-    }
-
-    /// Every invoice, newest first.
-    fn sorted(&mut self) -> Vec<&mut Invoice> {
-        let now = clock::unix(clock::now());
-        let mut invoices: Vec<&mut Invoice> = self.invoices.values_mut().collect();
-        invoices.sort_by_key(|invoice| std::cmp::Reverse(invoice.seq));
-        for invoice in &mut invoices {
-            invoice.refresh(now);
+    /// The invoice `id`, if `allowed` takes its status; else the documented business error.
+    fn invoice_in(&mut self, id: &str, allowed: impl FnOnce(Status) -> bool) -> Result<&mut Invoice, RazorpayError> {
+        let invoice = self.invoices.get(id).ok_or_else(unknown_id)?;
+        if !allowed(invoice.status) {
+            return Err(not_allowed(invoice.status));
         }
-        invoices
+        Ok(invoice)
     }
 
     /// Every invoice, oldest first, as entities.
     pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        let mut invoices: Vec<Value> = self.sorted().into_iter().map(|invoice| invoice.to_json()).collect();
-        invoices.reverse();
-        invoices
+        self.invoices.all_json()
     }
 
     /// Control API: the customer pays `amount` (default: the amount due).
     pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
-        let invoice = self.invoice(id).ok_or_else(|| ControlError::not_found("razorpay_invoice", id))?;
-        if !invoice.status.is_payable() {
-            return Err(ControlError::invalid(format!("invoice is {}, it cannot be paid", invoice.status.as_str())));
-        }
+        let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
         let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
@@ -271,13 +272,7 @@ impl Store {
 
     /// Control API: the invoice expires now.
     pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        let invoice = self.invoice(id).ok_or_else(|| ControlError::not_found("razorpay_invoice", id))?;
-        if !invoice.status.is_payable() {
-            return Err(ControlError::invalid(format!("invoice is {}, it cannot expire", invoice.status.as_str())));
-        }
-        invoice.status = Status::Expired;
-        invoice.expired_at = Some(clock::unix(clock::now()));
-        Ok(invoice.to_json())
+        self.invoices.expire(id)
     }
 }
 
@@ -314,21 +309,6 @@ fn extra_field(key: &str) -> RazorpayError {
     RazorpayError::bad_request(format!("{key} is/are not required and should not be sent")).field(key)
 }
 
-fn string(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(faulty_key(key)),
-    }
-}
-
-fn integer(request: &Map<String, Value>, key: &str) -> Result<Option<i64>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(value) => value.as_i64().map(Some).ok_or_else(|| faulty_key(key)),
-    }
-}
-
 /// `true`/`false` or the legacy strings `"1"`/`"0"`.
 fn flag(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, RazorpayError> {
     match present(request, key) {
@@ -341,7 +321,11 @@ fn flag(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, Razorpa
     }
 }
 
-fn address(value: Value, kind: &str) -> Result<Value, RazorpayError> {
+/// The customer's `kind` address (`billing_address` or `shipping_address`), if given, with an id.
+fn address(customer: &Map<String, Value>, kind: &str) -> Result<Option<Value>, RazorpayError> {
+    let Some(value) = present(customer, kind) else {
+        return Ok(None);
+    };
     let Value::Object(mut map) = value else {
         return Err(faulty_key(kind));
     };
@@ -354,7 +338,7 @@ fn address(value: Value, kind: &str) -> Result<Value, RazorpayError> {
     map.insert("id".into(), json!(crate::ids::razorpay("addr")));
     map.insert("type".into(), json!(kind));
     map.insert("primary".into(), json!(true));
-    Ok(Value::Object(map))
+    Ok(Some(Value::Object(map)))
 }
 
 /// A customer id and the snapshot of that customer on the invoice.
@@ -362,7 +346,7 @@ type CustomerSnapshot = (String, Map<String, Value>);
 
 /// The customer snapshot (with both the current and the `customer_*` keys) and its id.
 fn customer(request: &Map<String, Value>) -> Result<Option<CustomerSnapshot>, RazorpayError> {
-    let customer_id = string(request, "customer_id")?;
+    let customer_id = string_field(request, "customer_id")?;
     let given = match present(request, "customer") {
         None => None,
         Some(Value::Object(map)) => Some(map),
@@ -383,18 +367,8 @@ fn customer(request: &Map<String, Value>) -> Result<Option<CustomerSnapshot>, Ra
     if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
         return Err(RazorpayError::bad_request("The name may not be greater than 50 characters.").field("name"));
     }
-    let billing = given
-        .get("billing_address")
-        .filter(|v| !v.is_null())
-        .cloned()
-        .map(|v| address(v, "billing_address"))
-        .transpose()?;
-    let shipping = given
-        .get("shipping_address")
-        .filter(|v| !v.is_null())
-        .cloned()
-        .map(|v| address(v, "shipping_address"))
-        .transpose()?;
+    let billing = address(&given, "billing_address")?;
+    let shipping = address(&given, "shipping_address")?;
     let id = customer_id.unwrap_or_else(|| crate::ids::razorpay("cust"));
     let details = json!({
         "id": id,
@@ -425,9 +399,9 @@ fn line_items(request: &Map<String, Value>, currency: &str) -> Result<Option<Vec
         let Value::Object(item) = item else {
             return Err(faulty_key("line_items"));
         };
-        let item_id = string(&item, "item_id")?;
-        let name = string(&item, "name")?;
-        let amount = integer(&item, "amount")?;
+        let item_id = string_field(&item, "item_id")?;
+        let name = string_field(&item, "name")?;
+        let amount = int_field(&item, "amount")?;
         let (name, amount) = match (name, amount, &item_id) {
             (Some(name), Some(amount), _) => (name, amount),
             (name, amount, Some(item_id)) => (name.unwrap_or_else(|| item_id.clone()), amount.unwrap_or(100)),
@@ -439,19 +413,20 @@ fn line_items(request: &Map<String, Value>, currency: &str) -> Result<Option<Vec
         if amount < 1 {
             return Err(RazorpayError::bad_request("The amount must be at least 1.").field("amount"));
         }
-        let item_currency = string(&item, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| currency.to_owned());
+        let item_currency =
+            string_field(&item, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| currency.to_owned());
         if item_currency != currency {
             return Err(RazorpayError::bad_request("Currency of all items should be the same as of the invoice."));
         }
-        let quantity = integer(&item, "quantity")?.unwrap_or(1);
+        let quantity = int_field(&item, "quantity")?.unwrap_or(1);
         if quantity < 1 {
             return Err(RazorpayError::bad_request("The quantity must be at least 1.").field("quantity"));
         }
         parsed.push(LineItem {
-            id: string(&item, "id")?.unwrap_or_else(|| crate::ids::razorpay("li")),
+            id: string_field(&item, "id")?.unwrap_or_else(|| crate::ids::razorpay("li")),
             item_id,
             name,
-            description: string(&item, "description")?,
+            description: string_field(&item, "description")?,
             amount,
             currency: item_currency,
             quantity,
@@ -460,19 +435,11 @@ fn line_items(request: &Map<String, Value>, currency: &str) -> Result<Option<Vec
     Ok(Some(parsed))
 }
 
-fn expire_by(request: &Map<String, Value>) -> Result<Option<i64>, RazorpayError> {
-    let Some(expire_by) = integer(request, "expire_by")? else {
-        return Ok(None);
-    };
-    if expire_by < clock::unix(clock::now()) + 15 * 60 {
-        return Err(RazorpayError::bad_request("expire_by should be at least 15 minutes after current time.")
-            .field("expire_by"));
-    }
-    Ok(Some(expire_by))
-}
+/// The invoices API's error for an `expire_by` less than 15 minutes ahead.
+const EXPIRE_BY_TOO_SOON: &str = "expire_by should be at least 15 minutes after current time.";
 
 fn receipt(request: &Map<String, Value>) -> Result<Option<String>, RazorpayError> {
-    let receipt = string(request, "receipt")?;
+    let receipt = string_field(request, "receipt")?;
     if receipt.as_ref().is_some_and(|r| r.is_empty() || r.chars().count() > 40) {
         return Err(RazorpayError::bad_request("The receipt must be between 1 and 40 characters.").field("receipt"));
     }
@@ -480,7 +447,7 @@ fn receipt(request: &Map<String, Value>) -> Result<Option<String>, RazorpayError
 }
 
 fn bounded_text(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
-    let text = string(request, key)?;
+    let text = string_field(request, key)?;
     if text.as_ref().is_some_and(|t| t.chars().count() > 2048) {
         return Err(
             RazorpayError::bad_request(format!("The {key} may not be greater than 2048 characters.")).field(key)
@@ -493,36 +460,24 @@ fn bounded_text(request: &Map<String, Value>, key: &str) -> Result<Option<String
 
 /// `POST /v1/invoices`.
 pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(e) => return bad_body(&e).response(),
-    };
-    match create_invoice(&app, &request) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(e) => e.response(),
-    }
+    body::with_object(&bytes, bad_body, |request| create_invoice(&app, request))
 }
 
 fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     if let Some(extra) = request.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(extra_field(extra));
     }
-    let invoice_type = match string(request, "type")? {
+    let invoice_type = match string_field(request, "type")? {
         None => return Err(RazorpayError::bad_request("The type field is required.").field("type")),
         Some(t) if matches!(t.as_str(), "link" | "ecod" | "invoice") => t,
         Some(_) => return Err(RazorpayError::bad_request("The selected type is invalid.").field("type")),
     };
-    let currency = match string(request, "currency")? {
-        None => "INR".to_owned(),
-        Some(c) if c.is_empty() => "INR".to_owned(),
-        Some(c) if CURRENCIES.contains(&c.as_str()) => c,
-        Some(_) => return Err(RazorpayError::bad_request("The selected currency is invalid.").field("currency")),
-    };
+    let currency = currency_field(request, "The selected currency is invalid.")?;
     let Some((customer_id, customer)) = customer(request)? else {
         return Err(RazorpayError::bad_request("customer is required.").field("customer"));
     };
     let items = line_items(request, &currency)?;
-    let plain_amount = integer(request, "amount")?;
+    let plain_amount = int_field(request, "amount")?;
     let (line_items, plain_amount) = match (items, plain_amount) {
         (Some(items), _) if !items.is_empty() => (items, None),
         (_, Some(amount)) if invoice_type != "invoice" => {
@@ -541,9 +496,9 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         Some(_) => return Err(faulty_key("draft")),
     };
     let receipt = receipt(request)?;
-    let expire_by = expire_by(request)?;
+    let expire_by = expire_by_field(request, EXPIRE_BY_TOO_SOON)?;
     let partial_payment = flag(request, "partial_payment")?.unwrap_or(false);
-    let first_payment_min_amount = integer(request, "first_payment_min_amount")?;
+    let first_payment_min_amount = int_field(request, "first_payment_min_amount")?;
     if first_payment_min_amount.is_some() && !partial_payment {
         return Err(RazorpayError::bad_request(
             "first_payment_min_amount can be sent only when partial_payment is true.",
@@ -552,7 +507,6 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
     }
     let now = clock::unix(clock::now());
     let mut invoice = Invoice {
-        seq: 0,
         id: crate::ids::razorpay("inv"),
         invoice_type,
         receipt,
@@ -570,7 +524,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         expired_at: None,
         sms_notify: flag(request, "sms_notify")?.unwrap_or(true),
         email_notify: flag(request, "email_notify")?.unwrap_or(true),
-        date: integer(request, "date")?.unwrap_or(now),
+        date: int_field(request, "date")?.unwrap_or(now),
         terms: bounded_text(request, "terms")?,
         comment: bounded_text(request, "comment")?,
         partial_payment,
@@ -589,33 +543,20 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
     let mut stores = app.lock();
     let store = &mut stores.invoices;
     if let Some(receipt) = &invoice.receipt
-        && store.invoices.values().any(|other| other.receipt.as_ref() == Some(receipt))
+        && store.invoices.any(|other| other.receipt.as_ref() == Some(receipt))
     {
         return Err(RazorpayError::bad_request("Invoice receipt must be unique.").field("receipt"));
     }
     if !draft {
         invoice.issue(now);
     }
-    invoice.seq = store.next_seq;
-    store.next_seq += 1;
-    let body = invoice.to_json();
-    store.invoices.insert(invoice.id.clone(), invoice);
-    Ok(body)
+    Ok(store.invoices.insert(invoice.id.clone(), invoice))
 }
 
 /// `GET /v1/invoices?type=&payment_id=&receipt=&customer_id=&count=&skip=&from=&to=` →
 /// `{"entity": "collection", "count": N, "items": [...]}`, newest first.
-pub(crate) async fn list(
-    State(app): State<Arc<AppState>>,
-    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(query)) = query else {
-        return RazorpayError::bad_request("incorrect query string received.").response();
-    };
-    match list_invoices(&app, &query) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(e) => e.response(),
-    }
+pub(crate) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
+    body::respond(query_map(query).and_then(|query| list_invoices(&app, &query)))
 }
 
 fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Value, RazorpayError> {
@@ -648,7 +589,8 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     let mut stores = app.lock();
     let items: Vec<Value> = stores
         .invoices
-        .sorted()
+        .invoices
+        .newest_first()
         .into_iter()
         .filter(|i| query.get("type").is_none_or(|t| &i.invoice_type == t))
         .filter(|i| query.get("payment_id").is_none_or(|p| i.payment_ids.contains(p)))
@@ -665,23 +607,13 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
 /// `GET /v1/invoices/{id}`.
 pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.invoices.invoice(&id) {
-        Some(invoice) => body::json(StatusCode::OK, &invoice.to_json()),
-        None => unknown_id().response(),
-    }
+    body::respond(stores.invoices.invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
 }
 
 /// `PATCH /v1/invoices/{id}`: drafts accept every field; issued invoices only
 /// `partial_payment`, `receipt`, `comment`, `terms`, `notes`, `expire_by`; others only `notes`.
 pub(crate) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(e) => return bad_body(&e).response(),
-    };
-    match update_invoice(&app, &id, &request) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(e) => e.response(),
-    }
+    body::with_object(&bytes, bad_body, |request| update_invoice(&app, &id, request))
 }
 
 fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
@@ -691,9 +623,9 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
     let mut stores = app.lock();
     let store = &mut stores.invoices;
     let receipt_taken = |receipt: &str, store: &Store| {
-        store.invoices.values().any(|other| other.id != id && other.receipt.as_deref() == Some(receipt))
+        store.invoices.any(|other| other.id != id && other.receipt.as_deref() == Some(receipt))
     };
-    let status = store.invoice(id).ok_or_else(unknown_id)?.status;
+    let status = store.invoices.get(id).ok_or_else(unknown_id)?.status;
     let allowed: &[&str] = match status {
         Status::Draft => FIELDS,
         Status::Issued => ISSUED_FIELDS,
@@ -707,18 +639,18 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         return Err(RazorpayError::bad_request("Invoice receipt must be unique.").field("receipt"));
     }
     let notes = notes_field(request, "notes")?;
-    let expire_by = expire_by(request)?;
+    let expire_by = expire_by_field(request, EXPIRE_BY_TOO_SOON)?;
     let partial_payment = flag(request, "partial_payment")?;
-    let invoice = store.invoice(id).ok_or_else(unknown_id)?;
+    let invoice = store.invoices.get(id).ok_or_else(unknown_id)?;
     let mut updated = invoice.clone();
     if status == Status::Draft {
-        if let Some(invoice_type) = string(request, "type")? {
+        if let Some(invoice_type) = string_field(request, "type")? {
             if !matches!(invoice_type.as_str(), "link" | "ecod" | "invoice") {
                 return Err(RazorpayError::bad_request("The selected type is invalid.").field("type"));
             }
             updated.invoice_type = invoice_type;
         }
-        if let Some(currency) = string(request, "currency")?.filter(|c| !c.is_empty()) {
+        if let Some(currency) = string_field(request, "currency")?.filter(|c| !c.is_empty()) {
             if !CURRENCIES.contains(&currency.as_str()) {
                 return Err(RazorpayError::bad_request("The selected currency is invalid.").field("currency"));
             }
@@ -738,7 +670,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
             }
             updated.plain_amount = None;
         }
-        if let Some(amount) = integer(request, "amount")? {
+        if let Some(amount) = int_field(request, "amount")? {
             updated.plain_amount = Some(amount);
         }
         if let Some(description) = bounded_text(request, "description")? {
@@ -749,7 +681,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
                 *slot = on;
             }
         }
-        if let Some(min) = integer(request, "first_payment_min_amount")? {
+        if let Some(min) = int_field(request, "first_payment_min_amount")? {
             updated.first_payment_min_amount = Some(min);
         }
     }
@@ -782,41 +714,31 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.
 pub(crate) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(invoice) = stores.invoices.invoice(&id) else {
-        return unknown_id().response();
-    };
-    if invoice.status != Status::Draft {
-        return not_allowed(invoice.status).response();
-    }
-    invoice.issue(clock::unix(clock::now()));
-    body::json(StatusCode::OK, &invoice.to_json())
+    body::respond(stores.invoices.invoice_in(&id, |status| status == Status::Draft).map(|invoice| {
+        invoice.issue(clock::unix(clock::now()));
+        invoice.to_json()
+    }))
 }
 
 /// `POST /v1/invoices/{id}/cancel`: only an `issued` invoice can be cancelled.
 pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(invoice) = stores.invoices.invoice(&id) else {
-        return unknown_id().response();
-    };
-    if invoice.status != Status::Issued {
-        return not_allowed(invoice.status).response();
-    }
-    invoice.status = Status::Cancelled;
-    invoice.cancelled_at = Some(clock::unix(clock::now()));
-    body::json(StatusCode::OK, &invoice.to_json())
+    body::respond(stores.invoices.invoice_in(&id, |status| status == Status::Issued).map(|invoice| {
+        invoice.status = Status::Cancelled;
+        invoice.cancelled_at = Some(clock::unix(clock::now()));
+        invoice.to_json()
+    }))
 }
 
 /// `DELETE /v1/invoices/{id}`: only a `draft`; answers `[]`.
 pub(crate) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(invoice) = stores.invoices.invoice(&id) else {
-        return unknown_id().response();
-    };
-    if invoice.status != Status::Draft {
-        return not_allowed(invoice.status).response();
-    }
-    stores.invoices.invoices.remove(&id);
-    body::json(StatusCode::OK, &json!([]))
+    let store = &mut stores.invoices;
+    let deletable = store.invoice_in(&id, |status| status == Status::Draft).map(|_| ());
+    body::respond(deletable.map(|()| {
+        store.invoices.remove(&id);
+        json!([])
+    }))
 }
 
 /// `POST /v1/invoices/{id}/notify_by/{medium}` (`sms` or `email`), for issued or partly paid
@@ -828,11 +750,5 @@ pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
             .response();
     }
     let mut stores = app.lock();
-    let Some(invoice) = stores.invoices.invoice(&id) else {
-        return unknown_id().response();
-    };
-    if !invoice.status.is_payable() {
-        return not_allowed(invoice.status).response();
-    }
-    body::json(StatusCode::OK, &json!({"success": true}))
+    body::respond(stores.invoices.invoice_in(&id, Status::is_payable).map(|_| json!({"success": true})))
 }

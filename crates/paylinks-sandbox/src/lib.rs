@@ -74,6 +74,7 @@ mod control;
 mod faults;
 mod ids;
 mod invoices;
+mod links;
 mod money;
 mod pinelabs;
 mod provider;

@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::body::{self, BodyError, present};
 use crate::clock::{self, Zone};
 use crate::control::{ControlError, settle_payment};
+use crate::links::{Links, StoredLink};
 use crate::state::AppState;
 
 /// Payment methods a link may offer.
@@ -39,9 +40,9 @@ struct Failure {
     message: String,
 }
 
-impl Failure {
-    fn response(&self) -> Response {
-        error(self.status, self.code, self.message.clone())
+impl From<Failure> for Response {
+    fn from(failure: Failure) -> Response {
+        error(failure.status, failure.code, failure.message)
     }
 }
 
@@ -59,8 +60,8 @@ fn bad_body(error: &BodyError) -> Failure {
 }
 
 /// 404 `NOT_FOUND` for an unknown link.
-fn link_not_found(what: &str) -> Response {
-    error(StatusCode::NOT_FOUND, "NOT_FOUND", format!("Payment link not found for {what}"))
+fn link_not_found(what: &str) -> Failure {
+    Failure { status: StatusCode::NOT_FOUND, code: "NOT_FOUND", message: format!("Payment link not found for {what}") }
 }
 
 /// 404 for a URL the API does not have.
@@ -118,7 +119,6 @@ impl Status {
 /// A payment link; amounts in minor units.
 #[derive(Debug, Clone)]
 struct Link {
-    seq: u64,
     id: String,
     url: String,
     status: Status,
@@ -144,12 +144,24 @@ struct Link {
     updated_at: DateTime<Utc>,
 }
 
-impl Link {
-    fn refresh(&mut self, now: DateTime<Utc>) {
-        if self.status.is_payable() && now >= self.expire_by {
-            self.status = Status::Expired;
-            self.updated_at = self.expire_by;
-        }
+impl StoredLink for Link {
+    const FAMILY: &'static str = "pinelabs";
+
+    fn status_name(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn is_open(&self) -> bool {
+        self.status.is_payable()
+    }
+
+    fn expires_at(&self) -> Option<DateTime<Utc>> {
+        Some(self.expire_by)
+    }
+
+    fn mark_expired(&mut self, at: DateTime<Utc>) {
+        self.status = Status::Expired;
+        self.updated_at = at;
     }
 
     fn to_json(&self) -> Value {
@@ -191,23 +203,23 @@ impl Link {
 /// Pine Labs' part of the sandbox state: links and issued access tokens.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    links: HashMap<String, Link>,
+    links: Links<Link>,
     tokens: HashMap<String, Instant>,
-    next_seq: u64,
 }
 
 impl Store {
-    fn link(&mut self, id: &str) -> Option<&mut Link> {
-        let link = self.links.get_mut(id)?;
-        link.refresh(clock::now());
-        Some(link)
+    fn by_reference(&mut self, reference: &str) -> Option<&mut Link> {
+        self.links.find(|link| link.reference == reference)
     }
 
-    fn by_reference(&mut self, reference: &str) -> Option<&mut Link> {
-        let now = clock::now();
-        let link = self.links.values_mut().find(|link| link.reference == reference)?;
-        link.refresh(now);
-        Some(link)
+    /// The link `id`, if it is still `CREATED`; `refusal` words the error for a link in
+    /// another status.
+    fn created_link(&mut self, id: &str, refusal: impl FnOnce(&str) -> String) -> Result<&mut Link, Failure> {
+        let link = self.links.get(id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")))?;
+        if link.status != Status::Created {
+            return Err(invalid(refusal(link.status.as_str())));
+        }
+        Ok(link)
     }
 
     /// When `token` expires, if the token endpoint issued it.
@@ -217,25 +229,13 @@ impl Store {
 
     /// Every link, oldest first.
     pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        let now = clock::now();
-        let mut links: Vec<&mut Link> = self.links.values_mut().collect();
-        links.sort_by_key(|link| link.seq);
-        links
-            .into_iter()
-            .map(|link| {
-                link.refresh(now);
-                link.to_json()
-            })
-            .collect()
+        self.links.all_json()
     }
 
     /// Control API: the customer pays `amount` (default: `amount_due`); a part payment
     /// leaves the link `PARTIAL_PROCESSED`.
     pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
-        let link = self.link(id).ok_or_else(|| ControlError::not_found("pinelabs", id))?;
-        if !link.status.is_payable() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot be paid", link.status.as_str())));
-        }
+        let link = self.links.open(id, "be paid")?;
         let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
         link.amount_paid += amount;
         link.status = if link.amount_paid >= link.amount { Status::Processed } else { Status::PartialProcessed };
@@ -245,13 +245,7 @@ impl Store {
 
     /// Control API: the link expires now.
     pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        let link = self.link(id).ok_or_else(|| ControlError::not_found("pinelabs", id))?;
-        if !link.status.is_payable() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot expire", link.status.as_str())));
-        }
-        link.status = Status::Expired;
-        link.updated_at = clock::now();
-        Ok(link.to_json())
+        self.links.expire(id)
     }
 }
 
@@ -367,14 +361,7 @@ fn is_reference(text: &str) -> bool {
 
 /// `POST /api/pay/v1/paymentlink`; a reference already used returns the existing link (200).
 pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(e) => return bad_body(&e).response(),
-    };
-    match create_link(&app, &request) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(failure) => failure.response(),
-    }
+    body::with_object(&bytes, bad_body, |request| create_link(&app, request))
 }
 
 fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Failure> {
@@ -481,7 +468,6 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
         return Ok(existing.to_json());
     }
     let link = Link {
-        seq: store.next_seq,
         id: crate::ids::pinelabs("pl-v1", now),
         url: crate::ids::pinelabs_short_url(),
         status: Status::Created,
@@ -505,10 +491,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
         created_at: now,
         updated_at: now,
     };
-    store.next_seq += 1;
-    let body = link.to_json();
-    store.links.insert(link.id.clone(), link);
-    Ok(body)
+    Ok(store.links.insert(link.id.clone(), link))
 }
 
 // ------------------------------------------------------------------------------ handlers
@@ -516,51 +499,38 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
 /// `GET /api/pay/v1/paymentlink/{payment_link_id}`.
 pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.pinelabs.link(&id) {
-        Some(link) => body::json(StatusCode::OK, &link.to_json()),
-        None => link_not_found(&format!("payment_link_id {id}")),
-    }
+    let link = stores.pinelabs.links.get(&id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")));
+    body::respond(link.map(|link| link.to_json()))
 }
 
 /// `GET /api/pay/v1/paymentlink/ref/{merchant_payment_link_reference}`.
 pub(crate) async fn fetch_by_reference(State(app): State<Arc<AppState>>, Path(reference): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.pinelabs.by_reference(&reference) {
-        Some(link) => body::json(StatusCode::OK, &link.to_json()),
-        None => link_not_found(&format!("merchant_payment_link_reference {reference}")),
-    }
+    let link = stores
+        .pinelabs
+        .by_reference(&reference)
+        .ok_or_else(|| link_not_found(&format!("merchant_payment_link_reference {reference}")));
+    body::respond(link.map(|link| link.to_json()))
 }
 
 /// `PUT /api/pay/v1/paymentlink/{payment_link_id}/cancel`: only a `CREATED` link.
 pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(link) = stores.pinelabs.link(&id) else {
-        return link_not_found(&format!("payment_link_id {id}"));
-    };
-    if link.status != Status::Created {
-        return invalid(format!(
-            "Payment link in {} status cannot be cancelled; only a CREATED link can",
-            link.status.as_str()
-        ))
-        .response();
-    }
-    link.status = Status::Cancelled;
-    link.updated_at = clock::now();
-    body::json(StatusCode::OK, &link.to_json())
+    let link = stores.pinelabs.created_link(&id, |status| {
+        format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
+    });
+    body::respond(link.map(|link| {
+        link.status = Status::Cancelled;
+        link.updated_at = clock::now();
+        link.to_json()
+    }))
 }
 
 /// `PATCH /api/pay/v1/paymentlink/{payment_link_id}/notify`: only a `CREATED` link.
 pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(link) = stores.pinelabs.link(&id) else {
-        return link_not_found(&format!("payment_link_id {id}"));
-    };
-    if link.status != Status::Created {
-        return invalid(format!(
-            "Notification cannot be resent for a payment link in {} status; only a CREATED link",
-            link.status.as_str()
-        ))
-        .response();
-    }
-    body::json(StatusCode::OK, &link.to_json())
+    let link = stores.pinelabs.created_link(&id, |status| {
+        format!("Notification cannot be resent for a payment link in {status} status; only a CREATED link")
+    });
+    body::respond(link.map(|link| link.to_json()))
 }

@@ -8,11 +8,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, BodyError, present};
+use crate::body::{self, BodyError, QueryMap, present};
 use crate::clock;
 use crate::control::{ControlError, settle_payment};
+use crate::links::{Links, StoredLink};
 use crate::state::AppState;
 
 /// Currencies the sandbox accepts (a subset of Razorpay's list).
@@ -117,6 +119,11 @@ pub(crate) fn bad_body(error: &BodyError) -> RazorpayError {
     }
 }
 
+/// The query string, or the error for one that cannot be read.
+pub(crate) fn query_map(query: QueryMap) -> Result<HashMap<String, String>, RazorpayError> {
+    query.map(|Query(query)| query).map_err(|_| RazorpayError::bad_request("incorrect query string received."))
+}
+
 /// 404 for a URL (or method) the API does not have.
 pub(crate) async fn not_found() -> Response {
     RazorpayError::bad_request("The requested URL was not found on the server.")
@@ -186,7 +193,6 @@ struct Payment {
 /// A payment link (v2); amounts in minor units, times in Unix seconds (0 = not set).
 #[derive(Debug, Clone)]
 struct Link {
-    seq: u64,
     id: String,
     accept_partial: bool,
     amount: i64,
@@ -213,14 +219,26 @@ struct Link {
     order_id: Option<String>,
 }
 
-impl Link {
-    /// Expires an open link whose `expire_by` has passed.
-    fn refresh(&mut self, now: i64) {
-        if self.status.is_open() && self.expire_by > 0 && now >= self.expire_by {
-            self.status = Status::Expired;
-            self.expired_at = self.expire_by;
-            self.updated_at = self.expire_by;
-        }
+impl StoredLink for Link {
+    const FAMILY: &'static str = "razorpay";
+
+    fn status_name(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn is_open(&self) -> bool {
+        self.status.is_open()
+    }
+
+    /// `expire_by`, unless 0 (not set).
+    fn expires_at(&self) -> Option<DateTime<Utc>> {
+        clock::from_unix(self.expire_by).filter(|_| self.expire_by > 0)
+    }
+
+    fn mark_expired(&mut self, at: DateTime<Utc>) {
+        self.status = Status::Expired;
+        self.expired_at = clock::unix(at);
+        self.updated_at = self.expired_at;
     }
 
     /// The link entity.
@@ -289,45 +307,22 @@ impl Link {
 /// Razorpay v2's part of the sandbox state.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    links: HashMap<String, Link>,
-    next_seq: u64,
+    links: Links<Link>,
 }
 
 impl Store {
-    fn link(&mut self, id: &str) -> Option<&mut Link> {
-        let link = self.links.get_mut(id)?;
-        link.refresh(clock::unix(clock::now()));
-        Some(link)
-    }
-
-    /// Every link, newest first, expired first if their time has passed.
-    fn sorted(&mut self) -> Vec<&mut Link> {
-        let now = clock::unix(clock::now());
-        let mut links: Vec<&mut Link> = self.links.values_mut().collect();
-        links.sort_by_key(|link| std::cmp::Reverse(link.seq));
-        for link in &mut links {
-            link.refresh(now);
-        }
-        links
-    }
-
     /// Every link, oldest first, as entities.
     pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        let mut links: Vec<Value> = self.sorted().into_iter().map(|link| link.to_json()).collect();
-        links.reverse();
-        links
+        self.links.all_json()
     }
 
     fn reference_taken(&self, reference_id: &str, except: &str) -> bool {
-        !reference_id.is_empty() && self.links.values().any(|l| l.reference_id == reference_id && l.id != except)
+        !reference_id.is_empty() && self.links.any(|l| l.reference_id == reference_id && l.id != except)
     }
 
     /// Control API: a customer pays `amount` (default: everything still due).
     pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>, method: Option<&str>) -> Result<Value, ControlError> {
-        let link = self.link(id).ok_or_else(|| ControlError::not_found("razorpay", id))?;
-        if !link.status.is_open() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot be paid", link.status.as_str())));
-        }
+        let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
         let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
         let now = clock::unix(clock::now());
@@ -346,15 +341,7 @@ impl Store {
 
     /// Control API: the link expires now.
     pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        let link = self.link(id).ok_or_else(|| ControlError::not_found("razorpay", id))?;
-        if !link.status.is_open() {
-            return Err(ControlError::invalid(format!("link is {}, it cannot expire", link.status.as_str())));
-        }
-        let now = clock::unix(clock::now());
-        link.status = Status::Expired;
-        link.expired_at = now;
-        link.updated_at = now;
-        Ok(link.to_json())
+        self.links.expire(id)
     }
 }
 
@@ -365,7 +352,8 @@ pub(crate) fn faulty_key(key: &str) -> RazorpayError {
     RazorpayError::bad_request(format!("incorrect JSON object received - faulty key: {key}.")).field(key)
 }
 
-fn string_field(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
+/// A string field.
+pub(crate) fn string_field(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
     match present(request, key) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
@@ -381,7 +369,8 @@ fn bool_field(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, R
     }
 }
 
-fn int_field(request: &Map<String, Value>, key: &str) -> Result<Option<i64>, RazorpayError> {
+/// A whole-number field.
+pub(crate) fn int_field(request: &Map<String, Value>, key: &str) -> Result<Option<i64>, RazorpayError> {
     match present(request, key) {
         None => Ok(None),
         Some(value) => value.as_i64().map(Some).ok_or_else(|| faulty_key(key)),
@@ -424,15 +413,29 @@ pub(crate) fn notes_field(
     }
 }
 
-/// `expire_by`: Unix seconds at least 15 minutes ahead.
-fn expire_by_field(request: &Map<String, Value>) -> Result<Option<i64>, RazorpayError> {
+/// `expire_by`: Unix seconds at least 15 minutes ahead; `too_soon` words the error for an
+/// earlier time.
+pub(crate) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> Result<Option<i64>, RazorpayError> {
     let Some(expire_by) = int_field(request, "expire_by")? else {
         return Ok(None);
     };
     if expire_by < clock::unix(clock::now()) + 15 * 60 {
-        return Err(RazorpayError::bad_request("timestamp must be atleast 15 minutes in future").field("expire_by"));
+        return Err(RazorpayError::bad_request(too_soon).field("expire_by"));
     }
     Ok(Some(expire_by))
+}
+
+/// The v2 API's error for an `expire_by` less than 15 minutes ahead.
+const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
+
+/// `currency`: one of [`CURRENCIES`], `INR` when absent or empty; `unsupported` words the
+/// error for another.
+pub(crate) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
+    let currency = string_field(request, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| "INR".to_owned());
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(RazorpayError::bad_request(unsupported).field("currency"));
+    }
+    Ok(currency)
 }
 
 fn is_email(text: &str) -> bool {
@@ -496,31 +499,17 @@ fn amount_of(request: &Map<String, Value>, currency: &str) -> Result<i64, Razorp
 
 /// `POST /v1/payment_links`.
 pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(e) => return bad_body(&e).response(),
-    };
-    match create_link(&app, &request) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(e) => e.response(),
-    }
+    body::with_object(&bytes, bad_body, |request| create_link(&app, request))
 }
 
 fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     if let Some(extra) = request.keys().find(|k| !CREATE_FIELDS.contains(&k.as_str())) {
         return Err(RazorpayError::bad_request("extra fields sent.").field(extra));
     }
-    let currency = match string_field(request, "currency")? {
-        None => "INR".to_owned(),
-        Some(c) if c.is_empty() => "INR".to_owned(),
-        Some(c) if CURRENCIES.contains(&c.as_str()) => c,
-        Some(_) => {
-            return Err(RazorpayError::bad_request(
-                "amount: currency: wrong input field, please find the list of supported currencies on the documentation.",
-            )
-            .field("currency"));
-        }
-    };
+    let currency = currency_field(
+        request,
+        "amount: currency: wrong input field, please find the list of supported currencies on the documentation.",
+    )?;
     let amount = amount_of(request, &currency)?;
     let upi_link = match present(request, "upi_link") {
         None => false,
@@ -604,7 +593,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
         }
         Some(_) => return Err(faulty_key("customer")),
     };
-    let expire_by = expire_by_field(request)?.unwrap_or(0);
+    let expire_by = expire_by_field(request, EXPIRE_BY_TOO_SOON)?.unwrap_or(0);
     let mut notify = Map::new();
     match present(request, "notify") {
         None => {}
@@ -647,7 +636,6 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
             .field("reference_id"));
     }
     let link = Link {
-        seq: store.next_seq,
         id: crate::ids::razorpay("plink"),
         accept_partial,
         amount,
@@ -673,22 +661,17 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
         upi_link,
         order_id: None,
     };
-    store.next_seq += 1;
-    let body = link.to_json();
-    store.links.insert(link.id.clone(), link);
-    Ok(body)
+    Ok(store.links.insert(link.id.clone(), link))
 }
 
 /// `GET /v1/payment_links?payment_id=&reference_id=` → `{"payment_links": [...]}`, newest first.
-pub(crate) async fn list(
-    State(app): State<Arc<AppState>>,
-    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(query)) = query else {
-        return RazorpayError::bad_request("incorrect query string received.").response();
-    };
+pub(crate) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
+    body::respond(query_map(query).and_then(|query| list_links(&app, &query)))
+}
+
+fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, RazorpayError> {
     if let Some(extra) = query.keys().find(|k| !matches!(k.as_str(), "payment_id" | "reference_id" | "upi_link")) {
-        return RazorpayError::bad_request("extra fields sent.").field(extra).response();
+        return Err(RazorpayError::bad_request("extra fields sent.").field(extra));
     }
     let payment_id = query.get("payment_id").filter(|p| !p.is_empty());
     let reference_id = query.get("reference_id").filter(|r| !r.is_empty());
@@ -696,42 +679,33 @@ pub(crate) async fn list(
     let mut stores = app.lock();
     let links: Vec<Value> = stores
         .razorpay
-        .sorted()
+        .links
+        .newest_first()
         .into_iter()
         .filter(|link| payment_id.is_none_or(|p| link.payments.iter().any(|pay| &pay.id == p)))
         .filter(|link| reference_id.is_none_or(|r| &link.reference_id == r))
         .filter(|link| upi_link.is_none_or(|u| link.upi_link == u))
         .map(|link| link.to_json())
         .collect();
-    body::json(StatusCode::OK, &json!({ "payment_links": links }))
+    Ok(json!({ "payment_links": links }))
 }
 
 /// `GET /v1/payment_links/{id}`.
 pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.razorpay.link(&id) {
-        Some(link) => body::json(StatusCode::OK, &link.to_json()),
-        None => unknown_id().response(),
-    }
+    body::respond(stores.razorpay.links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
 }
 
 /// `PATCH /v1/payment_links/{id}`: `accept_partial`, `reference_id`, `expire_by`, `notes`,
 /// `reminder_enable`, only in `created` or `partially_paid`.
 pub(crate) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(e) => return bad_body(&e).response(),
-    };
-    match update_link(&app, &id, &request) {
-        Ok(body) => body::json(StatusCode::OK, &body),
-        Err(e) => e.response(),
-    }
+    body::with_object(&bytes, bad_body, |request| update_link(&app, &id, request))
 }
 
 fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     let mut stores = app.lock();
     let store = &mut stores.razorpay;
-    let status = store.link(id).ok_or_else(unknown_id)?.status;
+    let status = store.links.get(id).ok_or_else(unknown_id)?.status;
     if !status.is_open() {
         return Err(RazorpayError::bad_request("update can only be made in created or partially paid state"));
     }
@@ -754,10 +728,10 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
                 .field("reference_id"));
         }
     }
-    let expire_by = expire_by_field(request)?;
+    let expire_by = expire_by_field(request, EXPIRE_BY_TOO_SOON)?;
     let notes = notes_field(request, "notes")?;
     let reminder_enable = bool_field(request, "reminder_enable")?;
-    let link = store.link(id).ok_or_else(unknown_id)?;
+    let link = store.links.get(id).ok_or_else(unknown_id)?;
     if let Some(flag) = accept_partial {
         if link.upi_link && flag {
             return Err(RazorpayError::bad_request("partial payment not supported in upi link").field("accept_partial"));
@@ -786,7 +760,7 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
 /// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled.
 pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(link) = stores.razorpay.link(&id) else {
+    let Some(link) = stores.razorpay.links.get(&id) else {
         return unknown_id().response();
     };
     match link.status {
@@ -812,8 +786,5 @@ pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
         return RazorpayError::bad_request("not a valid notification medium").field("medium").response();
     }
     let mut stores = app.lock();
-    match stores.razorpay.link(&id) {
-        Some(_) => body::json(StatusCode::OK, &json!({"success": true})),
-        None => unknown_id().response(),
-    }
+    body::respond(stores.razorpay.links.get(&id).map(|_| json!({"success": true})).ok_or_else(unknown_id))
 }

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, Reply, send, start};
+use crate::support::{Harness, Reply, error_description, send, start};
 
 fn link_request(receipt: &str) -> Value {
     json!({
@@ -22,10 +22,6 @@ fn link_request(receipt: &str) -> Value {
 
 async fn create(h: &Harness, body: &Value) -> Reply {
     send(h.razorpay(Method::POST, "/v1/invoices").json(body)).await
-}
-
-fn description(reply: &Reply) -> &str {
-    reply.body["error"]["description"].as_str().unwrap_or_default()
 }
 
 #[tokio::test]
@@ -61,14 +57,14 @@ async fn lifecycle_issue_pay_and_forbidden_cancel() {
 
     let cancel = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/cancel"))).await;
     cancel.status(400).conforms("razorpay", "cancelInvoice");
-    assert_eq!(description(&cancel), "Operation not allowed for Invoice in partially_paid status.");
+    assert_eq!(error_description(&cancel), "Operation not allowed for Invoice in partially_paid status.");
 
     let paid = h.pay("razorpay_invoice", &id, None).await;
     assert_eq!(paid.status(200).body["status"], "paid");
     assert!(paid.body["paid_at"].as_i64().is_some());
     let cancel = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/cancel"))).await;
     cancel.status(400);
-    assert_eq!(description(&cancel), "Operation not allowed for Invoice in paid status.");
+    assert_eq!(error_description(&cancel), "Operation not allowed for Invoice in paid status.");
     assert_eq!(cancel.body["error"]["reason"], "input_validation_failed");
 }
 
@@ -94,7 +90,7 @@ async fn drafts_issue_update_delete_and_cancel() {
 
     let cancel_draft = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/cancel"))).await;
     cancel_draft.status(400).conforms("razorpay", "cancelInvoice");
-    assert_eq!(description(&cancel_draft), "Operation not allowed for Invoice in draft status.");
+    assert_eq!(error_description(&cancel_draft), "Operation not allowed for Invoice in draft status.");
     let notify_draft = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/notify_by/sms"))).await;
     notify_draft.status(400).conforms("razorpay", "notifyInvoice");
 
@@ -104,7 +100,7 @@ async fn drafts_issue_update_delete_and_cancel() {
     assert!(issued.body["issued_at"].as_i64().is_some());
     let issue_again = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/issue"))).await;
     issue_again.status(400).conforms("razorpay", "issueInvoice");
-    assert_eq!(description(&issue_again), "Operation not allowed for Invoice in issued status.");
+    assert_eq!(error_description(&issue_again), "Operation not allowed for Invoice in issued status.");
     let delete_issued = send(h.razorpay(Method::DELETE, &format!("/v1/invoices/{id}"))).await;
     delete_issued.status(400).conforms("razorpay", "deleteInvoice");
     let line_items_on_issued =
@@ -114,7 +110,7 @@ async fn drafts_issue_update_delete_and_cancel() {
     notified.status(200).conforms("razorpay", "notifyInvoice");
     let bad_medium = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/notify_by/fax"))).await;
     bad_medium.status(400);
-    assert_eq!(description(&bad_medium), "fax is not a valid communication medium.");
+    assert_eq!(error_description(&bad_medium), "fax is not a valid communication medium.");
 
     let cancelled = send(h.razorpay(Method::POST, &format!("/v1/invoices/{id}/cancel"))).await;
     cancelled.status(200).conforms("razorpay", "cancelInvoice");
@@ -135,7 +131,7 @@ async fn drafts_issue_update_delete_and_cancel() {
     assert_eq!(deleted.body, json!([]));
     let gone = send(h.razorpay(Method::GET, &format!("/v1/invoices/{id}"))).await;
     gone.status(400).conforms("razorpay", "fetchInvoice");
-    assert_eq!(description(&gone), "The id provided does not exist");
+    assert_eq!(error_description(&gone), "The id provided does not exist");
 }
 
 #[tokio::test]
@@ -168,24 +164,24 @@ async fn create_validation_errors() {
     no_customer.as_object_mut().unwrap().remove("customer");
     let reply = create(&h, &no_customer).await;
     reply.status(400).conforms("razorpay", "createInvoice");
-    assert_eq!(description(&reply), "customer is required.");
+    assert_eq!(error_description(&reply), "customer is required.");
 
     let mut no_items = link_request("V-2");
     no_items.as_object_mut().unwrap().remove("line_items");
     no_items["type"] = json!("invoice");
-    assert_eq!(description(create(&h, &no_items).await.status(400)), "line_items is required.");
+    assert_eq!(error_description(create(&h, &no_items).await.status(400)), "line_items is required.");
 
     let mut currency = link_request("V-3");
     currency["line_items"][0]["currency"] = json!("USD");
     assert_eq!(
-        description(create(&h, &currency).await.status(400)),
+        error_description(create(&h, &currency).await.status(400)),
         "Currency of all items should be the same as of the invoice."
     );
 
     let mut expiry = link_request("V-4");
     expiry["expire_by"] = json!(1_600_000_000);
     assert_eq!(
-        description(create(&h, &expiry).await.status(400)),
+        error_description(create(&h, &expiry).await.status(400)),
         "expire_by should be at least 15 minutes after current time."
     );
 

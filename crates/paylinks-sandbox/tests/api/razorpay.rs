@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, Reply, send, start};
+use crate::support::{Harness, Reply, error_description, send, start};
 
 fn create_request(reference_id: &str) -> Value {
     json!({
@@ -26,10 +26,6 @@ async fn create(h: &Harness, body: &Value) -> Reply {
     send(h.razorpay(Method::POST, "/v1/payment_links").json(body)).await
 }
 
-fn description(reply: &Reply) -> &str {
-    reply.body["error"]["description"].as_str().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn auth_failures_use_the_documented_envelope() {
     let h = start().await;
@@ -45,7 +41,7 @@ async fn auth_failures_use_the_documented_envelope() {
     assert_eq!(wrong_key.body, expected);
     let wrong_secret = send(h.raw(Method::GET, &url).basic_auth("rzp_test_paylinks", Some("nope"))).await;
     wrong_secret.status(401);
-    assert_eq!(description(&wrong_secret), "The api secret provided is invalid");
+    assert_eq!(error_description(&wrong_secret), "The api secret provided is invalid");
     let bearer = send(h.raw(Method::GET, &url).bearer_auth("rzp_test_paylinks:rzp_sandbox_secret")).await;
     bearer.status(401);
 }
@@ -102,7 +98,7 @@ async fn lifecycle_create_fetch_list_pay_and_forbidden_cancel() {
 
     let cancel = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/cancel"))).await;
     cancel.status(400).conforms("razorpay", "cancelPaymentLink");
-    assert_eq!(description(&cancel), "cannot cancel or expire an already paid/partially paid link");
+    assert_eq!(error_description(&cancel), "cannot cancel or expire an already paid/partially paid link");
 
     let paid = h.pay("razorpay", &id, None).await;
     paid.status(200);
@@ -112,18 +108,18 @@ async fn lifecycle_create_fetch_list_pay_and_forbidden_cancel() {
 
     let cancel = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/cancel"))).await;
     cancel.status(400).conforms("razorpay", "cancelPaymentLink");
-    assert_eq!(description(&cancel), "cannot cancel or expire an already paid/partially paid link");
+    assert_eq!(error_description(&cancel), "cannot cancel or expire an already paid/partially paid link");
     let update =
         send(h.razorpay(Method::PATCH, &format!("/v1/payment_links/{id}")).json(&json!({"notes": {"a": "b"}}))).await;
     update.status(400).conforms("razorpay", "updatePaymentLink");
-    assert_eq!(description(&update), "update can only be made in created or partially paid state");
+    assert_eq!(error_description(&update), "update can only be made in created or partially paid state");
 
     let notified = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/notify_by/sms"))).await;
     notified.status(200).conforms("razorpay", "notifyPaymentLink");
     assert_eq!(notified.body, json!({"success": true}));
     let bad_medium = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/notify_by/fax"))).await;
     bad_medium.status(400).conforms("razorpay", "notifyPaymentLink");
-    assert_eq!(description(&bad_medium), "not a valid notification medium");
+    assert_eq!(error_description(&bad_medium), "not a valid notification medium");
 }
 
 #[tokio::test]
@@ -138,7 +134,7 @@ async fn cancel_and_expiry_rules() {
     assert!(cancelled.body["cancelled_at"].as_i64().unwrap() > 0);
     let again = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/cancel"))).await;
     again.status(400).conforms("razorpay", "cancelPaymentLink");
-    assert_eq!(description(&again), "cannot cancel or expire an expired link");
+    assert_eq!(error_description(&again), "cannot cancel or expire an expired link");
 
     let id = create(&h, &json!({"amount": 1000})).await.body["id"].as_str().unwrap().to_owned();
     let expired = send(h.control(Method::POST, &format!("/razorpay/links/{id}/expire"))).await;
@@ -146,7 +142,7 @@ async fn cancel_and_expiry_rules() {
     assert_eq!(expired.body["status"], "expired");
     let cancel = send(h.razorpay(Method::POST, &format!("/v1/payment_links/{id}/cancel"))).await;
     cancel.status(400);
-    assert_eq!(description(&cancel), "cannot cancel or expire an expired link");
+    assert_eq!(error_description(&cancel), "cannot cancel or expire an expired link");
 
     for (method, path, operation) in [
         (Method::GET, "/v1/payment_links/plink_00000000000000", "fetchPaymentLink"),
@@ -155,7 +151,7 @@ async fn cancel_and_expiry_rules() {
     ] {
         let reply = send(h.razorpay(method, path)).await;
         reply.status(400).conforms("razorpay", operation);
-        assert_eq!(description(&reply), "The id provided does not exist");
+        assert_eq!(error_description(&reply), "The id provided does not exist");
     }
 }
 
@@ -165,7 +161,7 @@ async fn duplicate_reference_id_is_rejected() {
     create(&h, &create_request("REF-1")).await.status(200);
     let duplicate = create(&h, &create_request("REF-1")).await;
     duplicate.status(400).conforms("razorpay", "createPaymentLink");
-    assert_eq!(description(&duplicate), "payment link creation with reference ID already attempted");
+    assert_eq!(error_description(&duplicate), "payment link creation with reference ID already attempted");
     assert_eq!(h.all_links("razorpay").await.len(), 1);
 }
 
@@ -209,7 +205,7 @@ async fn create_validation_errors() {
     for (request, expected) in cases {
         let reply = create(&h, &request).await;
         reply.status(400).conforms("razorpay", "createPaymentLink");
-        assert_eq!(description(&reply), expected, "request {request}");
+        assert_eq!(error_description(&reply), expected, "request {request}");
         assert_eq!(reply.body["error"]["code"], "BAD_REQUEST_ERROR");
     }
     let malformed =
@@ -229,5 +225,5 @@ async fn upi_links_in_live_mode() {
     assert_eq!(upi.body["upi_link"], true);
     let partial = create(&h, &json!({"amount": 1000, "upi_link": true, "accept_partial": true})).await;
     partial.status(400);
-    assert_eq!(description(&partial), "partial payment not supported in upi link");
+    assert_eq!(error_description(&partial), "partial payment not supported in upi link");
 }

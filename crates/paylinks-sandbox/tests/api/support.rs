@@ -56,6 +56,11 @@ impl Reply {
     }
 }
 
+/// The `error.description` of a Razorpay error envelope (empty when there is none).
+pub fn error_description(reply: &Reply) -> &str {
+    reply.body["error"]["description"].as_str().unwrap_or_default()
+}
+
 /// A plain HTTP client with the workspace's TLS set-up (reqwest is built without a default
 /// crypto provider) and a 10 s timeout.
 pub fn http_client() -> Client {
