@@ -7,7 +7,8 @@
 use std::fmt::Debug;
 
 use paylinks_cashfree::types::{CashfreeError, KnownCashfreeErrorType, LinkEntity, PaymentLinkOrderEntity};
-use paylinks_testkit::{conformance_files, decode};
+use paylinks_testkit::decode_as;
+use paylinks_testkit::tables::check_conformance;
 use serde::de::DeserializeOwned;
 
 /// The generated type a conformance body must decode into.
@@ -42,8 +43,7 @@ fn snapshot_name(file: &str) -> String {
 }
 
 fn decode_and_snapshot<T: DeserializeOwned + Debug>(file: &str, bytes: &[u8]) -> Result<T, String> {
-    let decoded: T =
-        decode(bytes).map_err(|e| format!("{file}: does not decode into {}: {e}", std::any::type_name::<T>()))?;
+    let decoded: T = decode_as(file, bytes)?;
     insta::assert_debug_snapshot!(snapshot_name(file), decoded);
     Ok(decoded)
 }
@@ -68,22 +68,6 @@ fn check(file: &str, bytes: &[u8], body: Body) -> Result<(), String> {
 
 #[test]
 fn every_conformance_body_decodes_into_its_generated_type() {
-    let files = conformance_files("cashfree");
-    let mut failures = Vec::new();
-    for (file, bytes) in &files {
-        match TABLE.iter().find(|(name, _)| name == file) {
-            Some((_, body)) => {
-                if let Err(e) = check(file, bytes, *body) {
-                    failures.push(e);
-                }
-            }
-            None => failures.push(format!("{file}: not in TABLE; say which generated type it is")),
-        }
-    }
-    for (name, _) in TABLE {
-        if !files.iter().any(|(file, _)| file == name) {
-            failures.push(format!("{name}: listed in TABLE but missing from shared/conformance/cashfree"));
-        }
-    }
+    let failures = check_conformance("cashfree", TABLE, check);
     assert!(failures.is_empty(), "{} conformance body(ies) failed:\n{}", failures.len(), failures.join("\n"));
 }

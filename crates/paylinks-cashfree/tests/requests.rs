@@ -1,9 +1,12 @@
 //! Every operation against a local HTTP mock: what goes over the wire, and what comes back.
 
 use paylinks_cashfree::{Client, Credentials, DecimalAmount, Environment, Error, types};
-use serde_json::{Value, json};
+use paylinks_testkit::mock::{
+    answer_every_request, assert_zero_length_body, header, html_response, json_body, json_response, only_request,
+};
+use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request};
 
 const LINK: &str = r#"{"cf_link_id":"1996567","link_id":"my_link_id","link_status":"ACTIVE","link_currency":"INR",
 "link_amount":100.12,"link_amount_paid":0,"link_partial_payments":true,"link_minimum_partial_amount":20,
@@ -12,25 +15,12 @@ const LINK: &str = r#"{"cf_link_id":"1996567","link_id":"my_link_id","link_statu
 
 async fn setup(status: u16, body: &str) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"))
-        .mount(&server)
-        .await;
+    answer_every_request(&server, json_response(status, body)).await;
     let client = Client::builder(Credentials::new("TEST_APP_ID", "TEST_SECRET"))
         .environment(Environment::Custom(format!("{}/pg", server.uri())))
         .build()
         .unwrap();
     (server, client)
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "exactly one request is sent");
-    requests.remove(0)
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
 }
 
 fn assert_auth_headers(request: &Request, api_version: &str) {
@@ -70,10 +60,8 @@ async fn create_link_sends_the_body_and_headers() {
     assert_auth_headers(&request, "2025-01-01");
     assert_eq!(header(&request, "x-idempotency-key"), ["idem-1"]);
     assert_eq!(header(&request, "x-request-id"), ["req-1"]);
-    assert_eq!(header(&request, "content-type"), ["application/json"]);
-    let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
-        body,
+        json_body(&request),
         json!({
             "link_id": "my_link_id",
             "link_amount": 100.12,
@@ -132,8 +120,7 @@ async fn cancel_link_sends_content_length_zero() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/pg/links/my_link_id/cancel");
-    assert_eq!(header(&request, "content-length"), ["0"]);
-    assert!(request.body.is_empty());
+    assert_zero_length_body(&request);
     assert_auth_headers(&request, "2025-01-01");
 }
 
@@ -179,10 +166,10 @@ async fn rate_limits_carry_the_retry_delay() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/links/x"))
-        .respond_with(ResponseTemplate::new(429).insert_header("x-ratelimit-retry", "7").set_body_raw(
-            r#"{"message":"Too many requests","code":"request_failed","type":"rate_limit_error"}"#,
-            "application/json",
-        ))
+        .respond_with(
+            json_response(429, r#"{"message":"Too many requests","code":"request_failed","type":"rate_limit_error"}"#)
+                .insert_header("x-ratelimit-retry", "7"),
+        )
         .mount(&server)
         .await;
     let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Custom(server.uri())).unwrap();
@@ -200,9 +187,7 @@ async fn rate_limits_carry_the_retry_delay() {
 async fn a_non_json_error_body_keeps_its_status_and_is_not_printed() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(502).set_body_raw("<html>customer 9999999999 bad gateway</html>", "text/html"),
-        )
+        .respond_with(html_response(502, "<html>customer 9999999999 bad gateway</html>"))
         .mount(&server)
         .await;
     let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Custom(server.uri())).unwrap();

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use paylinks_pinelabs::{Client, Credentials, Environment, Error};
+use paylinks_testkit::mock::json_response;
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const LINK: &str = r#"{"payment_link_id":"pl-v1-250306082755-aa-uT0noy","status":"CREATED",
 "amount":{"value":100,"currency":"INR"},"amount_due":{"value":100,"currency":"INR"},
@@ -18,20 +19,23 @@ fn token_body(valid_for: chrono::Duration, n: usize) -> serde_json::Value {
     json!({"access_token": format!("token-{n}"), "expires_at": expires_at})
 }
 
-async fn server_with_token(valid_for: chrono::Duration) -> MockServer {
+/// A mock server whose token endpoint answers with `responder`.
+async fn server_with_token_endpoint(responder: impl Respond + 'static) -> MockServer {
     let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/auth/v1/token")).respond_with(responder).mount(&server).await;
+    server
+}
+
+async fn server_with_token(valid_for: chrono::Duration) -> MockServer {
     let counter = std::sync::atomic::AtomicUsize::new(0);
-    Mock::given(method("POST"))
-        .and(path("/api/auth/v1/token"))
-        .respond_with(move |_: &Request| {
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200).set_body_json(token_body(valid_for, n)).set_delay(Duration::from_millis(50))
-        })
-        .mount(&server)
-        .await;
+    let server = server_with_token_endpoint(move |_: &Request| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        ResponseTemplate::new(200).set_body_json(token_body(valid_for, n)).set_delay(Duration::from_millis(50))
+    })
+    .await;
     Mock::given(method("GET"))
         .and(path("/api/pay/v1/paymentlink/pl-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(LINK, "application/json"))
+        .respond_with(json_response(200, LINK))
         .mount(&server)
         .await;
     server
@@ -103,12 +107,9 @@ async fn a_token_within_the_refresh_margin_is_replaced() {
 
 #[tokio::test]
 async fn a_401_drops_the_cached_token() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/auth/v1/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(chrono::Duration::hours(1), 1)))
-        .mount(&server)
-        .await;
+    let server =
+        server_with_token_endpoint(ResponseTemplate::new(200).set_body_json(token_body(chrono::Duration::hours(1), 1)))
+            .await;
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(401).set_body_json(json!({"code": "UNAUTHORIZED", "message": "token expired"})),
@@ -125,15 +126,8 @@ async fn a_401_drops_the_cached_token() {
 
 #[tokio::test]
 async fn token_errors_are_typed_and_name_the_cause() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/auth/v1/token"))
-        .respond_with(
-            ResponseTemplate::new(422)
-                .set_body_json(json!({"code": "USER_AUTHENTICATION_FAILED", "message": "Invalid client credentials"})),
-        )
-        .mount(&server)
-        .await;
+    let refusal = json!({"code": "USER_AUTHENTICATION_FAILED", "message": "Invalid client credentials"});
+    let server = server_with_token_endpoint(ResponseTemplate::new(422).set_body_json(refusal)).await;
     let client = client(&server);
     let err = client.access_token().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));

@@ -5,10 +5,10 @@
 //! (add a row when a fixture is added), and so does a row whose file is gone. Each decoded body
 //! is recorded as a debug snapshot (`tests/snapshots/`).
 
-use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use paylinks_pinelabs::types;
+use paylinks_testkit::tables::check_conformance;
 use paylinks_testkit::{conformance_files, decode};
 use serde::de::DeserializeOwned;
 
@@ -41,24 +41,19 @@ fn check<T: DeserializeOwned + Debug>(name: &str, bytes: &[u8]) -> Result<(), St
 
 #[test]
 fn every_conformance_body_decodes_into_its_generated_type() {
-    let files = conformance_files("pinelabs");
-    let mut failures = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (file, bytes) in &files {
-        seen.insert(file.as_str());
+    let failures = check_conformance("pinelabs", TABLE, |file, bytes, kind| {
         let stem = file.trim_end_matches(".json");
-        let result = match TABLE.iter().find(|(name, _)| name == file) {
-            Some((_, Kind::PaymentLink)) => check::<types::PaymentLink>(stem, bytes),
-            Some((_, Kind::Token)) => check::<types::TokenResponse>(stem, bytes),
-            None => Err("not in the table of this test".to_owned()),
-        };
-        if let Err(error) = result {
-            failures.push(format!("{file}: {error}"));
+        match kind {
+            Kind::PaymentLink => check::<types::PaymentLink>(stem, bytes),
+            Kind::Token => check::<types::TokenResponse>(stem, bytes),
         }
-    }
-    let missing: Vec<_> = TABLE.iter().map(|(name, _)| *name).filter(|name| !seen.contains(name)).collect();
-    assert!(failures.is_empty(), "conformance bodies that do not decode:\n{}", failures.join("\n"));
-    assert!(missing.is_empty(), "table rows whose file is missing: {missing:?}");
+        .map_err(|error| format!("{file}: {error}"))
+    });
+    assert!(
+        failures.is_empty(),
+        "conformance bodies that do not decode, or table rows without a file:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The values the provider meant, checked explicitly in addition to the snapshots.

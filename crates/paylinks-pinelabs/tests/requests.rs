@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::{SecondsFormat, Utc};
 use paylinks_pinelabs::{Client, Credentials, Environment, Error, Secret, Timestamp, types};
+use paylinks_testkit::mock::{
+    answer_every_request, assert_empty_write, assert_loopback, assert_never_shows, assert_no_body, header,
+    html_response, json_body, json_response,
+};
 use serde_json::{Value, json};
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const CLIENT_ID: &str = "a17ce30e-f88e-4f81-ada1-c3b4909ed232";
@@ -44,7 +48,7 @@ fn token_body() -> Value {
 }
 
 fn client_for(server: &MockServer) -> Client {
-    assert!(server.uri().starts_with("http://127.0.0.1:"), "only the loopback interface is used");
+    assert_loopback(server);
     Client::builder(Credentials::new(CLIENT_ID, CLIENT_SECRET))
         .environment(Environment::Custom(server.uri()))
         .build()
@@ -60,17 +64,13 @@ async fn setup_with(response: ResponseTemplate) -> (MockServer, Client) {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    answer_every_request(&server, response).await;
     let client = client_for(&server);
     (server, client)
 }
 
 async fn setup(status: u16, body: &str) -> (MockServer, Client) {
-    setup_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")).await
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+    setup_with(json_response(status, body)).await
 }
 
 /// The token call: POST with the credentials in a JSON body, and no bearer.
@@ -81,10 +81,8 @@ fn assert_token_request(request: &Request) {
     assert!(header(request, "authorization").is_empty(), "the token call sends no authorization");
     assert_eq!(header(request, "user-agent"), [USER_AGENT]);
     assert!(header(request, "api-version").is_empty(), "progenitor's api-version header is not sent");
-    assert_eq!(header(request, "content-type"), ["application/json"]);
-    let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
-        body,
+        json_body(request),
         json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client_credentials"})
     );
 }
@@ -97,6 +95,13 @@ async fn link_request(server: &MockServer) -> Request {
     requests.remove(1)
 }
 
+/// The link call of a first link call (after the token call), checked by [`assert_call`].
+async fn link_call(server: &MockServer, method: &str, path: &str) -> Request {
+    let request = link_request(server).await;
+    assert_call(&request, method, path);
+    request
+}
+
 /// A link call: method, path, no query, the bearer from the token endpoint, our user agent,
 /// JSON accepted, no `api-version`.
 fn assert_call(request: &Request, method: &str, path: &str) {
@@ -107,18 +112,6 @@ fn assert_call(request: &Request, method: &str, path: &str) {
     assert_eq!(header(request, "user-agent"), [USER_AGENT]);
     assert_eq!(header(request, "accept"), ["application/json"]);
     assert!(header(request, "api-version").is_empty(), "progenitor's api-version header is not sent");
-}
-
-/// A body-less PUT/PATCH: `content-length: 0`, no body and no content type.
-fn assert_empty_write(request: &Request) {
-    assert_eq!(header(request, "content-length"), ["0"]);
-    assert!(request.body.is_empty(), "no body");
-    assert!(header(request, "content-type").is_empty(), "no content type without a body");
-}
-
-fn assert_no_body(request: &Request) {
-    assert!(request.body.is_empty(), "no body");
-    assert!(header(request, "content-type").is_empty(), "no content type without a body");
 }
 
 fn known(status: types::KnownLinkStatus) -> Option<types::LinkStatus> {
@@ -183,13 +176,8 @@ fn assert_documented_link(link: &types::PaymentLink) {
 #[tokio::test]
 async fn generate_token_posts_the_credentials_without_a_bearer() {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"access_token":"eyJhbGciOiJIUzI1NiJ9.docs.example","expires_at":"2024-06-28T13:26:06.909140Z"}"#,
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
+    let token = r#"{"access_token":"eyJhbGciOiJIUzI1NiJ9.docs.example","expires_at":"2024-06-28T13:26:06.909140Z"}"#;
+    answer_every_request(&server, json_response(200, token)).await;
     let client = client_for(&server);
     let token = client
         .generate_token()
@@ -269,15 +257,12 @@ async fn create_payment_link_sends_the_body_with_string_flags_and_the_bearer() {
         .unwrap()
         .into_inner();
 
-    let request = link_request(&server).await;
-    assert_call(&request, "POST", "/api/pay/v1/paymentlink");
+    let request = link_call(&server, "POST", "/api/pay/v1/paymentlink").await;
     assert_eq!(header(&request, "request-id"), ["c17ce30f-f88e-4f81-ada1-c3b4909ed235"]);
     assert_eq!(header(&request, "request-timestamp"), ["2024-07-09T07:57:08.022Z"]);
     assert_eq!(header(&request, "idempotency-key"), ["idem-7f3a"]);
-    assert_eq!(header(&request, "content-type"), ["application/json"]);
-    let sent: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
-        sent,
+        json_body(&request),
         json!({
             "amount": {"value": 100, "currency": "INR"},
             "merchant_payment_link_reference": "link_ref",
@@ -337,8 +322,7 @@ async fn create_payment_link_sends_only_what_is_set() {
         .send()
         .await
         .unwrap();
-    let request = link_request(&server).await;
-    assert_call(&request, "POST", "/api/pay/v1/paymentlink");
+    let request = link_call(&server, "POST", "/api/pay/v1/paymentlink").await;
     assert!(header(&request, "request-id").is_empty(), "no Request-ID unless set");
     assert!(header(&request, "request-timestamp").is_empty());
     assert!(header(&request, "idempotency-key").is_empty());
@@ -389,8 +373,7 @@ async fn get_payment_link_sends_the_bearer_and_the_request_id() {
         .unwrap()
         .into_inner();
 
-    let request = link_request(&server).await;
-    assert_call(&request, "GET", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy");
+    let request = link_call(&server, "GET", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy").await;
     assert_eq!(header(&request, "request-id"), ["c17ce30f-f88e-4f81-ada1-c3b4909ed235"]);
     assert!(header(&request, "request-timestamp").is_empty());
     assert_no_body(&request);
@@ -410,8 +393,7 @@ async fn get_payment_link_by_reference_uses_the_ref_path() {
         .unwrap()
         .into_inner();
 
-    let request = link_request(&server).await;
-    assert_call(&request, "GET", "/api/pay/v1/paymentlink/ref/link_ref");
+    let request = link_call(&server, "GET", "/api/pay/v1/paymentlink/ref/link_ref").await;
     assert!(header(&request, "request-id").is_empty(), "no Request-ID unless set");
     assert_no_body(&request);
     assert_eq!(link.status, known(types::KnownLinkStatus::Clicked));
@@ -430,8 +412,7 @@ async fn cancel_payment_link_is_a_put_without_a_body() {
         .unwrap()
         .into_inner();
 
-    let request = link_request(&server).await;
-    assert_call(&request, "PUT", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/cancel");
+    let request = link_call(&server, "PUT", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/cancel").await;
     assert_eq!(header(&request, "request-id"), ["req-cancel-1"]);
     assert_empty_write(&request);
     assert_eq!(link.status, known(types::KnownLinkStatus::Cancelled));
@@ -449,8 +430,7 @@ async fn resend_payment_link_notification_is_a_patch_without_a_body() {
         .unwrap()
         .into_inner();
 
-    let request = link_request(&server).await;
-    assert_call(&request, "PATCH", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/notify");
+    let request = link_call(&server, "PATCH", "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/notify").await;
     assert!(header(&request, "request-id").is_empty());
     assert_empty_write(&request);
     assert_eq!(link.status, known(types::KnownLinkStatus::Created));
@@ -510,7 +490,7 @@ async fn a_documented_error_is_typed_with_its_status() {
     );
     let details = err.body().and_then(|b| b.additional_error_details.clone()).unwrap();
     assert_eq!(details.get("reason"), Some(&json!("invalid_field")));
-    assert_call(&link_request(&server).await, "POST", "/api/pay/v1/paymentlink");
+    link_call(&server, "POST", "/api/pay/v1/paymentlink").await;
 
     // The camelCase key the official MCP client reads decodes too.
     let body = r#"{"code":"NOT_FOUND","message":"Payment link not found","additionalErrorPayload":{"id":"pl-x"}}"#;
@@ -524,19 +504,18 @@ async fn a_documented_error_is_typed_with_its_status() {
 #[tokio::test]
 async fn a_non_json_502_keeps_its_status_and_is_not_printed() {
     let page = "<html>kevin.bob@example.com bad gateway</html>";
-    let (_server, client) = setup_with(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
+    let (_server, client) = setup_with(html_response(502, page)).await;
     let err = Error::from(client.cancel_payment_link().payment_link_id("pl-1").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     // The spec's 5XX range keeps the status and a typed stand-in body.
     assert_eq!(err.code().as_deref(), Some("NON_JSON_BODY"));
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("kevin.bob") && !shown.contains("<html>"), "{shown}");
+    assert_never_shows(&err, &["kevin.bob", "<html>"]);
 }
 
 #[tokio::test]
 async fn a_non_json_500_becomes_a_typed_error_without_the_body() {
     let page = "<html>kevin.bob@example.com internal error</html>";
-    let (_server, client) = setup_with(ResponseTemplate::new(500).set_body_raw(page, "text/html")).await;
+    let (_server, client) = setup_with(html_response(500, page)).await;
     let err = Error::from(client.resend_payment_link_notification().payment_link_id("pl-1").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.code().as_deref(), Some("NON_JSON_BODY"));
@@ -548,8 +527,7 @@ async fn a_non_json_500_becomes_a_typed_error_without_the_body() {
             page.len()
         )
     );
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("kevin.bob"), "{shown}");
+    assert_never_shows(&err, &["kevin.bob"]);
 }
 
 #[tokio::test]

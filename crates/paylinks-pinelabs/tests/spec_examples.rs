@@ -8,37 +8,34 @@
 //! read what the generated types make of the documented bodies: amounts in paisa, timestamps
 //! normalised (the docs' `2025-03-21T08:29Z` must read 08:29:00 UTC), statuses as known variants.
 
-use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use paylinks_pinelabs::types;
-use paylinks_testkit::{SpecExample, decode_value, spec_examples};
+use paylinks_testkit::tables::ExampleTable;
+use paylinks_testkit::{SpecExample, decode_value, decode_value_as, spec_examples};
 use serde::de::DeserializeOwned;
 
-/// Every operation of the link object: they all answer 200 with the same `PaymentLink`.
-const LINK_OPERATIONS: &[&str] = &[
-    "createPaymentLink",
-    "getPaymentLink",
-    "getPaymentLinkByReference",
-    "cancelPaymentLink",
-    "resendPaymentLinkNotification",
+/// Decodes an example into a generated type and records the decoded value.
+type Check = fn(&SpecExample) -> Result<(), String>;
+
+/// (operationId, location) → the generated type its examples decode into.
+const TABLE: &[(&str, &str, Check)] = &[
+    ("generateToken", "request", check::<types::TokenRequest>),
+    ("generateToken", "response 200", check::<types::TokenResponse>),
+    ("createPaymentLink", "request", check::<types::CreatePaymentLinkRequest>),
+    // Every operation of the link object: they all answer 200 with the same `PaymentLink`.
+    ("createPaymentLink", "response 200", check::<types::PaymentLink>),
+    ("getPaymentLink", "response 200", check::<types::PaymentLink>),
+    ("getPaymentLinkByReference", "response 200", check::<types::PaymentLink>),
+    ("cancelPaymentLink", "response 200", check::<types::PaymentLink>),
+    ("resendPaymentLinkNotification", "response 200", check::<types::PaymentLink>),
 ];
 
-/// The (operationId, location) pairs the table knows, to detect rows no example exercises.
-fn table_rows() -> BTreeSet<(String, String)> {
-    let mut rows = BTreeSet::new();
-    rows.insert(("generateToken".to_owned(), "request".to_owned()));
-    rows.insert(("generateToken".to_owned(), "response 200".to_owned()));
-    rows.insert(("createPaymentLink".to_owned(), "request".to_owned()));
-    for operation in LINK_OPERATIONS {
-        rows.insert(((*operation).to_owned(), "response 200".to_owned()));
-    }
-    rows
-}
+const EXAMPLES: ExampleTable<Check> = ExampleTable { rows: TABLE, errors: None };
 
 /// Decodes `example` into `T` and records its `Debug` form under the example's name.
 fn check<T: DeserializeOwned + Debug>(example: &SpecExample) -> Result<(), String> {
-    let decoded: T = decode_value(&example.value)?;
+    let decoded: T = decode_value_as(&example.snapshot_name(), &example.value)?;
     let description = format!(
         "specs/pinelabs.yaml {} {} `{}` decoded as {}",
         example.operation_id,
@@ -52,32 +49,13 @@ fn check<T: DeserializeOwned + Debug>(example: &SpecExample) -> Result<(), Strin
     Ok(())
 }
 
-/// Decodes one example into the type of its endpoint; `Err` when it fails or is not in the table.
-fn decode_example(example: &SpecExample) -> Result<(), String> {
-    let operation = example.operation_id.as_str();
-    match (operation, example.location.as_str()) {
-        ("generateToken", "request") => check::<types::TokenRequest>(example),
-        ("generateToken", "response 200") => check::<types::TokenResponse>(example),
-        ("createPaymentLink", "request") => check::<types::CreatePaymentLinkRequest>(example),
-        (_, "response 200") if LINK_OPERATIONS.contains(&operation) => check::<types::PaymentLink>(example),
-        (_, location) => Err(format!("no type in the table for {operation} {location}")),
-    }
-}
-
 #[test]
 fn every_spec_example_decodes_into_its_generated_type() {
     let examples = spec_examples("pinelabs");
     assert!(!examples.is_empty(), "specs/pinelabs.yaml has no examples");
 
-    let mut failures = Vec::new();
-    let mut seen = BTreeSet::new();
-    for example in &examples {
-        seen.insert((example.operation_id.clone(), example.location.clone()));
-        if let Err(error) = decode_example(example) {
-            failures.push(format!("{}: {error}", example.snapshot_name()));
-        }
-    }
-    let unused: Vec<_> = table_rows().difference(&seen).cloned().collect();
+    let failures = EXAMPLES.check_each(&examples, |example, decode| decode(example));
+    let unused = EXAMPLES.rows_without_example(&examples);
     assert!(failures.is_empty(), "examples that do not decode:\n{}", failures.join("\n"));
     assert!(unused.is_empty(), "table rows without an example in the spec: {unused:?}");
 }

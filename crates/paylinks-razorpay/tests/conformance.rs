@@ -24,7 +24,8 @@ use paylinks_razorpay::types::{
     PaymentLinkStatus, PaymentMethod, RazorpayError, RazorpayErrorCode, RazorpayErrorMetadataOrEmptyArray,
     ReminderStatus,
 };
-use paylinks_testkit::{conformance_files, decode};
+use paylinks_testkit::tables::check_conformance;
+use paylinks_testkit::{decode, decode_as};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -109,8 +110,7 @@ fn decode_and_snapshot<T: DeserializeOwned + Serialize + Debug>(
     file: &str,
     bytes: &[u8],
 ) -> Result<T, String> {
-    let decoded: T =
-        decode(bytes).map_err(|e| format!("{dir}/{file}: does not decode into {}: {e}", std::any::type_name::<T>()))?;
+    let decoded: T = decode_as(&format!("{dir}/{file}"), bytes)?;
     insta::assert_debug_snapshot!(snapshot_name(dir, file), decoded);
     let original: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("{dir}/{file}: {e}"))?;
     let written = serde_json::to_value(&decoded).map_err(|e| format!("{dir}/{file}: cannot serialise: {e}"))?;
@@ -410,23 +410,14 @@ fn check(dir: &str, file: &str, bytes: &[u8], body: Body, failures: &mut Vec<Str
 #[test]
 fn every_conformance_body_decodes_into_its_generated_type() {
     let mut failures = Vec::new();
+    let mut expectations = Vec::new();
     for dir in FOLDERS {
-        let files = conformance_files(dir);
-        for (file, bytes) in &files {
-            match TABLE.iter().find(|(d, name, _)| d == dir && name == file) {
-                Some((_, _, body)) => {
-                    if let Err(e) = check(dir, file, bytes, *body, &mut failures) {
-                        failures.push(e);
-                    }
-                }
-                None => failures.push(format!("{dir}/{file}: not in TABLE; say which generated type it is")),
-            }
-        }
-        for (d, name, _) in TABLE.iter().filter(|(d, _, _)| d == dir) {
-            if !files.iter().any(|(file, _)| file == name) {
-                failures.push(format!("{name}: listed in TABLE but missing from shared/conformance/{d}"));
-            }
-        }
+        let rows: Vec<(&str, Body)> =
+            TABLE.iter().filter(|(d, _, _)| d == dir).map(|(_, file, body)| (*file, *body)).collect();
+        failures.extend(check_conformance(dir, &rows, |file, bytes, body| {
+            check(dir, file, bytes, body, &mut expectations)
+        }));
     }
+    failures.append(&mut expectations);
     assert!(failures.is_empty(), "{} conformance check(s) failed:\n{}", failures.len(), failures.join("\n"));
 }

@@ -5,9 +5,12 @@ use std::num::NonZeroU64;
 
 use base64::Engine;
 use paylinks_razorpay::{Client, Credentials, Environment, Error, types};
+use paylinks_testkit::mock::{
+    answer_every_request, assert_empty_write, assert_loopback, assert_never_shows, assert_no_body, header,
+    html_response, json_body, json_response, only_request,
+};
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request, ResponseTemplate};
 
 const KEY_ID: &str = "rzp_test_1DP5mmOlF5G5ag";
 const KEY_SECRET: &str = "kS3cr3t-never-printed";
@@ -86,29 +89,19 @@ const BAD_REQUEST: &str = r#"{"error":{"code":"BAD_REQUEST_ERROR","description":
 
 /// A mock that answers every request with `status` and `body`, and a client pointed at it.
 async fn setup(status: u16, body: &str) -> (MockServer, Client) {
-    setup_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")).await
+    setup_with(json_response(status, body)).await
 }
 
 /// A mock that answers every request with `response`, and a client pointed at it.
 async fn setup_with(response: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
-    assert!(server.uri().starts_with("http://127.0.0.1:"), "only the loopback interface is used");
+    answer_every_request(&server, response).await;
+    assert_loopback(&server);
     let client = Client::builder(Credentials::new(KEY_ID, KEY_SECRET))
         .environment(Environment::Custom(server.uri()))
         .build()
         .unwrap();
     (server, client)
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "exactly one request is sent");
-    requests.remove(0)
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
 }
 
 /// `Basic base64(key_id:key_secret)`, computed here rather than taken from the crate.
@@ -133,26 +126,30 @@ fn assert_call(request: &Request, method: &str, path: &str, query: Option<&str>)
     assert_common_headers(request);
 }
 
+/// The one request sent, checked by [`assert_call`].
+async fn only_call(server: &MockServer, method: &str, path: &str, query: Option<&str>) -> Request {
+    let request = only_request(server).await;
+    assert_call(&request, method, path, query);
+    request
+}
+
+/// The requests sent, one a path and in that order, each checked by [`assert_call`] with
+/// `method` and no query.
+async fn calls(server: &MockServer, method: &str, paths: &[&str]) -> Vec<Request> {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), paths.len());
+    for (request, path) in requests.iter().zip(paths) {
+        assert_call(request, method, path, None);
+    }
+    requests
+}
+
 /// A JSON body: `content-type: application/json`, the exact JSON, and its length.
 fn assert_json_body(request: &Request, expected: Value) {
-    assert_eq!(header(request, "content-type"), ["application/json"]);
+    let body = json_body(request);
     let length = request.body.len().to_string();
     assert_eq!(header(request, "content-length"), [length.as_str()]);
-    let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(body, expected);
-}
-
-/// A body-less POST/PUT/PATCH: `content-length: 0`, no body and no content type.
-fn assert_empty_write(request: &Request) {
-    assert_eq!(header(request, "content-length"), ["0"]);
-    assert!(request.body.is_empty(), "no body");
-    assert!(header(request, "content-type").is_empty(), "no content type without a body");
-}
-
-/// A GET or DELETE: no body, no content type.
-fn assert_no_body(request: &Request) {
-    assert!(request.body.is_empty(), "no body");
-    assert!(header(request, "content-type").is_empty(), "no content type without a body");
 }
 
 fn notes(pairs: &[(&str, &str)]) -> types::NotesRequest {
@@ -205,8 +202,7 @@ async fn create_payment_link_sends_the_documented_standard_body() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/payment_links", None);
+    let request = only_call(&server, "POST", "/v1/payment_links", None).await;
     assert_json_body(
         &request,
         json!({
@@ -266,8 +262,7 @@ async fn create_payment_link_sends_upi_link_as_given() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/payment_links", None);
+    let request = only_call(&server, "POST", "/v1/payment_links", None).await;
     assert_json_body(
         &request,
         json!({
@@ -336,8 +331,8 @@ async fn list_payment_links_sends_the_filters_and_decodes_php_empty_arrays() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "GET", "/v1/payment_links", Some("payment_id=pay_Fo49sHbQ78PCMI&reference_id=111"));
+    let request =
+        only_call(&server, "GET", "/v1/payment_links", Some("payment_id=pay_Fo49sHbQ78PCMI&reference_id=111")).await;
     assert_no_body(&request);
 
     assert_eq!(list.payment_links.len(), 1);
@@ -357,8 +352,7 @@ async fn list_payment_links_without_filters_sends_no_query() {
     let body = r#"{"entity":"collection","count":1,"items":[{"id":"plink_Fo48rl281ENAg9","status":"paid"}]}"#;
     let (server, client) = setup(200, body).await;
     let list = client.list_payment_links().send().await.unwrap().into_inner();
-    let request = only_request(&server).await;
-    assert_call(&request, "GET", "/v1/payment_links", None);
+    let request = only_call(&server, "GET", "/v1/payment_links", None).await;
     assert_no_body(&request);
     // The generic collection envelope of the Ruby fixture decodes too.
     assert_eq!((list.entity.as_deref(), list.count, list.items.len()), (Some("collection"), Some(1), 1));
@@ -370,8 +364,7 @@ async fn fetch_payment_link_decodes_a_paid_upi_link() {
     let (server, client) = setup(200, LINK_PAID).await;
     let link = client.fetch_payment_link().id("plink_Fo48rl281ENAg9").send().await.unwrap().into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "GET", "/v1/payment_links/plink_Fo48rl281ENAg9", None);
+    let request = only_call(&server, "GET", "/v1/payment_links/plink_Fo48rl281ENAg9", None).await;
     assert_no_body(&request);
 
     assert_eq!(link.status, link_status(types::KnownPaymentLinkStatus::Paid));
@@ -416,8 +409,7 @@ async fn update_payment_link_patches_only_the_updatable_fields() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "PATCH", "/v1/payment_links/plink_Fo48rl281ENAg9", None);
+    let request = only_call(&server, "PATCH", "/v1/payment_links/plink_Fo48rl281ENAg9", None).await;
     assert_json_body(
         &request,
         json!({
@@ -437,8 +429,7 @@ async fn cancel_payment_link_posts_without_a_body() {
     let (server, client) = setup(200, LINK_CANCELLED).await;
     let link = client.cancel_payment_link().id("plink_ExjpAUN3gVHrPJ").send().await.unwrap().into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/cancel", None);
+    let request = only_call(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/cancel", None).await;
     assert_empty_write(&request);
 
     assert_eq!(link.status, link_status(types::KnownPaymentLinkStatus::Cancelled));
@@ -457,11 +448,12 @@ async fn notify_payment_link_posts_without_a_body_for_each_medium() {
         let result = client.notify_payment_link().id("plink_ExjpAUN3gVHrPJ").medium(medium).send().await.unwrap();
         assert_eq!(result.into_inner(), types::NotifyResult { success: Some(true) });
     }
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 2);
-    for (request, medium) in requests.iter().zip(["sms", "email"]) {
-        assert_call(request, "POST", &format!("/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/{medium}"), None);
-        assert_empty_write(request);
+    let paths = [
+        "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms",
+        "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/email",
+    ];
+    for request in calls(&server, "POST", &paths).await {
+        assert_empty_write(&request);
     }
 }
 
@@ -512,8 +504,7 @@ async fn create_invoice_sends_a_legacy_link_with_type_link() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/invoices", None);
+    let request = only_call(&server, "POST", "/v1/invoices", None).await;
     assert_json_body(
         &request,
         json!({
@@ -574,8 +565,7 @@ async fn create_invoice_can_create_a_draft_with_line_items() {
         .await
         .unwrap()
         .into_inner();
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/invoices", None);
+    let request = only_call(&server, "POST", "/v1/invoices", None).await;
     assert_json_body(
         &request,
         json!({
@@ -607,16 +597,16 @@ async fn list_invoices_sends_every_filter() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(
-        &request,
+    let request = only_call(
+        &server,
         "GET",
         "/v1/invoices",
         Some(
             "count=25&customer_id=cust_DAtUWmvpktokrT&from=1566891149&payment_id=pay_Fo49sHbQ78PCMI\
              &receipt=%230961&skip=10&to=1566994898&type=link",
         ),
-    );
+    )
+    .await;
     assert_no_body(&request);
     assert_eq!((list.entity.as_deref(), list.count), (Some("collection"), Some(1)));
     assert_eq!(list.items.len(), 1);
@@ -625,7 +615,7 @@ async fn list_invoices_sends_every_filter() {
     // Without filters, no query string at all.
     let (server, client) = setup(200, r#"{"entity":"collection","count":0,"items":[]}"#).await;
     let list = client.list_invoices().send().await.unwrap().into_inner();
-    assert_call(&only_request(&server).await, "GET", "/v1/invoices", None);
+    only_call(&server, "GET", "/v1/invoices", None).await;
     assert_eq!(list.count, Some(0));
 }
 
@@ -635,8 +625,7 @@ async fn fetch_invoice_decodes_nulls_and_empty_notes() {
     let (server, client) = setup(200, &body).await;
     let invoice = client.fetch_invoice().id("inv_E7q0tqkxBRzdau").send().await.unwrap().into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "GET", "/v1/invoices/inv_E7q0tqkxBRzdau", None);
+    let request = only_call(&server, "GET", "/v1/invoices/inv_E7q0tqkxBRzdau", None).await;
     assert_no_body(&request);
 
     assert_eq!(invoice.notes, Some(types::NotesOrEmptyArray::EmptyArray(types::EmptyArray(vec![]))));
@@ -677,8 +666,7 @@ async fn update_invoice_patches_line_items_and_notes() {
         .unwrap()
         .into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "PATCH", "/v1/invoices/inv_DAweOiQ7amIUVd", None);
+    let request = only_call(&server, "PATCH", "/v1/invoices/inv_DAweOiQ7amIUVd", None).await;
     assert_json_body(
         &request,
         json!({
@@ -707,8 +695,7 @@ async fn issue_invoice_posts_without_a_body() {
     let (server, client) = setup(200, &issued).await;
     let invoice = client.issue_invoice().id("inv_DAweOiQ7amIUVd").send().await.unwrap().into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/invoices/inv_DAweOiQ7amIUVd/issue", None);
+    let request = only_call(&server, "POST", "/v1/invoices/inv_DAweOiQ7amIUVd/issue", None).await;
     assert_empty_write(&request);
     assert_eq!(invoice.status, invoice_status(types::KnownInvoiceStatus::Issued));
     assert_eq!(invoice.issued_at, Some(1_566_974_805));
@@ -723,8 +710,7 @@ async fn cancel_invoice_posts_without_a_body() {
     let (server, client) = setup(200, &cancelled).await;
     let invoice = client.cancel_invoice().id("inv_E7q0tqkxBRzdau").send().await.unwrap().into_inner();
 
-    let request = only_request(&server).await;
-    assert_call(&request, "POST", "/v1/invoices/inv_E7q0tqkxBRzdau/cancel", None);
+    let request = only_call(&server, "POST", "/v1/invoices/inv_E7q0tqkxBRzdau/cancel", None).await;
     assert_empty_write(&request);
     assert_eq!(invoice.status, invoice_status(types::KnownInvoiceStatus::Cancelled));
     assert_eq!(invoice.cancelled_at, Some(1_657_203_958));
@@ -737,8 +723,7 @@ async fn delete_invoice_sends_delete_and_decodes_the_empty_array() {
     assert_eq!(deleted.status().as_u16(), 200);
     assert_eq!(deleted.into_inner(), types::EmptyArray(vec![]));
 
-    let request = only_request(&server).await;
-    assert_call(&request, "DELETE", "/v1/invoices/inv_DAweOiQ7amIUVd", None);
+    let request = only_call(&server, "DELETE", "/v1/invoices/inv_DAweOiQ7amIUVd", None).await;
     assert_no_body(&request);
 }
 
@@ -749,11 +734,9 @@ async fn notify_invoice_posts_without_a_body_for_each_medium() {
         let result = client.notify_invoice().id("inv_DAweOiQ7amIUVd").medium(medium).send().await.unwrap();
         assert_eq!(result.into_inner().success, Some(true));
     }
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 2);
-    for (request, medium) in requests.iter().zip(["sms", "email"]) {
-        assert_call(request, "POST", &format!("/v1/invoices/inv_DAweOiQ7amIUVd/notify_by/{medium}"), None);
-        assert_empty_write(request);
+    let paths = ["/v1/invoices/inv_DAweOiQ7amIUVd/notify_by/sms", "/v1/invoices/inv_DAweOiQ7amIUVd/notify_by/email"];
+    for request in calls(&server, "POST", &paths).await {
+        assert_empty_write(&request);
     }
 }
 
@@ -792,7 +775,7 @@ async fn a_documented_error_is_typed_with_its_status() {
         detail.metadata,
         Some(types::RazorpayErrorMetadataOrEmptyArray::RazorpayErrorMetadata(types::RazorpayErrorMetadata::default()))
     );
-    assert_call(&only_request(&server).await, "GET", "/v1/payment_links/plink_missing", None);
+    only_call(&server, "GET", "/v1/payment_links/plink_missing", None).await;
 }
 
 #[tokio::test]
@@ -828,19 +811,18 @@ async fn errors_with_null_details_and_empty_metadata_keep_status_and_code() {
 #[tokio::test]
 async fn a_non_json_502_keeps_its_status_and_is_not_printed() {
     let page = "<html>customer +919876543210 bad gateway</html>";
-    let (_server, client) = setup_with(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
+    let (_server, client) = setup_with(html_response(502, page)).await;
     let err = Error::from(client.fetch_invoice().id("inv_E7q0tqkxBRzdau").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     // The spec's 5XX range keeps the status and a typed stand-in body.
     assert_eq!(err.code().as_deref(), Some("NON_JSON_BODY"));
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("+919876543210") && !shown.contains("<html>"), "{shown}");
+    assert_never_shows(&err, &["+919876543210", "<html>"]);
 }
 
 #[tokio::test]
 async fn a_non_json_500_becomes_a_typed_server_error_without_the_body() {
     let page = "<html>customer +919876543210 internal error</html>";
-    let (_server, client) = setup_with(ResponseTemplate::new(500).set_body_raw(page, "text/html")).await;
+    let (_server, client) = setup_with(html_response(500, page)).await;
     let err = Error::from(client.cancel_invoice().id("inv_E7q0tqkxBRzdau").send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.code().as_deref(), Some("NON_JSON_BODY"));
@@ -852,8 +834,7 @@ async fn a_non_json_500_becomes_a_typed_server_error_without_the_body() {
             page.len()
         )
     );
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("+919876543210"), "{shown}");
+    assert_never_shows(&err, &["+919876543210"]);
 }
 
 #[tokio::test]
@@ -873,6 +854,5 @@ async fn debug_output_never_contains_the_secret() {
     assert!(!shown.contains(KEY_SECRET) && !shown.contains(encoded), "{shown}");
 
     let err = Error::from(client.fetch_payment_link().id("plink_x").send().await.unwrap_err());
-    let shown = format!("{err:?} {err}");
-    assert!(!shown.contains(KEY_SECRET) && !shown.contains(encoded), "{shown}");
+    assert_never_shows(&err, &[KEY_SECRET, encoded]);
 }

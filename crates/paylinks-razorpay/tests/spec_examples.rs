@@ -18,7 +18,8 @@ use paylinks_razorpay::types::{
     CreateInvoiceRequest, CreatePaymentLinkRequest, EmptyArray, Invoice, InvoiceList, NotifyResult, PaymentLink,
     PaymentLinkList, RazorpayError, UpdateInvoiceRequest, UpdatePaymentLinkRequest,
 };
-use paylinks_testkit::{SpecExample, decode_value, spec_examples};
+use paylinks_testkit::tables::ExampleTable;
+use paylinks_testkit::{SpecExample, decode_value_as, spec_examples};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -66,16 +67,7 @@ const TABLE: &[(&str, &str, Body)] = &[
 /// Error statuses the spec documents; their examples (if any) are `RazorpayError`s.
 const ERROR_STATUSES: &[&str] = &["400", "401", "404", "500"];
 
-fn body_of(example: &SpecExample) -> Option<Body> {
-    if let Some((_, _, body)) =
-        TABLE.iter().find(|(op, location, _)| *op == example.operation_id && *location == example.location)
-    {
-        return Some(*body);
-    }
-    let status = example.location.strip_prefix("response ")?;
-    let known_operation = TABLE.iter().any(|(op, _, _)| *op == example.operation_id);
-    (known_operation && ERROR_STATUSES.contains(&status)).then_some(Body::Error)
-}
+const EXAMPLES: ExampleTable<Body> = ExampleTable { rows: TABLE, errors: Some((ERROR_STATUSES, Body::Error)) };
 
 /// Decodes, pins the decoded value under `name` (when `pin`), and checks that it holds every
 /// value of the example: written back as JSON it must equal the example except for `null`s and
@@ -85,8 +77,7 @@ fn decode_pin<T: DeserializeOwned + Serialize + Debug>(
     name: &str,
     pin: bool,
 ) -> Result<T, String> {
-    let decoded: T = decode_value(&example.value)
-        .map_err(|e| format!("{name}: does not decode into {}: {e}", std::any::type_name::<T>()))?;
+    let decoded: T = decode_value_as(name, &example.value)?;
     if pin {
         insta::assert_debug_snapshot!(name, decoded);
     }
@@ -123,47 +114,35 @@ fn every_spec_example_decodes_into_its_generated_type() {
     let examples = spec_examples("razorpay");
     assert!(!examples.is_empty(), "specs/razorpay.yaml has no examples");
 
-    let mut failures = Vec::new();
     // The error responses are shared components (`#/components/responses/...`), so every
     // operation repeats their examples: decode each occurrence, pin each example once as
     // `errors-response-<status>-<name>`.
     let mut errors_seen: BTreeMap<String, &serde_json::Value> = BTreeMap::new();
-    for example in &examples {
-        let result = match body_of(example) {
-            Some(Body::CreatePaymentLinkRequest) => request::<CreatePaymentLinkRequest>(example),
-            Some(Body::UpdatePaymentLinkRequest) => request::<UpdatePaymentLinkRequest>(example),
-            Some(Body::CreateInvoiceRequest) => request::<CreateInvoiceRequest>(example),
-            Some(Body::UpdateInvoiceRequest) => request::<UpdateInvoiceRequest>(example),
-            Some(Body::PaymentLink) => snapshot::<PaymentLink>(example).map(drop),
-            Some(Body::PaymentLinkList) => snapshot::<PaymentLinkList>(example).map(drop),
-            Some(Body::Invoice) => snapshot::<Invoice>(example).map(drop),
-            Some(Body::InvoiceList) => snapshot::<InvoiceList>(example).map(drop),
-            Some(Body::EmptyArray) => snapshot::<EmptyArray>(example).map(drop),
-            Some(Body::NotifyResult) => snapshot::<NotifyResult>(example).map(drop),
-            Some(Body::Error) => {
-                let name = format!("errors-{}-{}", example.location.replace(' ', "-"), example.name);
-                match errors_seen.get(&name) {
-                    Some(first) if *first != &example.value => {
-                        Err(format!("{}: differs from the other operations' `{name}`", example.snapshot_name()))
-                    }
-                    seen => {
-                        let pin = seen.is_none();
-                        errors_seen.insert(name.clone(), &example.value);
-                        decode_pin::<RazorpayError>(example, &name, pin).map(drop)
-                    }
+    let failures = EXAMPLES.check_each(&examples, |example, body| match body {
+        Body::CreatePaymentLinkRequest => request::<CreatePaymentLinkRequest>(example),
+        Body::UpdatePaymentLinkRequest => request::<UpdatePaymentLinkRequest>(example),
+        Body::CreateInvoiceRequest => request::<CreateInvoiceRequest>(example),
+        Body::UpdateInvoiceRequest => request::<UpdateInvoiceRequest>(example),
+        Body::PaymentLink => snapshot::<PaymentLink>(example).map(drop),
+        Body::PaymentLinkList => snapshot::<PaymentLinkList>(example).map(drop),
+        Body::Invoice => snapshot::<Invoice>(example).map(drop),
+        Body::InvoiceList => snapshot::<InvoiceList>(example).map(drop),
+        Body::EmptyArray => snapshot::<EmptyArray>(example).map(drop),
+        Body::NotifyResult => snapshot::<NotifyResult>(example).map(drop),
+        Body::Error => {
+            let name = format!("errors-{}-{}", example.location.replace(' ', "-"), example.name);
+            match errors_seen.get(&name) {
+                Some(first) if *first != &example.value => {
+                    Err(format!("{}: differs from the other operations' `{name}`", example.snapshot_name()))
+                }
+                seen => {
+                    let pin = seen.is_none();
+                    errors_seen.insert(name.clone(), &example.value);
+                    decode_pin::<RazorpayError>(example, &name, pin).map(drop)
                 }
             }
-            None => Err(format!(
-                "{}: no generated type is listed for operation `{}` at `{}`; add it to TABLE",
-                example.snapshot_name(),
-                example.operation_id,
-                example.location
-            )),
-        };
-        if let Err(e) = result {
-            failures.push(e);
         }
-    }
+    });
     assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
@@ -172,12 +151,8 @@ fn every_spec_example_decodes_into_its_generated_type() {
 #[test]
 fn every_request_body_and_success_response_has_an_example() {
     let examples = spec_examples("razorpay");
-    for (operation, location, _) in TABLE {
-        assert!(
-            examples.iter().any(|e| e.operation_id == *operation && e.location == *location),
-            "{operation}: no example for `{location}`"
-        );
-    }
+    let missing = EXAMPLES.rows_without_example(&examples);
+    assert!(missing.is_empty(), "(operation, location) without an example: {missing:?}");
     for (operation, location) in [
         ("createPaymentLink", "request"),
         ("createPaymentLink", "response 200"),

@@ -3,9 +3,18 @@
 //! - [`spec_examples`]: every `example`/`examples` of a spec's request bodies and responses.
 //! - [`conformance_files`]: the real provider bodies in `../shared/conformance/<dir>`.
 //! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
+//! - [`decode_as`], [`decode_value_as`]: the same, the error also naming what was decoded and
+//!   into which type.
 //! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
+//! - [`tables`]: the walks of the spec-example and conformance tables (every item has a row,
+//!   every row an item).
+//! - [`mock`]: wiremock helpers for the request tests (answer every request, read headers,
+//!   body checks).
 
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod schema;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 
@@ -128,4 +137,16 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 /// Decodes a JSON value into `T`, like [`decode`].
 pub fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}
+
+/// Decodes `bytes` into `T` like [`decode`]; the error names `what` was decoded and the type:
+/// `docs_entity_upi.json: does not decode into ...::PaymentLink: upi_link: invalid type ...`.
+pub fn decode_as<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, String> {
+    decode(bytes).map_err(|e| format!("{what}: does not decode into {}: {e}", std::any::type_name::<T>()))
+}
+
+/// Decodes a JSON value into `T` like [`decode_value`]; the error names `what` was decoded
+/// and the type, like [`decode_as`].
+pub fn decode_value_as<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, String> {
+    decode_value(value).map_err(|e| format!("{what}: does not decode into {}: {e}", std::any::type_name::<T>()))
 }

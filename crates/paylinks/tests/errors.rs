@@ -11,23 +11,12 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use paylinks::{Error, LinkStatus, Provider, RetryPolicy};
+use paylinks_testkit::mock::html_response;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ALL: [Provider; 4] = Provider::ALL;
-
-/// Mounts `response` on the sample link's fetch path of `provider`, then fetches it.
-async fn get_answered(
-    provider: Provider,
-    retry: RetryPolicy,
-    response: ResponseTemplate,
-) -> (MockServer, Result<paylinks::PaymentLink, Error>) {
-    let (server, client) = setup(provider, retry).await;
-    Mock::given(method("GET")).and(path(get_path(provider))).respond_with(response).mount(&server).await;
-    let result = client.get(&sample_ref(provider)).await;
-    (server, result)
-}
 
 async fn get_failing(provider: Provider, retry: RetryPolicy, response: ResponseTemplate) -> (MockServer, Error) {
     let (server, result) = get_answered(provider, retry, response).await;
@@ -174,7 +163,7 @@ async fn a_cashfree_idempotency_conflict_on_create_names_the_reference() {
 async fn a_non_json_error_body_keeps_its_status_and_never_prints_the_body() {
     const PAGE: &str = "<html><body>502 Bad Gateway: upstream nginx-secret-host said no</body></html>";
     for provider in ALL {
-        let response = ResponseTemplate::new(502).set_body_raw(PAGE, "text/html");
+        let response = html_response(502, PAGE);
         let (_server, err) = get_failing(provider, RetryPolicy::none(), response).await;
         assert!(matches!(err, Error::Provider { status: 502, .. }), "{provider}: {err:?}");
         let shown = err.to_string();

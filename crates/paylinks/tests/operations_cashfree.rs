@@ -10,27 +10,14 @@ use chrono::{TimeZone, Utc};
 use common::*;
 use paylinks::{CreateLink, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy};
 use serde_json::json;
-use wiremock::MockServer;
 
 const P: Provider = Provider::Cashfree;
 const LINKS: &str = "/pg/links";
 const LINK: &str = "/pg/links/order-1042";
 
-fn order() -> CreateLink {
-    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
-        Some("Asha Rao"),
-        Some("asha@example.com"),
-        Some("+919876543210"),
-    )
-}
-
-async fn cashfree(retry: RetryPolicy) -> (MockServer, paylinks::Paylinks) {
-    setup(P, retry).await
-}
-
 #[tokio::test]
 async fn create_sends_major_units_and_every_field() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, cashfree_link("ACTIVE")).await;
     let link = order()
         .partial_payments(Some(Money::inr(10000)))
@@ -40,9 +27,7 @@ async fn create_sends_major_units_and_every_field() {
         .expires_at(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
     let created = client.create(P, &link).await.unwrap();
 
-    let request = only_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), LINKS);
+    let request = only_call(&server, "POST", LINKS).await;
     assert_eq!(header(&request, "x-client-id"), [ID]);
     assert_eq!(header(&request, "x-client-secret"), [SECRET]);
     assert_eq!(header(&request, "x-idempotency-key"), ["order-1042"], "the key defaults to the reference");
@@ -90,7 +75,7 @@ async fn create_sends_major_units_and_every_field() {
 
 #[tokio::test]
 async fn create_sends_an_explicit_idempotency_key_and_leaves_out_unset_fields() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, cashfree_link("ACTIVE")).await;
     let mut link = CreateLink::new(Money::inr(100)).reference("order-1042").customer(None, None, Some("9999999999"));
     link.idempotency_key = Some("idem-42".into());
@@ -106,7 +91,7 @@ async fn create_sends_an_explicit_idempotency_key_and_leaves_out_unset_fields() 
 
 #[tokio::test]
 async fn create_without_a_reference_generates_a_link_id_and_keys_on_it() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, cashfree_link("ACTIVE")).await;
     client.create(P, &CreateLink::new(Money::inr(100)).customer(None, None, Some("9999999999"))).await.unwrap();
     let request = only_request(&server).await;
@@ -117,16 +102,9 @@ async fn create_without_a_reference_generates_a_link_id_and_keys_on_it() {
 }
 
 async fn assert_refused_before_sending(link: CreateLink, field: &str) {
-    let (server, client) = cashfree(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let err = client.create(P, &link).await.unwrap_err();
-    match &err {
-        Error::InvalidRequest { provider, field: named, .. } => {
-            assert_eq!(*provider, P);
-            assert_eq!(named, field, "{err}");
-        }
-        other => panic!("expected InvalidRequest on {field}, got {other:?}"),
-    }
-    assert_displays_safely(&err, P);
+    assert_invalid(&err, P, field);
     assert!(err.to_string().contains(field), "{err}");
     assert!(all_requests(&server).await.is_empty(), "nothing is sent");
     assert_eq!(client.validate(P, &link).unwrap_err().to_string(), err.to_string(), "validate says the same");
@@ -158,12 +136,10 @@ async fn a_reference_with_bad_characters_is_refused_before_sending() {
 
 #[tokio::test]
 async fn get_fetches_by_link_id() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINK, 200, cashfree_link("PARTIALLY_PAID")).await;
     let link = client.get(&LinkRef::new(P, "order-1042")).await.unwrap();
-    let request = only_request(&server).await;
-    assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), LINK);
+    only_call(&server, "GET", LINK).await;
     assert_eq!(link.status, LinkStatus::PartiallyPaid);
     assert_eq!(link.provider_status, "PARTIALLY_PAID");
     assert_eq!(link.amount, Money::inr(49950));
@@ -171,12 +147,10 @@ async fn get_fetches_by_link_id() {
 
 #[tokio::test]
 async fn cancel_posts_to_the_cancel_endpoint() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", "/pg/links/order-1042/cancel", 200, cashfree_link("CANCELLED")).await;
     let link = client.cancel(&LinkRef::new(P, "order-1042")).await.unwrap();
-    let request = only_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), "/pg/links/order-1042/cancel");
+    let request = only_call(&server, "POST", "/pg/links/order-1042/cancel").await;
     assert!(request.body.is_empty());
     assert_eq!(link.status, LinkStatus::Cancelled);
     assert_eq!(link.provider_status, "CANCELLED");
@@ -184,26 +158,19 @@ async fn cancel_posts_to_the_cancel_endpoint() {
 
 #[tokio::test]
 async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
-    let (server, client) = cashfree(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "link_not_active", "Only a link in ACTIVE status can be cancelled");
     mount(&server, "POST", "/pg/links/order-1042/cancel", 400, refusal).await;
     mount(&server, "GET", LINK, 200, cashfree_link("PAID")).await;
     let err = client.cancel(&LinkRef::new(P, "order-1042")).await.unwrap_err();
-    match &err {
-        Error::NotCancellable { provider, id, operation, provider_status, .. } => {
-            assert_eq!((*provider, id.as_str(), *operation), (P, "order-1042", "cancel"));
-            assert_eq!(provider_status.as_deref(), Some("PAID"));
-        }
-        other => panic!("expected NotCancellable, got {other:?}"),
-    }
-    assert_displays_safely(&err, P);
+    assert_refused_cancel(&err, P, "order-1042", "PAID");
     let requests = api_requests(&server).await;
     assert_eq!(summary(&requests).len(), 2, "one cancel, one fetch: {:?}", summary(&requests));
 }
 
 #[tokio::test]
 async fn resend_is_unsupported_and_sends_nothing() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     let err = client.resend_notification(&LinkRef::new(P, "order-1042"), NotifyMedium::Sms).await.unwrap_err();
     assert!(matches!(err, Error::Unsupported { provider: P, operation: "resend_notification" }), "{err:?}");
     assert_displays_safely(&err, P);
@@ -212,7 +179,7 @@ async fn resend_is_unsupported_and_sends_nothing() {
 
 #[tokio::test]
 async fn list_without_a_reference_is_unsupported() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     let err = client.list(P, &ListFilter::default()).await.unwrap_err();
     assert!(matches!(err, Error::Unsupported { provider: P, .. }), "{err:?}");
     assert!(all_requests(&server).await.is_empty());
@@ -220,7 +187,7 @@ async fn list_without_a_reference_is_unsupported() {
 
 #[tokio::test]
 async fn list_by_reference_fetches_that_link_or_nothing() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINK, 200, cashfree_link("ACTIVE")).await;
     mount(&server, "GET", "/pg/links/missing", 404, error_body(P, "link_not_found", "link does not exist")).await;
     let found = client.list(P, &ListFilter { reference: Some("order-1042".into()) }).await.unwrap();
@@ -233,7 +200,7 @@ async fn list_by_reference_fetches_that_link_or_nothing() {
 
 #[tokio::test]
 async fn a_duplicate_link_id_on_create_is_an_invalid_reference() {
-    let (server, client) = cashfree(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", LINKS, 409, error_body(P, "link_post_failed", "link_id already exists")).await;
     let err = client.create(P, &order()).await.unwrap_err();
     match &err {
@@ -249,27 +216,12 @@ async fn a_duplicate_link_id_on_create_is_an_invalid_reference() {
 
 #[tokio::test]
 async fn rate_limits_read_x_ratelimit_retry() {
-    let (server, client) = cashfree(RetryPolicy::none()).await;
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path(LINK))
-        .respond_with(
-            json_response(429, error_body(P, "request_failed", "Too many requests"))
-                .insert_header("x-ratelimit-retry", "3"),
-        )
-        .mount(&server)
-        .await;
-    let err = client.get(&LinkRef::new(P, "order-1042")).await.unwrap_err();
-    assert!(
-        matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)),
-        "{err:?}"
-    );
-    assert_displays_safely(&err, P);
-    assert_eq!(api_requests(&server).await.len(), 1);
+    assert_get_rate_limited(P, "request_failed", ("x-ratelimit-retry", "3"), Some(Duration::from_secs(3))).await;
 }
 
 #[tokio::test]
 async fn create_is_retried_with_the_same_idempotency_key_and_body() {
-    let (server, client) = cashfree(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount_times(&server, "POST", LINKS, 2, 500, error_body(P, "internal_error", "internal error")).await;
     mount(&server, "POST", LINKS, 200, cashfree_link("ACTIVE")).await;
     // No reference: the generated link_id must stay the same on every attempt too.
@@ -287,7 +239,7 @@ async fn create_is_retried_with_the_same_idempotency_key_and_body() {
 
 #[tokio::test]
 async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
-    let (server, client) = cashfree(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let cancel = "/pg/links/order-1042/cancel";
     mount_times(&server, "POST", cancel, 1, 500, error_body(P, "internal_error", "internal error")).await;
     mount(&server, "POST", cancel, 400, error_body(P, "link_not_active", "link is not active")).await;

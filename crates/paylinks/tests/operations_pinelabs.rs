@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use common::*;
-use paylinks::{CreateLink, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy};
+use paylinks::{CreateLink, Error, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy};
 use serde_json::json;
 use wiremock::MockServer;
 
@@ -20,29 +20,14 @@ const CANCEL: &str = "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/cance
 const NOTIFY: &str = "/api/pay/v1/paymentlink/pl-v1-250306082755-aa-uT0noy/notify";
 const BY_REFERENCE: &str = "/api/pay/v1/paymentlink/ref/order-1042";
 
+/// Pine Labs takes the mobile number without its country code.
 fn order() -> CreateLink {
-    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
-        Some("Asha Rao"),
-        Some("asha@example.com"),
-        Some("9876543210"),
-    )
-}
-
-fn link_ref() -> LinkRef {
-    LinkRef::new(P, ID_)
-}
-
-async fn pinelabs(retry: RetryPolicy) -> (MockServer, paylinks::Paylinks) {
-    setup(P, retry).await
-}
-
-fn sent(requests: &[wiremock::Request]) -> Vec<String> {
-    requests.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect()
+    order_with_phone("9876543210")
 }
 
 #[tokio::test]
 async fn create_sends_amount_objects_with_a_bearer_token() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, pinelabs_link("CREATED")).await;
     let expiry = Utc::now() + chrono::Duration::days(30);
     let expiry = Utc.timestamp_opt(expiry.timestamp(), 0).unwrap();
@@ -90,7 +75,7 @@ async fn create_sends_amount_objects_with_a_bearer_token() {
 
 #[tokio::test]
 async fn create_without_a_reference_generates_one_and_sends_the_idempotency_key() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, pinelabs_link("CREATED")).await;
     let mut link = CreateLink::new(Money::inr(100));
     link.idempotency_key = Some("idem-7".into());
@@ -110,7 +95,6 @@ async fn create_without_a_reference_generates_one_and_sends_the_idempotency_key(
 
 #[tokio::test]
 async fn validation_runs_before_sending_or_fetching_a_token() {
-    let (server, client) = pinelabs(fast_retry(3)).await;
     let cases = [
         (order().partial_payments(None), "partial_payments"),
         (order().reference("order 1042!"), "reference"),
@@ -118,29 +102,22 @@ async fn validation_runs_before_sending_or_fetching_a_token() {
         (CreateLink::new(Money::inr(99)), "amount"),
         (order().notify(true, false), "notify"),
     ];
-    for (link, field) in cases {
-        let err = client.create(P, &link).await.unwrap_err();
-        assert!(
-            matches!(&err, Error::InvalidRequest { provider: P, field: named, .. } if named == field),
-            "{field}: {err:?}"
-        );
-        assert_displays_safely(&err, P);
+    for err in refused_before_sending(P, cases).await {
         assert!(err.to_string().starts_with("pinelabs: invalid"), "{err}");
     }
-    assert!(all_requests(&server).await.is_empty(), "no token call, no create");
 }
 
 #[tokio::test]
 async fn get_cancel_and_resend_use_their_methods() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("PARTIAL_PROCESSED")).await;
     mount(&server, "PUT", CANCEL, 200, pinelabs_link("CANCELLED")).await;
     mount(&server, "PATCH", NOTIFY, 200, pinelabs_link("CREATED")).await;
 
-    let fetched = client.get(&link_ref()).await.unwrap();
+    let fetched = client.get(&sample_ref(P)).await.unwrap();
     assert_eq!((fetched.status, fetched.provider_status.as_str()), (LinkStatus::PartiallyPaid, "PARTIAL_PROCESSED"));
-    assert_eq!(client.cancel(&link_ref()).await.unwrap().status, LinkStatus::Cancelled);
-    client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap();
+    assert_eq!(client.cancel(&sample_ref(P)).await.unwrap().status, LinkStatus::Cancelled);
+    client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap();
 
     let requests = api_requests(&server).await;
     assert_eq!(sent(&requests), [format!("GET {LINK}"), format!("PUT {CANCEL}"), format!("PATCH {NOTIFY}")]);
@@ -155,7 +132,7 @@ async fn get_cancel_and_resend_use_their_methods() {
 
 #[tokio::test]
 async fn list_by_reference_uses_the_reference_endpoint() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", BY_REFERENCE, 200, pinelabs_link("PROCESSED")).await;
     let missing = "/api/pay/v1/paymentlink/ref/missing";
     mount(&server, "GET", missing, 404, error_body(P, "NOT_FOUND", "Payment link not found")).await;
@@ -168,26 +145,19 @@ async fn list_by_reference_uses_the_reference_endpoint() {
 
 #[tokio::test]
 async fn list_without_a_reference_is_unsupported() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     let err = client.list(P, &ListFilter::default()).await.unwrap_err();
     assert!(matches!(err, Error::Unsupported { provider: P, .. }), "{err:?}");
     assert!(all_requests(&server).await.is_empty());
 }
 
 async fn assert_cancel_refused(status: u16) {
-    let (server, client) = pinelabs(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "INVALID_REQUEST", "Payment link cannot be cancelled in its current state");
     mount(&server, "PUT", CANCEL, status, refusal).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("PROCESSED")).await;
-    let err = client.cancel(&link_ref()).await.unwrap_err();
-    match &err {
-        Error::NotCancellable { provider: P, id, operation: "cancel", provider_status, .. } => {
-            assert_eq!(id, ID_);
-            assert_eq!(provider_status.as_deref(), Some("PROCESSED"));
-        }
-        other => panic!("HTTP {status}: expected NotCancellable, got {other:?}"),
-    }
-    assert_displays_safely(&err, P);
+    let err = client.cancel(&sample_ref(P)).await.unwrap_err();
+    assert_refused_cancel(&err, P, ID_, "PROCESSED");
     assert_eq!(sent(&api_requests(&server).await), [format!("PUT {CANCEL}"), format!("GET {LINK}")]);
 }
 
@@ -203,14 +173,11 @@ async fn cancelling_a_processed_link_is_not_cancellable_on_400() {
 
 #[tokio::test]
 async fn resending_an_expired_link_is_not_cancellable_with_its_status() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "PATCH", NOTIFY, 422, error_body(P, "INVALID_REQUEST", "Link is not active")).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("EXPIRED")).await;
-    let err = client.resend_notification(&link_ref(), NotifyMedium::Email).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::NotCancellable { operation: "resend_notification", provider_status: Some(s), .. } if s == "EXPIRED"),
-        "{err:?}"
-    );
+    let err = client.resend_notification(&sample_ref(P), NotifyMedium::Email).await.unwrap_err();
+    assert_not_cancellable(&err, "resend_notification", "EXPIRED");
 }
 
 #[tokio::test]
@@ -219,7 +186,7 @@ async fn a_refused_token_is_unauthorized_and_no_link_call_is_made() {
     let refusal = json!({"code": "USER_AUTHENTICATION_FAILED", "message": "Invalid client credentials"});
     mount(&server, "POST", TOKEN_PATH, 422, refusal).await;
     let client = client_at(P, &server.uri(), fast_retry(3));
-    let err = client.get(&link_ref()).await.unwrap_err();
+    let err = client.get(&sample_ref(P)).await.unwrap_err();
     match &err {
         Error::Unauthorized { provider: P, message } => assert_eq!(message, "Invalid client credentials"),
         other => panic!("expected Unauthorized, got {other:?}"),
@@ -232,7 +199,7 @@ async fn a_refused_token_is_unauthorized_and_no_link_call_is_made() {
 
 #[tokio::test]
 async fn an_invalid_request_on_create_is_invalid() {
-    let (server, client) = pinelabs(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", LINKS, 400, error_body(P, "INVALID_REQUEST", "customer: email_id is invalid")).await;
     let err = client.create(P, &order()).await.unwrap_err();
     assert!(
@@ -244,27 +211,12 @@ async fn an_invalid_request_on_create_is_invalid() {
 
 #[tokio::test]
 async fn rate_limits_read_retry_after() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path(LINK))
-        .respond_with(
-            json_response(429, error_body(P, "PAYMENT_RATE_LIMIT", "Too many requests"))
-                .insert_header("Retry-After", "3"),
-        )
-        .mount(&server)
-        .await;
-    let err = client.get(&link_ref()).await.unwrap_err();
-    assert!(
-        matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)),
-        "{err:?}"
-    );
-    assert_displays_safely(&err, P);
-    assert_eq!(api_requests(&server).await.len(), 1);
+    assert_get_rate_limited(P, "PAYMENT_RATE_LIMIT", ("Retry-After", "3"), Some(Duration::from_secs(3))).await;
 }
 
 #[tokio::test]
 async fn create_is_retried_under_the_same_reference() {
-    let (server, client) = pinelabs(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount_times(&server, "POST", LINKS, 1, 503, error_body(P, "INTERNAL_ERROR", "unavailable")).await;
     mount(&server, "POST", LINKS, 200, pinelabs_link("CREATED")).await;
     let link = client.create(P, &CreateLink::new(Money::inr(49950))).await.unwrap();
@@ -278,11 +230,11 @@ async fn create_is_retried_under_the_same_reference() {
 
 #[tokio::test]
 async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
-    let (server, client) = pinelabs(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount_times(&server, "PUT", CANCEL, 1, 500, error_body(P, "INTERNAL_ERROR", "internal error")).await;
     mount(&server, "PUT", CANCEL, 422, error_body(P, "INVALID_REQUEST", "Payment link is already cancelled")).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("CANCELLED")).await;
-    let link = client.cancel(&link_ref()).await.unwrap();
+    let link = client.cancel(&sample_ref(P)).await.unwrap();
     assert_eq!(link.status, LinkStatus::Cancelled);
     assert_eq!(
         sent(&api_requests(&server).await),
@@ -297,7 +249,7 @@ async fn a_token_endpoint_failure_is_retried_like_the_call() {
     mount_token(&server).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("CREATED")).await;
     let client = client_at(P, &server.uri(), fast_retry(3));
-    let link = client.get(&link_ref()).await.unwrap();
+    let link = client.get(&sample_ref(P)).await.unwrap();
     assert_eq!(link.id, ID_);
     assert_eq!(
         sent(&all_requests(&server).await),
@@ -310,7 +262,7 @@ async fn a_token_endpoint_failure_without_retries_is_a_provider_error() {
     let server = MockServer::start().await;
     mount(&server, "POST", TOKEN_PATH, 500, error_body(P, "INTERNAL_ERROR", "token service down")).await;
     let client = client_at(P, &server.uri(), RetryPolicy::none());
-    let err = client.get(&link_ref()).await.unwrap_err();
+    let err = client.get(&sample_ref(P)).await.unwrap_err();
     assert!(matches!(err, Error::Provider { provider: P, status: 500, .. }), "{err:?}");
     assert_displays_safely(&err, P);
     assert_eq!(all_requests(&server).await.len(), 1);
@@ -318,11 +270,10 @@ async fn a_token_endpoint_failure_without_retries_is_a_provider_error() {
 
 #[tokio::test]
 async fn a_phone_with_a_country_prefix_is_refused_before_sending() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     let link = order().customer(Some("Asha Rao"), None, Some("+919876543210"));
     let err = client.create(P, &link).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest { provider: P, field, .. } if field == "customer.phone"), "{err:?}");
-    assert_displays_safely(&err, P);
+    assert_invalid(&err, P, "customer.phone");
     assert!(api_requests(&server).await.is_empty());
 }
 
@@ -331,29 +282,23 @@ async fn only_created_links_can_be_cancelled_or_resent() {
     // CLICKED and PAYMENT_INITIATED links are still payable (active), but Pine Labs cancels and
     // notifies only CREATED ones: a refusal on them is explained by that state.
     for state in ["CLICKED", "PAYMENT_INITIATED"] {
-        let (server, client) = pinelabs(RetryPolicy::none()).await;
+        let (server, client) = setup(P, RetryPolicy::none()).await;
         let refusal = error_body(P, "INVALID_REQUEST", "Payment link is not in CREATED state");
         mount(&server, "PUT", CANCEL, 422, refusal.clone()).await;
         mount(&server, "PATCH", NOTIFY, 422, refusal).await;
         mount(&server, "GET", LINK, 200, pinelabs_link(state)).await;
-        let err = client.cancel(&link_ref()).await.unwrap_err();
-        assert!(
-            matches!(&err, Error::NotCancellable { operation: "cancel", provider_status: Some(s), .. } if s == state),
-            "{state}: {err:?}"
-        );
-        let err = client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap_err();
-        assert!(
-            matches!(&err, Error::NotCancellable { operation: "resend_notification", provider_status: Some(s), .. } if s == state),
-            "{state}: {err:?}"
-        );
+        let err = client.cancel(&sample_ref(P)).await.unwrap_err();
+        assert_not_cancellable(&err, "cancel", state);
+        let err = client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap_err();
+        assert_not_cancellable(&err, "resend_notification", state);
     }
 }
 
 #[tokio::test]
 async fn a_refusal_on_a_created_link_is_not_blamed_on_its_state() {
-    let (server, client) = pinelabs(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "PUT", CANCEL, 422, error_body(P, "DUPLICATE_REQUEST", "Duplicate request")).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("CREATED")).await;
-    let err = client.cancel(&link_ref()).await.unwrap_err();
+    let err = client.cancel(&sample_ref(P)).await.unwrap_err();
     assert!(matches!(&err, Error::Provider { status: 422, code: Some(c), .. } if c == "DUPLICATE_REQUEST"), "{err:?}");
 }

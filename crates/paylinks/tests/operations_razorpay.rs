@@ -9,9 +9,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use common::*;
 use paylinks::{
-    CreateLink, Currency, Error, LinkRef, LinkStatus, ListFilter, Money, NotifyMedium, Provider, RetryPolicy,
+    CreateLink, Currency, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, RetryPolicy,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 use wiremock::MockServer;
 
 const P: Provider = Provider::Razorpay;
@@ -19,38 +19,23 @@ const LINKS: &str = "/v1/payment_links";
 const ID_: &str = "plink_ExjpAUN3gVHrPJ";
 const LINK: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ";
 const CANCEL: &str = "/v1/payment_links/plink_ExjpAUN3gVHrPJ/cancel";
+/// Razorpay's refusal of a create whose `reference_id` was used before.
+const ALREADY_ATTEMPTED: &str = "payment link creation with reference ID already attempted";
 
-fn order() -> CreateLink {
-    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
-        Some("Asha Rao"),
-        Some("asha@example.com"),
-        Some("+919876543210"),
-    )
-}
-
-fn link_ref() -> LinkRef {
-    LinkRef::new(P, ID_)
-}
-
-async fn razorpay(retry: RetryPolicy) -> (MockServer, paylinks::Paylinks) {
-    setup(P, retry).await
-}
-
-#[track_caller]
-fn assert_invalid(err: &Error, field: &str) {
-    match err {
-        Error::InvalidRequest { provider, field: named, .. } => {
-            assert_eq!(*provider, P, "{err}");
-            assert_eq!(named, field, "{err}");
-        }
-        other => panic!("expected InvalidRequest on {field}, got {other:?}"),
-    }
-    assert_displays_safely(err, P);
+/// A create of [`order`] whose first attempt fails with a 500 and whose retry is refused with
+/// [`ALREADY_ATTEMPTED`]; the lookup by reference then answers `listed`.
+async fn create_after_an_attempted_reference(listed: Value) -> (MockServer, Result<PaymentLink, Error>) {
+    let (server, client) = setup(P, fast_retry(3)).await;
+    mount_times(&server, "POST", LINKS, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
+    mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", ALREADY_ATTEMPTED)).await;
+    mount(&server, "GET", LINKS, 200, listed).await;
+    let result = client.create(P, &order()).await;
+    (server, result)
 }
 
 #[tokio::test]
 async fn create_sends_minor_units_and_every_field() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, razorpay_link("created")).await;
     let expiry = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
     let link = order()
@@ -61,9 +46,7 @@ async fn create_sends_minor_units_and_every_field() {
         .expires_at(expiry);
     let created = client.create(P, &link).await.unwrap();
 
-    let request = only_request(&server).await;
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), LINKS);
+    let request = only_call(&server, "POST", LINKS).await;
     assert_eq!(header(&request, "authorization"), [RAZORPAY_BASIC]);
     assert_eq!(
         body(&request),
@@ -101,7 +84,7 @@ async fn create_sends_minor_units_and_every_field() {
 
 #[tokio::test]
 async fn create_with_only_an_amount_sends_only_the_amount() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, razorpay_link("created")).await;
     client.create(P, &CreateLink::new(Money::inr(100))).await.unwrap();
     assert_eq!(body(&only_request(&server).await), json!({"amount": 100, "currency": "INR"}));
@@ -109,7 +92,6 @@ async fn create_with_only_an_amount_sends_only_the_amount() {
 
 #[tokio::test]
 async fn validation_runs_before_sending() {
-    let (server, client) = razorpay(fast_retry(3)).await;
     let kwd: Currency = "KWD".parse().unwrap();
     let cases = [
         (CreateLink::new(Money::inr(99)), "amount"),
@@ -117,11 +99,7 @@ async fn validation_runs_before_sending() {
         (CreateLink::new(Money::new(1235, kwd)), "amount"),
         (order().reference("r".repeat(41)), "reference"),
     ];
-    for (link, field) in cases {
-        let err = client.create(P, &link).await.unwrap_err();
-        assert_invalid(&err, field);
-    }
-    assert!(all_requests(&server).await.is_empty(), "nothing is sent");
+    refused_before_sending(P, cases).await;
     // The edges that are allowed.
     paylinks::validate(P, &CreateLink::new(Money::inr(100))).unwrap();
     paylinks::validate(P, &CreateLink::new(Money::new(1230, kwd))).unwrap();
@@ -130,20 +108,20 @@ async fn validation_runs_before_sending() {
 
 #[tokio::test]
 async fn get_cancel_and_resend_use_their_endpoints() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINK, 200, razorpay_link("partially_paid")).await;
     mount(&server, "POST", CANCEL, 200, razorpay_link("cancelled")).await;
     mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 200, json!({"success": true})).await;
     mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/email", 200, json!({"success": true}))
         .await;
 
-    let fetched = client.get(&link_ref()).await.unwrap();
+    let fetched = client.get(&sample_ref(P)).await.unwrap();
     assert_eq!(fetched.status, LinkStatus::PartiallyPaid);
-    let cancelled = client.cancel(&link_ref()).await.unwrap();
+    let cancelled = client.cancel(&sample_ref(P)).await.unwrap();
     assert_eq!(cancelled.status, LinkStatus::Cancelled);
     assert_eq!(cancelled.cancelled_at, Some(Utc.with_ymd_and_hms(2023, 11, 14, 22, 15, 0).unwrap()));
-    client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap();
-    client.resend_notification(&link_ref(), NotifyMedium::Email).await.unwrap();
+    client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap();
+    client.resend_notification(&sample_ref(P), NotifyMedium::Email).await.unwrap();
 
     let requests = api_requests(&server).await;
     let sent: Vec<_> = requests.iter().map(|r| (r.method.to_string(), r.url.path().to_owned())).collect();
@@ -164,7 +142,7 @@ async fn get_cancel_and_resend_use_their_endpoints() {
 
 #[tokio::test]
 async fn list_filters_by_reference_id() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("paid")]})).await;
     let found = client.list(P, &ListFilter { reference: Some("order-1042".into()) }).await.unwrap();
     assert_eq!(found.len(), 1);
@@ -175,7 +153,7 @@ async fn list_filters_by_reference_id() {
 
 #[tokio::test]
 async fn an_invalid_api_key_is_unauthorized() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", "The api key provided is invalid")).await;
     let err = client.create(P, &order()).await.unwrap_err();
     assert!(
@@ -188,9 +166,9 @@ async fn an_invalid_api_key_is_unauthorized() {
 
 #[tokio::test]
 async fn an_id_that_does_not_exist_is_not_found() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "GET", LINK, 400, error_body(P, "BAD_REQUEST_ERROR", "The id provided does not exist")).await;
-    let err = client.get(&link_ref()).await.unwrap_err();
+    let err = client.get(&sample_ref(P)).await.unwrap_err();
     assert!(matches!(&err, Error::NotFound { provider: P, id } if id == ID_), "{err:?}");
     assert_displays_safely(&err, P);
     assert_eq!(api_requests(&server).await.len(), 1);
@@ -198,63 +176,56 @@ async fn an_id_that_does_not_exist_is_not_found() {
 
 #[tokio::test]
 async fn an_invalid_input_id_is_not_found() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     let description = "invalid input [strippedId] = [ExjpAUN3gVHrPJ]";
     mount(&server, "GET", LINK, 400, error_body(P, "BAD_REQUEST_ERROR", description)).await;
-    let err = client.get(&link_ref()).await.unwrap_err();
+    let err = client.get(&sample_ref(P)).await.unwrap_err();
     assert!(matches!(&err, Error::NotFound { provider: P, .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an already paid/partially paid link");
     mount(&server, "POST", CANCEL, 400, refusal).await;
     mount(&server, "GET", LINK, 200, razorpay_link("paid")).await;
-    let err = client.cancel(&link_ref()).await.unwrap_err();
-    match &err {
-        Error::NotCancellable { provider: P, id, operation: "cancel", provider_status, message } => {
-            assert_eq!(id, ID_);
-            assert_eq!(provider_status.as_deref(), Some("paid"));
-            assert_eq!(message, "cannot cancel or expire an already paid/partially paid link");
-        }
-        other => panic!("expected NotCancellable, got {other:?}"),
-    }
-    assert_displays_safely(&err, P);
+    let err = client.cancel(&sample_ref(P)).await.unwrap_err();
+    let message = assert_refused_cancel(&err, P, ID_, "paid");
+    assert_eq!(message, "cannot cancel or expire an already paid/partially paid link");
     assert!(err.to_string().contains("(paid)"), "{err}");
-    let sent: Vec<_> = api_requests(&server).await.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
-    assert_eq!(sent, [format!("POST {CANCEL}"), format!("GET {LINK}")], "the refusal is explained by a fetch");
-}
-
-#[tokio::test]
-async fn resending_a_cancelled_link_is_not_cancellable_with_its_status() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
-    let refusal = error_body(P, "BAD_REQUEST_ERROR", "payment link is not in a state to send notification");
-    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 400, refusal).await;
-    mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
-    let err = client.resend_notification(&link_ref(), NotifyMedium::Sms).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::NotCancellable { operation: "resend_notification", provider_status: Some(s), .. } if s == "cancelled"),
-        "{err:?}"
+    assert_eq!(
+        sent(&api_requests(&server).await),
+        [format!("POST {CANCEL}"), format!("GET {LINK}")],
+        "the refusal is explained by a fetch"
     );
 }
 
 #[tokio::test]
+async fn resending_a_cancelled_link_is_not_cancellable_with_its_status() {
+    let (server, client) = setup(P, RetryPolicy::none()).await;
+    let refusal = error_body(P, "BAD_REQUEST_ERROR", "payment link is not in a state to send notification");
+    mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 400, refusal).await;
+    mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
+    let err = client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap_err();
+    assert_not_cancellable(&err, "resend_notification", "cancelled");
+}
+
+#[tokio::test]
 async fn a_create_refused_on_a_field_names_the_field() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "amount: amount should be minimum 100 for INR.",
                                    "field": "amount", "source": "business", "step": "payment_initiation", "reason": "input_validation_failed",
                                    "metadata": {}}});
     mount(&server, "POST", LINKS, 400, refusal).await;
     let err = client.create(P, &order()).await.unwrap_err();
-    assert_invalid(&err, "amount");
+    assert_invalid(&err, P, "amount");
     assert!(err.to_string().contains("minimum 100"), "{err}");
     assert_eq!(api_requests(&server).await.len(), 1, "a 400 is not retried");
 }
 
 #[tokio::test]
 async fn a_field_named_only_in_the_description_is_found() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(
         &server,
         "POST",
@@ -264,33 +235,18 @@ async fn a_field_named_only_in_the_description_is_found() {
     )
     .await;
     let err = client.create(P, &order()).await.unwrap_err();
-    assert_invalid(&err, "contact");
+    assert_invalid(&err, P, "contact");
 }
 
 #[tokio::test]
 async fn rate_limits_read_retry_after() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
-    wiremock::Mock::given(wiremock::matchers::method("GET"))
-        .and(wiremock::matchers::path(LINK))
-        .respond_with(
-            json_response(429, error_body(P, "BAD_REQUEST_ERROR", "Too many requests"))
-                .insert_header("Retry-After", "3"),
-        )
-        .mount(&server)
-        .await;
-    let err = client.get(&link_ref()).await.unwrap_err();
-    assert!(
-        matches!(err, Error::RateLimited { provider: P, retry_after: Some(d) } if d == Duration::from_secs(3)),
-        "{err:?}"
-    );
-    assert_displays_safely(&err, P);
+    let err = assert_get_rate_limited(P, "BAD_REQUEST_ERROR", ("Retry-After", "3"), Some(Duration::from_secs(3))).await;
     assert!(err.to_string().contains("retry after 3 s"), "{err}");
-    assert_eq!(api_requests(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn create_without_a_reference_is_never_retried() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", LINKS, 503, error_body(P, "SERVER_ERROR", "The server is unavailable")).await;
     let err = client.create(P, &CreateLink::new(Money::inr(49950))).await.unwrap_err();
     assert!(matches!(err, Error::Provider { provider: P, status: 503, .. }), "{err:?}");
@@ -299,12 +255,9 @@ async fn create_without_a_reference_is_never_retried() {
 
 #[tokio::test]
 async fn create_with_a_reference_finds_the_link_an_earlier_attempt_made() {
-    let (server, client) = razorpay(fast_retry(3)).await;
-    mount_times(&server, "POST", LINKS, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
-    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
-    mount(&server, "POST", LINKS, 400, duplicate).await;
-    mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("created")]})).await;
-    let link = client.create(P, &order()).await.unwrap();
+    let (server, result) =
+        create_after_an_attempted_reference(json!({"payment_links": [razorpay_link("created")]})).await;
+    let link = result.unwrap();
     assert_eq!(link.id, ID_);
     assert_eq!(link.reference.as_deref(), Some("order-1042"));
     let requests = api_requests(&server).await;
@@ -316,39 +269,38 @@ async fn create_with_a_reference_finds_the_link_an_earlier_attempt_made() {
 
 #[tokio::test]
 async fn a_duplicate_reference_on_the_first_attempt_is_an_invalid_reference() {
-    let (server, client) = razorpay(fast_retry(3)).await;
-    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
-    mount(&server, "POST", LINKS, 400, duplicate).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
+    mount(&server, "POST", LINKS, 400, error_body(P, "BAD_REQUEST_ERROR", ALREADY_ATTEMPTED)).await;
     let err = client.create(P, &order()).await.unwrap_err();
-    assert_invalid(&err, "reference");
+    assert_invalid(&err, P, "reference");
     assert_eq!(api_requests(&server).await.len(), 1, "the merchant's own duplicate is not looked up");
 }
 
 #[tokio::test]
 async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount_times(&server, "POST", CANCEL, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
     mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link"))
         .await;
     mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
-    let link = client.cancel(&link_ref()).await.unwrap();
+    let link = client.cancel(&sample_ref(P)).await.unwrap();
     assert_eq!(link.status, LinkStatus::Cancelled);
     assert_eq!(api_requests(&server).await.len(), 3, "cancel, cancel, fetch");
 }
 
 #[tokio::test]
 async fn cancelling_an_expired_link_on_the_first_attempt_is_not_cancellable() {
-    let (server, client) = razorpay(fast_retry(3)).await;
+    let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link"))
         .await;
     mount(&server, "GET", LINK, 200, razorpay_link("expired")).await;
-    let err = client.cancel(&link_ref()).await.unwrap_err();
+    let err = client.cancel(&sample_ref(P)).await.unwrap_err();
     assert!(matches!(&err, Error::NotCancellable { provider_status: Some(s), .. } if s == "expired"), "{err:?}");
 }
 
 #[tokio::test]
 async fn list_without_a_reference_asks_for_every_link() {
-    let (server, client) = razorpay(RetryPolicy::none()).await;
+    let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "GET", LINKS, 200, json!({"payment_links": [razorpay_link("paid"), razorpay_link("created")]}))
         .await;
     let found = client.list(P, &ListFilter::default()).await.unwrap();
@@ -360,12 +312,8 @@ async fn list_without_a_reference_asks_for_every_link() {
 async fn an_already_attempted_reference_that_is_not_listed_stays_an_invalid_reference() {
     // The retry is refused as a duplicate, yet no link has the reference: the refusal is the
     // answer (the reference cannot be used), not a decoding failure.
-    let (server, client) = razorpay(fast_retry(3)).await;
-    mount_times(&server, "POST", LINKS, 1, 500, error_body(P, "SERVER_ERROR", "internal error")).await;
-    let duplicate = error_body(P, "BAD_REQUEST_ERROR", "payment link creation with reference ID already attempted");
-    mount(&server, "POST", LINKS, 400, duplicate).await;
-    mount(&server, "GET", LINKS, 200, json!({"payment_links": []})).await;
-    let err = client.create(P, &order()).await.unwrap_err();
-    assert_invalid(&err, "reference");
+    let (server, result) = create_after_an_attempted_reference(json!({"payment_links": []})).await;
+    let err = result.unwrap_err();
+    assert_invalid(&err, P, "reference");
     assert_eq!(api_requests(&server).await.len(), 3);
 }

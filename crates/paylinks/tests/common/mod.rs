@@ -1,11 +1,16 @@
 //! Shared by the facade's operation and error tests: clients pointed at a local wiremock
-//! server, provider link bodies, and checks every error must pass.
+//! server, provider link bodies, the sample order, and checks every error must pass (with the
+//! error rows every provider's operation tests check: refusals before sending, refused
+//! cancels, rate limits).
 #![allow(dead_code)]
 
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
-use paylinks::{Environment, Error, Paylinks, Provider, RetryPolicy};
+use paylinks::{CreateLink, Environment, Error, Money, Paylinks, PaymentLink, Provider, RetryPolicy};
+// Not every test file reads headers.
+#[allow(unused_imports)]
+pub use paylinks_testkit::mock::header;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -47,6 +52,18 @@ pub async fn setup(provider: Provider, retry: RetryPolicy) -> (MockServer, Payli
     }
     let client = client_at(provider, &server.uri(), retry);
     (server, client)
+}
+
+/// Mounts `response` on the sample link's fetch path of `provider`, then fetches it.
+pub async fn get_answered(
+    provider: Provider,
+    retry: RetryPolicy,
+    response: ResponseTemplate,
+) -> (MockServer, Result<PaymentLink, Error>) {
+    let (server, client) = setup(provider, retry).await;
+    Mock::given(method("GET")).and(path(get_path(provider))).respond_with(response).mount(&server).await;
+    let result = client.get(&sample_ref(provider)).await;
+    (server, result)
 }
 
 /// Pine Labs' token endpoint, answering a token valid for an hour.
@@ -98,19 +115,27 @@ pub async fn only_request(server: &MockServer) -> Request {
     requests.remove(0)
 }
 
+/// The one API request the server received, which must be `method path`.
+pub async fn only_call(server: &MockServer, method: &str, path: &str) -> Request {
+    let request = only_request(server).await;
+    assert_eq!(request.method.as_str(), method);
+    assert_eq!(request.url.path(), path);
+    request
+}
+
 /// `METHOD path?query` of each request, for assertion messages.
 pub fn summary(requests: &[Request]) -> Vec<String> {
     requests.iter().map(|r| format!("{} {}", r.method, r.url)).collect()
 }
 
+/// `METHOD path` of each request (no query), to compare with the calls a test expects.
+pub fn sent(requests: &[Request]) -> Vec<String> {
+    requests.iter().map(|r| format!("{} {}", r.method, r.url.path())).collect()
+}
+
 /// The request's JSON body.
 pub fn body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", request.body))
-}
-
-/// The values of a request header.
-pub fn header(request: &Request, name: &str) -> Vec<String> {
-    request.headers.get_all(name).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
 }
 
 /// The request's query parameters, in order.
@@ -127,6 +152,84 @@ pub fn assert_displays_safely(error: &Error, provider: Provider) {
     let debug = format!("{error:?}");
     assert!(!debug.contains(SECRET), "`{debug}` prints the secret");
     assert_eq!(error.provider(), Some(provider), "{shown}");
+}
+
+/// `error` is the refusal of `field` by `provider`, and displays safely.
+#[track_caller]
+pub fn assert_invalid(error: &Error, provider: Provider, field: &str) {
+    match error {
+        Error::InvalidRequest { provider: refused_by, field: named, .. } => {
+            assert_eq!(*refused_by, provider, "{error}");
+            assert_eq!(named, field, "{error}");
+        }
+        other => panic!("expected InvalidRequest on {field}, got {other:?}"),
+    }
+    assert_displays_safely(error, provider);
+}
+
+/// Creates each link of `cases` with one client of `provider` (retries allowed) and checks each
+/// refusal by [`assert_invalid`] with its case's field; asserts nothing reached the server, not
+/// even a token call. Returns the refusals in the order of `cases`.
+pub async fn refused_before_sending<'a>(
+    provider: Provider,
+    cases: impl IntoIterator<Item = (CreateLink, &'a str)>,
+) -> Vec<Error> {
+    let (server, client) = setup(provider, fast_retry(3)).await;
+    let mut refusals = Vec::new();
+    for (link, field) in cases {
+        let err = client.create(provider, &link).await.unwrap_err();
+        assert_invalid(&err, provider, field);
+        refusals.push(err);
+    }
+    assert!(all_requests(&server).await.is_empty(), "nothing is sent, not even a token call");
+    refusals
+}
+
+/// `error` refuses to cancel the link `id` of `provider` because of its provider status
+/// `provider_status`, and displays safely. Returns the provider's message.
+#[track_caller]
+pub fn assert_refused_cancel<'e>(error: &'e Error, provider: Provider, id: &str, provider_status: &str) -> &'e str {
+    match error {
+        Error::NotCancellable { provider: refused_by, id: refused, operation, provider_status: status, message } => {
+            assert_eq!((*refused_by, refused.as_str(), *operation), (provider, id, "cancel"));
+            assert_eq!(status.as_deref(), Some(provider_status));
+            assert_displays_safely(error, provider);
+            message
+        }
+        other => panic!("expected NotCancellable, got {other:?}"),
+    }
+}
+
+/// `error` refuses `operation` on a link whose provider status is `provider_status`.
+#[track_caller]
+pub fn assert_not_cancellable(error: &Error, operation: &str, provider_status: &str) {
+    assert!(
+        matches!(error, Error::NotCancellable { operation: refused, provider_status: Some(status), .. }
+            if *refused == operation && status == provider_status),
+        "{error:?}"
+    );
+}
+
+/// Fetches the sample link of `provider`, without retries, while `provider` answers 429 with
+/// an error `code` and the header `wait` (name, value). Asserts the facade's row for it: a
+/// `RateLimited` error of `provider` with `retry_after`, shown safely, after one request.
+/// Returns the error.
+pub async fn assert_get_rate_limited(
+    provider: Provider,
+    code: &str,
+    wait: (&str, &str),
+    retry_after: Option<Duration>,
+) -> Error {
+    let response = json_response(429, error_body(provider, code, "Too many requests")).insert_header(wait.0, wait.1);
+    let (server, result) = get_answered(provider, RetryPolicy::none(), response).await;
+    let error = result.expect_err("a 429 fails the fetch");
+    assert!(
+        matches!(&error, Error::RateLimited { provider: p, retry_after: wait } if *p == provider && *wait == retry_after),
+        "{error:?}"
+    );
+    assert_displays_safely(&error, provider);
+    assert_eq!(api_requests(&server).await.len(), 1);
+    error
 }
 
 /// A port on 127.0.0.1 that nothing listens on.
@@ -230,6 +333,21 @@ pub fn pinelabs_link(status: &str) -> Value {
         "created_at": "2025-03-06T08:27:55.881Z",
         "updated_at": "2025-03-06T08:27:55.881Z"
     })
+}
+
+/// The order the operation tests create: ₹499.50, reference `order-1042`, a customer with
+/// this phone number.
+pub fn order_with_phone(phone: &str) -> CreateLink {
+    CreateLink::new(Money::inr(49950)).description("Order #1042").reference("order-1042").customer(
+        Some("Asha Rao"),
+        Some("asha@example.com"),
+        Some(phone),
+    )
+}
+
+/// [`order_with_phone`] with the phone number in international form, `+919876543210`.
+pub fn order() -> CreateLink {
+    order_with_phone("+919876543210")
 }
 
 /// The id of the sample link of `provider`.
