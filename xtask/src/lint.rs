@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+
+use paylinks_testkit::spec::{json_media, media_examples, operations as operations_of};
 
 use crate::spec::Provider;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /// Keys that make progenitor/typify generate validating or narrower types, which reject real
 /// response bodies (specs/README.md rule 6).
 const RESPONSE_FORBIDDEN: &[&str] =
@@ -92,22 +93,10 @@ fn is_default(key: &str, value: &Value) -> bool {
     ) || (key == "required" && value == &Value::Array(vec![]))
 }
 
-fn each_operation(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
-    let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if let (true, Some(op)) = (METHODS.contains(&method.as_str()), operation.as_object()) {
-                out.push((format!("{} {path}", method.to_uppercase()), op));
-            }
-        }
-    }
-    out
-}
-
 fn operations(doc: &Value, problems: &mut Vec<String>) {
     let mut seen = BTreeMap::new();
     let mut error_refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (at, op) in each_operation(doc) {
+    for (at, op) in operations_of(doc) {
         match op.get("operationId").and_then(Value::as_str) {
             None => problems.push(format!("{at}: no operationId")),
             Some(id) => {
@@ -193,14 +182,13 @@ fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
 /// their enums must be open (rule 8).
 fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
     let mut visited = BTreeSet::new();
-    for (at, op) in each_operation(doc) {
-        let responses = op.get("responses").and_then(Value::as_object);
-        for (status, response) in responses.into_iter().flatten() {
-            let response = paylinks_testkit::schema::resolve_response(doc, response);
-            if let Some(schema) = response.pointer("/content/application~1json/schema") {
-                let origin = format!("{at} {status}");
-                check_response_schema(doc, schema, &origin, false, &mut visited, problems);
-            }
+    for (at, op) in operations_of(doc) {
+        for (location, media) in json_media(doc, op) {
+            let (Some(status), Some(schema)) = (location.strip_prefix("response "), media.get("schema")) else {
+                continue;
+            };
+            let origin = format!("{at} {status}");
+            check_response_schema(doc, schema, &origin, false, &mut visited, problems);
         }
     }
 }
@@ -270,28 +258,15 @@ fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
 fn examples(doc: &Value, problems: &mut Vec<String>) {
     let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
     let mut count = 0;
-    for (at, op) in each_operation(doc) {
-        let mut media_types = Vec::new();
-        if let Some(media) = op.get("requestBody").and_then(|b| b.pointer("/content/application~1json")) {
-            media_types.push(("request".to_owned(), media));
-        }
-        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-            let response = paylinks_testkit::schema::resolve_response(doc, response);
-            if let Some(media) = response.pointer("/content/application~1json") {
-                media_types.push((format!("response {status}"), media));
-            }
-        }
-        for (location, media) in media_types {
+    for (at, op) in operations_of(doc) {
+        for (location, media) in json_media(doc, op) {
             let Some(schema) = media.get("schema") else {
                 continue;
             };
-            let mut named: Vec<(String, &Value)> = Vec::new();
-            if let Some(example) = media.get("example") {
-                named.push(("example".into(), example));
-            }
-            for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
-                named.push((format!("examples.{name}"), example.get("value").unwrap_or(&Value::Null)));
-            }
+            let named: Vec<(String, &Value)> = media_examples(media)
+                .into_iter()
+                .map(|(name, value)| (name.map_or_else(|| "example".to_owned(), |n| format!("examples.{n}")), value))
+                .collect();
             if named.is_empty() && (location == "request" || location.starts_with("response 2")) {
                 problems.push(format!("{at} {location}: no example (rule 18)"));
             }

@@ -14,6 +14,7 @@
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod schema;
+pub mod spec;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
@@ -86,41 +87,18 @@ pub fn spec_document(provider: &str) -> Value {
 
 /// Every example of `specs/<provider>.yaml`, in document order.
 pub fn spec_examples(provider: &str) -> Vec<SpecExample> {
-    let spec = spec_document(provider);
+    let doc = spec_document(provider);
     let mut examples = Vec::new();
-    let paths = spec["paths"].as_object().expect("spec has paths");
-    for item in paths.values() {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
-                continue;
-            }
-            let operation_id = operation["operationId"].as_str().unwrap_or("?").to_owned();
-            let mut push = |location: String, media: &Value| {
-                if let Some(value) = media.get("example") {
-                    examples.push(SpecExample {
-                        operation_id: operation_id.clone(),
-                        location: location.clone(),
-                        name: "example".into(),
-                        value: value.clone(),
-                    });
-                }
-                for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
-                    examples.push(SpecExample {
-                        operation_id: operation_id.clone(),
-                        location: location.clone(),
-                        name: name.clone(),
-                        value: example["value"].clone(),
-                    });
-                }
-            };
-            if let Some(media) = operation.pointer("/requestBody/content/application~1json") {
-                push("request".into(), media);
-            }
-            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-                let response = schema::resolve_response(&spec, response);
-                if let Some(media) = response.pointer("/content/application~1json") {
-                    push(format!("response {status}"), media);
-                }
+    for (_, op) in spec::operations(&doc) {
+        let operation_id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
+        for (location, media) in spec::json_media(&doc, op) {
+            for (name, value) in spec::media_examples(media) {
+                examples.push(SpecExample {
+                    operation_id: operation_id.to_owned(),
+                    location: location.clone(),
+                    name: name.unwrap_or("example").to_owned(),
+                    value: value.clone(),
+                });
             }
         }
     }

@@ -61,16 +61,13 @@ pub fn validator(components: &Value, schema: &Value) -> Result<jsonschema::Valid
 /// the error lists every mismatch with its JSON path.
 pub fn check_response(provider: &str, operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
     let doc = crate::spec_document(provider);
-    let operation = doc["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation_id)
-        .ok_or_else(|| format!("{provider}: no operation {operation_id}"))?;
-    let response = operation["responses"]
+    let operation =
+        crate::spec::operation(&doc, operation_id).ok_or_else(|| format!("{provider}: no operation {operation_id}"))?;
+    // The status itself, or the range (`4XX`) that covers it.
+    let responses = &operation["responses"];
+    let response = responses
         .get(status.to_string())
+        .or_else(|| responses.get(format!("{}XX", status / 100)))
         .ok_or_else(|| format!("{provider} {operation_id}: HTTP {status} is not a documented response"))?;
     let response = resolve_response(&doc, response);
     let schema = response
