@@ -159,6 +159,42 @@ pub(crate) fn check_common(provider: Provider, link: &crate::CreateLink) -> Resu
     Ok(())
 }
 
+/// Runs a create whose retries the provider's uniqueness of the merchant reference makes
+/// safe (Razorpay `reference_id`, invoice `receipt`). When a retry is refused as a duplicate
+/// (`duplicate` says which refusals are), an earlier attempt created the link and its response
+/// was lost: the link is looked up by its reference with `find`. When none has it, the
+/// refusal stands. Without a reference nothing tells a retry from a second link, so the
+/// create is attempted once.
+#[cfg(feature = "razorpay")]
+pub(crate) async fn created_once<Op, OpFut, Find, FindFut>(
+    retry: &crate::RetryPolicy,
+    reference: Option<&str>,
+    create: Op,
+    duplicate: fn(&Error) -> bool,
+    find: Find,
+) -> Result<crate::PaymentLink, Error>
+where
+    Op: Fn() -> OpFut,
+    OpFut: std::future::Future<Output = Result<crate::PaymentLink, Error>>,
+    Find: Fn() -> FindFut,
+    FindFut: std::future::Future<Output = Result<Vec<crate::PaymentLink>, Error>>,
+{
+    let retry = if reference.is_some() { retry } else { &ONE_ATTEMPT };
+    retry
+        .run(|attempt| {
+            let (create, find) = (&create, &find);
+            async move {
+                match create().await {
+                    Err(refused) if attempt > 1 && duplicate(&refused) => {
+                        find().await?.into_iter().next().ok_or(refused)
+                    }
+                    other => other,
+                }
+            }
+        })
+        .await
+}
+
 /// Runs a cancel or a notification under the retry policy; a refusal is explained by the
 /// link's state, read with `current` (see [`explain_refusal`]). `already_done` turns the link
 /// an earlier, lost attempt already cancelled into the operation's result.

@@ -4,7 +4,9 @@
 use paylinks_razorpay::types::{self, PaymentLink as RazorpayLink};
 use paylinks_razorpay::{Client, Error as RazorpayError, unix_time};
 
-use super::{Call, ONE_ATTEMPT, build, check_common, field, map_api_error, optional, raw_value, state_checked};
+use super::{
+    Call, ONE_ATTEMPT, build, check_common, created_once, field, map_api_error, optional, raw_value, state_checked,
+};
 use crate::{
     CreateLink, Currency, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
     RetryPolicy, map_status,
@@ -127,29 +129,15 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
     validate_common(PROVIDER, link)?;
     let body = request(link)?;
     let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
-    // Without a reference_id nothing tells a retried create from a second link: no retries.
-    let Some(reference) = &link.reference else {
-        return read(&call, client.create_payment_link().body(body).send().await);
-    };
-    retry
-        .run(|attempt| {
-            let (call, body) = (&call, body.clone());
-            async move {
-                match read(call, client.create_payment_link().body(body).send().await) {
-                    // An earlier attempt created it and its response was lost: fetch it. Not
-                    // listed: the reference is taken all the same; keep the refusal.
-                    Err(Error::InvalidRequest { provider, field, message })
-                        if attempt > 1 && message.contains(ALREADY_ATTEMPTED) =>
-                    {
-                        let found =
-                            list(client, &ONE_ATTEMPT, &ListFilter { reference: Some(reference.clone()) }).await?;
-                        found.into_iter().next().ok_or(Error::InvalidRequest { provider, field, message })
-                    }
-                    other => other,
-                }
-            }
-        })
-        .await
+    let create = || async { read(&call, client.create_payment_link().body(body.clone()).send().await) };
+    let by_reference = ListFilter { reference: link.reference.clone() };
+    let find = || list(client, &ONE_ATTEMPT, &by_reference);
+    created_once(retry, link.reference.as_deref(), create, already_attempted, find).await
+}
+
+/// Razorpay's refusal of a `reference_id` that was used before.
+fn already_attempted(error: &Error) -> bool {
+    matches!(error, Error::InvalidRequest { message, .. } if message.contains(ALREADY_ATTEMPTED))
 }
 
 pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {

@@ -5,7 +5,7 @@ use paylinks_razorpay::types::{self, Invoice};
 use paylinks_razorpay::{Client, unix_time};
 
 use super::razorpay::{map_error, notes_request, notification_medium, parse_currency, positive, validate_common};
-use super::{Call, ONE_ATTEMPT, build, optional, raw_value, state_checked};
+use super::{Call, ONE_ATTEMPT, build, created_once, optional, raw_value, state_checked};
 use crate::{
     CreateLink, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink, RetryPolicy,
     map_status,
@@ -70,28 +70,13 @@ pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLi
     rules(link)?;
     let body = request(link)?;
     let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
-    let Some(receipt) = &link.reference else {
-        // Without a receipt nothing tells a retried create from a second link: no retries.
-        return read(&call, client.create_invoice().body(body).send().await);
-    };
-    retry
-        .run(|attempt| {
-            let (call, body) = (&call, body.clone());
-            async move {
-                let created = read(call, client.create_invoice().body(body).send().await);
-                match created {
-                    // A receipt is unique: after a lost response, the retry is refused; find the link.
-                    // No link with this receipt: the refusal was about something else; keep it.
-                    Err(refused @ Error::InvalidRequest { .. }) if attempt > 1 => {
-                        let found =
-                            list(client, &ONE_ATTEMPT, &ListFilter { reference: Some(receipt.clone()) }).await?;
-                        found.into_iter().next().ok_or(refused)
-                    }
-                    other => other,
-                }
-            }
-        })
-        .await
+    let create = || async { read(&call, client.create_invoice().body(body.clone()).send().await) };
+    let by_reference = ListFilter { reference: link.reference.clone() };
+    let find = || list(client, &ONE_ATTEMPT, &by_reference);
+    // A receipt is unique, and the invoice API's duplicate wording is not documented: any
+    // refusal of a retry is checked against the receipt.
+    let refused = |error: &Error| matches!(error, Error::InvalidRequest { .. });
+    created_once(retry, link.reference.as_deref(), create, refused, find).await
 }
 
 pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
