@@ -4,7 +4,7 @@
 /// state: every request goes through [`prepare_request`], every response through
 /// [`execute`] with `$error`'s stand-in for non-JSON error bodies.
 ///
-/// `impl_client_hooks!(crate::Client, crate::types::CashfreeError);`
+/// `impl_client_hooks!(crate::Client, crate::types::ProviderError);`
 #[macro_export]
 macro_rules! impl_client_hooks {
     ($client:ty, $error:ty) => {
