@@ -74,7 +74,7 @@ impl ProviderClient for Client {
     }
 }
 
-paylinks_core::client_builder!(Client);
+paylinks_core::client_builder!(Client, Credentials);
 
 impl ClientBuilder {
     /// The `x-api-version` to send, `YYYY-MM-DD` (default [`DEFAULT_API_VERSION`]). A value

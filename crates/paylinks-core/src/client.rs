@@ -128,7 +128,10 @@ impl<C: ProviderClient> fmt::Debug for ClientConfig<C> {
 }
 
 /// Writes a provider crate's `ClientBuilder` and its `Client::builder` and
-/// `Client::from_credentials`, over the crate's [`ProviderClient`] implementation.
+/// `Client::from_credentials`, over the crate's [`ProviderClient`] implementation:
+/// `client_builder!(Client, Credentials)`, the generated client type and its
+/// `ProviderClient::Credentials` (named again so that the docs show it; another type does
+/// not compile).
 ///
 /// Called once, in the module that adds the provider's own settings to the builder (those
 /// methods reach the [`ClientConfig`] as `self.0`). A whole provider, with a stand-in for the
@@ -182,7 +185,7 @@ impl<C: ProviderClient> fmt::Debug for ClientConfig<C> {
 ///     }
 /// }
 ///
-/// paylinks_core::client_builder!(Client);
+/// paylinks_core::client_builder!(Client, Credentials);
 ///
 /// impl ClientBuilder {
 ///     /// The `x-api-version` to send (default `2025-01-01`).
@@ -206,7 +209,7 @@ impl<C: ProviderClient> fmt::Debug for ClientConfig<C> {
 /// `Client`.
 #[macro_export]
 macro_rules! client_builder {
-    ($client:ident) => {
+    ($client:ident, $credentials:ty) => {
         #[doc = concat!("Settings of a [`", stringify!($client), "`]: credentials, environment (default")]
         /// [`Environment::Sandbox`](crate::Environment::Sandbox)), timeouts (default 10 s to
         /// connect, 30 s per request) and the provider's own settings.
@@ -250,7 +253,7 @@ macro_rules! client_builder {
             /// Settings for a client with these credentials, at the defaults
             /// ([`Environment::Sandbox`](crate::Environment::Sandbox), 10 s / 30 s
             /// timeouts); [`ClientBuilder::build`] makes the client.
-            pub fn builder(credentials: <$client as $crate::client::ProviderClient>::Credentials) -> ClientBuilder {
+            pub fn builder(credentials: $credentials) -> ClientBuilder {
                 ClientBuilder($crate::client::ClientConfig::new(credentials))
             }
 
@@ -260,7 +263,7 @@ macro_rules! client_builder {
             /// # Errors
             /// As [`ClientBuilder::build`].
             pub fn from_credentials(
-                credentials: <$client as $crate::client::ProviderClient>::Credentials,
+                credentials: $credentials,
                 environment: $crate::http::Environment,
             ) -> ::std::result::Result<Self, $crate::http::BuildError> {
                 Self::builder(credentials).environment(environment).build()
@@ -302,7 +305,7 @@ mod tests {
         }
     }
 
-    crate::client_builder!(Example);
+    crate::client_builder!(Example, Key);
 
     impl ClientBuilder {
         fn setting(mut self, value: &str) -> Self {

@@ -71,7 +71,7 @@ impl ProviderClient for Client {
     }
 }
 
-paylinks_core::client_builder!(Client);
+paylinks_core::client_builder!(Client, Credentials);
 
 impl ClientBuilder {
     /// How long before its `expires_at` the access token is refreshed (default

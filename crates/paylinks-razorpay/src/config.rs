@@ -59,7 +59,7 @@ impl ProviderClient for Client {
     }
 }
 
-paylinks_core::client_builder!(Client);
+paylinks_core::client_builder!(Client, Credentials);
 
 #[cfg(test)]
 mod tests {
