@@ -1,22 +1,26 @@
-//! Credentials, environments and the constructor of the client.
-
-use std::fmt;
+//! Credentials, hosts, and the client builder: `Client::builder(credentials)`, the shape every
+//! paylinks provider crate shares (see [`paylinks_core::client`]), plus Cashfree's
+//! [`ClientBuilder::api_version`].
 
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Headers, Timeouts, build_client};
+use paylinks_core::client::ProviderClient;
+use paylinks_core::http::{BuildError, Headers};
 
 use crate::Client;
 
-/// Base URL of Cashfree's sandbox.
+/// Base URL of Cashfree's sandbox ([`Environment::Sandbox`](crate::Environment::Sandbox)).
 pub const SANDBOX_URL: &str = "https://sandbox.cashfree.com/pg";
-/// Base URL of Cashfree's production API.
+/// Base URL of Cashfree's production API
+/// ([`Environment::Production`](crate::Environment::Production)).
 pub const PRODUCTION_URL: &str = "https://api.cashfree.com/pg";
-/// The `x-api-version` the spec follows, sent on every request unless a call overrides it.
+/// The `x-api-version` the spec follows, sent on every request unless
+/// [`ClientBuilder::api_version`] or a call's `x_api_version` overrides it.
 pub const DEFAULT_API_VERSION: &str = "2025-01-01";
-const PROVIDER: &str = "cashfree";
 
 /// A Cashfree app's credentials (Merchant Dashboard → Developers → API keys).
-#[derive(Clone)]
+///
+/// `Debug` shows the app id and `Secret(***)`.
+#[derive(Debug, Clone)]
 pub struct Credentials {
     /// The app id, sent as `x-client-id`.
     pub client_id: String,
@@ -31,77 +35,61 @@ impl Credentials {
     }
 }
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .finish()
+/// Cashfree's own client settings, set through [`ClientBuilder::api_version`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The `x-api-version` sent on every request (default [`DEFAULT_API_VERSION`]).
+    pub api_version: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { api_version: DEFAULT_API_VERSION.to_owned() }
     }
 }
 
-/// Settings of a [`Client`]; [`ClientBuilder::build`] makes the client.
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    environment: Environment,
-    api_version: String,
-    timeouts: Timeouts,
+/// Cashfree: `x-client-id` and `x-client-secret` (sensitive) and `x-api-version` on every
+/// request; base URLs [`SANDBOX_URL`] and [`PRODUCTION_URL`].
+impl ProviderClient for Client {
+    const PROVIDER: &'static str = "cashfree";
+    const USER_AGENT: &'static str = concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION"));
+    const SANDBOX_URL: &'static str = SANDBOX_URL;
+    const PRODUCTION_URL: &'static str = PRODUCTION_URL;
+    type Credentials = Credentials;
+    type Settings = Settings;
+
+    fn default_headers(
+        credentials: &Credentials,
+        settings: &Settings,
+        headers: Headers,
+    ) -> Result<Headers, BuildError> {
+        headers
+            .add("x-client-id", "client_id", &credentials.client_id, true)?
+            .add("x-client-secret", "client_secret", credentials.client_secret.expose(), true)?
+            .add("x-api-version", "api_version", &settings.api_version, false)
+    }
+
+    fn assemble(base_url: &str, http: reqwest::Client, _: Credentials, _: Settings) -> Self {
+        Client::new_with_client(base_url, http)
+    }
 }
+
+paylinks_core::client_builder!(Client, Credentials);
 
 impl ClientBuilder {
-    /// The host to talk to (default: sandbox).
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// The `x-api-version` to send (default [`DEFAULT_API_VERSION`]).
+    /// The `x-api-version` to send, `YYYY-MM-DD` (default [`DEFAULT_API_VERSION`]). A value
+    /// that cannot be a header fails [`ClientBuilder::build`] with
+    /// [`BuildError::InvalidHeader`] naming `api_version`.
     pub fn api_version(mut self, api_version: impl Into<String>) -> Self {
-        self.api_version = api_version.into();
+        self.0.settings.api_version = api_version.into();
         self
-    }
-
-    /// Connect and request timeouts (default 10 s and 30 s).
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Builds the client: credentials and `x-api-version` as default headers (the
-    /// credentials marked sensitive), `User-Agent: paylinks-cashfree/<version>`.
-    pub fn build(self) -> Result<Client, BuildError> {
-        let headers = Headers::new(PROVIDER)
-            .add("x-client-id", "client_id", &self.credentials.client_id, true)?
-            .add("x-client-secret", "client_secret", self.credentials.client_secret.expose(), true)?
-            .add("x-api-version", "api_version", &self.api_version, false)?;
-        let http =
-            build_client(concat!("paylinks-cashfree/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
-        let base_url = self.environment.base_url(SANDBOX_URL, PRODUCTION_URL);
-        Ok(Client::new_with_client(base_url, http))
-    }
-}
-
-impl Client {
-    /// Settings for a client with these credentials (sandbox, API version 2025-01-01).
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            environment: Environment::Sandbox,
-            api_version: DEFAULT_API_VERSION.to_owned(),
-            timeouts: Timeouts::default(),
-        }
-    }
-
-    /// A client with these credentials for this environment, with default settings.
-    pub fn from_credentials(credentials: Credentials, environment: Environment) -> Result<Self, BuildError> {
-        Self::builder(credentials).environment(environment).build()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Environment;
 
     #[test]
     fn debug_never_shows_the_secret() {
@@ -115,5 +103,19 @@ mod tests {
     fn a_secret_that_cannot_be_a_header_names_the_field() {
         let err = Client::from_credentials(Credentials::new("id", "bad\nsecret"), Environment::Sandbox).unwrap_err();
         assert_eq!(err.to_string(), "cashfree: client_secret cannot be sent in an HTTP header");
+    }
+
+    #[test]
+    fn the_sandbox_is_the_default_host() {
+        let client = Client::builder(Credentials::new("id", "secret")).build().unwrap();
+        assert_eq!(client.baseurl, SANDBOX_URL);
+        let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Production).unwrap();
+        assert_eq!(client.baseurl, PRODUCTION_URL);
+    }
+
+    #[test]
+    fn an_api_version_that_cannot_be_a_header_names_the_field() {
+        let err = Client::builder(Credentials::new("id", "secret")).api_version("2025\n").build().unwrap_err();
+        assert_eq!(err.to_string(), "cashfree: api_version cannot be sent in an HTTP header");
     }
 }

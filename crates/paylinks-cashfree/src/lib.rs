@@ -2,9 +2,9 @@
 //! payment-link API (PG API version `2025-01-01`).
 //!
 //! The client and its types are generated from `specs/cashfree.yaml` by progenitor (see
-//! `cargo xtask generate`); this crate adds the hand-written part: credentials and
-//! environments ([`config`]), what every request and response goes through ([`hooks`]), and
-//! the error type ([`Error`]).
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the
+//! client builder ([`config`]; the same shape in every paylinks provider crate), what every
+//! request and response goes through ([`hooks`]), and the error type ([`Error`]).
 //!
 //! ```no_run
 //! use paylinks_cashfree::{Client, Credentials, Environment, types};
@@ -35,6 +35,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod config;
 mod error;
@@ -44,8 +45,13 @@ pub mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
-pub use config::{Credentials, DEFAULT_API_VERSION, PRODUCTION_URL, SANDBOX_URL};
+// The same in every paylinks provider crate.
+pub use config::{ClientBuilder, Credentials, PRODUCTION_URL, SANDBOX_URL};
 pub use error::Error;
 pub use generated::*;
+pub use paylinks_core::Secret;
 pub use paylinks_core::http::{BuildError, Environment, Timeouts};
-pub use paylinks_core::{DecimalAmount, Secret, Timestamp};
+
+// Cashfree's own.
+pub use config::DEFAULT_API_VERSION;
+pub use paylinks_core::{DecimalAmount, Timestamp};

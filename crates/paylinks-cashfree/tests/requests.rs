@@ -184,6 +184,22 @@ async fn rate_limits_carry_the_retry_delay() {
 }
 
 #[tokio::test]
+async fn cashfree_s_own_headers_give_the_retry_delay_and_the_request_id() {
+    let body = r#"{"message":"Too many requests","code":"request_failed","type":"rate_limit_error"}"#;
+    let response = json_response(429, body)
+        .insert_header("x-ratelimit-retry", "12")
+        .insert_header("x-request-id", "req-cf-42")
+        .insert_header("x-razorpay-request-id", "another-provider-s");
+    let server = MockServer::start().await;
+    answer_every_request(&server, response).await;
+    let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Custom(server.uri())).unwrap();
+    let err = Error::from(client.fetch_link().link_id("x").send().await.unwrap_err());
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(12)));
+    assert_eq!(err.request_id(), Some("req-cf-42"));
+    assert!(format!("{err:?}").contains("req-cf-42"), "Debug shows the request id");
+}
+
+#[tokio::test]
 async fn a_non_json_error_body_keeps_its_status_and_is_not_printed() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -7,13 +7,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Significant digits an IEEE 754 double carries exactly through a decimal round trip.
 ///
-/// A provider that types an amount as a JSON number (Cashfree documents `number (double)`)
+/// A provider that types an amount as a JSON number (documented as `number (double)`)
 /// cannot send more than this without rounding on its own side; decoding within this bound is
 /// exact, and an amount beyond it is refused when sent instead of being rounded.
 const F64_EXACT_DIGITS: u32 = 15;
 
-/// An amount in major units (rupees), as Cashfree sends it: `100`, `10.12`, or `"200.12"`
-/// in webhooks.
+/// An amount in major units (rupees), as a provider that types amounts as numbers sends it:
+/// `100`, `10.12`, or `"200.12"` in a webhook.
 ///
 /// Decoding is exact: a JSON number is read back through its shortest round-trip decimal
 /// form (`0.29` stays `0.29`, never `0.28999999999999998`), and a numeric string is parsed as

@@ -1,10 +1,10 @@
 //! The `ClientHooks` of a provider client without per-request state.
 
 /// Implements progenitor's `ClientHooks` for a generated `Client` that needs no per-request
-/// state: every request goes through [`prepare_request`], every response through
-/// [`execute`] with `$error`'s stand-in for non-JSON error bodies.
+/// state: every request goes through [`prepare_request`](crate::http::prepare_request), every response through
+/// [`execute`](crate::http::execute) with `$error`'s stand-in for non-JSON error bodies.
 ///
-/// `impl_client_hooks!(crate::Client, crate::types::CashfreeError);`
+/// `impl_client_hooks!(crate::Client, crate::types::ProviderError);`
 #[macro_export]
 macro_rules! impl_client_hooks {
     ($client:ty, $error:ty) => {

@@ -10,8 +10,8 @@ use reqwest::{Method, Request, Response};
 /// Which of a provider's hosts a client talks to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Environment {
-    /// The provider's test host (Cashfree sandbox, Pine Labs UAT; Razorpay uses its one host
-    /// with test keys).
+    /// The provider's test host (its sandbox or UAT; for a provider with one host for both
+    /// modes, that host, where test keys decide).
     #[default]
     Sandbox,
     /// The provider's live host.
@@ -173,7 +173,8 @@ fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
 /// - Body-less POST/PUT/PATCH get an empty body and `Content-Length: 0` (progenitor sends
 ///   neither; some gateways answer 411 without it).
 /// - The `api-version` header progenitor adds from the spec's `info.version` is removed: no
-///   provider documents it (Cashfree's is `x-api-version`, sent by the crates).
+///   provider documents it (a provider that versions by header sends its own as a default
+///   header of its client).
 pub fn prepare_request(request: &mut Request) {
     request.headers_mut().remove(HeaderName::from_static("api-version"));
     let writes = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
@@ -252,8 +253,8 @@ mod tests {
         assert_eq!("UAT".parse(), Ok(Environment::Sandbox));
         assert_eq!("prod".parse(), Ok(Environment::Production));
         assert_eq!(
-            "http://127.0.0.1:9/cashfree/pg".parse(),
-            Ok(Environment::Custom("http://127.0.0.1:9/cashfree/pg".into()))
+            "http://127.0.0.1:9/provider/pg".parse(),
+            Ok(Environment::Custom("http://127.0.0.1:9/provider/pg".into()))
         );
         let err = "staging".parse::<Environment>().unwrap_err();
         assert!(err.to_string().contains("staging"));

@@ -1,20 +1,25 @@
 //! Shared building blocks of the paylinks provider SDKs.
 //!
-//! The provider crates (`paylinks-cashfree`, `paylinks-razorpay`, `paylinks-pinelabs`) are
-//! generated from OpenAPI specs; this crate holds the few hand-written pieces they share:
+//! The provider crates (`paylinks-<provider>`) are generated from OpenAPI specs; this crate
+//! holds the few hand-written pieces they share, and names no provider:
 //!
-//! - [`DecimalAmount`]: a major-unit amount (Cashfree's `100.12`) decoded exactly, never
+//! - [`DecimalAmount`]: a major-unit amount (`100.12` rupees) decoded exactly, never
 //!   through a rounding path, from a JSON number or a numeric string.
 //! - [`Timestamp`]: an ISO 8601 instant that tolerates what providers really send (`+05:30`
 //!   offsets, `Z`, missing seconds, any fraction) and keeps the offset it was sent with.
 //! - [`Secret`]: a credential whose `Debug` and `Display` never show it.
-//! - [`http`]: the client builder and request/response hooks every provider crate uses.
+//! - [`client`]: the one client-builder shape of every provider crate
+//!   (`Client::builder(credentials)...build()`), over the [`client::ProviderClient`] trait.
+//! - [`http`]: environments, timeouts, the `reqwest` client and the request/response hooks
+//!   every provider crate uses.
 //! - [`ApiError`]: the error a provider call returns, with the HTTP status always kept and
-//!   no raw response body in its `Display`.
+//!   no raw response body in its `Display`; [`ErrorBody`] is what each provider tells it
+//!   (its error schema, its request-id and retry headers).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod amount;
+pub mod client;
 mod error;
 mod hooks;
 pub mod http;

@@ -31,8 +31,8 @@ impl From<&str> for Secret {
     }
 }
 
-/// Serialises as the plain string: only for sending it in a request body (Pine Labs'
-/// `client_secret`) and reading it from a response (its `access_token`).
+/// Serialises as the plain string: only for sending it in a request body (a token request's
+/// client secret) and reading it from a response (an access token).
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// An instant written as ISO 8601 text, as Cashfree and Pine Labs send it.
+/// An instant written as ISO 8601 text, as providers really send it.
 ///
 /// Stricter parsers reject what these providers really send; this one accepts
 /// `2021-09-30T17:05:01+05:30`, `2024-06-28T13:26:06.909140Z`, `2025-03-06T08:27:55.881Z` and
@@ -109,7 +109,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// Reads a timestamp that carries no offset, in a zone the caller names.
 ///
-/// Only for sources documented to omit the offset (Cashfree webhook `link_created_at`).
+/// Only for fields documented to omit the offset (a webhook timestamp in the provider's
+/// local time, say).
 pub fn parse_naive_in(text: &str, offset: FixedOffset) -> Result<Timestamp, TimestampError> {
     NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S%.f")
         .ok()

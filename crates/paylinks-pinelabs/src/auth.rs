@@ -16,36 +16,11 @@ use chrono::{DateTime, Utc};
 use paylinks_core::Secret;
 use tokio::sync::Mutex;
 
-use crate::{Client, Error, types};
+use crate::{Client, Credentials, Error, types};
 
 /// How long before `expires_at` a token is refreshed, by default: 60 seconds, so a token
 /// never expires between the check and the provider reading it.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// A Pine Labs Online merchant's API credentials.
-#[derive(Clone)]
-pub struct Credentials {
-    /// The client id.
-    pub client_id: String,
-    /// The client secret.
-    pub client_secret: Secret,
-}
-
-impl Credentials {
-    /// Credentials from a client id and secret.
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
-        Self { client_id: client_id.into(), client_secret: client_secret.into() }
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .finish()
-    }
-}
 
 #[derive(Clone)]
 struct CachedToken {
@@ -74,12 +49,18 @@ impl fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    /// A cache for these credentials, refreshing `refresh_margin` before expiry.
+    /// A cache for these credentials, refreshing a token `refresh_margin` before its
+    /// `expires_at`. A client makes its own (see [`ClientBuilder::refresh_margin`](crate::ClientBuilder::refresh_margin)).
     pub fn new(credentials: Credentials, refresh_margin: Duration) -> Self {
         Self(Arc::new(TokenState { credentials, refresh_margin, cached: Mutex::new(None) }))
     }
 
-    /// A valid access token: the cached one, or a fresh one from the token endpoint.
+    /// A valid access token: the cached one while it has more than the refresh margin left,
+    /// or a fresh one from the token endpoint (`POST /api/auth/v1/token`).
+    ///
+    /// # Errors
+    /// The token call's [`Error`]: a transport error, or Pine Labs' error body with its status
+    /// (401 for wrong credentials).
     pub async fn token(&self, client: &Client) -> Result<Secret, Error> {
         let state = &self.0;
         let mut cached = state.cached.lock().await;
@@ -98,6 +79,18 @@ impl TokenCache {
         if let Ok(mut cached) = self.0.cached.try_lock() {
             *cached = None;
         }
+    }
+}
+
+impl Client {
+    /// A valid access token (cached, or fetched now); link calls fetch it themselves, so this
+    /// is for callers that want token errors up front.
+    ///
+    /// # Errors
+    /// The token call's [`Error`]: a transport error, or Pine Labs' error body with its status
+    /// (401 for wrong credentials).
+    pub async fn access_token(&self) -> Result<Secret, Error> {
+        progenitor_client::ClientInfo::inner(self).token(self).await
     }
 }
 

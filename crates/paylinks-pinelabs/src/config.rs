@@ -1,76 +1,97 @@
-//! Environments and the constructor of the client.
+//! Credentials, hosts, and the client builder: `Client::builder(credentials)`, the shape every
+//! paylinks provider crate shares (see [`paylinks_core::client`]), plus Pine Labs'
+//! [`ClientBuilder::refresh_margin`].
 
 use std::time::Duration;
 
-use paylinks_core::http::{BuildError, Environment, Headers, Timeouts, build_client};
+use paylinks_core::Secret;
+use paylinks_core::client::ProviderClient;
+use paylinks_core::http::{BuildError, Headers};
 
 use crate::Client;
-use crate::auth::{Credentials, DEFAULT_REFRESH_MARGIN, TokenCache};
+use crate::auth::{DEFAULT_REFRESH_MARGIN, TokenCache};
 
-/// Base URL of Pine Labs Online's UAT (test) environment.
-pub const UAT_URL: &str = "https://pluraluat.v2.pinepg.in";
-/// Base URL of Pine Labs Online's production API.
+/// Base URL of Pine Labs Online's UAT (test) environment
+/// ([`Environment::Sandbox`](crate::Environment::Sandbox)).
+#[doc(alias = "UAT_URL")]
+pub const SANDBOX_URL: &str = "https://pluraluat.v2.pinepg.in";
+/// Base URL of Pine Labs Online's production API
+/// ([`Environment::Production`](crate::Environment::Production)).
 pub const PRODUCTION_URL: &str = "https://api.pluralpay.in";
-const PROVIDER: &str = "pinelabs";
 
-/// Settings of a [`Client`]; [`ClientBuilder::build`] makes the client.
+/// A Pine Labs Online merchant's API credentials, exchanged for a bearer token by the client
+/// (see [`crate::auth`]).
+///
+/// `Debug` shows the client id and `Secret(***)`.
 #[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    environment: Environment,
-    timeouts: Timeouts,
-    refresh_margin: Duration,
+pub struct Credentials {
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret,
 }
+
+impl Credentials {
+    /// Credentials from a client id and secret.
+    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self { client_id: client_id.into(), client_secret: client_secret.into() }
+    }
+}
+
+/// Pine Labs' own client settings, set through [`ClientBuilder::refresh_margin`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long before expiry the access token is refreshed (default
+    /// [`DEFAULT_REFRESH_MARGIN`], 60 s).
+    pub refresh_margin: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { refresh_margin: DEFAULT_REFRESH_MARGIN }
+    }
+}
+
+/// Pine Labs Online: no default headers (the bearer token is added per request by the hooks,
+/// see [`crate::auth`]); base URLs [`SANDBOX_URL`] (UAT) and [`PRODUCTION_URL`].
+impl ProviderClient for Client {
+    const PROVIDER: &'static str = "pinelabs";
+    const USER_AGENT: &'static str = concat!("paylinks-pinelabs/", env!("CARGO_PKG_VERSION"));
+    const SANDBOX_URL: &'static str = SANDBOX_URL;
+    const PRODUCTION_URL: &'static str = PRODUCTION_URL;
+    type Credentials = Credentials;
+    type Settings = Settings;
+
+    fn default_headers(_: &Credentials, _: &Settings, headers: Headers) -> Result<Headers, BuildError> {
+        Ok(headers)
+    }
+
+    fn assemble(base_url: &str, http: reqwest::Client, credentials: Credentials, settings: Settings) -> Self {
+        Client::new_with_client(base_url, http, TokenCache::new(credentials, settings.refresh_margin))
+    }
+}
+
+paylinks_core::client_builder!(Client, Credentials);
 
 impl ClientBuilder {
-    /// The host to talk to (default: UAT, which [`Environment::Sandbox`] names).
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// Connect and request timeouts (default 10 s and 30 s).
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// How long before expiry the access token is refreshed (default 60 s).
+    /// How long before its `expires_at` the access token is refreshed (default
+    /// [`DEFAULT_REFRESH_MARGIN`], 60 s).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
+        self.0.settings.refresh_margin = margin;
         self
-    }
-
-    /// Builds the client: `User-Agent: paylinks-pinelabs/<version>`; the bearer token is
-    /// added per request by the hooks (see [`crate::auth`]).
-    pub fn build(self) -> Result<Client, BuildError> {
-        let headers = Headers::new(PROVIDER);
-        let http =
-            build_client(concat!("paylinks-pinelabs/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
-        let base_url = self.environment.base_url(UAT_URL, PRODUCTION_URL);
-        Ok(Client::new_with_client(base_url, http, TokenCache::new(self.credentials, self.refresh_margin)))
     }
 }
 
-impl Client {
-    /// Settings for a client with these credentials (UAT).
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            environment: Environment::Sandbox,
-            timeouts: Timeouts::default(),
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Environment;
 
-    /// A client with these credentials for this environment, with default settings.
-    pub fn from_credentials(credentials: Credentials, environment: Environment) -> Result<Self, BuildError> {
-        Self::builder(credentials).environment(environment).build()
-    }
-
-    /// A valid access token (cached, or fetched now); link calls fetch it themselves, so this
-    /// is for callers that want token errors up front.
-    pub async fn access_token(&self) -> Result<paylinks_core::Secret, crate::Error> {
-        progenitor_client::ClientInfo::inner(self).token(self).await
+    #[test]
+    fn uat_is_the_default_host() {
+        let client = Client::builder(Credentials::new("id", "secret")).build().unwrap();
+        assert_eq!(client.baseurl, SANDBOX_URL);
+        let client = Client::from_credentials(Credentials::new("id", "secret"), Environment::Production).unwrap();
+        assert_eq!(client.baseurl, PRODUCTION_URL);
     }
 }

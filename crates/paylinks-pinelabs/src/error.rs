@@ -10,8 +10,15 @@ use crate::types::PinelabsError;
 /// transport, validation, token or decoding error. Its `Display` never prints a response body.
 pub type Error = paylinks_core::ApiError<PinelabsError>;
 
+/// Pine Labs Online's error body (`code`, `message`, details) and its response headers.
 impl ErrorBody for PinelabsError {
     const PROVIDER: &'static str = "pinelabs";
+
+    /// `Retry-After` only: Pine Labs documents no header of its own for the wait after a 429.
+    const RETRY_AFTER_HEADERS: &'static [&'static str] = &["retry-after"];
+
+    /// `x-request-id`, then `request-id` (Pine Labs names its request header `Request-ID`).
+    const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id", "request-id"];
 
     fn code(&self) -> Option<String> {
         self.code.clone()

@@ -1,10 +1,10 @@
 //! What every Pine Labs request and response goes through (progenitor `ClientHooks`).
 //!
 //! - Before sending: link calls get `Authorization: Bearer <token>` from the client's
-//!   [`TokenCache`](crate::auth::TokenCache) (the token call itself does not);
+//!   [`TokenCache`] (the token call itself does not);
 //!   body-less PUT/PATCH get `Content-Length: 0`; progenitor's `api-version` header is removed.
 //! - After receiving: a 401 drops the cached token; an error response whose body is not JSON
-//!   reaches the caller as a typed [`PinelabsError`](crate::types::PinelabsError) with its
+//!   reaches the caller as a typed [`PinelabsError`] with its
 //!   status kept (see [`paylinks_core::http::execute`]).
 
 use paylinks_core::http::sensitive_header;

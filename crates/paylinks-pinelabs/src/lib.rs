@@ -2,9 +2,10 @@
 //! (Plural v2) payment-link API.
 //!
 //! The client and its types are generated from `specs/pinelabs.yaml` by progenitor (see
-//! `cargo xtask generate`); this crate adds the hand-written part: credentials and the
-//! access-token cache ([`auth`]), environments ([`config`]), what every request and response
-//! goes through ([`hooks`]), and the error type ([`Error`]).
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the
+//! client builder ([`config`]; the same shape in every paylinks provider crate), the
+//! access-token cache ([`auth`]), what every request and response goes through ([`hooks`]),
+//! and the error type ([`Error`]).
 //!
 //! ```no_run
 //! use paylinks_pinelabs::{Client, Credentials, Environment, types};
@@ -24,6 +25,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod auth;
 pub mod config;
@@ -34,9 +36,13 @@ pub mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
-pub use auth::{Credentials, DEFAULT_REFRESH_MARGIN, TokenCache};
-pub use config::{ClientBuilder, PRODUCTION_URL, UAT_URL};
+// The same in every paylinks provider crate.
+pub use config::{ClientBuilder, Credentials, PRODUCTION_URL, SANDBOX_URL};
 pub use error::Error;
 pub use generated::*;
+pub use paylinks_core::Secret;
 pub use paylinks_core::http::{BuildError, Environment, Timeouts};
-pub use paylinks_core::{Secret, Timestamp};
+
+// Pine Labs' own.
+pub use auth::{DEFAULT_REFRESH_MARGIN, TokenCache};
+pub use paylinks_core::Timestamp;

@@ -502,6 +502,17 @@ async fn a_documented_error_is_typed_with_its_status() {
 }
 
 #[tokio::test]
+async fn retry_after_and_the_request_id_are_read_from_the_shared_headers() {
+    let body = r#"{"code":"PAYMENT_RATE_LIMIT","message":"Too many requests"}"#;
+    let response = json_response(429, body).insert_header("retry-after", "5").insert_header("x-request-id", "pl-req-7");
+    let (_server, client) = setup_with(response).await;
+    let err = Error::from(client.get_payment_link().payment_link_id("pl-1").send().await.unwrap_err());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(5)));
+    assert_eq!(err.request_id(), Some("pl-req-7"));
+}
+
+#[tokio::test]
 async fn a_non_json_502_keeps_its_status_and_is_not_printed() {
     let page = "<html>kevin.bob@example.com bad gateway</html>";
     let (_server, client) = setup_with(html_response(502, page)).await;

@@ -1,20 +1,24 @@
-//! Credentials and the constructor of the client.
-
-use std::fmt;
+//! Credentials, the host, and the client builder: `Client::builder(credentials)`, the shape
+//! every paylinks provider crate shares (see [`paylinks_core::client`]).
 
 use base64::Engine;
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Headers, Timeouts, build_client};
+use paylinks_core::client::ProviderClient;
+use paylinks_core::http::{BuildError, Headers};
 
 use crate::Client;
 
-/// Razorpay's API host. Test and live mode share it; the key decides (`rzp_test_…`,
-/// `rzp_live_…`).
-pub const BASE_URL: &str = "https://api.razorpay.com";
-const PROVIDER: &str = "razorpay";
+/// Razorpay's API host, for test and live mode alike: the key decides (`rzp_test_…`,
+/// `rzp_live_…`), so [`Environment::Sandbox`](crate::Environment::Sandbox), the default, and
+/// [`Environment::Production`](crate::Environment::Production) both mean this host.
+pub const SANDBOX_URL: &str = "https://api.razorpay.com";
+/// The same host as [`SANDBOX_URL`]: Razorpay has one host, and the key decides the mode.
+pub const PRODUCTION_URL: &str = SANDBOX_URL;
 
 /// A Razorpay API key (Dashboard → Account & Settings → API keys).
-#[derive(Clone)]
+///
+/// `Debug` shows the key id and `Secret(***)`.
+#[derive(Debug, Clone)]
 pub struct Credentials {
     /// The key id (`rzp_test_…` or `rzp_live_…`).
     pub key_id: String,
@@ -28,66 +32,39 @@ impl Credentials {
         Self { key_id: key_id.into(), key_secret: key_secret.into() }
     }
 
+    /// `Basic base64(key_id:key_secret)`: HTTP Basic auth (RFC 7617), Razorpay's API
+    /// authentication.
     fn basic_auth(&self) -> String {
         let pair = format!("{}:{}", self.key_id, self.key_secret.expose());
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
     }
 }
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials").field("key_id", &self.key_id).field("key_secret", &self.key_secret).finish()
+/// Razorpay: HTTP Basic auth (sensitive) on every request; one host for both modes
+/// ([`SANDBOX_URL`] = [`PRODUCTION_URL`]); no settings of its own.
+impl ProviderClient for Client {
+    const PROVIDER: &'static str = "razorpay";
+    const USER_AGENT: &'static str = concat!("paylinks-razorpay/", env!("CARGO_PKG_VERSION"));
+    const SANDBOX_URL: &'static str = SANDBOX_URL;
+    const PRODUCTION_URL: &'static str = PRODUCTION_URL;
+    type Credentials = Credentials;
+    type Settings = ();
+
+    fn default_headers(credentials: &Credentials, _: &(), headers: Headers) -> Result<Headers, BuildError> {
+        headers.add("authorization", "key_id/key_secret", &credentials.basic_auth(), true)
+    }
+
+    fn assemble(base_url: &str, http: reqwest::Client, _: Credentials, _: ()) -> Self {
+        Client::new_with_client(base_url, http)
     }
 }
 
-/// Settings of a [`Client`]; [`ClientBuilder::build`] makes the client.
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    credentials: Credentials,
-    environment: Environment,
-    timeouts: Timeouts,
-}
-
-impl ClientBuilder {
-    /// The host: [`Environment::Sandbox`] and [`Environment::Production`] are both
-    /// [`BASE_URL`] (the key decides the mode); [`Environment::Custom`] for anything else.
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = environment;
-        self
-    }
-
-    /// Connect and request timeouts (default 10 s and 30 s).
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Builds the client: HTTP Basic auth as a sensitive default header,
-    /// `User-Agent: paylinks-razorpay/<version>`.
-    pub fn build(self) -> Result<Client, BuildError> {
-        let headers =
-            Headers::new(PROVIDER).add("authorization", "key_id/key_secret", &self.credentials.basic_auth(), true)?;
-        let http =
-            build_client(concat!("paylinks-razorpay/", env!("CARGO_PKG_VERSION")), headers.into_map(), self.timeouts)?;
-        Ok(Client::new_with_client(self.environment.base_url(BASE_URL, BASE_URL), http))
-    }
-}
-
-impl Client {
-    /// Settings for a client with this key.
-    pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder { credentials, environment: Environment::Production, timeouts: Timeouts::default() }
-    }
-
-    /// A client with this key and default settings.
-    pub fn from_credentials(credentials: Credentials) -> Result<Self, BuildError> {
-        Self::builder(credentials).build()
-    }
-}
+paylinks_core::client_builder!(Client, Credentials);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Environment;
 
     #[test]
     fn basic_auth_is_key_id_colon_secret() {
@@ -95,5 +72,15 @@ mod tests {
         // base64("rzp_test_abc:s3cret")
         assert_eq!(credentials.basic_auth(), "Basic cnpwX3Rlc3RfYWJjOnMzY3JldA==");
         assert!(!format!("{credentials:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn sandbox_and_production_are_the_one_host() {
+        for environment in [Environment::Sandbox, Environment::Production] {
+            let client = Client::from_credentials(Credentials::new("rzp_test_abc", "s3cret"), environment).unwrap();
+            assert_eq!(client.baseurl, "https://api.razorpay.com");
+        }
+        let client = Client::builder(Credentials::new("rzp_live_abc", "s3cret")).build().unwrap();
+        assert_eq!(client.baseurl, "https://api.razorpay.com", "the default");
     }
 }

@@ -13,8 +13,16 @@ use crate::types::RazorpayError;
 /// [`status`](paylinks_core::ApiError::status) first, then by the description.
 pub type Error = paylinks_core::ApiError<RazorpayError>;
 
+/// Razorpay's error envelope (`{"error": {"code", "description", ...}}`) and its response
+/// headers.
 impl ErrorBody for RazorpayError {
     const PROVIDER: &'static str = "razorpay";
+
+    /// `Retry-After` only: Razorpay documents no header of its own for the wait after a 429.
+    const RETRY_AFTER_HEADERS: &'static [&'static str] = &["retry-after"];
+
+    /// `x-request-id`, `request-id`, then Razorpay's own `x-razorpay-request-id`.
+    const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id", "request-id", "x-razorpay-request-id"];
 
     fn code(&self) -> Option<String> {
         self.error.as_ref()?.code.as_ref().map(ToString::to_string)

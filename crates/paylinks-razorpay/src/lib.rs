@@ -3,15 +3,20 @@
 //! links (`/v1/invoices` with `type: link`).
 //!
 //! The client and its types are generated from `specs/razorpay.yaml` by progenitor (see
-//! `cargo xtask generate`); this crate adds the hand-written part: credentials
-//! ([`config`]), what every request and response goes through ([`hooks`]), the error type
-//! ([`Error`]) and helpers for Razorpay's conventions ([`unix_time`]).
+//! `cargo xtask generate`); this crate adds the hand-written part: credentials, the host and
+//! the client builder ([`config`]; the same shape in every paylinks provider crate), what
+//! every request and response goes through ([`hooks`]), the error type ([`Error`]) and
+//! helpers for Razorpay's conventions ([`unix_time`]).
+//!
+//! Razorpay has one host for test and live mode; the key decides (`rzp_test_…`,
+//! `rzp_live_…`), so [`Environment::Sandbox`] and [`Environment::Production`] reach the same
+//! host.
 //!
 //! ```no_run
-//! use paylinks_razorpay::{Client, Credentials, types};
+//! use paylinks_razorpay::{Client, Credentials, Environment, types};
 //!
 //! # async fn run() -> Result<(), paylinks_razorpay::Error> {
-//! let client = Client::from_credentials(Credentials::new("rzp_test_1DP5mmOlF5G5ag", "key_secret"))
+//! let client = Client::from_credentials(Credentials::new("rzp_test_1DP5mmOlF5G5ag", "key_secret"), Environment::Sandbox)
 //!     .expect("valid credentials");
 //! let link = client.fetch_payment_link().id("plink_ExjpAUN3gVHrPJ").send().await?.into_inner();
 //! println!("{:?} {:?}", link.status, link.short_url);
@@ -19,6 +24,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod config;
 mod error;
@@ -29,9 +35,12 @@ mod time;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
 mod generated;
 
-pub use config::{BASE_URL, ClientBuilder, Credentials};
+// The same in every paylinks provider crate.
+pub use config::{ClientBuilder, Credentials, PRODUCTION_URL, SANDBOX_URL};
 pub use error::Error;
 pub use generated::*;
 pub use paylinks_core::Secret;
 pub use paylinks_core::http::{BuildError, Environment, Timeouts};
+
+// Razorpay's own.
 pub use time::unix_time;

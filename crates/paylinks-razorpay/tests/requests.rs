@@ -809,6 +809,26 @@ async fn errors_with_null_details_and_empty_metadata_keep_status_and_code() {
 }
 
 #[tokio::test]
+async fn razorpay_s_request_id_header_and_retry_after_are_read() {
+    let too_many = r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests","source":"NA",
+        "step":"NA","reason":"NA","metadata":{}}}"#;
+    let response = json_response(429, too_many)
+        .insert_header("retry-after", "4")
+        .insert_header("x-razorpay-request-id", "rzp-req-9");
+    let (_server, client) = setup_with(response).await;
+    let err = Error::from(client.fetch_payment_link().id("plink_x").send().await.unwrap_err());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(4)));
+    assert_eq!(err.request_id(), Some("rzp-req-9"));
+
+    // Another provider's rate-limit header is not Razorpay's: no delay is read from it.
+    let response = json_response(429, too_many).insert_header("x-ratelimit-retry", "30");
+    let (_server, client) = setup_with(response).await;
+    let err = Error::from(client.fetch_payment_link().id("plink_x").send().await.unwrap_err());
+    assert_eq!((err.retry_after(), err.request_id()), (None, None));
+}
+
+#[tokio::test]
 async fn a_non_json_502_keeps_its_status_and_is_not_printed() {
     let page = "<html>customer +919876543210 bad gateway</html>";
     let (_server, client) = setup_with(html_response(502, page)).await;
