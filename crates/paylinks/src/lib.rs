@@ -60,13 +60,6 @@ pub use error::{Error, Result};
 pub use link::{Customer, PaymentLink, payment_link_schema};
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use paylinks_core::http::{Environment, Timeouts};
-
-/// A plain `reqwest` client with the TLS set-up and default timeouts of the provider clients
-/// (paylinks builds reqwest without a process-wide crypto provider; `reqwest::Client::new()`
-/// in the same program needs one of its own TLS features).
-pub fn plain_http_client() -> Result<reqwest::Client, Error> {
-    paylinks_core::http::plain_client(Timeouts::default()).map_err(|e| Error::Config { message: e.to_string() })
-}
 pub use provider::{LinkRef, LinkRefError, Provider, UnknownProvider};
 pub use providers::ProviderLink;
 pub use request::{CreateLink, ListFilter, NotifyMedium};
@@ -76,6 +69,16 @@ pub use status::{LinkStatus, STATUS_TABLE, map_status};
 /// The generated crate of each enabled provider: `paylinks::cashfree`, `paylinks::razorpay`,
 /// `paylinks::pinelabs`.
 pub use providers::generated_crates::*;
+
+/// A plain `reqwest` client with the TLS set-up and default timeouts of the provider clients
+/// (paylinks builds reqwest without a process-wide crypto provider; `reqwest::Client::new()`
+/// in the same program needs one of its own TLS features).
+///
+/// # Errors
+/// [`Error::Config`] when the client cannot be built (no usable TLS roots).
+pub fn plain_http_client() -> Result<reqwest::Client, Error> {
+    paylinks_core::http::plain_client(Timeouts::default()).map_err(|e| Error::Config { message: e.to_string() })
+}
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[doc = include_str!("../../../README.md")]

@@ -95,6 +95,7 @@ macro_rules! link_apis {
         ];
     };
 }
+
 pub(crate) use link_apis;
 
 /// A registered link API, object-safe: what the facade needs of it before a client exists.

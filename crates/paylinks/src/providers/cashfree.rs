@@ -170,6 +170,7 @@ impl PaylinksBuilder {
         self.provider(PROVIDER, ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment })
     }
 }
+
 /// Documented limits: `link_purpose` 500 characters, 5 notes, `link_id` 50 characters,
 /// `return_url` 250 characters.
 const MAX_PURPOSE: usize = 500;

@@ -193,6 +193,7 @@ impl PaylinksBuilder {
         self.provider(PROVIDER, ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment })
     }
 }
+
 /// Documented limits: amount 100 to 100000000 minor units, reference 1 to 50 characters,
 /// expiry at most 180 days ahead, names and e-mail 50 characters.
 const MIN_AMOUNT: i64 = 100;

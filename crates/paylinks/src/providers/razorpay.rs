@@ -177,6 +177,7 @@ impl PaylinksBuilder {
         self.provider(PROVIDER, ProviderConfig { id: key_id.into(), secret: key_secret.into(), environment })
     }
 }
+
 /// Documented limits: description 2048 characters, 15 notes of at most 256 characters,
 /// `reference_id` 40 characters, INR minimum 100 paise, contact 8 to 14 characters.
 const MAX_DESCRIPTION: usize = 2048;
