@@ -176,3 +176,36 @@ fn not_configured(provider: Provider) -> Error {
         Err(not_built) => not_built,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Environment, Money};
+
+    const HOST: &str = "http://127.0.0.1:9";
+
+    #[tokio::test]
+    async fn a_provider_not_configured_names_the_variables_of_its_owner() {
+        let paylinks = Paylinks::builder().cashfree("id", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        assert_eq!(paylinks.providers(), [Provider::Cashfree]);
+        let expected = "razorpay is not configured: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET";
+        assert_eq!(paylinks.razorpay().unwrap_err().to_string(), expected);
+        let invoice = LinkRef::new(Provider::RazorpayInvoice, "inv_1");
+        let err = paylinks.get(&invoice).await.unwrap_err();
+        assert_eq!(err.to_string(), expected, "invoice links use Razorpay's credentials");
+        let err = paylinks.create(Provider::Pinelabs, &CreateLink::new(Money::inr(100))).await;
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "pinelabs is not configured: set PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
+        );
+    }
+
+    #[test]
+    fn razorpay_credentials_enable_both_of_its_link_apis_with_one_client() {
+        let paylinks =
+            Paylinks::builder().razorpay("rzp_test_x", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        assert_eq!(paylinks.providers(), [Provider::Razorpay, Provider::RazorpayInvoice]);
+        assert!(paylinks.razorpay().is_ok());
+        assert!(paylinks.cashfree().is_err() && paylinks.pinelabs().is_err());
+    }
+}

@@ -123,8 +123,25 @@ mod tests {
             err.to_string(),
             "cannot tell the provider of link `my_link_id`: write it as provider:id (e.g. cashfree:my_link_id)"
         );
-        assert!("stripe:abc".parse::<LinkRef>().unwrap_err().to_string().contains("unknown provider `stripe`"));
+        assert_eq!(
+            "stripe:abc".parse::<LinkRef>().unwrap_err().to_string(),
+            "unknown provider `stripe`: expected cashfree, razorpay, razorpay-invoice or pinelabs"
+        );
         assert!(matches!("cashfree:".parse::<LinkRef>(), Err(LinkRefError::Empty(_))));
+    }
+
+    #[test]
+    fn every_name_and_alias_parses_and_the_json_name_is_the_name() {
+        for provider in Provider::ALL {
+            for name in provider.names() {
+                assert_eq!(name.parse(), Ok(provider), "{name}");
+                assert_eq!(name.replace('_', "-").to_uppercase().parse(), Ok(provider), "{name}");
+            }
+            assert_eq!(provider.as_str().parse(), Ok(provider));
+            assert_eq!(serde_json::to_value(provider).unwrap(), provider.as_str(), "serialised as its name");
+        }
+        assert_eq!("pine-labs".parse(), Ok(Provider::Pinelabs));
+        assert_eq!("razorpay_invoices".parse(), Ok(Provider::RazorpayInvoice));
     }
 
     #[test]

@@ -203,3 +203,54 @@ pub(crate) fn status_rows() -> Vec<(Provider, &'static str, LinkStatus)> {
 pub(crate) fn provider_of_id(id: &str) -> Option<Provider> {
     all().find(|api| api.id_prefixes().iter().any(|prefix| id.starts_with(prefix))).map(|api| api.provider())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_is_registered_once() {
+        let providers: Vec<Provider> = all().map(|api| api.provider()).collect();
+        let mut sorted = providers.clone();
+        sorted.dedup();
+        assert_eq!(providers, sorted, "registered once each, in Provider::ALL order");
+        assert!(providers.iter().all(|p| registered(*p).is_ok()));
+    }
+
+    #[test]
+    fn no_id_prefix_is_claimed_by_two_apis() {
+        let prefixes: Vec<(Provider, &str)> =
+            all().flat_map(|api| api.id_prefixes().iter().map(move |p| (api.provider(), *p))).collect();
+        for (a, first) in &prefixes {
+            for (b, second) in &prefixes {
+                if a != b {
+                    assert!(!first.starts_with(second), "{a} `{first}` and {b} `{second}` overlap");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn apis_of_one_owner_share_their_settings_and_read_one_set_of_variables() {
+        for api in all() {
+            for other in all().filter(|o| o.settings().owner == api.settings().owner) {
+                assert!(std::ptr::eq(api.settings(), other.settings()), "{} and {}", api.provider(), other.provider());
+            }
+        }
+        let vars: Vec<&str> = settings().iter().flat_map(|s| [s.id_var, s.secret_var, s.base_url_var]).collect();
+        let mut unique = vars.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(vars.len(), unique.len(), "no variable read for two credential sets: {vars:?}");
+    }
+
+    #[test]
+    fn every_status_row_is_unique_per_api() {
+        for api in all() {
+            let rows = api.status_rows();
+            for (i, (raw, _)) in rows.iter().enumerate() {
+                assert!(!rows[i + 1..].iter().any(|(other, _)| other == raw), "{}: `{raw}` twice", api.provider());
+            }
+        }
+    }
+}
