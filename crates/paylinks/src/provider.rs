@@ -60,7 +60,10 @@ pub struct LinkRef {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkRefError {
     /// No provider prefix and no id prefix that names one.
-    #[error("cannot tell the provider of link `{0}`: write it as provider:id (e.g. {example}:{0})", example = Provider::ALL[0])]
+    #[error(
+        "cannot tell the provider of link `{0}`: write it as provider:id (e.g. {example}:{0})",
+        example = Provider::ALL[0]
+    )]
     UnknownProvider(String),
     /// The provider before `:` is unknown.
     #[error(transparent)]

@@ -76,7 +76,8 @@ impl LinkApi for Pinelabs {
                 .filter(|part| !part.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
-            Customer { name: (!name.is_empty()).then_some(name), email: c.email_id.clone(), phone: c.mobile_number.clone() }
+            let name = (!name.is_empty()).then_some(name);
+            Customer { name, email: c.email_id.clone(), phone: c.mobile_number.clone() }
         });
         Ok(PaymentLink {
             provider: PROVIDER,
@@ -137,16 +138,20 @@ impl LinkApi for Pinelabs {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
         let current = || Self::get(client, &ONE_ATTEMPT, id);
-        with_token(client, retry, &call, || state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity)).await
+        let checked = || state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity);
+        with_token(client, retry, &call, checked).await
     }
 
     /// Resends the link on the channels it was created with: Pine Labs takes no medium.
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, _medium: NotifyMedium) -> Result<(), Error> {
         let call = Call::new(PROVIDER, "resend_notification", id);
-        let resend =
-            || async { read(&call, client.resend_payment_link_notification().payment_link_id(id).send().await).map(drop) };
+        let resend = || async {
+            let sent = client.resend_payment_link_notification().payment_link_id(id).send().await;
+            read(&call, sent).map(drop)
+        };
         let current = || Self::get(client, &ONE_ATTEMPT, id);
-        with_token(client, retry, &call, || state_checked(&call, retry, Self::refusal_is_state, resend, current, drop)).await
+        let checked = || state_checked(&call, retry, Self::refusal_is_state, resend, current, drop);
+        with_token(client, retry, &call, checked).await
     }
 
     /// Pine Labs has no list endpoint; a reference finds its one link.
@@ -157,10 +162,8 @@ impl LinkApi for Pinelabs {
         let call = Call::new(PROVIDER, "list", reference);
         let found = with_token(client, retry, &call, || {
             retry.run(|_| async {
-                read(
-                    &call,
-                    client.get_payment_link_by_reference().merchant_payment_link_reference(reference.as_str()).send().await,
-                )
+                let by_reference = client.get_payment_link_by_reference();
+                read(&call, by_reference.merchant_payment_link_reference(reference.as_str()).send().await)
             })
         })
         .await;

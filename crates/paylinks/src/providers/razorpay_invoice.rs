@@ -103,16 +103,17 @@ impl LinkApi for RazorpayInvoice {
         created_once(retry, link.reference.as_deref(), create, refused, find).await
     }
 
+    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "get", id);
+        retry.run(|_| async { read(&call, client.fetch_invoice().id(id).send().await) }).await
+    }
+
     /// A refusal reads "Operation not allowed for Invoice in <status> status."
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
-        state_checked(&call, retry, Self::refusal_is_state, cancel, || Self::get(client, &ONE_ATTEMPT, id), std::convert::identity).await
-    }
-
-    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-        let call = Call::new(PROVIDER, "get", id);
-        retry.run(|_| async { read(&call, client.fetch_invoice().id(id).send().await) }).await
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
     }
 
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
@@ -121,7 +122,8 @@ impl LinkApi for RazorpayInvoice {
         let notify = || async {
             client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
         };
-        state_checked(&call, retry, Self::refusal_is_state, notify, || Self::get(client, &ONE_ATTEMPT, id), drop).await
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
     }
 
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
