@@ -245,6 +245,18 @@ mod tests {
     }
 
     #[test]
+    fn the_variables_of_every_api_are_documented_on_from_env() {
+        let docs = include_str!("client.rs");
+        for settings in settings() {
+            let vars =
+                [Some(settings.id_var), Some(settings.secret_var), settings.env_var, Some(settings.base_url_var)];
+            for var in vars.into_iter().flatten() {
+                assert!(docs.contains(&format!("`{var}`")), "{var} is missing from Paylinks::from_env's table");
+            }
+        }
+    }
+
+    #[test]
     fn every_status_row_is_unique_per_api() {
         for api in all() {
             let rows = api.status_rows();

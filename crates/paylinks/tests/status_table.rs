@@ -47,3 +47,25 @@ fn anything_else_is_unknown_not_a_guess() {
     assert_eq!(map_status(Pinelabs, "created"), LinkStatus::Unknown);
     assert_eq!(map_status(Razorpay, "draft"), LinkStatus::Unknown, "v2 links have no draft");
 }
+
+/// The table in `STATUS_TABLE`'s docs (`| provider | `raw`, `raw` | status |`) says what the
+/// link APIs register, no more, no less.
+#[test]
+fn the_documented_table_is_the_registered_one() {
+    let source = include_str!("../src/status.rs");
+    let mut documented: Vec<(String, String, String)> = Vec::new();
+    for line in source.lines().filter_map(|l| l.strip_prefix("/// | ")) {
+        let cells: Vec<&str> = line.trim_end_matches(" |").split(" | ").collect();
+        let [provider, raws, status] = cells[..] else { continue };
+        for raw in raws.split(", ").filter_map(|r| r.split('`').nth(1)) {
+            documented.push((provider.to_owned(), raw.to_owned(), status.to_owned()));
+        }
+    }
+    let mut registered: Vec<(String, String, String)> = STATUS_TABLE
+        .iter()
+        .map(|(provider, raw, status)| (provider.to_string(), raw.to_string(), status.to_string()))
+        .collect();
+    documented.sort();
+    registered.sort();
+    assert_eq!(documented, registered);
+}
