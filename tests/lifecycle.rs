@@ -45,11 +45,11 @@ async fn a_link_lives_its_whole_life_on_every_provider() {
 
         // A paid link cannot be cancelled: the mapped error names the provider's status.
         match world.paylinks.cancel(&created.link_ref()).await {
-            Err(Error::NotCancellable { provider: p, provider_status: Some(status), .. }) => {
+            Err(Error::InvalidState { provider: p, provider_status: Some(status), .. }) => {
                 assert_eq!(p, provider);
                 assert_eq!(paylinks::map_status(provider, &status), LinkStatus::Paid, "{provider}: {status}");
             }
-            other => panic!("{provider}: expected NotCancellable, got {other:?}"),
+            other => panic!("{provider}: expected InvalidState, got {other:?}"),
         }
     }
 }

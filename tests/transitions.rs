@@ -11,12 +11,12 @@ fn not_cancellable(
     operation: &str,
 ) {
     match result {
-        Err(Error::NotCancellable { provider: p, provider_status: Some(raw), operation: op, .. }) => {
+        Err(Error::InvalidState { provider: p, provider_status: Some(raw), operation: op, .. }) => {
             assert_eq!(p, provider);
             assert_eq!(op, operation, "{provider}");
             assert_eq!(paylinks::map_status(provider, &raw), status, "{provider}: provider status {raw}");
         }
-        other => panic!("{provider} {operation}: expected NotCancellable({status}), got {other:?}"),
+        other => panic!("{provider} {operation}: expected InvalidState({status}), got {other:?}"),
     }
 }
 

@@ -139,11 +139,11 @@ impl Demo {
     }
 }
 
-/// `NotCancellable: …` — the variant a caller matches on, then the message.
+/// `InvalidState: …` — the variant a caller matches on, then the message.
 fn describe(error: &Error) -> String {
     let variant = match error {
         Error::NotFound { .. } => "NotFound",
-        Error::NotCancellable { .. } => "NotCancellable",
+        Error::InvalidState { .. } => "InvalidState",
         Error::InvalidRequest { .. } => "InvalidRequest",
         Error::Unauthorized { .. } => "Unauthorized",
         Error::RateLimited { .. } => "RateLimited",

@@ -1,6 +1,10 @@
 //! The facade client: one value, every enabled provider, the same operations.
 
-use crate::providers;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::api::{ConnectedApi, LinkApi};
+use crate::registry::{self, SharedClients};
 use crate::{
     CreateLink, Error, LinkRef, ListFilter, NotifyMedium, PaylinksBuilder, PaymentLink, Provider, RetryPolicy,
 };
@@ -28,17 +32,9 @@ use crate::{
 /// ```
 #[derive(Debug, Clone)]
 pub struct Paylinks {
-    #[cfg(feature = "cashfree")]
-    cashfree: Option<paylinks_cashfree::Client>,
-    #[cfg(feature = "razorpay")]
-    razorpay: Option<paylinks_razorpay::Client>,
-    #[cfg(feature = "pinelabs")]
-    pinelabs: Option<paylinks_pinelabs::Client>,
+    /// The configured link APIs with their clients.
+    apis: BTreeMap<Provider, Arc<dyn ConnectedApi>>,
     retry: RetryPolicy,
-}
-
-fn build_error(provider: Provider, error: paylinks_core::http::BuildError) -> Error {
-    Error::Config { message: format!("{provider}: {error}") }
 }
 
 impl Paylinks {
@@ -58,218 +54,158 @@ impl Paylinks {
     /// | `PINELABS_ENV` | `uat` (default) or `production` |
     /// | `CASHFREE_BASE_URL`, `RAZORPAY_BASE_URL`, `PINELABS_BASE_URL` | another host (a local sandbox) |
     ///
-    /// A half-configured provider (an id without its secret) is an error that names the
-    /// missing variable.
+    /// Only the variables of the providers whose cargo feature is on are read.
+    ///
+    /// # Errors
+    /// [`Error::Config`]: a half-configured provider (an id without its secret) names the
+    /// missing variable; no provider configured names every pair to set.
     pub fn from_env() -> Result<Self, Error> {
         PaylinksBuilder::from_env()?.build()
     }
 
     pub(crate) fn from_builder(builder: PaylinksBuilder) -> Result<Self, Error> {
-        Ok(Self {
-            #[cfg(feature = "cashfree")]
-            cashfree: builder
-                .cashfree
-                .map(|c| {
-                    paylinks_cashfree::Client::builder(paylinks_cashfree::Credentials::new(c.id, c.secret))
-                        .environment(c.environment)
-                        .timeouts(builder.timeouts)
-                        .build()
-                        .map_err(|e| build_error(Provider::Cashfree, e))
-                })
-                .transpose()?,
-            #[cfg(feature = "razorpay")]
-            razorpay: builder
-                .razorpay
-                .map(|c| {
-                    paylinks_razorpay::Client::builder(paylinks_razorpay::Credentials::new(c.id, c.secret))
-                        .environment(c.environment)
-                        .timeouts(builder.timeouts)
-                        .build()
-                        .map_err(|e| build_error(Provider::Razorpay, e))
-                })
-                .transpose()?,
-            #[cfg(feature = "pinelabs")]
-            pinelabs: builder
-                .pinelabs
-                .map(|c| {
-                    paylinks_pinelabs::Client::builder(paylinks_pinelabs::Credentials::new(c.id, c.secret))
-                        .environment(c.environment)
-                        .timeouts(builder.timeouts)
-                        .build()
-                        .map_err(|e| build_error(Provider::Pinelabs, e))
-                })
-                .transpose()?,
-            retry: builder.retry,
-        })
+        let mut clients = SharedClients::new();
+        let mut apis = BTreeMap::new();
+        for api in registry::all() {
+            let owner = api.settings().owner;
+            let Some(config) = builder.config(owner) else { continue };
+            let connected = api
+                .connect(config, builder.timeouts, &mut clients)
+                .map_err(|e| Error::Config { message: format!("{owner}: {e}") })?;
+            apis.insert(api.provider(), connected);
+        }
+        Ok(Self { apis, retry: builder.retry })
     }
 
     /// The providers this client can reach.
     pub fn providers(&self) -> Vec<Provider> {
-        Provider::ALL.into_iter().filter(|p| self.enabled(*p)).collect()
+        self.apis.keys().copied().collect()
     }
 
-    fn enabled(&self, provider: Provider) -> bool {
-        match provider {
-            #[cfg(feature = "cashfree")]
-            Provider::Cashfree => self.cashfree.is_some(),
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay | Provider::RazorpayInvoice => self.razorpay.is_some(),
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => self.pinelabs.is_some(),
-            #[allow(unreachable_patterns)]
-            _ => false,
+    /// The configured API of `provider`, or why there is none.
+    fn api(&self, provider: Provider) -> Result<&dyn ConnectedApi, Error> {
+        match self.apis.get(&provider) {
+            Some(api) => Ok(api.as_ref()),
+            None => Err(not_configured(provider)),
         }
     }
 
-    /// The generated Cashfree client, for operations and fields the facade does not unify.
-    #[cfg(feature = "cashfree")]
-    pub fn cashfree(&self) -> Result<&paylinks_cashfree::Client, Error> {
-        self.cashfree.as_ref().ok_or_else(|| not_configured(Provider::Cashfree))
-    }
-
-    /// The generated Razorpay client (payment links and invoices).
-    #[cfg(feature = "razorpay")]
-    pub fn razorpay(&self) -> Result<&paylinks_razorpay::Client, Error> {
-        self.razorpay.as_ref().ok_or_else(|| not_configured(Provider::Razorpay))
-    }
-
-    /// The generated Pine Labs client.
-    #[cfg(feature = "pinelabs")]
-    pub fn pinelabs(&self) -> Result<&paylinks_pinelabs::Client, Error> {
-        self.pinelabs.as_ref().ok_or_else(|| not_configured(Provider::Pinelabs))
+    /// The generated client of link API `A` (`Paylinks::cashfree()` and the like).
+    pub(crate) fn client<A: LinkApi>(&self) -> Result<&A::Client, Error> {
+        // The API registered as `A::PROVIDER` is `A`, so its client is an `A::Client`.
+        self.api(A::PROVIDER)?.client().downcast_ref::<A::Client>().ok_or_else(|| not_configured(A::PROVIDER))
     }
 
     /// Creates a link. The request is checked against the provider's rules first; a create
     /// is retried only under the provider's own idempotency (see [`RetryPolicy`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the field for a rule broken (before sending or as the
+    /// provider answered), [`Error::Config`] for a provider not configured or not built, and
+    /// the provider's answers as the crate docs' error table says.
     pub async fn create(&self, provider: Provider, link: &CreateLink) -> Result<PaymentLink, Error> {
-        let retry = &self.retry;
-        match provider {
-            #[cfg(feature = "cashfree")]
-            Provider::Cashfree => providers::cashfree::create(self.cashfree()?, retry, link).await,
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay => providers::razorpay::create(self.razorpay()?, retry, link).await,
-            #[cfg(feature = "razorpay")]
-            Provider::RazorpayInvoice => providers::razorpay_invoice::create(self.razorpay()?, retry, link).await,
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => providers::pinelabs::create(self.pinelabs()?, retry, link).await,
-            #[allow(unreachable_patterns)]
-            other => Err(not_built(other)),
-        }
+        self.api(provider)?.create(&self.retry, link).await
     }
 
     /// Checks a link against the provider's documented rules without sending it.
+    ///
+    /// # Errors
+    /// As [`validate`].
     pub fn validate(&self, provider: Provider, link: &CreateLink) -> Result<(), Error> {
         validate(provider, link)
     }
 
     /// Fetches a link.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a link the provider does not know; see the crate docs' error
+    /// table for the others.
     pub async fn get(&self, link: &LinkRef) -> Result<PaymentLink, Error> {
-        let (retry, id) = (&self.retry, link.id.as_str());
-        match link.provider {
-            #[cfg(feature = "cashfree")]
-            Provider::Cashfree => providers::cashfree::get(self.cashfree()?, retry, id).await,
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay => providers::razorpay::get(self.razorpay()?, retry, id).await,
-            #[cfg(feature = "razorpay")]
-            Provider::RazorpayInvoice => providers::razorpay_invoice::get(self.razorpay()?, retry, id).await,
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => providers::pinelabs::get(self.pinelabs()?, retry, id).await,
-            #[allow(unreachable_patterns)]
-            other => Err(not_built(other)),
-        }
+        self.api(link.provider)?.get(&self.retry, &link.id).await
     }
 
-    /// Cancels a link; a link whose state forbids it is [`Error::NotCancellable`] with that
-    /// state.
+    /// Cancels a link and returns it as the provider has it now.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] with the link's status when its state forbids a cancel (it is
+    /// paid, expired...); see the crate docs' error table for the others.
     pub async fn cancel(&self, link: &LinkRef) -> Result<PaymentLink, Error> {
-        let (retry, id) = (&self.retry, link.id.as_str());
-        match link.provider {
-            #[cfg(feature = "cashfree")]
-            Provider::Cashfree => providers::cashfree::cancel(self.cashfree()?, retry, id).await,
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay => providers::razorpay::cancel(self.razorpay()?, retry, id).await,
-            #[cfg(feature = "razorpay")]
-            Provider::RazorpayInvoice => providers::razorpay_invoice::cancel(self.razorpay()?, retry, id).await,
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => providers::pinelabs::cancel(self.pinelabs()?, retry, id).await,
-            #[allow(unreachable_patterns)]
-            other => Err(not_built(other)),
-        }
+        self.api(link.provider)?.cancel(&self.retry, &link.id).await
     }
 
-    /// Sends the link to its customer again. Cashfree has no such endpoint
-    /// ([`Error::Unsupported`]); Pine Labs resends on the link's own channels and takes no
-    /// medium.
-    #[cfg_attr(not(feature = "razorpay"), allow(unused_variables))] // Pine Labs takes no medium; Cashfree has no resend.
+    /// Sends the link to its customer again by `medium`. Pine Labs resends on the link's own
+    /// channels and ignores `medium`.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] where the provider has no such endpoint (Cashfree);
+    /// [`Error::InvalidState`] with the link's status when its state forbids a notification.
     pub async fn resend_notification(&self, link: &LinkRef, medium: NotifyMedium) -> Result<(), Error> {
-        let (retry, id) = (&self.retry, link.id.as_str());
-        match link.provider {
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay => providers::razorpay::resend(self.razorpay()?, retry, id, medium).await,
-            #[cfg(feature = "razorpay")]
-            Provider::RazorpayInvoice => providers::razorpay_invoice::resend(self.razorpay()?, retry, id, medium).await,
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => providers::pinelabs::resend(self.pinelabs()?, retry, id).await,
-            Provider::Cashfree => {
-                Err(Error::Unsupported { provider: Provider::Cashfree, operation: "resend_notification" })
-            }
-            #[allow(unreachable_patterns)]
-            other => Err(not_built(other)),
-        }
+        self.api(link.provider)?.resend(&self.retry, &link.id, medium).await
     }
 
     /// Lists links: Razorpay payment and invoice links (optionally by reference); Pine Labs
-    /// and Cashfree only by reference (they have no list endpoint).
+    /// and Cashfree only by reference (a list of the one link with it, or empty).
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for a list without a reference where the provider has no list
+    /// endpoint (Cashfree, Pine Labs).
     pub async fn list(&self, provider: Provider, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-        let retry = &self.retry;
-        match provider {
-            #[cfg(feature = "cashfree")]
-            Provider::Cashfree => match &filter.reference {
-                Some(reference) => match providers::cashfree::get(self.cashfree()?, retry, reference).await {
-                    Ok(link) => Ok(vec![link]),
-                    Err(Error::NotFound { .. }) => Ok(vec![]),
-                    Err(error) => Err(error),
-                },
-                None => Err(Error::Unsupported { provider, operation: "list without a reference" }),
-            },
-            #[cfg(feature = "razorpay")]
-            Provider::Razorpay => providers::razorpay::list(self.razorpay()?, retry, filter).await,
-            #[cfg(feature = "razorpay")]
-            Provider::RazorpayInvoice => providers::razorpay_invoice::list(self.razorpay()?, retry, filter).await,
-            #[cfg(feature = "pinelabs")]
-            Provider::Pinelabs => providers::pinelabs::list(self.pinelabs()?, retry, filter).await,
-            #[allow(unreachable_patterns)]
-            other => Err(not_built(other)),
-        }
+        self.api(provider)?.list(&self.retry, filter).await
     }
 }
 
-/// Checks a link against a provider's documented rules without sending it.
+/// Checks a link against a provider's documented rules and its spec's constraints without
+/// sending it: exactly what [`Paylinks::create`] checks first.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the field and the rule; [`Error::Config`] for a provider
+/// whose cargo feature is off.
 pub fn validate(provider: Provider, link: &CreateLink) -> Result<(), Error> {
-    match provider {
-        #[cfg(feature = "cashfree")]
-        Provider::Cashfree => providers::cashfree::validate(link),
-        #[cfg(feature = "razorpay")]
-        Provider::Razorpay => providers::razorpay::validate(link),
-        #[cfg(feature = "razorpay")]
-        Provider::RazorpayInvoice => providers::razorpay_invoice::validate(link),
-        #[cfg(feature = "pinelabs")]
-        Provider::Pinelabs => providers::pinelabs::validate(link),
-        #[allow(unreachable_patterns)]
-        other => Err(not_built(other)),
+    registry::registered(provider)?.validate(link)
+}
+
+/// The error for a provider this client has no API of: not configured (naming the variables
+/// to set), or not built.
+fn not_configured(provider: Provider) -> Error {
+    match registry::registered(provider) {
+        Ok(api) => {
+            let settings = api.settings();
+            let (owner, id_var, secret_var) = (settings.owner, settings.id_var, settings.secret_var);
+            Error::Config { message: format!("{owner} is not configured: set {id_var} and {secret_var}") }
+        }
+        Err(not_built) => not_built,
     }
 }
 
-fn not_configured(provider: Provider) -> Error {
-    let vars = match provider {
-        Provider::Cashfree => "CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
-        Provider::Razorpay | Provider::RazorpayInvoice => "RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET",
-        Provider::Pinelabs => "PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET",
-    };
-    Error::Config { message: format!("{provider} is not configured: set {vars}") }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Environment, Money};
 
-#[allow(dead_code)]
-fn not_built(provider: Provider) -> Error {
-    Error::Config { message: format!("paylinks was built without the `{provider}` feature") }
+    const HOST: &str = "http://127.0.0.1:9";
+
+    #[tokio::test]
+    async fn a_provider_not_configured_names_the_variables_of_its_owner() {
+        let paylinks = Paylinks::builder().cashfree("id", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        assert_eq!(paylinks.providers(), [Provider::Cashfree]);
+        let expected = "razorpay is not configured: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET";
+        assert_eq!(paylinks.razorpay().unwrap_err().to_string(), expected);
+        let invoice = LinkRef::new(Provider::RazorpayInvoice, "inv_1");
+        let err = paylinks.get(&invoice).await.unwrap_err();
+        assert_eq!(err.to_string(), expected, "invoice links use Razorpay's credentials");
+        let err = paylinks.create(Provider::Pinelabs, &CreateLink::new(Money::inr(100))).await;
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "pinelabs is not configured: set PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
+        );
+    }
+
+    #[test]
+    fn razorpay_credentials_enable_both_of_its_link_apis_with_one_client() {
+        let paylinks =
+            Paylinks::builder().razorpay("rzp_test_x", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        assert_eq!(paylinks.providers(), [Provider::Razorpay, Provider::RazorpayInvoice]);
+        assert!(paylinks.razorpay().is_ok());
+        assert!(paylinks.cashfree().is_err() && paylinks.pinelabs().is_err());
+    }
 }

@@ -1,9 +1,12 @@
 //! Configuring the facade: from the environment, or in code.
 
+use std::collections::BTreeMap;
+
 use paylinks_core::Secret;
 use paylinks_core::http::{Environment, Timeouts};
 
-use crate::{Error, Paylinks, Provider, RetryPolicy};
+use crate::api::Settings;
+use crate::{Error, Paylinks, Provider, RetryPolicy, registry};
 
 /// Credentials and host of one provider.
 #[derive(Debug, Clone)]
@@ -16,49 +19,26 @@ pub struct ProviderConfig {
     pub environment: Environment,
 }
 
-/// Settings of a [`Paylinks`] client; each provider is enabled by giving its credentials.
+/// Settings of a [`Paylinks`] client; each provider is enabled by giving its credentials
+/// (`PaylinksBuilder::cashfree`, `::razorpay`, `::pinelabs`, one per enabled provider feature).
 #[derive(Debug, Clone, Default)]
 pub struct PaylinksBuilder {
-    pub(crate) cashfree: Option<ProviderConfig>,
-    pub(crate) razorpay: Option<ProviderConfig>,
-    pub(crate) pinelabs: Option<ProviderConfig>,
+    /// The credentials given, by the provider that owns them.
+    pub(crate) configs: BTreeMap<Provider, ProviderConfig>,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
 }
 
 impl PaylinksBuilder {
-    /// Enables Cashfree (client id and secret; sandbox or production).
-    pub fn cashfree(
-        mut self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<Secret>,
-        environment: Environment,
-    ) -> Self {
-        self.cashfree = Some(ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment });
+    /// Enables a provider with these credentials (what the provider's own method does).
+    pub(crate) fn provider(mut self, owner: Provider, config: ProviderConfig) -> Self {
+        self.configs.insert(owner, config);
         self
     }
 
-    /// Enables Razorpay, payment links and invoice links (key id and secret; the key decides
-    /// test or live mode, `environment` only changes the host).
-    pub fn razorpay(
-        mut self,
-        key_id: impl Into<String>,
-        key_secret: impl Into<Secret>,
-        environment: Environment,
-    ) -> Self {
-        self.razorpay = Some(ProviderConfig { id: key_id.into(), secret: key_secret.into(), environment });
-        self
-    }
-
-    /// Enables Pine Labs Online (client id and secret; UAT or production).
-    pub fn pinelabs(
-        mut self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<Secret>,
-        environment: Environment,
-    ) -> Self {
-        self.pinelabs = Some(ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment });
-        self
+    /// The credentials given for `owner`.
+    pub(crate) fn config(&self, owner: Provider) -> Option<&ProviderConfig> {
+        self.configs.get(&owner)
     }
 
     /// HTTP timeouts (default 10 s to connect, 30 s per request).
@@ -75,48 +55,46 @@ impl PaylinksBuilder {
     }
 
     /// Reads the configuration from environment variables (see [`Paylinks::from_env`]).
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the variable: an id without its secret (or the reverse), an
+    /// unknown environment name, no provider configured at all.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads the configuration from `lookup` (environment-variable names to values).
+    /// Reads the configuration from `lookup` (environment-variable names to values; blank
+    /// values count as unset). The variables are each enabled provider's (see
+    /// [`Paylinks::from_env`]).
+    ///
+    /// # Errors
+    /// As [`PaylinksBuilder::from_env`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let lookup = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let builder = Self {
-            cashfree: read_provider(
-                &lookup,
-                Provider::Cashfree,
-                ["CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET"],
-                Some("CASHFREE_ENV"),
-                "CASHFREE_BASE_URL",
-            )?,
-            razorpay: read_provider(
-                &lookup,
-                Provider::Razorpay,
-                ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET"],
-                None,
-                "RAZORPAY_BASE_URL",
-            )?,
-            pinelabs: read_provider(
-                &lookup,
-                Provider::Pinelabs,
-                ["PINELABS_CLIENT_ID", "PINELABS_CLIENT_SECRET"],
-                Some("PINELABS_ENV"),
-                "PINELABS_BASE_URL",
-            )?,
-            ..Self::default()
-        };
-        if builder.cashfree.is_none() && builder.razorpay.is_none() && builder.pinelabs.is_none() {
-            return Err(Error::Config {
-                message: "no provider configured: set CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET, \
-                          RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET, or PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
-                    .into(),
-            });
+        let all = registry::settings();
+        let mut builder = Self::default();
+        for settings in &all {
+            if let Some(config) = read_provider(&lookup, settings)? {
+                builder.configs.insert(settings.owner, config);
+            }
+        }
+        if builder.configs.is_empty() {
+            let each: Vec<String> = all.iter().map(|s| format!("{} and {}", s.id_var, s.secret_var)).collect();
+            let list = match each.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{}, or {last}", rest.join(", ")),
+                None => "a provider feature of paylinks".to_owned(),
+            };
+            return Err(Error::Config { message: format!("no provider configured: set {list}") });
         }
         Ok(builder)
     }
 
     /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a provider's client cannot be built (a credential that cannot
+    /// be sent in a header, no TLS roots).
     pub fn build(self) -> Result<Paylinks, Error> {
         Paylinks::from_builder(self)
     }
@@ -124,11 +102,9 @@ impl PaylinksBuilder {
 
 fn read_provider(
     lookup: &impl Fn(&str) -> Option<String>,
-    provider: Provider,
-    [id_var, secret_var]: [&str; 2],
-    env_var: Option<&str>,
-    base_url_var: &str,
+    settings: &Settings,
 ) -> Result<Option<ProviderConfig>, Error> {
+    let Settings { owner: provider, id_var, secret_var, env_var, base_url_var, .. } = settings;
     let (id, secret) = match (lookup(id_var), lookup(secret_var)) {
         (None, None) => return Ok(None),
         (Some(id), Some(secret)) => (id, secret),
@@ -142,7 +118,7 @@ fn read_provider(
     let environment = match (lookup(base_url_var), env_var.and_then(|v| lookup(v).map(|value| (v, value)))) {
         (Some(url), _) => Environment::Custom(url),
         (None, Some((var, value))) => value.parse().map_err(|e| Error::Config { message: format!("{var}: {e}") })?,
-        (None, None) => Environment::Sandbox,
+        (None, None) => settings.default_environment.clone(),
     };
     Ok(Some(ProviderConfig { id, secret: Secret::new(secret), environment }))
 }
@@ -170,6 +146,11 @@ mod tests {
         for var in ["CASHFREE_CLIENT_ID", "RAZORPAY_KEY_SECRET", "PINELABS_CLIENT_SECRET"] {
             assert!(err.contains(var), "{err}");
         }
+        assert_eq!(
+            err,
+            "no provider configured: set CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET, \
+             RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET, or PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
+        );
     }
 
     #[test]
@@ -183,12 +164,12 @@ mod tests {
             ("PINELABS_BASE_URL", "http://127.0.0.1:9/pinelabs"),
         ]))
         .unwrap();
-        assert_eq!(builder.cashfree.as_ref().unwrap().environment, Environment::Production);
+        assert_eq!(builder.config(Provider::Cashfree).unwrap().environment, Environment::Production);
         assert_eq!(
-            builder.pinelabs.as_ref().unwrap().environment,
+            builder.config(Provider::Pinelabs).unwrap().environment,
             Environment::Custom("http://127.0.0.1:9/pinelabs".into())
         );
-        assert!(builder.razorpay.is_none());
+        assert!(builder.config(Provider::Razorpay).is_none());
         assert!(!format!("{builder:?}").contains("pls\""), "secrets stay hidden");
         let err = PaylinksBuilder::from_lookup(lookup(&[
             ("CASHFREE_CLIENT_ID", "i"),

@@ -5,29 +5,15 @@ use crate::{Error, PaymentLink, Provider};
 /// Decodes a provider's link body (from create, fetch or cancel) into a [`PaymentLink`].
 ///
 /// A body that is not JSON, or not a link of that provider, is an [`Error::Decode`] that
-/// names the provider and says what is wrong (the JSON path of a mismatch), never a panic.
+/// names the provider and says what is wrong (the JSON path of a mismatch), never a panic; a
+/// provider whose cargo feature is off is an [`Error::Config`].
 pub fn decode_link(provider: Provider, body: &[u8]) -> Result<PaymentLink, Error> {
-    let fail = |message: String| Error::Decode { provider, operation: "decode", message };
-    match provider {
-        #[cfg(feature = "cashfree")]
-        Provider::Cashfree => crate::providers::cashfree::normalise(parse(body).map_err(fail)?).map_err(fail),
-        #[cfg(feature = "razorpay")]
-        Provider::Razorpay => crate::providers::razorpay::normalise(parse(body).map_err(fail)?).map_err(fail),
-        #[cfg(feature = "razorpay")]
-        Provider::RazorpayInvoice => {
-            crate::providers::razorpay_invoice::normalise(parse(body).map_err(fail)?).map_err(fail)
-        }
-        #[cfg(feature = "pinelabs")]
-        Provider::Pinelabs => crate::providers::pinelabs::normalise(parse(body).map_err(fail)?).map_err(fail),
-        #[allow(unreachable_patterns)]
-        other => Err(Error::Config { message: format!("paylinks was built without the `{other}` feature") }),
-    }
+    crate::registry::registered(provider)?.decode(body)
 }
 
 /// Parses JSON into `T`, naming the path of the first mismatch and its position, without
 /// quoting values (they can be customer data).
-#[allow(dead_code)]
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("not JSON: {}", paylinks_core::describe_json_error(&e)))?;
     if !value.is_object() {

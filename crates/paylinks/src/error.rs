@@ -17,9 +17,11 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
-    /// The link's state forbids the operation (cancelling a paid link, notifying a cancelled one).
+    /// The link's state forbids the operation: a refused cancel (of a paid link, say) or a
+    /// refused resend of its notification (of a cancelled link, say). The provider refused it;
+    /// paylinks read the link back to name its state.
     #[error("{provider}: cannot {operation} link {id} in its current state{}: {message}", status_suffix(.provider_status))]
-    NotCancellable {
+    InvalidState {
         /// The provider.
         provider: Provider,
         /// The link.
@@ -126,7 +128,7 @@ impl Error {
     pub fn provider(&self) -> Option<Provider> {
         match self {
             Self::NotFound { provider, .. }
-            | Self::NotCancellable { provider, .. }
+            | Self::InvalidState { provider, .. }
             | Self::InvalidRequest { provider, .. }
             | Self::Unauthorized { provider, .. }
             | Self::RateLimited { provider, .. }

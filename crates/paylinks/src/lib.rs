@@ -8,7 +8,9 @@
 //! [`PaymentLink::raw`] keeps the provider's full typed response. Every failure is one
 //! [`Error`] to match on.
 //!
-//! Each provider is a cargo feature (`cashfree`, `razorpay`, `pinelabs`; all on by default).
+//! Each provider is a cargo feature (`cashfree`, `razorpay`, `pinelabs`; all on by default);
+//! every [`Provider`] variant exists whatever the features, and an operation on one whose
+//! feature is off is an [`Error::Config`].
 //!
 //! # Status mapping
 //!
@@ -23,20 +25,21 @@
 //! | provider answer | error |
 //! |---|---|
 //! | 401 / 403 (any provider); Razorpay 400 "The api key provided is invalid"; Pine Labs token `USER_AUTHENTICATION_FAILED` | [`Error::Unauthorized`] |
-//! | 404 (any); Razorpay 400 "The id provided does not exist" / "invalid input [id]"; Pine Labs `NOT_FOUND` | [`Error::NotFound`] |
-//! | a refused cancel or resend while the link is not in a state that allows it (Razorpay "cannot cancel or expire an already paid/partially paid link", invoice "Operation not allowed for Invoice in … status", Cashfree non-`ACTIVE`, Pine Labs non-`CREATED`) | [`Error::NotCancellable`] with the link's status, read back from the provider |
+//! | 404 (any); Razorpay 400 "The id provided does not exist" / "invalid input \[id\]"; Pine Labs `NOT_FOUND` | [`Error::NotFound`] |
+//! | a refused cancel or resend while the link is not in a state that allows it (Razorpay "cannot cancel or expire an already paid/partially paid link", invoice "Operation not allowed for Invoice in … status", Cashfree non-`ACTIVE`, Pine Labs non-`CREATED`) | [`Error::InvalidState`] with the link's status, read back from the provider |
 //! | 429 with `Retry-After` / Cashfree `x-ratelimit-retry` | [`Error::RateLimited`] |
 //! | Razorpay 400 on create (`field` or `field: message`), Cashfree 409 duplicate `link_id` or 422 reused idempotency key on create (field `reference`, or `idempotency_key` when one was given), Pine Labs `INVALID_REQUEST`; a rule checked before sending | [`Error::InvalidRequest`] naming the field |
 //! | anything else (5xx, other 4xx) | [`Error::Provider`] with status, code and message |
+//! | connection, timeout, broken body | [`Error::Transport`] |
+//! | a body that does not decode or has no amount, or an amount with more decimals than its currency | [`Error::Decode`] |
 //!
 //! A Pine Labs 401 on a link call means the cached access token is no longer honoured: the
 //! facade fetches a fresh token and tries the call once more before reporting
 //! [`Error::Unauthorized`].
-//! | connection, timeout, broken body | [`Error::Transport`] |
-//! | a body that does not decode or has no amount, or an amount with more decimals than its currency | [`Error::Decode`] |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod api;
 mod client;
 mod config;
 mod decode;
@@ -45,6 +48,7 @@ mod link;
 mod money;
 mod provider;
 mod providers;
+mod registry;
 mod request;
 mod retry;
 mod status;
@@ -53,27 +57,28 @@ pub use client::{Paylinks, validate};
 pub use config::{PaylinksBuilder, ProviderConfig};
 pub use decode::decode_link;
 pub use error::{Error, Result};
-pub use link::{Customer, PaymentLink, ProviderLink, payment_link_schema};
+pub use link::{Customer, PaymentLink, payment_link_schema};
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};
 pub use paylinks_core::http::{Environment, Timeouts};
-
-/// A plain `reqwest` client with the TLS set-up and default timeouts of the provider clients
-/// (paylinks builds reqwest without a process-wide crypto provider; `reqwest::Client::new()`
-/// in the same program needs one of its own TLS features).
-pub fn plain_http_client() -> Result<reqwest::Client, Error> {
-    paylinks_core::http::plain_client(Timeouts::default()).map_err(|e| Error::Config { message: e.to_string() })
-}
 pub use provider::{LinkRef, LinkRefError, Provider, UnknownProvider};
+pub use providers::ProviderLink;
 pub use request::{CreateLink, ListFilter, NotifyMedium};
 pub use retry::RetryPolicy;
 pub use status::{LinkStatus, STATUS_TABLE, map_status};
 
-#[cfg(feature = "cashfree")]
-pub use paylinks_cashfree as cashfree;
-#[cfg(feature = "pinelabs")]
-pub use paylinks_pinelabs as pinelabs;
-#[cfg(feature = "razorpay")]
-pub use paylinks_razorpay as razorpay;
+/// The generated crate of each enabled provider: `paylinks::cashfree`, `paylinks::razorpay`,
+/// `paylinks::pinelabs`.
+pub use providers::generated_crates::*;
+
+/// A plain `reqwest` client with the TLS set-up and default timeouts of the provider clients
+/// (paylinks builds reqwest without a process-wide crypto provider; `reqwest::Client::new()`
+/// in the same program needs one of its own TLS features).
+///
+/// # Errors
+/// [`Error::Config`] when the client cannot be built (no usable TLS roots).
+pub fn plain_http_client() -> Result<reqwest::Client, Error> {
+    paylinks_core::http::plain_client(Timeouts::default()).map_err(|e| Error::Config { message: e.to_string() })
+}
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[doc = include_str!("../../../README.md")]

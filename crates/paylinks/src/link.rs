@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::{LinkRef, LinkStatus, Money, Provider};
+use crate::{LinkRef, LinkStatus, Money, Provider, ProviderLink};
 
 /// The customer a link is for, as far as the provider says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -77,25 +77,6 @@ impl PaymentLink {
     pub fn amount_due(&self) -> Money {
         Money::new(self.amount.minor - self.amount_paid.minor, self.amount.currency)
     }
-}
-
-/// The provider's typed response a [`PaymentLink`] was read from, for fields the facade does
-/// not unify.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ProviderLink {
-    /// Cashfree's link entity.
-    #[cfg(feature = "cashfree")]
-    Cashfree(Box<paylinks_cashfree::types::LinkEntity>),
-    /// Razorpay's payment link entity.
-    #[cfg(feature = "razorpay")]
-    Razorpay(Box<paylinks_razorpay::types::PaymentLink>),
-    /// Razorpay's invoice entity.
-    #[cfg(feature = "razorpay")]
-    RazorpayInvoice(Box<paylinks_razorpay::types::Invoice>),
-    /// Pine Labs' payment link object.
-    #[cfg(feature = "pinelabs")]
-    Pinelabs(Box<paylinks_pinelabs::types::PaymentLink>),
 }
 
 /// The JSON Schema of a serialised [`PaymentLink`].

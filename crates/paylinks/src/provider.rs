@@ -1,4 +1,7 @@
-//! The providers the facade speaks to, and references to their links.
+//! Provider names as text, and references to links.
+//!
+//! The [`Provider`] enum itself is declared with the registered link APIs
+//! (`providers/mod.rs`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,35 +9,7 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A payment-link provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    /// Cashfree Payments (`/pg/links`).
-    Cashfree,
-    /// Razorpay Payment Links v2 (`/v1/payment_links`).
-    Razorpay,
-    /// Razorpay's legacy invoice-based links (`/v1/invoices`, `type: link`).
-    RazorpayInvoice,
-    /// Pine Labs Online (`/api/pay/v1/paymentlink`).
-    Pinelabs,
-}
-
-impl Provider {
-    /// Every provider, in a fixed order.
-    pub const ALL: [Provider; 4] =
-        [Provider::Cashfree, Provider::Razorpay, Provider::RazorpayInvoice, Provider::Pinelabs];
-
-    /// The provider's name as it appears in JSON, errors and the CLI (`razorpay_invoice`).
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Cashfree => "cashfree",
-            Self::Razorpay => "razorpay",
-            Self::RazorpayInvoice => "razorpay_invoice",
-            Self::Pinelabs => "pinelabs",
-        }
-    }
-}
+pub use crate::providers::Provider;
 
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,30 +17,37 @@ impl fmt::Display for Provider {
     }
 }
 
-/// A provider name that is none of `cashfree`, `razorpay`, `razorpay_invoice`, `pinelabs`.
+/// A provider name that is none of [`Provider::ALL`]'s names (`cashfree`, `razorpay`,
+/// `razorpay_invoice`, `pinelabs`, with `-` for `_`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown provider `{0}`: expected cashfree, razorpay, razorpay-invoice or pinelabs")]
+#[error("unknown provider `{0}`: expected {names}", names = expected_names())]
 pub struct UnknownProvider(pub String);
+
+/// `cashfree, razorpay, razorpay-invoice or pinelabs`.
+fn expected_names() -> String {
+    let names: Vec<String> = Provider::ALL.iter().map(|p| p.as_str().replace('_', "-")).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 impl FromStr for Provider {
     type Err = UnknownProvider;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "cashfree" => Ok(Self::Cashfree),
-            "razorpay" => Ok(Self::Razorpay),
-            "razorpay_invoice" | "razorpay_invoices" => Ok(Self::RazorpayInvoice),
-            "pinelabs" | "pine_labs" => Ok(Self::Pinelabs),
-            _ => Err(UnknownProvider(s.to_owned())),
-        }
+        let name = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|p| p.names().contains(&name.as_str())).ok_or_else(|| UnknownProvider(s.to_owned()))
     }
 }
 
 /// A link's provider and id: all `get`, `cancel` and `resend_notification` need.
 ///
 /// Parses from `provider:id` (`cashfree:order-1042`), or from a bare id whose prefix names
-/// its provider: `plink_…` (Razorpay), `inv_…` (Razorpay invoice), `pl-…` (Pine Labs).
-/// Cashfree link ids are chosen by the merchant, so they need the `cashfree:` prefix.
+/// its provider (each enabled link API declares its prefixes): `plink_…` (Razorpay),
+/// `inv_…` (Razorpay invoice), `pl-…` (Pine Labs). Cashfree link ids are chosen by the
+/// merchant, so they need the `cashfree:` prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct LinkRef {
     /// The provider.
@@ -78,7 +60,10 @@ pub struct LinkRef {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkRefError {
     /// No provider prefix and no id prefix that names one.
-    #[error("cannot tell the provider of link `{0}`: write it as provider:id (e.g. cashfree:{0})")]
+    #[error(
+        "cannot tell the provider of link `{0}`: write it as provider:id (e.g. {example}:{0})",
+        example = Provider::ALL[0]
+    )]
     UnknownProvider(String),
     /// The provider before `:` is unknown.
     #[error(transparent)]
@@ -106,16 +91,8 @@ impl FromStr for LinkRef {
             let provider: Provider = provider.parse()?;
             return if id.is_empty() { Err(LinkRefError::Empty(s.to_owned())) } else { Ok(Self::new(provider, id)) };
         }
-        let provider = if text.starts_with("plink_") {
-            Provider::Razorpay
-        } else if text.starts_with("inv_") {
-            Provider::RazorpayInvoice
-        } else if text.starts_with("pl-") {
-            Provider::Pinelabs
-        } else {
-            return Err(LinkRefError::UnknownProvider(text.to_owned()));
-        };
-        Ok(Self::new(provider, text))
+        let provider = crate::registry::provider_of_id(text);
+        provider.map(|p| Self::new(p, text)).ok_or_else(|| LinkRefError::UnknownProvider(text.to_owned()))
     }
 }
 
@@ -149,8 +126,25 @@ mod tests {
             err.to_string(),
             "cannot tell the provider of link `my_link_id`: write it as provider:id (e.g. cashfree:my_link_id)"
         );
-        assert!("stripe:abc".parse::<LinkRef>().unwrap_err().to_string().contains("unknown provider `stripe`"));
+        assert_eq!(
+            "stripe:abc".parse::<LinkRef>().unwrap_err().to_string(),
+            "unknown provider `stripe`: expected cashfree, razorpay, razorpay-invoice or pinelabs"
+        );
         assert!(matches!("cashfree:".parse::<LinkRef>(), Err(LinkRefError::Empty(_))));
+    }
+
+    #[test]
+    fn every_name_and_alias_parses_and_the_json_name_is_the_name() {
+        for provider in Provider::ALL {
+            for name in provider.names() {
+                assert_eq!(name.parse(), Ok(provider), "{name}");
+                assert_eq!(name.replace('_', "-").to_uppercase().parse(), Ok(provider), "{name}");
+            }
+            assert_eq!(provider.as_str().parse(), Ok(provider));
+            assert_eq!(serde_json::to_value(provider).unwrap(), provider.as_str(), "serialised as its name");
+        }
+        assert_eq!("pine-labs".parse(), Ok(Provider::Pinelabs));
+        assert_eq!("razorpay_invoices".parse(), Ok(Provider::RazorpayInvoice));
     }
 
     #[test]

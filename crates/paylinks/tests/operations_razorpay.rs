@@ -295,7 +295,7 @@ async fn cancelling_an_expired_link_on_the_first_attempt_is_not_cancellable() {
         .await;
     mount(&server, "GET", LINK, 200, razorpay_link("expired")).await;
     let err = client.cancel(&sample_ref(P)).await.unwrap_err();
-    assert!(matches!(&err, Error::NotCancellable { provider_status: Some(s), .. } if s == "expired"), "{err:?}");
+    assert!(matches!(&err, Error::InvalidState { provider_status: Some(s), .. } if s == "expired"), "{err:?}");
 }
 
 #[tokio::test]

@@ -1,16 +1,176 @@
 //! Cashfree: `/pg/links`. Amounts in major units, the merchant's `link_id` is the link's id.
 
 use paylinks_cashfree::types::{self, LinkEntity};
-use paylinks_cashfree::{Client, Error as CashfreeError};
+use paylinks_cashfree::{Client, Credentials, Error as CashfreeError};
+use paylinks_core::Secret;
+use paylinks_core::http::{BuildError, Environment, Timeouts};
 
-use super::{
-    Call, ONE_ATTEMPT, build, check_common, check_reference, field, map_api_error, random_id, raw_value, state_checked,
-};
+use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::rules::{check_common, check_reference, random_id};
+use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use crate::api::{LinkApi, Settings};
 use crate::{
-    CreateLink, Currency, Customer, Error, Money, PaymentLink, Provider, ProviderLink, RetryPolicy, map_status,
+    CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
+    PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::Cashfree;
+
+/// Cashfree's payment links.
+pub(crate) struct Cashfree;
+
+impl LinkApi for Cashfree {
+    const PROVIDER: Provider = PROVIDER;
+    const SETTINGS: &'static Settings = &Settings {
+        owner: PROVIDER,
+        id_var: "CASHFREE_CLIENT_ID",
+        secret_var: "CASHFREE_CLIENT_SECRET",
+        env_var: Some("CASHFREE_ENV"),
+        base_url_var: "CASHFREE_BASE_URL",
+        default_environment: Environment::Sandbox,
+    };
+    /// `link_status` as `specs/cashfree.yaml` documents it, upper case.
+    const STATUS_ROWS: &'static [(&'static str, LinkStatus)] = &[
+        ("ACTIVE", LinkStatus::Active),
+        ("PARTIALLY_PAID", LinkStatus::PartiallyPaid),
+        ("PAID", LinkStatus::Paid),
+        ("EXPIRED", LinkStatus::Expired),
+        ("CANCELLED", LinkStatus::Cancelled),
+    ];
+    /// The merchant chooses the `link_id`, so no prefix tells a Cashfree id.
+    const ID_PREFIXES: &'static [&'static str] = &[];
+
+    type Client = Client;
+    type Entity = LinkEntity;
+
+    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
+        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
+            .environment(config.environment.clone())
+            .timeouts(timeouts)
+            .build()
+    }
+
+    fn validate(link: &CreateLink) -> Result<(), Error> {
+        rules(link)?;
+        request(link, link.reference.as_deref().unwrap_or("paylinks_validate")).map(drop)
+    }
+
+    fn normalise(entity: LinkEntity) -> Result<PaymentLink, String> {
+        let id = entity.link_id.clone().ok_or("the link has no link_id")?;
+        let code = entity.link_currency.as_deref().ok_or("the link has no link_currency")?;
+        let currency: Currency = code.parse().map_err(|e| format!("link_currency: {e}"))?;
+        let money = |field: &str, amount: Option<paylinks_core::DecimalAmount>| -> Result<Option<Money>, String> {
+            amount.map(|a| Money::from_major(a, currency).map_err(|e| format!("{field}: {e}"))).transpose()
+        };
+        let amount = money("link_amount", entity.link_amount)?.ok_or("the link has no link_amount")?;
+        let amount_paid = money("link_amount_paid", entity.link_amount_paid)?.unwrap_or(Money::new(0, currency));
+        let partial_payments = entity.link_partial_payments.unwrap_or(false);
+        let minimum = money("link_minimum_partial_amount", entity.link_minimum_partial_amount)?
+            .filter(|m| partial_payments && m.minor > 0);
+        let provider_status = entity.link_status.as_ref().and_then(raw_value).ok_or("the link has no link_status")?;
+        let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
+            name: c.customer_name.clone(),
+            email: c.customer_email.clone(),
+            phone: c.customer_phone.clone(),
+        });
+        Ok(PaymentLink {
+            provider: PROVIDER,
+            reference: Some(id.clone()),
+            id,
+            status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
+            provider_status,
+            amount,
+            amount_paid,
+            url: entity.link_url.clone(),
+            description: entity.link_purpose.clone(),
+            customer,
+            partial_payments,
+            minimum_partial_amount: minimum,
+            created_at: entity.link_created_at.map(|t| t.to_utc()),
+            expires_at: entity.link_expiry_time.map(|t| t.to_utc()),
+            cancelled_at: None,
+            notes: entity.link_notes.clone(),
+            raw: ProviderLink::Cashfree(Box::new(entity)),
+        })
+    }
+
+    async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+        rules(link)?;
+        let link_id = link.reference.clone().unwrap_or_else(|| random_id("paylinks_", 16));
+        let body = request(link, &link_id)?;
+        // The idempotency key makes a retried create replay the first response: safe to retry.
+        let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
+        let call = Call::new(PROVIDER, "create", &link_id);
+        let created = retry
+            .run(|_| async {
+                let sent = client.create_link().x_idempotency_key(key.as_str()).body(body.clone()).send().await;
+                read(&call, sent)
+            })
+            .await;
+        match created {
+            // The key was used before for another request: with the default key, that is the
+            // reference of another link.
+            Err(Error::Provider { status: 422, message, code, .. }) => {
+                let field = if link.idempotency_key.is_some() { "idempotency_key" } else { "reference" };
+                Err(Error::invalid(PROVIDER, field, message.or(code).unwrap_or_else(|| "already used".into())))
+            }
+            other => other,
+        }
+    }
+
+    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "get", id);
+        retry.run(|_| async { read(&call, client.fetch_link().link_id(id).send().await) }).await
+    }
+
+    /// Cashfree cancels only ACTIVE links; a refusal says which state this one is in.
+    async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "cancel", id);
+        let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+    }
+
+    /// Cashfree has no endpoint that sends a link again.
+    async fn resend(_: &Client, _: &RetryPolicy, _: &str, _: NotifyMedium) -> Result<(), Error> {
+        Err(Error::Unsupported { provider: PROVIDER, operation: "resend_notification" })
+    }
+
+    /// Cashfree has no list endpoint; a reference (the `link_id`) finds its one link.
+    async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+        let Some(reference) = &filter.reference else {
+            return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
+        };
+        match Self::get(client, retry, reference).await {
+            Ok(link) => Ok(vec![link]),
+            Err(Error::NotFound { .. }) => Ok(vec![]),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl Paylinks {
+    /// The generated Cashfree client, for operations and fields the facade does not unify.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when Cashfree is not configured.
+    pub fn cashfree(&self) -> Result<&Client, Error> {
+        self.client::<Cashfree>()
+    }
+}
+
+impl PaylinksBuilder {
+    /// Enables Cashfree (client id and secret; sandbox or production).
+    pub fn cashfree(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        environment: Environment,
+    ) -> Self {
+        self.provider(PROVIDER, ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment })
+    }
+}
+
 /// Documented limits: `link_purpose` 500 characters, 5 notes, `link_id` 50 characters,
 /// `return_url` 250 characters.
 const MAX_PURPOSE: usize = 500;
@@ -19,13 +179,6 @@ const MAX_LINK_ID: usize = 50;
 const MAX_RETURN_URL: usize = 250;
 /// A double carries 15 significant digits exactly; Cashfree's amounts are doubles.
 const MAX_EXACT_MINOR: i64 = 999_999_999_999_999;
-
-/// Checks a link against Cashfree's documented rules and the spec's constraints, without
-/// sending it: exactly what `create` checks.
-pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
-    rules(link)?;
-    request(link, link.reference.as_deref().unwrap_or("paylinks_validate")).map(drop)
-}
 
 /// Cashfree's documented rules.
 fn rules(link: &CreateLink) -> Result<(), Error> {
@@ -69,14 +222,12 @@ fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest,
         .link_partial_payments(link.partial_payments.then_some(true))
         .link_minimum_partial_amount(link.minimum_partial_amount.map(|m| m.to_major()))
         .link_expiry_time(link.expires_at.map(paylinks_core::Timestamp::from))
-        .link_notes(link.notes.clone());
-    if let Some(description) = &link.description {
-        body = body.link_purpose(Some(field::<types::CreateLinkRequestLinkPurpose, _>(
+        .link_notes(link.notes.clone())
+        .link_purpose(optional::<types::CreateLinkRequestLinkPurpose, _>(
             PROVIDER,
             "description",
-            description.as_str(),
-        )?));
-    }
+            link.description.as_deref(),
+        )?);
     if link.notify_sms || link.notify_email {
         body = body.link_notify(Some(types::LinkNotifyRequest {
             send_sms: Some(link.notify_sms),
@@ -94,48 +245,14 @@ fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest,
     build(PROVIDER, body)
 }
 
-pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    rules(link)?;
-    let link_id = link.reference.clone().unwrap_or_else(|| random_id("paylinks_", 16));
-    let body = request(link, &link_id)?;
-    // The idempotency key makes a retried create replay the first response: safe to retry.
-    let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
-    let call = Call::new(PROVIDER, "create", &link_id);
-    let created = retry
-        .run(|_| async {
-            let sent = client.create_link().x_idempotency_key(key.as_str()).body(body.clone()).send().await;
-            read(&call, sent)
-        })
-        .await;
-    match created {
-        // The key was used before for another request: with the default key, that is the
-        // reference of another link.
-        Err(Error::Provider { status: 422, message, code, .. }) => {
-            let field = if link.idempotency_key.is_some() { "idempotency_key" } else { "reference" };
-            Err(Error::invalid(PROVIDER, field, message.or(code).unwrap_or_else(|| "already used".into())))
-        }
-        other => other,
-    }
-}
 
-pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "get", id);
-    retry.run(|_| async { read(&call, client.fetch_link().link_id(id).send().await) }).await
-}
-
-pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "cancel", id);
-    // Cashfree cancels only ACTIVE links; a refusal says which state this one is in.
-    let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
-    state_checked(&call, retry, cancel, || get(client, &ONE_ATTEMPT, id), std::convert::identity).await
-}
 
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<LinkEntity>, progenitor_client::Error<types::CashfreeError>>,
 ) -> Result<PaymentLink, Error> {
     match sent {
-        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Ok(response) => Cashfree::normalise(response.into_inner()).map_err(|m| call.decode(m)),
         Err(error) => Err(map_error(call, CashfreeError::from(error))),
     }
 }
@@ -149,42 +266,3 @@ fn map_error(call: &Call, error: CashfreeError) -> Error {
     map_api_error(call, error)
 }
 
-/// A Cashfree link entity as a [`PaymentLink`].
-pub(crate) fn normalise(entity: LinkEntity) -> Result<PaymentLink, String> {
-    let id = entity.link_id.clone().ok_or("the link has no link_id")?;
-    let code = entity.link_currency.as_deref().ok_or("the link has no link_currency")?;
-    let currency: Currency = code.parse().map_err(|e| format!("link_currency: {e}"))?;
-    let money = |field: &str, amount: Option<paylinks_core::DecimalAmount>| -> Result<Option<Money>, String> {
-        amount.map(|a| Money::from_major(a, currency).map_err(|e| format!("{field}: {e}"))).transpose()
-    };
-    let amount = money("link_amount", entity.link_amount)?.ok_or("the link has no link_amount")?;
-    let amount_paid = money("link_amount_paid", entity.link_amount_paid)?.unwrap_or(Money::new(0, currency));
-    let partial_payments = entity.link_partial_payments.unwrap_or(false);
-    let minimum = money("link_minimum_partial_amount", entity.link_minimum_partial_amount)?
-        .filter(|m| partial_payments && m.minor > 0);
-    let provider_status = entity.link_status.as_ref().and_then(raw_value).ok_or("the link has no link_status")?;
-    let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
-        name: c.customer_name.clone(),
-        email: c.customer_email.clone(),
-        phone: c.customer_phone.clone(),
-    });
-    Ok(PaymentLink {
-        provider: PROVIDER,
-        reference: Some(id.clone()),
-        id,
-        status: map_status(PROVIDER, &provider_status),
-        provider_status,
-        amount,
-        amount_paid,
-        url: entity.link_url.clone(),
-        description: entity.link_purpose.clone(),
-        customer,
-        partial_payments,
-        minimum_partial_amount: minimum,
-        created_at: entity.link_created_at.map(|t| t.to_utc()),
-        expires_at: entity.link_expiry_time.map(|t| t.to_utc()),
-        cancelled_at: None,
-        notes: entity.link_notes.clone(),
-        raw: ProviderLink::Cashfree(Box::new(entity)),
-    })
-}

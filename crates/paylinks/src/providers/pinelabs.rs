@@ -1,32 +1,208 @@
 //! Pine Labs Online: `/api/pay/v1/paymentlink`. Amount objects in minor units, ISO UTC
 //! times (sometimes without seconds), the merchant reference doubles as an idempotency key.
 
+use paylinks_core::Secret;
+use paylinks_core::http::{BuildError, Environment, Timeouts};
 use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
-use paylinks_pinelabs::{Client, Error as PinelabsError};
+use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
-use super::{
-    Call, ONE_ATTEMPT, build, check_common, check_reference, field, map_api_error, optional, random_id, raw_value,
-    state_checked,
-};
+use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::rules::{check_common, check_reference, random_id};
+use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use crate::api::{LinkApi, Settings};
 use crate::{
-    CreateLink, Currency, Customer, Error, ListFilter, Money, PaymentLink, Provider, ProviderLink, RetryPolicy,
-    map_status,
+    CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
+    PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::Pinelabs;
+
+/// Pine Labs Online's payment links.
+pub(crate) struct Pinelabs;
+
+impl LinkApi for Pinelabs {
+    const PROVIDER: Provider = PROVIDER;
+    const SETTINGS: &'static Settings = &Settings {
+        owner: PROVIDER,
+        id_var: "PINELABS_CLIENT_ID",
+        secret_var: "PINELABS_CLIENT_SECRET",
+        env_var: Some("PINELABS_ENV"),
+        base_url_var: "PINELABS_BASE_URL",
+        default_environment: Environment::Sandbox,
+    };
+    /// The link `status` values of `specs/pinelabs.yaml`; a link stays payable while clicked
+    /// or with a payment under way.
+    const STATUS_ROWS: &'static [(&'static str, LinkStatus)] = &[
+        ("CREATED", LinkStatus::Active),
+        ("CLICKED", LinkStatus::Active),
+        ("PAYMENT_INITIATED", LinkStatus::Active),
+        ("PARTIAL_PROCESSED", LinkStatus::PartiallyPaid),
+        ("PROCESSED", LinkStatus::Paid),
+        ("EXPIRED", LinkStatus::Expired),
+        ("CANCELLED", LinkStatus::Cancelled),
+    ];
+    const ID_PREFIXES: &'static [&'static str] = &["pl-"];
+
+    type Client = Client;
+    type Entity = PinelabsLink;
+
+    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
+        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
+            .environment(config.environment.clone())
+            .timeouts(timeouts)
+            .build()
+    }
+
+    fn validate(link: &CreateLink) -> Result<(), Error> {
+        rules(link)?;
+        request(link, link.reference.as_deref().unwrap_or("paylinks-validate")).map(drop)
+    }
+
+    fn normalise(entity: PinelabsLink) -> Result<PaymentLink, String> {
+        let id = entity.payment_link_id.clone().ok_or("the link has no payment_link_id")?;
+        let amount = entity.amount.as_ref().ok_or("the link has no amount")?;
+        let currency: Currency = amount.currency.parse().map_err(|e| format!("amount.currency: {e}"))?;
+        let total = Money::new(amount.value, currency);
+        let due = match &entity.amount_due {
+            Some(due) if due.currency.eq_ignore_ascii_case(currency.code()) => due.value,
+            Some(_) => return Err("amount_due is in another currency than amount".into()),
+            None => total.minor,
+        };
+        let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the link has no status")?;
+        let customer = entity.customer.as_ref().map_or_else(Customer::default, |c| {
+            let name = [c.first_name.as_deref(), c.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = (!name.is_empty()).then_some(name);
+            Customer { name, email: c.email_id.clone(), phone: c.mobile_number.clone() }
+        });
+        Ok(PaymentLink {
+            provider: PROVIDER,
+            id,
+            reference: entity.merchant_payment_link_reference.clone(),
+            status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
+            provider_status,
+            amount: total,
+            amount_paid: Money::new(total.minor - due, currency),
+            url: entity.payment_link.clone(),
+            description: entity.description.clone(),
+            customer,
+            partial_payments: false,
+            minimum_partial_amount: None,
+            created_at: entity.created_at.map(|t| t.to_utc()),
+            expires_at: entity.expire_by.map(|t| t.to_utc()),
+            cancelled_at: None,
+            notes: entity.merchant_metadata.clone(),
+            raw: ProviderLink::Pinelabs(Box::new(entity)),
+        })
+    }
+
+    /// Pine Labs cancels and notifies only `CREATED` links, though `CLICKED` and
+    /// `PAYMENT_INITIATED` ones are still payable (active).
+    fn refusal_is_state(_operation: &str, link: &PaymentLink) -> bool {
+        link.provider_status != "CREATED"
+    }
+
+    async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+        rules(link)?;
+        // The reference is required and makes a duplicate create return the existing link, so a
+        // retried create is safe.
+        let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
+        let body = request(link, &reference)?;
+        let call = Call::new(PROVIDER, "create", &reference);
+        with_token(client, retry, &call, || {
+            retry.run(|_| async {
+                let mut request = client.create_payment_link().body(body.clone());
+                if let Some(key) = &link.idempotency_key {
+                    request = request.idempotency_key(key.as_str());
+                }
+                read(&call, request.send().await)
+            })
+        })
+        .await
+    }
+
+    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "get", id);
+        with_token(client, retry, &call, || {
+            retry.run(|_| async { read(&call, client.get_payment_link().payment_link_id(id).send().await) })
+        })
+        .await
+    }
+
+    /// Only `CREATED` links can be cancelled.
+    async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "cancel", id);
+        let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        let checked = || state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity);
+        with_token(client, retry, &call, checked).await
+    }
+
+    /// Resends the link on the channels it was created with: Pine Labs takes no medium.
+    async fn resend(client: &Client, retry: &RetryPolicy, id: &str, _medium: NotifyMedium) -> Result<(), Error> {
+        let call = Call::new(PROVIDER, "resend_notification", id);
+        let resend = || async {
+            let sent = client.resend_payment_link_notification().payment_link_id(id).send().await;
+            read(&call, sent).map(drop)
+        };
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        let checked = || state_checked(&call, retry, Self::refusal_is_state, resend, current, drop);
+        with_token(client, retry, &call, checked).await
+    }
+
+    /// Pine Labs has no list endpoint; a reference finds its one link.
+    async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+        let Some(reference) = &filter.reference else {
+            return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
+        };
+        let call = Call::new(PROVIDER, "list", reference);
+        let found = with_token(client, retry, &call, || {
+            retry.run(|_| async {
+                let by_reference = client.get_payment_link_by_reference();
+                read(&call, by_reference.merchant_payment_link_reference(reference.as_str()).send().await)
+            })
+        })
+        .await;
+        match found {
+            Ok(link) => Ok(vec![link]),
+            Err(Error::NotFound { .. }) => Ok(vec![]),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl Paylinks {
+    /// The generated Pine Labs client, for operations and fields the facade does not unify.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when Pine Labs is not configured.
+    pub fn pinelabs(&self) -> Result<&Client, Error> {
+        self.client::<Pinelabs>()
+    }
+}
+
+impl PaylinksBuilder {
+    /// Enables Pine Labs Online (client id and secret; UAT or production).
+    pub fn pinelabs(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        environment: Environment,
+    ) -> Self {
+        self.provider(PROVIDER, ProviderConfig { id: client_id.into(), secret: client_secret.into(), environment })
+    }
+}
+
 /// Documented limits: amount 100 to 100000000 minor units, reference 1 to 50 characters,
 /// expiry at most 180 days ahead, names and e-mail 50 characters.
 const MIN_AMOUNT: i64 = 100;
 const MAX_AMOUNT: i64 = 100_000_000;
 const MAX_REFERENCE: usize = 50;
 const MAX_EXPIRY_DAYS: i64 = 180;
-
-/// Checks a link against Pine Labs' documented rules and the spec's constraints, without
-/// sending it: exactly what `create` checks.
-pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
-    rules(link)?;
-    request(link, link.reference.as_deref().unwrap_or("paylinks-validate")).map(drop)
-}
 
 /// Pine Labs' documented rules.
 fn rules(link: &CreateLink) -> Result<(), Error> {
@@ -95,71 +271,10 @@ fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLin
     build(PROVIDER, body)
 }
 
-pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    rules(link)?;
-    // The reference is required and makes a duplicate create return the existing link, so a
-    // retried create is safe.
-    let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
-    let body = request(link, &reference)?;
-    let call = Call::new(PROVIDER, "create", &reference);
-    with_token(client, retry, &call, || {
-        retry.run(|_| async {
-            let mut request = client.create_payment_link().body(body.clone());
-            if let Some(key) = &link.idempotency_key {
-                request = request.idempotency_key(key.as_str());
-            }
-            read(&call, request.send().await)
-        })
-    })
-    .await
-}
 
-pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "get", id);
-    with_token(client, retry, &call, || {
-        retry.run(|_| async { read(&call, client.get_payment_link().payment_link_id(id).send().await) })
-    })
-    .await
-}
 
-pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "cancel", id);
-    // Only CREATED links can be cancelled.
-    let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
-    let current = || get(client, &ONE_ATTEMPT, id);
-    with_token(client, retry, &call, || state_checked(&call, retry, cancel, current, std::convert::identity)).await
-}
 
-/// Resends the link on the channels it was created with (Pine Labs takes no medium).
-pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str) -> Result<(), Error> {
-    let call = Call::new(PROVIDER, "resend_notification", id);
-    let resend =
-        || async { read(&call, client.resend_payment_link_notification().payment_link_id(id).send().await).map(drop) };
-    let current = || get(client, &ONE_ATTEMPT, id);
-    with_token(client, retry, &call, || state_checked(&call, retry, resend, current, drop)).await
-}
 
-/// Pine Labs has no list endpoint; a reference finds its one link.
-pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-    let Some(reference) = &filter.reference else {
-        return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
-    };
-    let call = Call::new(PROVIDER, "list", reference);
-    let found = with_token(client, retry, &call, || {
-        retry.run(|_| async {
-            read(
-                &call,
-                client.get_payment_link_by_reference().merchant_payment_link_reference(reference.as_str()).send().await,
-            )
-        })
-    })
-    .await;
-    match found {
-        Ok(link) => Ok(vec![link]),
-        Err(Error::NotFound { .. }) => Ok(vec![]),
-        Err(error) => Err(error),
-    }
-}
 
 /// Runs `operation` with a valid access token. A 401 on the link call means Pine Labs no
 /// longer honours the cached token (the client's hook has dropped it): the operation runs once
@@ -204,7 +319,7 @@ fn read(
     sent: Result<progenitor_client::ResponseValue<PinelabsLink>, progenitor_client::Error<types::PinelabsError>>,
 ) -> Result<PaymentLink, Error> {
     match sent {
-        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Ok(response) => Pinelabs::normalise(response.into_inner()).map_err(|m| call.decode(m)),
         Err(error) => Err(map_error(call, PinelabsError::from(error))),
     }
 }
@@ -226,44 +341,3 @@ fn map_error(call: &Call, error: PinelabsError) -> Error {
     }
 }
 
-/// A Pine Labs payment link object as a [`PaymentLink`].
-pub(crate) fn normalise(entity: PinelabsLink) -> Result<PaymentLink, String> {
-    let id = entity.payment_link_id.clone().ok_or("the link has no payment_link_id")?;
-    let amount = entity.amount.as_ref().ok_or("the link has no amount")?;
-    let currency: Currency = amount.currency.parse().map_err(|e| format!("amount.currency: {e}"))?;
-    let total = Money::new(amount.value, currency);
-    let due = match &entity.amount_due {
-        Some(due) if due.currency.eq_ignore_ascii_case(currency.code()) => due.value,
-        Some(_) => return Err("amount_due is in another currency than amount".into()),
-        None => total.minor,
-    };
-    let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the link has no status")?;
-    let customer = entity.customer.as_ref().map_or_else(Customer::default, |c| {
-        let name = [c.first_name.as_deref(), c.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Customer { name: (!name.is_empty()).then_some(name), email: c.email_id.clone(), phone: c.mobile_number.clone() }
-    });
-    Ok(PaymentLink {
-        provider: PROVIDER,
-        id,
-        reference: entity.merchant_payment_link_reference.clone(),
-        status: map_status(PROVIDER, &provider_status),
-        provider_status,
-        amount: total,
-        amount_paid: Money::new(total.minor - due, currency),
-        url: entity.payment_link.clone(),
-        description: entity.description.clone(),
-        customer,
-        partial_payments: false,
-        minimum_partial_amount: None,
-        created_at: entity.created_at.map(|t| t.to_utc()),
-        expires_at: entity.expire_by.map(|t| t.to_utc()),
-        cancelled_at: None,
-        notes: entity.merchant_metadata.clone(),
-        raw: ProviderLink::Pinelabs(Box::new(entity)),
-    })
-}

@@ -1,23 +1,144 @@
 //! Razorpay's legacy invoice-based links: `/v1/invoices` with `type: link`. Same host, auth
 //! and error envelope as Payment Links v2; unset times are `null` instead of `0`.
 
+use paylinks_core::http::{BuildError, Timeouts};
 use paylinks_razorpay::types::{self, Invoice};
 use paylinks_razorpay::{Client, unix_time};
 
-use super::razorpay::{map_error, notes_request, notification_medium, parse_currency, positive, validate_common};
-use super::{Call, ONE_ATTEMPT, build, created_once, optional, raw_value, state_checked};
+use super::razorpay::{
+    SETTINGS, created_once, map_error, notes_request, notification_medium, parse_currency, positive, validate_common,
+};
+use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::wire::{Call, build, optional, raw_value};
+use crate::api::{LinkApi, Settings};
 use crate::{
-    CreateLink, Customer, Error, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink, RetryPolicy,
-    map_status,
+    CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderConfig,
+    ProviderLink, RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::RazorpayInvoice;
 
-/// Checks a link against the invoice API's documented rules and the spec's constraints,
-/// without sending it: exactly what `create` checks.
-pub(crate) fn validate(link: &CreateLink) -> Result<(), Error> {
-    rules(link)?;
-    request(link).map(drop)
+/// Razorpay's legacy invoice-based links: a link API of the provider Razorpay, with its
+/// credentials and client ([`Paylinks::razorpay`](crate::Paylinks::razorpay)).
+pub(crate) struct RazorpayInvoice;
+
+impl LinkApi for RazorpayInvoice {
+    const PROVIDER: Provider = PROVIDER;
+    const SETTINGS: &'static Settings = &SETTINGS;
+    /// `InvoiceStatus` of `specs/razorpay.yaml`; `deleted` (a draft that was deleted) reads
+    /// as cancelled.
+    const STATUS_ROWS: &'static [(&'static str, LinkStatus)] = &[
+        ("draft", LinkStatus::Draft),
+        ("issued", LinkStatus::Active),
+        ("partially_paid", LinkStatus::PartiallyPaid),
+        ("paid", LinkStatus::Paid),
+        ("expired", LinkStatus::Expired),
+        ("cancelled", LinkStatus::Cancelled),
+        ("deleted", LinkStatus::Cancelled),
+    ];
+    const ID_PREFIXES: &'static [&'static str] = &["inv_"];
+
+    type Client = Client;
+    type Entity = Invoice;
+
+    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
+        super::razorpay::connect(config, timeouts)
+    }
+
+    fn validate(link: &CreateLink) -> Result<(), Error> {
+        rules(link)?;
+        request(link).map(drop)
+    }
+
+    fn normalise(entity: Invoice) -> Result<PaymentLink, String> {
+        let id = entity.id.clone().ok_or("the invoice has no id")?;
+        let currency = parse_currency(entity.currency.as_deref())?;
+        let amount = Money::new(entity.amount.ok_or("the invoice has no amount")?, currency);
+        let amount_paid = Money::new(entity.amount_paid.unwrap_or(0), currency);
+        let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the invoice has no status")?;
+        let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
+            name: c.name.clone().or_else(|| c.customer_name.clone()),
+            email: c.email.clone().or_else(|| c.customer_email.clone()),
+            phone: c.contact.clone().or_else(|| c.customer_contact.clone()),
+        });
+        let notes = match &entity.notes {
+            Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
+            _ => Default::default(),
+        };
+        let partial_payments = entity.partial_payment.unwrap_or(false);
+        Ok(PaymentLink {
+            provider: PROVIDER,
+            id,
+            reference: entity.receipt.clone().filter(|r| !r.is_empty()),
+            status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
+            provider_status,
+            amount,
+            amount_paid,
+            url: entity.short_url.clone().filter(|u| !u.is_empty()),
+            description: entity.description.clone().filter(|d| !d.is_empty()),
+            customer,
+            partial_payments,
+            minimum_partial_amount: entity
+                .first_payment_min_amount
+                .filter(|m| partial_payments && *m > 0)
+                .map(|m| Money::new(m, currency)),
+            created_at: unix_time(entity.created_at),
+            expires_at: unix_time(entity.expire_by),
+            cancelled_at: unix_time(entity.cancelled_at),
+            notes,
+            raw: ProviderLink::RazorpayInvoice(Box::new(entity)),
+        })
+    }
+
+    async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
+        rules(link)?;
+        let body = request(link)?;
+        let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
+        let create = || async { read(&call, client.create_invoice().body(body.clone()).send().await) };
+        let by_reference = ListFilter { reference: link.reference.clone() };
+        let find = || Self::list(client, &ONE_ATTEMPT, &by_reference);
+        // A receipt is unique, and the invoice API's duplicate wording is not documented: any
+        // refusal of a retry is checked against the receipt.
+        let refused = |error: &Error| matches!(error, Error::InvalidRequest { .. });
+        created_once(retry, link.reference.as_deref(), create, refused, find).await
+    }
+
+    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "get", id);
+        retry.run(|_| async { read(&call, client.fetch_invoice().id(id).send().await) }).await
+    }
+
+    /// A refusal reads "Operation not allowed for Invoice in <status> status."
+    async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "cancel", id);
+        let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+    }
+
+    async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
+        let call = Call::new(PROVIDER, "resend_notification", id);
+        let medium = notification_medium(medium);
+        let notify = || async {
+            client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
+        };
+        let current = || Self::get(client, &ONE_ATTEMPT, id);
+        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
+    }
+
+    async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+        let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
+        retry
+            .run(|_| async {
+                let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link);
+                if let Some(receipt) = &filter.reference {
+                    request = request.receipt(receipt.as_str());
+                }
+                let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
+                response.items.into_iter().map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m))).collect()
+            })
+            .await
+    }
 }
 
 /// The invoice API's documented rules.
@@ -66,101 +187,18 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
     build(PROVIDER, body)
 }
 
-pub(crate) async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-    rules(link)?;
-    let body = request(link)?;
-    let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
-    let create = || async { read(&call, client.create_invoice().body(body.clone()).send().await) };
-    let by_reference = ListFilter { reference: link.reference.clone() };
-    let find = || list(client, &ONE_ATTEMPT, &by_reference);
-    // A receipt is unique, and the invoice API's duplicate wording is not documented: any
-    // refusal of a retry is checked against the receipt.
-    let refused = |error: &Error| matches!(error, Error::InvalidRequest { .. });
-    created_once(retry, link.reference.as_deref(), create, refused, find).await
-}
 
-pub(crate) async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "get", id);
-    retry.run(|_| async { read(&call, client.fetch_invoice().id(id).send().await) }).await
-}
 
-pub(crate) async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-    let call = Call::new(PROVIDER, "cancel", id);
-    // A refusal reads "Operation not allowed for Invoice in <status> status."
-    let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
-    state_checked(&call, retry, cancel, || get(client, &ONE_ATTEMPT, id), std::convert::identity).await
-}
 
-pub(crate) async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
-    let call = Call::new(PROVIDER, "resend_notification", id);
-    let medium = notification_medium(medium);
-    let notify = || async {
-        client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
-    };
-    state_checked(&call, retry, notify, || get(client, &ONE_ATTEMPT, id), drop).await
-}
 
-pub(crate) async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-    let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
-    retry
-        .run(|_| async {
-            let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link);
-            if let Some(receipt) = &filter.reference {
-                request = request.receipt(receipt.as_str());
-            }
-            let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
-            response.items.into_iter().map(|invoice| normalise(invoice).map_err(|m| call.decode(m))).collect()
-        })
-        .await
-}
 
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<Invoice>, progenitor_client::Error<types::RazorpayError>>,
 ) -> Result<PaymentLink, Error> {
     match sent {
-        Ok(response) => normalise(response.into_inner()).map_err(|m| call.decode(m)),
+        Ok(response) => RazorpayInvoice::normalise(response.into_inner()).map_err(|m| call.decode(m)),
         Err(error) => Err(map_error(call, error)),
     }
 }
 
-/// A Razorpay invoice entity as a [`PaymentLink`].
-pub(crate) fn normalise(entity: Invoice) -> Result<PaymentLink, String> {
-    let id = entity.id.clone().ok_or("the invoice has no id")?;
-    let currency = parse_currency(entity.currency.as_deref())?;
-    let amount = Money::new(entity.amount.ok_or("the invoice has no amount")?, currency);
-    let amount_paid = Money::new(entity.amount_paid.unwrap_or(0), currency);
-    let provider_status = entity.status.as_ref().and_then(raw_value).ok_or("the invoice has no status")?;
-    let customer = entity.customer_details.as_ref().map_or_else(Customer::default, |c| Customer {
-        name: c.name.clone().or_else(|| c.customer_name.clone()),
-        email: c.email.clone().or_else(|| c.customer_email.clone()),
-        phone: c.contact.clone().or_else(|| c.customer_contact.clone()),
-    });
-    let notes = match &entity.notes {
-        Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
-        _ => Default::default(),
-    };
-    let partial_payments = entity.partial_payment.unwrap_or(false);
-    Ok(PaymentLink {
-        provider: PROVIDER,
-        id,
-        reference: entity.receipt.clone().filter(|r| !r.is_empty()),
-        status: map_status(PROVIDER, &provider_status),
-        provider_status,
-        amount,
-        amount_paid,
-        url: entity.short_url.clone().filter(|u| !u.is_empty()),
-        description: entity.description.clone().filter(|d| !d.is_empty()),
-        customer,
-        partial_payments,
-        minimum_partial_amount: entity
-            .first_payment_min_amount
-            .filter(|m| partial_payments && *m > 0)
-            .map(|m| Money::new(m, currency)),
-        created_at: unix_time(entity.created_at),
-        expires_at: unix_time(entity.expire_by),
-        cancelled_at: unix_time(entity.cancelled_at),
-        notes,
-        raw: ProviderLink::RazorpayInvoice(Box::new(entity)),
-    })
-}

@@ -190,13 +190,13 @@ pub async fn refused_before_sending<'a>(
 #[track_caller]
 pub fn assert_refused_cancel<'e>(error: &'e Error, provider: Provider, id: &str, provider_status: &str) -> &'e str {
     match error {
-        Error::NotCancellable { provider: refused_by, id: refused, operation, provider_status: status, message } => {
+        Error::InvalidState { provider: refused_by, id: refused, operation, provider_status: status, message } => {
             assert_eq!((*refused_by, refused.as_str(), *operation), (provider, id, "cancel"));
             assert_eq!(status.as_deref(), Some(provider_status));
             assert_displays_safely(error, provider);
             message
         }
-        other => panic!("expected NotCancellable, got {other:?}"),
+        other => panic!("expected InvalidState, got {other:?}"),
     }
 }
 
@@ -204,7 +204,7 @@ pub fn assert_refused_cancel<'e>(error: &'e Error, provider: Provider, id: &str,
 #[track_caller]
 pub fn assert_not_cancellable(error: &Error, operation: &str, provider_status: &str) {
     assert!(
-        matches!(error, Error::NotCancellable { operation: refused, provider_status: Some(status), .. }
+        matches!(error, Error::InvalidState { operation: refused, provider_status: Some(status), .. }
             if *refused == operation && status == provider_status),
         "{error:?}"
     );

@@ -1,0 +1,162 @@
+//! The interface every link API implements ([`LinkApi`]), the settings it is configured from
+//! ([`Settings`]), and its object-safe form once connected ([`ConnectedApi`]), which
+//! [`Paylinks`](crate::Paylinks) holds and forwards to.
+
+use std::any::Any;
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+
+use paylinks_core::http::{BuildError, Environment, Timeouts};
+
+use crate::{
+    CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, ProviderConfig, RetryPolicy,
+};
+
+/// Where a link API's credentials and host come from. Link APIs of one provider that share
+/// credentials (Razorpay's payment links and invoice links) share one `Settings`.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    /// The provider the credentials belong to; it names the credentials in messages
+    /// (`razorpay: RAZORPAY_KEY_ID is set but RAZORPAY_KEY_SECRET is missing`).
+    pub owner: Provider,
+    /// The variable of the client id or key id.
+    pub id_var: &'static str,
+    /// The variable of the client secret or key secret.
+    pub secret_var: &'static str,
+    /// The variable that picks the environment (`sandbox`, `production`...), if the provider
+    /// has more than one host.
+    pub env_var: Option<&'static str>,
+    /// The variable of another base URL (a local sandbox); it wins over `env_var`.
+    pub base_url_var: &'static str,
+    /// The environment when neither variable is set.
+    pub default_environment: Environment,
+}
+
+/// A future of a link operation, boxed so that [`ConnectedApi`] stays object-safe.
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// One link API of one provider: its static description and its operations, written once in
+/// its module under `providers/` and registered in `providers/mod.rs`.
+pub(crate) trait LinkApi: Send + Sync + 'static {
+    /// The API's name.
+    const PROVIDER: Provider;
+    /// Its credentials and host settings.
+    const SETTINGS: &'static Settings;
+    /// Every documented status of the API, exactly as sent, and what it maps to.
+    const STATUS_ROWS: &'static [(&'static str, LinkStatus)];
+    /// Prefixes of the API's link ids, so that a bare id names its API (`plink_`); empty when
+    /// the merchant chooses the id.
+    const ID_PREFIXES: &'static [&'static str];
+
+    /// The generated client; link APIs with the same [`Settings`] share one.
+    type Client: Clone + Debug + Send + Sync + 'static;
+    /// The API's link body, as create, fetch and cancel return it.
+    type Entity: serde::de::DeserializeOwned;
+
+    /// Builds the generated client from credentials, environment and timeouts.
+    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Self::Client, BuildError>;
+
+    /// Checks a link against the API's documented rules and its spec's constraints without
+    /// sending it: exactly what `create` checks.
+    fn validate(link: &CreateLink) -> Result<(), Error>;
+
+    /// A link body as a [`PaymentLink`]; the error says what is wrong, without values.
+    fn normalise(entity: Self::Entity) -> Result<PaymentLink, String>;
+
+    /// Whether a refused `operation` (`cancel`, `resend_notification`) is explained by the
+    /// link's state, read back after the refusal. By default a cancel needs an active link and
+    /// a notification a payable one.
+    fn refusal_is_state(operation: &str, link: &PaymentLink) -> bool {
+        if operation == "cancel" { link.status != LinkStatus::Active } else { !link.status.is_payable() }
+    }
+
+    /// Creates a link.
+    fn create(
+        client: &Self::Client,
+        retry: &RetryPolicy,
+        link: &CreateLink,
+    ) -> impl Future<Output = Result<PaymentLink, Error>> + Send;
+
+    /// Fetches a link by its id.
+    fn get(
+        client: &Self::Client,
+        retry: &RetryPolicy,
+        id: &str,
+    ) -> impl Future<Output = Result<PaymentLink, Error>> + Send;
+
+    /// Cancels a link; a refusal the link's state explains is [`Error::InvalidState`].
+    fn cancel(
+        client: &Self::Client,
+        retry: &RetryPolicy,
+        id: &str,
+    ) -> impl Future<Output = Result<PaymentLink, Error>> + Send;
+
+    /// Sends the link to its customer again ([`Error::Unsupported`] where the API cannot).
+    fn resend(
+        client: &Self::Client,
+        retry: &RetryPolicy,
+        id: &str,
+        medium: NotifyMedium,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Lists links ([`Error::Unsupported`] for a filter the API cannot answer).
+    fn list(
+        client: &Self::Client,
+        retry: &RetryPolicy,
+        filter: &ListFilter,
+    ) -> impl Future<Output = Result<Vec<PaymentLink>, Error>> + Send;
+}
+
+/// A configured link API: its client and its operations, object-safe.
+pub(crate) trait ConnectedApi: Debug + Send + Sync {
+    /// The generated client, for the typed accessors (`Paylinks::cashfree()`).
+    fn client(&self) -> &dyn Any;
+    /// [`LinkApi::create`].
+    fn create<'a>(&'a self, retry: &'a RetryPolicy, link: &'a CreateLink) -> BoxFuture<'a, PaymentLink>;
+    /// [`LinkApi::get`].
+    fn get<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink>;
+    /// [`LinkApi::cancel`].
+    fn cancel<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink>;
+    /// [`LinkApi::resend`].
+    fn resend<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str, medium: NotifyMedium) -> BoxFuture<'a, ()>;
+    /// [`LinkApi::list`].
+    fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>>;
+}
+
+/// A [`LinkApi`] with its client.
+pub(crate) struct Connected<A: LinkApi> {
+    pub client: A::Client,
+}
+
+impl<A: LinkApi> Debug for Connected<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connected").field("provider", &A::PROVIDER).field("client", &self.client).finish()
+    }
+}
+
+impl<A: LinkApi> ConnectedApi for Connected<A> {
+    fn client(&self) -> &dyn Any {
+        &self.client
+    }
+
+    fn create<'a>(&'a self, retry: &'a RetryPolicy, link: &'a CreateLink) -> BoxFuture<'a, PaymentLink> {
+        Box::pin(A::create(&self.client, retry, link))
+    }
+
+    fn get<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink> {
+        Box::pin(A::get(&self.client, retry, id))
+    }
+
+    fn cancel<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink> {
+        Box::pin(A::cancel(&self.client, retry, id))
+    }
+
+    fn resend<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str, medium: NotifyMedium) -> BoxFuture<'a, ()> {
+        Box::pin(A::resend(&self.client, retry, id, medium))
+    }
+
+    fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>> {
+        Box::pin(A::list(&self.client, retry, filter))
+    }
+}

@@ -1,0 +1,83 @@
+//! Cancels and notifications a provider refused: explaining the refusal by the link's state
+//! ([`Error::InvalidState`]), and recognising the link an earlier, lost attempt cancelled.
+
+use std::future::Future;
+
+use super::wire::Call;
+use crate::{Error, LinkStatus, PaymentLink, RetryPolicy};
+
+/// A single attempt: reading a link's state to explain a refusal, or listing after a
+/// retried create, must not start retries of its own.
+pub(crate) static ONE_ATTEMPT: RetryPolicy = RetryPolicy::none();
+
+/// Whether a refused operation (`cancel`, `resend_notification`) is explained by the state of
+/// the link read back after the refusal: a link API's
+/// [`LinkApi::refusal_is_state`](crate::api::LinkApi::refusal_is_state).
+pub(crate) type StateRule = fn(&str, &PaymentLink) -> bool;
+
+/// Runs a cancel or a notification under the retry policy; a refusal is explained by the
+/// link's state, read with `current` and judged by `is_state` (see [`explain_refusal`]).
+/// `already_done` turns the link an earlier, lost attempt already cancelled into the
+/// operation's result.
+pub(crate) async fn state_checked<T, Op, OpFut, Cur, CurFut>(
+    call: &Call,
+    retry: &RetryPolicy,
+    is_state: StateRule,
+    operation: Op,
+    current: Cur,
+    already_done: fn(PaymentLink) -> T,
+) -> Result<T, Error>
+where
+    Op: Fn() -> OpFut,
+    OpFut: Future<Output = Result<T, Error>>,
+    Cur: Fn() -> CurFut,
+    CurFut: Future<Output = Result<PaymentLink, Error>>,
+{
+    retry
+        .run(|attempt| {
+            let (operation, current) = (&operation, &current);
+            async move {
+                match operation().await {
+                    Err(error) => explain_refusal(call, attempt, is_state, error, current()).await.map(already_done),
+                    ok => ok,
+                }
+            }
+        })
+        .await
+}
+
+/// After a provider refused a cancel or a notification: when the link's state explains the
+/// refusal, an [`Error::InvalidState`] that names the state; when an earlier attempt of a
+/// retried cancel already cancelled the link (its response was lost), the link.
+async fn explain_refusal<Fut>(
+    call: &Call,
+    attempt: u32,
+    is_state: StateRule,
+    error: Error,
+    current: Fut,
+) -> Result<PaymentLink, Error>
+where
+    Fut: Future<Output = Result<PaymentLink, Error>>,
+{
+    let message = match &error {
+        Error::Provider { status: 400 | 409 | 422, message, code, .. } => {
+            message.clone().or_else(|| code.clone()).unwrap_or_default()
+        }
+        Error::InvalidRequest { message, .. } => message.clone(),
+        _ => return Err(error),
+    };
+    let Ok(link) = current.await else { return Err(error) };
+    if call.operation == "cancel" && attempt > 1 && link.status == LinkStatus::Cancelled {
+        return Ok(link);
+    }
+    if !is_state(call.operation, &link) {
+        return Err(error);
+    }
+    Err(Error::InvalidState {
+        provider: call.provider,
+        id: call.id.clone(),
+        operation: call.operation,
+        provider_status: Some(link.provider_status),
+        message,
+    })
+}

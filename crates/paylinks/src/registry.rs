@@ -1,0 +1,268 @@
+//! The registered link APIs, and what the facade assembles from them: the status table, the
+//! environment settings, the id prefixes of [`LinkRef`](crate::LinkRef), decoding and
+//! validation by provider, connecting a [`Paylinks`](crate::Paylinks).
+//!
+//! The list itself is one [`link_apis!`] invocation in `providers/mod.rs`; it is the only
+//! place that checks cargo features.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use paylinks_core::http::{BuildError, Timeouts};
+
+use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
+use crate::{CreateLink, Error, LinkStatus, PaymentLink, Provider, ProviderConfig};
+
+/// Declares the link APIs, one entry each, and from that list: the provider modules (each
+/// behind its cargo feature), the public [`Provider`](crate::Provider) enum with its names
+/// (every variant, whatever the features), the public
+/// [`ProviderLink`](crate::ProviderLink) enum of typed responses, the re-exports of the
+/// generated crates, and `LINK_APIS`, the registered implementations.
+///
+/// An entry: the variant's doc, `Variant("name" | "alias"...) if "feature" =>
+/// module::Api(raw response type)`, optionally `, pub use generated_crate as name` to
+/// re-export the generated crate at the root.
+macro_rules! link_apis {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident($name:literal $(| $alias:literal)*) if $feature:literal
+            => $module:ident::$api:ident($raw:ty) $(, pub use $krate:ident as $reexport:ident)?;
+    )*) => {
+        $(
+            #[cfg(feature = $feature)]
+            pub(crate) mod $module;
+        )*
+
+        /// A payment-link provider.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+        )]
+        pub enum Provider {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $name)]
+                $variant,
+            )*
+        }
+
+        impl Provider {
+            /// Every provider, in a fixed order.
+            pub const ALL: [Provider; [$($name),*].len()] = [$(Provider::$variant),*];
+
+            /// The provider's name as it appears in JSON, errors and the CLI (`razorpay_invoice`).
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The names [`FromStr`](std::str::FromStr) accepts, `_` for `-`, the name first.
+            pub(crate) fn names(&self) -> &'static [&'static str] {
+                match self {
+                    $(Self::$variant => &[$name $(, $alias)*],)*
+                }
+            }
+        }
+
+        /// The provider's typed response a [`PaymentLink`](crate::PaymentLink) was read from,
+        /// for fields the facade does not unify.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ProviderLink {
+            $(
+                #[cfg(feature = $feature)]
+                #[doc = concat!("The `", $name, "` link as the provider sent it (`", stringify!($raw), "`).")]
+                $variant(Box<$raw>),
+            )*
+        }
+
+        /// The generated crates of the enabled providers, re-exported at the crate root.
+        pub mod generated_crates {
+            $($(
+                #[cfg(feature = $feature)]
+                pub use $krate as $reexport;
+            )?)*
+        }
+
+        /// The registered link APIs, in [`Provider::ALL`] order.
+        pub(crate) static LINK_APIS: &[&dyn $crate::registry::Registered] = &[
+            $(
+                #[cfg(feature = $feature)]
+                &$module::$api,
+            )*
+        ];
+    };
+}
+
+pub(crate) use link_apis;
+
+/// A registered link API, object-safe: what the facade needs of it before a client exists.
+pub(crate) trait Registered: Sync {
+    /// [`LinkApi::PROVIDER`].
+    fn provider(&self) -> Provider;
+    /// [`LinkApi::SETTINGS`].
+    fn settings(&self) -> &'static Settings;
+    /// [`LinkApi::STATUS_ROWS`].
+    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)];
+    /// [`LinkApi::ID_PREFIXES`].
+    fn id_prefixes(&self) -> &'static [&'static str];
+    /// [`LinkApi::validate`].
+    fn validate(&self, link: &CreateLink) -> Result<(), Error>;
+    /// A saved link body as a [`PaymentLink`], through [`LinkApi::normalise`].
+    fn decode(&self, body: &[u8]) -> Result<PaymentLink, Error>;
+    /// The API with its client, reusing the client of an API with the same settings.
+    fn connect(
+        &self,
+        config: &ProviderConfig,
+        timeouts: Timeouts,
+        clients: &mut SharedClients,
+    ) -> Result<Arc<dyn ConnectedApi>, BuildError>;
+}
+
+/// The generated clients built so far, by the provider that owns their credentials.
+pub(crate) type SharedClients = BTreeMap<Provider, Box<dyn Any>>;
+
+impl<A: LinkApi> Registered for A {
+    fn provider(&self) -> Provider {
+        A::PROVIDER
+    }
+
+    fn settings(&self) -> &'static Settings {
+        A::SETTINGS
+    }
+
+    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)] {
+        A::STATUS_ROWS
+    }
+
+    fn id_prefixes(&self) -> &'static [&'static str] {
+        A::ID_PREFIXES
+    }
+
+    fn validate(&self, link: &CreateLink) -> Result<(), Error> {
+        A::validate(link)
+    }
+
+    fn decode(&self, body: &[u8]) -> Result<PaymentLink, Error> {
+        let fail = |message: String| Error::Decode { provider: A::PROVIDER, operation: "decode", message };
+        crate::decode::parse::<A::Entity>(body).and_then(A::normalise).map_err(fail)
+    }
+
+    fn connect(
+        &self,
+        config: &ProviderConfig,
+        timeouts: Timeouts,
+        clients: &mut SharedClients,
+    ) -> Result<Arc<dyn ConnectedApi>, BuildError> {
+        let owner = A::SETTINGS.owner;
+        let client = match clients.get(&owner).and_then(|c| c.downcast_ref::<A::Client>()) {
+            Some(client) => client.clone(),
+            None => {
+                let client = A::connect(config, timeouts)?;
+                clients.insert(owner, Box::new(client.clone()));
+                client
+            }
+        };
+        Ok(Arc::new(Connected::<A> { client }))
+    }
+}
+
+/// The registered API of `provider`, or the error that says it was not built.
+pub(crate) fn registered(provider: Provider) -> Result<&'static dyn Registered, Error> {
+    crate::providers::LINK_APIS
+        .iter()
+        .copied()
+        .find(|api| api.provider() == provider)
+        .ok_or_else(|| Error::Config { message: format!("paylinks was built without the `{provider}` feature") })
+}
+
+/// Every registered API.
+pub(crate) fn all() -> impl Iterator<Item = &'static dyn Registered> {
+    crate::providers::LINK_APIS.iter().copied()
+}
+
+/// The settings of every registered credential set, once each, in registration order.
+pub(crate) fn settings() -> Vec<&'static Settings> {
+    let mut settings: Vec<&'static Settings> = Vec::new();
+    for api in all() {
+        if !settings.iter().any(|s| s.owner == api.settings().owner) {
+            settings.push(api.settings());
+        }
+    }
+    settings
+}
+
+/// The rows of [`STATUS_TABLE`](crate::STATUS_TABLE), from every registered API in order.
+pub(crate) fn status_rows() -> Vec<(Provider, &'static str, LinkStatus)> {
+    all().flat_map(|api| api.status_rows().iter().map(move |(raw, status)| (api.provider(), *raw, *status))).collect()
+}
+
+/// The provider whose id prefix `id` starts with.
+pub(crate) fn provider_of_id(id: &str) -> Option<Provider> {
+    all().find(|api| api.id_prefixes().iter().any(|prefix| id.starts_with(prefix))).map(|api| api.provider())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_is_registered_once() {
+        let providers: Vec<Provider> = all().map(|api| api.provider()).collect();
+        let mut sorted = providers.clone();
+        sorted.dedup();
+        assert_eq!(providers, sorted, "registered once each, in Provider::ALL order");
+        assert!(providers.iter().all(|p| registered(*p).is_ok()));
+    }
+
+    #[test]
+    fn no_id_prefix_is_claimed_by_two_apis() {
+        let prefixes: Vec<(Provider, &str)> =
+            all().flat_map(|api| api.id_prefixes().iter().map(move |p| (api.provider(), *p))).collect();
+        for (a, first) in &prefixes {
+            for (b, second) in &prefixes {
+                if a != b {
+                    assert!(!first.starts_with(second), "{a} `{first}` and {b} `{second}` overlap");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn apis_of_one_owner_share_their_settings_and_read_one_set_of_variables() {
+        for api in all() {
+            for other in all().filter(|o| o.settings().owner == api.settings().owner) {
+                assert!(std::ptr::eq(api.settings(), other.settings()), "{} and {}", api.provider(), other.provider());
+            }
+        }
+        let vars: Vec<&str> = settings().iter().flat_map(|s| [s.id_var, s.secret_var, s.base_url_var]).collect();
+        let mut unique = vars.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(vars.len(), unique.len(), "no variable read for two credential sets: {vars:?}");
+    }
+
+    #[test]
+    fn the_variables_of_every_api_are_documented_on_from_env() {
+        let docs = include_str!("client.rs");
+        for settings in settings() {
+            let vars =
+                [Some(settings.id_var), Some(settings.secret_var), settings.env_var, Some(settings.base_url_var)];
+            for var in vars.into_iter().flatten() {
+                assert!(docs.contains(&format!("`{var}`")), "{var} is missing from Paylinks::from_env's table");
+            }
+        }
+    }
+
+    #[test]
+    fn every_status_row_is_unique_per_api() {
+        for api in all() {
+            let rows = api.status_rows();
+            for (i, (raw, _)) in rows.iter().enumerate() {
+                assert!(!rows[i + 1..].iter().any(|(other, _)| other == raw), "{}: `{raw}` twice", api.provider());
+            }
+        }
+    }
+}
