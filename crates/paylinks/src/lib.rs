@@ -44,6 +44,7 @@ mod client;
 mod config;
 mod decode;
 mod error;
+mod json;
 mod link;
 mod money;
 mod provider;

@@ -147,7 +147,7 @@ impl<A: LinkApi> Registered for A {
 
     fn decode(&self, body: &[u8]) -> Result<PaymentLink, Error> {
         let fail = |message: String| Error::Decode { provider: A::PROVIDER, operation: "decode", message };
-        crate::decode::parse::<A::Entity>(body).and_then(A::normalise).map_err(fail)
+        crate::json::parse::<A::Entity>(body).and_then(A::normalise).map_err(fail)
     }
 
     fn connect(
