@@ -1,7 +1,8 @@
 //! Test helpers shared by the paylinks crates.
 //!
 //! - [`spec_examples`]: every `example`/`examples` of a spec's request bodies and responses.
-//! - [`conformance_files`]: the real provider bodies in `../shared/conformance/<dir>`.
+//! - [`conformance_files`]: the real provider bodies in `tests/fixtures/<dir>` (their sources:
+//!   `tests/fixtures/SOURCES.md`).
 //! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
 //! - [`decode_as`], [`decode_value_as`]: the same, the error also naming what was decoded and
 //!   into which type.
@@ -27,16 +28,14 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The conformance folder: `$PAYLINKS_CONFORMANCE_DIR`, or `shared/conformance` beside the
-/// workspace (where CI and every developer checkout have it).
+/// The conformance folder, `tests/fixtures` in the workspace: one folder of real provider
+/// bodies per link API (`cashfree`, `pinelabs`, `razorpay`, `razorpay_invoices`), each file's
+/// source listed in `tests/fixtures/SOURCES.md`.
 pub fn conformance_dir() -> PathBuf {
-    match std::env::var_os("PAYLINKS_CONFORMANCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("../shared/conformance"),
-    }
+    workspace_root().join("tests/fixtures")
 }
 
-/// Every `*.json` file of `conformance/<dir>`, sorted by name: (file name, raw bytes).
+/// Every `*.json` file of `tests/fixtures/<dir>`, sorted by name: (file name, raw bytes).
 ///
 /// Panics when the folder is missing or empty: a test that silently ran over nothing would
 /// prove nothing.
