@@ -6,6 +6,8 @@
 //! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
 //! - [`decode_as`], [`decode_value_as`]: the same, the error also naming what was decoded and
 //!   into which type.
+//! - [`spec`]: the walk over a spec's operations, JSON bodies and examples (the
+//!   `paylinks-openapi` crate, which `cargo xtask lint` uses too).
 //! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
 //! - [`tables`]: the walks of the spec-example and conformance tables (every item has a row,
 //!   every row an item).
@@ -15,8 +17,9 @@
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod schema;
-pub mod spec;
 pub mod tables;
+
+pub use paylinks_openapi::spec;
 
 use std::path::{Path, PathBuf};
 
