@@ -8071,9 +8071,10 @@ payment links (`UPI Payment Links is not supported in Test Mode`).
 header must be exactly `Authorization: Basic <base64(key_id:key_secret)>`.
 
 **Examples** are the providers' docs examples, with one correction: the docs print
-`"currency": ""` (a template variable the docs generator dropped, REFERENCE.md trap 16);
-real bodies carry the code, so the examples say `INR`. The verbatim docs bodies stay in
-`../shared/conformance/` and the conformance tests.
+`"currency": ""` (a template variable the docs generator dropped); real bodies carry the
+code, so the examples say `INR`. The verbatim docs bodies are test fixtures in
+`tests/fixtures/razorpay/` and `tests/fixtures/razorpay_invoices/` (sources in
+`tests/fixtures/SOURCES.md`).
 
 **Wire conventions this spec keeps, because real bodies carry them:**
 
