@@ -24,19 +24,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate crates/paylinks-<provider>/src/generated.rs from specs/<provider>.yaml.
+    /// `cargo xtask generate [PROVIDER...] [--check]`.
+    #[command(about = "Regenerate crates/paylinks-<provider>/src/generated.rs from specs/<provider>.yaml")]
     Generate {
-        /// Providers to generate (default: all).
-        #[arg(value_name = "PROVIDER", value_parser = providers())]
+        #[arg(value_name = "PROVIDER", value_parser = providers(), help = "Providers to generate (default: all)")]
         providers: Vec<String>,
-        /// Write nothing; fail with a diff when the checked-in code is stale.
-        #[arg(long)]
+        #[arg(long, help = "Write nothing; fail with a diff when the checked-in code is stale")]
         check: bool,
     },
-    /// Check specs/<provider>.yaml against the rules of specs/README.md.
+    /// `cargo xtask lint [PROVIDER...]`.
+    #[command(about = "Check specs/<provider>.yaml against the rules of specs/README.md")]
     Lint {
-        /// Providers to check (default: all).
-        #[arg(value_name = "PROVIDER", value_parser = providers())]
+        #[arg(value_name = "PROVIDER", value_parser = providers(), help = "Providers to check (default: all)")]
         providers: Vec<String>,
     },
 }

@@ -4835,7 +4835,7 @@ Hand-written description of the Pine Labs Online (Plural v2) Pay by Link API and
 token endpoint, as used by `paylinks-pinelabs`.
 
 Sources: developer.pinelabsonline.com and pinelabs.com/docs API reference pages (for
-example https://developer.pinelabsonline.com/reference/pay-by-links-object), the official
+example <https://developer.pinelabsonline.com/reference/pay-by-links-object>), the official
 MCP server (plural-pinelabs/pinelabs-online-mcp @e857e445: route table, pydantic request
 models, token client, error handling) and the documented response examples, kept as test
 fixtures under `tests/fixtures/pinelabs/` (sources in `tests/fixtures/SOURCES.md`).

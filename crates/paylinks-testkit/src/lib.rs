@@ -11,8 +11,8 @@
 //! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
 //! - [`tables`]: the walks of the spec-example and conformance tables (every item has a row,
 //!   every row an item).
-//! - [`mock`]: wiremock helpers for the request tests (answer every request, read headers,
-//!   body checks).
+//! - `mock` (with the `mock` feature): wiremock helpers for the request tests (answer every
+//!   request, read headers, body checks).
 
 #[cfg(feature = "mock")]
 pub mod mock;
