@@ -32,8 +32,8 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The conformance folder, `tests/fixtures` in the workspace: one folder of real provider
-/// bodies per link API (`cashfree`, `pinelabs`, `razorpay`, `razorpay_invoices`), each file's
-/// source listed in `tests/fixtures/SOURCES.md`.
+/// bodies per link API (`tests/fixtures/<api>/`), each file's source listed in
+/// `tests/fixtures/SOURCES.md`.
 pub fn conformance_dir() -> PathBuf {
     workspace_root().join("tests/fixtures")
 }
