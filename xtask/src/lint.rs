@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use paylinks_testkit::spec::{json_media, media_examples, operations as operations_of};
+use paylinks_openapi::spec::{json_media, media_examples, operations as operations_of, resolve, resolve_response};
 
 use crate::spec::Provider;
 
@@ -118,7 +118,7 @@ fn operations(doc: &Value, problems: &mut Vec<String>) {
         }
         let responses = op.get("responses").and_then(Value::as_object);
         for (status, response) in responses.into_iter().flatten() {
-            let response = paylinks_testkit::schema::resolve_response(doc, response);
+            let response = resolve_response(doc, response);
             if status == "default" {
                 problems.push(format!(
                     "{at}: `default` response (progenitor panics when it differs from the success schema)"
@@ -250,10 +250,6 @@ fn check_response_schema(
     }
 }
 
-fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    doc.pointer(reference.strip_prefix('#')?)
-}
-
 /// Every example validates against its schema, read as JSON Schema.
 fn examples(doc: &Value, problems: &mut Vec<String>) {
     let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
@@ -270,7 +266,7 @@ fn examples(doc: &Value, problems: &mut Vec<String>) {
             if named.is_empty() && (location == "request" || location.starts_with("response 2")) {
                 problems.push(format!("{at} {location}: no example (rule 18)"));
             }
-            let validator = match paylinks_testkit::schema::validator(&components, schema) {
+            let validator = match paylinks_openapi::schema::validator(&components, schema) {
                 Ok(v) => v,
                 Err(e) => {
                     problems.push(format!("{at} {location}: schema is not valid JSON Schema: {e}"));

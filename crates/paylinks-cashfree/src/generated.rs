@@ -3759,7 +3759,7 @@ Authentication: every call carries the merchant's `x-client-id` and `x-client-se
 operation parameters. The API version is chosen with the `x-api-version` header (`YYYY-MM-DD`);
 this spec follows `2025-01-01`, which the client sends by default.
 
-Quirks this spec keeps (see REFERENCE.md section 6): `cf_link_id` and `cf_order_id` are integers
+Quirks this spec keeps: `cf_link_id` and `cf_order_id` are integers
 in the 2022-09-01 API and strings in 2023-08-01 and later; `link_meta.upi_intent` is a boolean
 in examples and a string (`"true"`/`"false"`) in the 2023+ SDK models; statuses are open enums;
 amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset.

@@ -1,8 +1,8 @@
-//! Every body in `shared/conformance/cashfree/` decodes into the generated type of its endpoint,
+//! Every body in `tests/fixtures/cashfree/` decodes into the generated type of its endpoint,
 //! and the decoded value is pinned by a snapshot (`snapshots/conformance__<file stem>.snap`).
 //!
 //! The bodies are the error examples of Cashfree's PG spec v2022-09-01 (see
-//! `shared/conformance/SOURCES.md`); Cashfree's SDK repositories hold no success fixtures.
+//! `tests/fixtures/SOURCES.md`); Cashfree's SDK repositories hold no success fixtures.
 
 use std::fmt::Debug;
 

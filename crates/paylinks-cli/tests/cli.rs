@@ -34,14 +34,9 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A conformance body of the repository's fixtures (`tests/fixtures/<dir>/<file>`).
 fn conformance(path: &str) -> PathBuf {
-    paylinks_conformance_dir().join(path)
-}
-
-fn paylinks_conformance_dir() -> PathBuf {
-    std::env::var_os("PAYLINKS_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(path)
 }
 
 fn assert_clean_failure(output: &Output, expected: &[&str]) {

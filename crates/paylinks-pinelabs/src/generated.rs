@@ -4834,10 +4834,11 @@ Free-form; may be absent or null.
 Hand-written description of the Pine Labs Online (Plural v2) Pay by Link API and its
 token endpoint, as used by `paylinks-pinelabs`.
 
-Sources: developer.pinelabsonline.com and pinelabs.com/docs API reference pages, the
-official MCP server (plural-pinelabs/pinelabs-online-mcp @e857e445: route table, pydantic
-request models, token client, error handling) and the documented response examples kept
-under `shared/conformance/pinelabs/`. See `shared/providers/REFERENCE.md` section 4.
+Sources: developer.pinelabsonline.com and pinelabs.com/docs API reference pages (for
+example <https://developer.pinelabsonline.com/reference/pay-by-links-object>), the official
+MCP server (plural-pinelabs/pinelabs-online-mcp @e857e445: route table, pydantic request
+models, token client, error handling) and the documented response examples, kept as test
+fixtures under `tests/fixtures/pinelabs/` (sources in `tests/fixtures/SOURCES.md`).
 
 Authentication: call `generateToken` (POST /api/auth/v1/token) with the client id and
 secret, then send `Authorization: Bearer <access_token>` on every other call until

@@ -1,4 +1,4 @@
-//! Every Pine Labs body in `shared/conformance/pinelabs/` decodes into the generated type of
+//! Every Pine Labs body in `tests/fixtures/pinelabs/` decodes into the generated type of
 //! the endpoint that returns it.
 //!
 //! The table maps each file name to that type; a file the table does not know fails the test
@@ -12,7 +12,7 @@ use paylinks_testkit::tables::check_conformance;
 use paylinks_testkit::{conformance_files, decode};
 use serde::de::DeserializeOwned;
 
-/// The endpoint type of each fixture (see `shared/conformance/SOURCES.md`).
+/// The endpoint type of each fixture (see `tests/fixtures/SOURCES.md`).
 const TABLE: &[(&str, Kind)] = &[
     // developer.pinelabsonline.com/reference/pay-by-links-object: the link object every link
     // endpoint returns (`expire_by` without seconds, `failure_callback_url: null`).
@@ -32,7 +32,7 @@ enum Kind {
 /// Decodes `bytes` into `T` and records its `Debug` form as `name`.
 fn check<T: DeserializeOwned + Debug>(name: &str, bytes: &[u8]) -> Result<(), String> {
     let decoded: T = decode(bytes)?;
-    let description = format!("shared/conformance/pinelabs/{name}.json decoded as {}", std::any::type_name::<T>());
+    let description = format!("tests/fixtures/pinelabs/{name}.json decoded as {}", std::any::type_name::<T>());
     insta::with_settings!({ description => description, omit_expression => true }, {
         insta::assert_debug_snapshot!(name, decoded);
     });

@@ -105,7 +105,8 @@ fn every_documented_link_field_decodes() {
         .find(|e| e.operation_id == "getPaymentLink" && e.name == "allFields")
         .expect("getPaymentLink has the allFields example");
     let link: types::PaymentLink = decode_value(&example.value).unwrap();
-    assert_eq!(link.expire_by.unwrap().to_utc().to_rfc3339(), "2024-04-30T08:01:32+00:00");
+    // Seconds, no fraction; after `created_at` (the docs page's value was before it).
+    assert_eq!(link.expire_by.unwrap().to_utc().to_rfc3339(), "2024-07-30T08:01:32+00:00");
     let customer = link.customer.unwrap();
     assert_eq!(customer.gstin.as_deref(), Some("27AAEPM1234C1Z5"));
     assert_eq!(customer.merchant_customer_reference.as_deref(), Some("customer_reference"));

@@ -2177,7 +2177,7 @@ pub mod types {
         ///Customer phone number, 8 to 14 characters including the country code (for example `+919876543210`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact: ::std::option::Option<PaymentLinkCustomerRequestContact>,
-        ///Customer e-mail address, in a valid format such as `gaurav.kumar@example.com`.
+        ///Customer e-mail address, in a valid format such as `asha.rao@example.com`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///Customer name (mandatory only if the business enabled "customer name is a mandatory field").
@@ -8070,10 +8070,12 @@ payment links (`UPI Payment Links is not supported in Test Mode`).
 **Authentication.** HTTP Basic with `key_id` as user name and `key_secret` as password; the
 header must be exactly `Authorization: Basic <base64(key_id:key_secret)>`.
 
-**Examples** are the providers' docs examples, with one correction: the docs print
-`"currency": ""` (a template variable the docs generator dropped, REFERENCE.md trap 16);
-real bodies carry the code, so the examples say `INR`. The verbatim docs bodies stay in
-`../shared/conformance/` and the conformance tests.
+**Examples** are the providers' docs examples with synthetic personal details (customer
+names, e-mail addresses, street addresses) and one correction: the docs print
+`"currency": ""` (a template variable the docs generator dropped); real bodies carry the
+code, so the examples say `INR`. The docs bodies as printed are test fixtures in
+`tests/fixtures/razorpay/` and `tests/fixtures/razorpay_invoices/` (sources in
+`tests/fixtures/SOURCES.md`).
 
 **Wire conventions this spec keeps, because real bodies carry them:**
 

@@ -1,5 +1,5 @@
-//! Every body in `shared/conformance/razorpay/` (Payment Links v2) and
-//! `shared/conformance/razorpay_invoices/` (legacy invoice-based links and the Invoices API)
+//! Every body in `tests/fixtures/razorpay/` (Payment Links v2) and
+//! `tests/fixtures/razorpay_invoices/` (legacy invoice-based links and the Invoices API)
 //! decodes into the generated type of its endpoint, and the decoded value is pinned by a
 //! snapshot (`snapshots/conformance__<dir>__<file stem>.snap`).
 //!
@@ -245,7 +245,7 @@ fn invoice_expectations(failures: &mut Vec<String>, dir: &str, file: &str, invoi
             check(invoice.group_taxes_discounts == Some(false), "group_taxes_discounts kept");
             check(
                 invoice.customer_details.as_ref().is_some_and(|c| {
-                    c.name.as_deref() == Some("Gaurav Kumar") && c.customer_name.as_deref() == Some("Gaurav Kumar")
+                    c.name.as_deref() == Some("Asha Rao") && c.customer_name.as_deref() == Some("Asha Rao")
                 }),
                 "both name and customer_name",
             );

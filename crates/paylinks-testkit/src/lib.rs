@@ -1,21 +1,25 @@
 //! Test helpers shared by the paylinks crates.
 //!
 //! - [`spec_examples`]: every `example`/`examples` of a spec's request bodies and responses.
-//! - [`conformance_files`]: the real provider bodies in `../shared/conformance/<dir>`.
+//! - [`conformance_files`]: the real provider bodies in `tests/fixtures/<dir>` (their sources:
+//!   `tests/fixtures/SOURCES.md`).
 //! - [`decode`]: decodes JSON into a type, naming the JSON path of the first mismatch.
 //! - [`decode_as`], [`decode_value_as`]: the same, the error also naming what was decoded and
 //!   into which type.
+//! - [`spec`]: the walk over a spec's operations, JSON bodies and examples (the
+//!   `paylinks-openapi` crate, which `cargo xtask lint` uses too).
 //! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
 //! - [`tables`]: the walks of the spec-example and conformance tables (every item has a row,
 //!   every row an item).
-//! - [`mock`]: wiremock helpers for the request tests (answer every request, read headers,
-//!   body checks).
+//! - `mock` (with the `mock` feature): wiremock helpers for the request tests (answer every
+//!   request, read headers, body checks).
 
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod schema;
-pub mod spec;
 pub mod tables;
+
+pub use paylinks_openapi::spec;
 
 use std::path::{Path, PathBuf};
 
@@ -27,16 +31,14 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The conformance folder: `$PAYLINKS_CONFORMANCE_DIR`, or `shared/conformance` beside the
-/// workspace (where CI and every developer checkout have it).
+/// The conformance folder, `tests/fixtures` in the workspace: one folder of real provider
+/// bodies per link API (`tests/fixtures/<api>/`), each file's source listed in
+/// `tests/fixtures/SOURCES.md`.
 pub fn conformance_dir() -> PathBuf {
-    match std::env::var_os("PAYLINKS_CONFORMANCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("../shared/conformance"),
-    }
+    workspace_root().join("tests/fixtures")
 }
 
-/// Every `*.json` file of `conformance/<dir>`, sorted by name: (file name, raw bytes).
+/// Every `*.json` file of `tests/fixtures/<dir>`, sorted by name: (file name, raw bytes).
 ///
 /// Panics when the folder is missing or empty: a test that silently ran over nothing would
 /// prove nothing.

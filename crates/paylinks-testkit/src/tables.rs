@@ -68,7 +68,7 @@ impl<'a, B: Copy> ExampleTable<'a, B> {
     }
 }
 
-/// Runs `check` on every file of `conformance/<dir>` (file name, bytes) with the body its row
+/// Runs `check` on every file of `tests/fixtures/<dir>` (file name, bytes) with the body its row
 /// in `rows` (file name, body) names. Returns what failed: the errors `check` returned, every
 /// file no row names, and every row whose file is gone.
 pub fn check_conformance<B: Copy>(
@@ -90,7 +90,7 @@ pub fn check_conformance<B: Copy>(
     }
     for (name, _) in rows {
         if !files.iter().any(|(file, _)| file == name) {
-            failures.push(format!("{name}: listed in TABLE but missing from shared/conformance/{dir}"));
+            failures.push(format!("{name}: listed in TABLE but missing from tests/fixtures/{dir}"));
         }
     }
     failures
