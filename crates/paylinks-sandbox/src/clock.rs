@@ -37,11 +37,6 @@ pub(crate) fn pinelabs(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Pine Labs' compact id timestamp: `yymmddHHMMSS` (UTC).
-pub(crate) fn pinelabs_id_stamp(at: DateTime<Utc>) -> String {
-    at.format("%y%m%d%H%M%S").to_string()
-}
-
 /// Parses an ISO 8601 timestamp tolerantly: RFC 3339, `Z` or `+hh:mm` offsets, missing
 /// seconds (`2025-03-21T08:29Z`), any fraction. A time without an offset is read in
 /// `default_offset`.
@@ -89,7 +84,6 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2021, 9, 30, 11, 35, 1).unwrap();
         assert_eq!(cashfree(at), "2021-09-30T17:05:01+05:30");
         assert_eq!(pinelabs(at), "2021-09-30T11:35:01.000Z");
-        assert_eq!(pinelabs_id_stamp(at), "210930113501");
     }
 
     #[test]

@@ -65,29 +65,24 @@
 #![recursion_limit = "256"]
 #![warn(missing_docs)]
 
-mod auth;
 mod body;
-mod cashfree;
 mod clock;
 mod config;
+mod conn;
 mod control;
 mod faults;
 mod ids;
-mod invoices;
+mod inject;
 mod links;
 mod money;
-mod pinelabs;
+mod payment;
 mod provider;
+mod providers;
 mod qr;
-mod razorpay;
 mod router;
 mod server;
 mod state;
 
-pub use config::{CashfreeCredentials, PinelabsCredentials, RazorpayCredentials, SandboxConfig};
+pub use config::{SandboxConfig, Setting, SettingDefault, SettingError, SettingSpec};
 pub use router::router;
-pub use server::{BaseUrls, Sandbox};
-
-/// The Cashfree API version the sandbox follows and reports in connection info
-/// (`info.version` of `specs/cashfree.yaml`).
-pub const CASHFREE_API_VERSION: &str = "2025-01-01";
+pub use server::Sandbox;

@@ -27,7 +27,7 @@ async fn create(h: &Harness, body: &Value) -> crate::support::Reply {
 #[tokio::test]
 async fn auth_failures_use_the_documented_bodies() {
     let h = start().await;
-    let url = format!("{}/links/any", h.sandbox.base_urls().cashfree);
+    let url = format!("{}/links/any", h.base_url("cashfree"));
     let none = send(h.raw(Method::GET, &url).header("x-api-version", "2025-01-01")).await;
     none.status(401).conforms("cashfree", "fetchLink");
     assert_eq!(

@@ -1,24 +1,161 @@
 //! Cashfree PG payment links: `POST /links`, `GET /links/{link_id}`,
-//! `POST /links/{link_id}/cancel`, `GET /links/{link_id}/orders` (REFERENCE.md section 1).
+//! `POST /links/{link_id}/cancel`, `GET /links/{link_id}/orders`
+//! (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create>), under
+//! `/cashfree/pg`, authenticated with `x-client-id` / `x-client-secret` and a required
+//! `x-api-version`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError, QueryMap, header_text, present};
 use crate::clock::{self, Zone};
-use crate::control::{ControlError, settle_payment};
+use crate::config::{SettingDefault, SettingSpec};
+use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::money::{self, AmountError};
-use crate::state::AppState;
+use crate::payment::{ControlError, PayRequest, settle_payment};
+use crate::provider::{Guarded, Provider, guard};
+use crate::state::{AppState, Stores};
+
+/// The provider's name.
+const NAME: &str = "cashfree";
+/// The Cashfree API version the sandbox follows and reports in connection info
+/// (`info.version` of `specs/cashfree.yaml`).
+const API_VERSION: &str = "2025-01-01";
+
+/// Cashfree PG payment links.
+pub(crate) struct Cashfree;
+
+impl Provider for Cashfree {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/cashfree/pg"
+    }
+
+    fn link_apis(&self) -> &'static [&'static str] {
+        &[NAME]
+    }
+
+    /// Default credentials `cf_sandbox_app_id` / `cf_sandbox_secret`.
+    fn settings(&self) -> &'static [SettingSpec] {
+        &[
+            SettingSpec {
+                provider: NAME,
+                key: "client_id",
+                flag: "cashfree-client-id",
+                help: "Cashfree x-client-id the sandbox accepts.",
+                default: SettingDefault::Text("cf_sandbox_app_id"),
+            },
+            SettingSpec {
+                provider: NAME,
+                key: "client_secret",
+                flag: "cashfree-client-secret",
+                help: "Cashfree x-client-secret the sandbox accepts.",
+                default: SettingDefault::Text("cf_sandbox_secret"),
+            },
+        ]
+    }
+
+    fn facts(&self) -> Vec<(&'static str, Value)> {
+        vec![("api_version", Value::from(API_VERSION))]
+    }
+
+    /// `x-client-id` / `x-client-secret` (401 `authentication Failed`), then the required
+    /// `x-api-version` in `YYYY-MM-DD` form (400 `version is missing in header`).
+    fn authenticate(&self, app: &AppState, _path: &str, headers: &HeaderMap) -> Option<Response> {
+        let matches = |header: &str, key: &str| {
+            app.config.text(NAME, key).is_some_and(|expected| header_text(headers, header) == Some(expected))
+        };
+        if !(matches("x-client-id", "client_id") && matches("x-client-secret", "client_secret")) {
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "authentication Failed",
+                "request_failed",
+                "authentication_error",
+            ));
+        }
+        match header_text(headers, "x-api-version").map(str::trim) {
+            None | Some("") => Some(bad_request("request_failed", "version is missing in header")),
+            Some(version) if chrono::NaiveDate::parse_from_str(version, "%Y-%m-%d").is_err() => Some(bad_request(
+                "request_failed",
+                format!("x-api-version : {version} is not a valid API version (YYYY-MM-DD)"),
+            )),
+            Some(_) => None,
+        }
+    }
+
+    fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
+        Router::new()
+            .route("/links", post(create))
+            .route("/links/{link_id}", get(fetch))
+            .route("/links/{link_id}/cancel", post(cancel))
+            .route("/links/{link_id}/orders", get(orders))
+            .fallback(bad_url)
+            .method_not_allowed_fallback(bad_url)
+            .layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard))
+            .with_state(app.clone())
+    }
+
+    /// Every response, injected faults included, carries the rate-limit and request-id headers.
+    fn outer_layers(self: Arc<Self>, routes: Router, app: &Arc<AppState>) -> Router {
+        routes.layer(from_fn_with_state(app.clone(), response_headers))
+    }
+
+    fn fault_status(&self, status: StatusCode) -> Response {
+        fault_status(status)
+    }
+
+    fn rate_limited(&self, retry_after_secs: u64) -> Response {
+        rate_limited(retry_after_secs)
+    }
+
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        let store = stores.of::<Store>();
+        if request.failed { store.fail_payment(id) } else { store.pay(id, request.amount) }
+    }
+
+    fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
+        stores.of::<Store>().links.expire(id)
+    }
+
+    fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
+        stores.of::<Store>().links.all_json()
+    }
+}
+
+/// A Cashfree link URL: `https://payments-test.cashfree.com/links/<random>`.
+fn link_url() -> String {
+    format!("https://payments-test.cashfree.com/links/{}", lower_alnum(12))
+}
+
+/// A merchant link id generated when a create request has none.
+fn new_link_id() -> String {
+    format!("link_{}", alnum(16))
+}
+
+/// A link order id, as in the webhook examples (`CFPay_U1mgll3c0e9g_ehdcjjbtckf`).
+fn new_order_id() -> String {
+    format!("CFPay_{}_{}", alnum(12), lower_alnum(11))
+}
+
+/// A payment session id.
+fn new_session_id() -> String {
+    format!("session_{}", alnum(64))
+}
 
 /// Requests per minute announced in `x-ratelimit-limit`.
 const RATE_LIMIT: usize = 300;
@@ -41,7 +178,7 @@ fn to_response((status, body): (StatusCode, Value)) -> Response {
 }
 
 /// A Cashfree error response: body `{"message", "code", "type"}` with `status`.
-pub(crate) fn error(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Response {
+fn error(status: StatusCode, message: impl Into<String>, code: &str, kind: &str) -> Response {
     to_response(fail(status, message, code, kind))
 }
 
@@ -51,7 +188,7 @@ fn invalid_request(code: &str, message: impl Into<String>) -> Failure {
 }
 
 /// A 400 `invalid_request_error` response.
-pub(crate) fn bad_request(code: &str, message: impl Into<String>) -> Response {
+fn bad_request(code: &str, message: impl Into<String>) -> Response {
     to_response(invalid_request(code, message))
 }
 
@@ -87,12 +224,12 @@ fn link_not_found(link_id: &str) -> Failure {
 }
 
 /// 400 for a URL or method the API does not have (the documented 400 example).
-pub(crate) async fn bad_url() -> Response {
+async fn bad_url() -> Response {
     bad_request("request_failed", "bad URL, please check API documentation")
 }
 
 /// The error body of an injected fault status.
-pub(crate) fn fault_status(status: StatusCode) -> Response {
+fn fault_status(status: StatusCode) -> Response {
     match status.as_u16() {
         500 => error(status, "internal Server Error", "internal_error", "api_error"),
         502 => error(status, "bank processing failure, please retry", "bank_processing_failure", "api_error"),
@@ -105,7 +242,7 @@ pub(crate) fn fault_status(status: StatusCode) -> Response {
 }
 
 /// 429 with the documented rate-limit body and `x-ratelimit-*` headers.
-pub(crate) fn rate_limited(retry_after_secs: u64) -> Response {
+fn rate_limited(retry_after_secs: u64) -> Response {
     let mut response = error(
         StatusCode::TOO_MANY_REQUESTS,
         "Too many requests from IP. Check headers",
@@ -199,10 +336,10 @@ impl Link {
     fn add_order(&mut self, next_cf_order_id: &mut u64, amount: i64, paid: bool) {
         self.orders.push(Order {
             cf_order_id: next_cf_order_id.to_string(),
-            order_id: crate::ids::cashfree_order_id(),
+            order_id: new_order_id(),
             amount,
             paid,
-            session_id: crate::ids::cashfree_session_id(),
+            session_id: new_session_id(),
             created_at: clock::now(),
             expiry: self.terms.expiry,
         });
@@ -310,7 +447,7 @@ struct Replay {
 
 /// Cashfree's part of the sandbox state.
 #[derive(Debug)]
-pub(crate) struct Store {
+struct Store {
     links: Links<Link>,
     next_cf_link_id: u64,
     next_cf_order_id: u64,
@@ -331,13 +468,8 @@ impl Default for Store {
 }
 
 impl Store {
-    /// Every link, oldest first, as LinkEntity bodies.
-    pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        self.links.all_json()
-    }
-
     /// Control API: a customer pays `amount` paise (default: everything still due).
-    pub(crate) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         let link = self.links.open(link_id, "be paid")?;
         let terms = &link.terms;
         let minimum_first = if link.amount_paid == 0 { terms.minimum_partial } else { 0 };
@@ -350,15 +482,10 @@ impl Store {
 
     /// Control API: a payment attempt fails; the link keeps its state and gains an `ACTIVE`
     /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only.
-    pub(crate) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
+    fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
         let link = self.links.open(link_id, "be paid")?;
         link.add_order(&mut self.next_cf_order_id, link.terms.amount - link.amount_paid, false);
         Ok(link.to_json())
-    }
-
-    /// Control API: the link expires now.
-    pub(crate) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
-        self.links.expire(link_id)
     }
 
     /// Counts a request in the one-minute window; returns the requests left in it.
@@ -376,14 +503,14 @@ impl Store {
 
 /// Middleware: every Cashfree response carries `x-api-version`, `x-ratelimit-*` and the
 /// `x-request-id` of the request (a fresh one when none was sent).
-pub(crate) async fn response_headers(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+async fn response_headers(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let version = request.headers().get("x-api-version").cloned();
     let request_id = request
         .headers()
         .get("x-request-id")
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_str(&crate::ids::hex(32)).unwrap_or(HeaderValue::from_static("")));
-    let remaining = app.lock().cashfree.count_request();
+    let remaining = app.lock().of::<Store>().count_request();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let defaults = [
@@ -416,7 +543,7 @@ fn idempotent(
     handle: impl FnOnce(&mut Store) -> Result<Value, Failure>,
 ) -> Response {
     let mut stores = app.lock();
-    let store = &mut stores.cashfree;
+    let store = stores.of::<Store>();
     let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {
         return to_response(parts(handle(store)));
     };
@@ -457,7 +584,7 @@ fn parts(response: Result<Value, Failure>) -> (StatusCode, Value) {
 // ------------------------------------------------------------------------------ handlers
 
 /// `POST /links`.
-pub(crate) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: Bytes) -> Response {
     let request = body::object(&bytes);
     let fingerprint = match &request {
         Ok(map) => format!("POST /links {}", Value::Object(map.clone())),
@@ -644,7 +771,7 @@ fn validate_create(request: &Map<String, Value>) -> Result<(Option<String>, Term
 
 /// Stores a validated link; 409 when its `link_id` is taken.
 fn insert(store: &mut Store, link_id: Option<String>, terms: Terms) -> Result<Value, Failure> {
-    let link_id = link_id.unwrap_or_else(crate::ids::cashfree_link_id);
+    let link_id = link_id.unwrap_or_else(new_link_id);
     if store.links.contains(&link_id) {
         return Err(fail(
             StatusCode::CONFLICT,
@@ -653,7 +780,7 @@ fn insert(store: &mut Store, link_id: Option<String>, terms: Terms) -> Result<Va
             "invalid_request_error",
         ));
     }
-    let url = crate::ids::cashfree_link_url();
+    let url = link_url();
     let link = Link {
         cf_link_id: store.next_cf_link_id.to_string(),
         link_id: link_id.clone(),
@@ -670,20 +797,16 @@ fn insert(store: &mut Store, link_id: Option<String>, terms: Terms) -> Result<Va
 }
 
 /// `GET /links/{link_id}`.
-pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
+async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.cashfree.links.get(&link_id) {
+    match stores.of::<Store>().links.get(&link_id) {
         Some(link) => body::json(StatusCode::OK, &link.to_json()),
         None => to_response(link_not_found(&link_id)),
     }
 }
 
 /// `POST /links/{link_id}/cancel`: only an `ACTIVE` link can be cancelled.
-pub(crate) async fn cancel(
-    State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(link_id): Path<String>,
-) -> Response {
+async fn cancel(State(app): State<Arc<AppState>>, headers: HeaderMap, Path(link_id): Path<String>) -> Response {
     let fingerprint = format!("POST /links/{link_id}/cancel");
     idempotent(&app, &headers, fingerprint, |store| {
         let link = store.links.get(&link_id).ok_or_else(|| link_not_found(&link_id))?;
@@ -704,7 +827,7 @@ pub(crate) async fn cancel(
 }
 
 /// `GET /links/{link_id}/orders?status=PAID|ALL` (default `PAID`).
-pub(crate) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path<String>, query: QueryMap) -> Response {
+async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path<String>, query: QueryMap) -> Response {
     let Ok(Query(query)) = query else {
         return bad_request("request_failed", "query string is malformed");
     };
@@ -714,7 +837,7 @@ pub(crate) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
         Some(_) => return bad_request("status_invalid", "status : should be PAID or ALL"),
     };
     let mut stores = app.lock();
-    let Some(link) = stores.cashfree.links.get(&link_id) else {
+    let Some(link) = stores.of::<Store>().links.get(&link_id) else {
         return to_response(link_not_found(&link_id));
     };
     let orders: Vec<Value> = link.orders.iter().filter(|o| all || o.paid).map(|o| link.order_json(o)).collect();

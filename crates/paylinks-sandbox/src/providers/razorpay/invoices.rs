@@ -1,5 +1,6 @@
 //! Razorpay legacy invoice-based payment links and invoices: `/v1/invoices` create, fetch all,
-//! fetch, update, issue, cancel, delete and notify (REFERENCE.md section 3).
+//! fetch, update, issue, cancel, delete and notify
+//! (<https://razorpay.com/docs/api/payments/invoices/>).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,15 +11,22 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, QueryMap, present};
-use crate::clock;
-use crate::control::{ControlError, settle_payment};
-use crate::links::{Links, StoredLink};
-use crate::razorpay::{
+use super::links::new_id;
+use super::{
     CURRENCIES, RazorpayError, bad_body, currency_field, expire_by_field, faulty_key, int_field, notes_field,
     query_map, string_field, unknown_id,
 };
+use crate::body::{self, QueryMap, present};
+use crate::clock;
+use crate::ids::alnum;
+use crate::links::{Links, StoredLink};
+use crate::payment::{ControlError, settle_payment};
 use crate::state::AppState;
+
+/// A legacy invoice short URL: `https://rzp.io/i/<random>`.
+fn short_url() -> String {
+    format!("https://rzp.io/i/{}", alnum(7))
+}
 
 /// State of an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,8 +149,8 @@ impl Invoice {
         self.status = Status::Issued;
         self.issued_at = Some(now);
         self.date = now;
-        self.order_id = Some(crate::ids::razorpay("order"));
-        self.short_url = Some(crate::ids::invoice_short_url());
+        self.order_id = Some(new_id("order"));
+        self.short_url = Some(short_url());
     }
 }
 
@@ -234,7 +242,7 @@ fn currency_symbol(currency: &str) -> &'static str {
 
 /// The invoices' part of the sandbox state (deleted invoices are forgotten).
 #[derive(Debug, Default)]
-pub(crate) struct Store {
+pub(super) struct Store {
     invoices: Links<Invoice>,
 }
 
@@ -249,18 +257,18 @@ impl Store {
     }
 
     /// Every invoice, oldest first, as entities.
-    pub(crate) fn all_links(&mut self) -> Vec<Value> {
+    pub(super) fn all_links(&mut self) -> Vec<Value> {
         self.invoices.all_json()
     }
 
     /// Control API: the customer pays `amount` (default: the amount due).
-    pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
         let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
         invoice.amount_paid += amount;
-        invoice.payment_ids.push(crate::ids::razorpay("pay"));
+        invoice.payment_ids.push(new_id("pay"));
         if invoice.amount_paid >= total {
             invoice.status = Status::Paid;
             invoice.paid_at = Some(clock::unix(clock::now()));
@@ -271,7 +279,7 @@ impl Store {
     }
 
     /// Control API: the invoice expires now.
-    pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
+    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
         self.invoices.expire(id)
     }
 }
@@ -335,7 +343,7 @@ fn address(customer: &Map<String, Value>, kind: &str) -> Result<Option<Value>, R
         }
     }
     map.retain(|key, _| matches!(key.as_str(), "line1" | "line2" | "city" | "zipcode" | "state" | "country"));
-    map.insert("id".into(), json!(crate::ids::razorpay("addr")));
+    map.insert("id".into(), json!(new_id("addr")));
     map.insert("type".into(), json!(kind));
     map.insert("primary".into(), json!(true));
     Ok(Some(Value::Object(map)))
@@ -369,7 +377,7 @@ fn customer(request: &Map<String, Value>) -> Result<Option<CustomerSnapshot>, Ra
     }
     let billing = address(&given, "billing_address")?;
     let shipping = address(&given, "shipping_address")?;
-    let id = customer_id.unwrap_or_else(|| crate::ids::razorpay("cust"));
+    let id = customer_id.unwrap_or_else(|| new_id("cust"));
     let details = json!({
         "id": id,
         "name": name,
@@ -423,7 +431,7 @@ fn line_items(request: &Map<String, Value>, currency: &str) -> Result<Option<Vec
             return Err(RazorpayError::bad_request("The quantity must be at least 1.").field("quantity"));
         }
         parsed.push(LineItem {
-            id: string_field(&item, "id")?.unwrap_or_else(|| crate::ids::razorpay("li")),
+            id: string_field(&item, "id")?.unwrap_or_else(|| new_id("li")),
             item_id,
             name,
             description: string_field(&item, "description")?,
@@ -459,7 +467,7 @@ fn bounded_text(request: &Map<String, Value>, key: &str) -> Result<Option<String
 // ------------------------------------------------------------------------------ handlers
 
 /// `POST /v1/invoices`.
-pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+pub(super) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
     body::with_object(&bytes, bad_body, |request| create_invoice(&app, request))
 }
 
@@ -507,7 +515,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
     }
     let now = clock::unix(clock::now());
     let mut invoice = Invoice {
-        id: crate::ids::razorpay("inv"),
+        id: new_id("inv"),
         invoice_type,
         receipt,
         customer_id,
@@ -541,7 +549,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
             .field("first_payment_min_amount"));
     }
     let mut stores = app.lock();
-    let store = &mut stores.invoices;
+    let store = stores.of::<Store>();
     if let Some(receipt) = &invoice.receipt
         && store.invoices.any(|other| other.receipt.as_ref() == Some(receipt))
     {
@@ -555,7 +563,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
 
 /// `GET /v1/invoices?type=&payment_id=&receipt=&customer_id=&count=&skip=&from=&to=` →
 /// `{"entity": "collection", "count": N, "items": [...]}`, newest first.
-pub(crate) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
+pub(super) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
     body::respond(query_map(query).and_then(|query| list_invoices(&app, &query)))
 }
 
@@ -588,7 +596,7 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     }
     let mut stores = app.lock();
     let items: Vec<Value> = stores
-        .invoices
+        .of::<Store>()
         .invoices
         .newest_first()
         .into_iter()
@@ -605,14 +613,14 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
 }
 
 /// `GET /v1/invoices/{id}`.
-pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    body::respond(stores.invoices.invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
+    body::respond(stores.of::<Store>().invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
 }
 
 /// `PATCH /v1/invoices/{id}`: drafts accept every field; issued invoices only
 /// `partial_payment`, `receipt`, `comment`, `terms`, `notes`, `expire_by`; others only `notes`.
-pub(crate) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
+pub(super) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
     body::with_object(&bytes, bad_body, |request| update_invoice(&app, &id, request))
 }
 
@@ -621,7 +629,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         return Err(extra_field(extra));
     }
     let mut stores = app.lock();
-    let store = &mut stores.invoices;
+    let store = stores.of::<Store>();
     let receipt_taken = |receipt: &str, store: &Store| {
         store.invoices.any(|other| other.id != id && other.receipt.as_deref() == Some(receipt))
     };
@@ -712,18 +720,18 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 }
 
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.
-pub(crate) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    body::respond(stores.invoices.invoice_in(&id, |status| status == Status::Draft).map(|invoice| {
+    body::respond(stores.of::<Store>().invoice_in(&id, |status| status == Status::Draft).map(|invoice| {
         invoice.issue(clock::unix(clock::now()));
         invoice.to_json()
     }))
 }
 
 /// `POST /v1/invoices/{id}/cancel`: only an `issued` invoice can be cancelled.
-pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    body::respond(stores.invoices.invoice_in(&id, |status| status == Status::Issued).map(|invoice| {
+    body::respond(stores.of::<Store>().invoice_in(&id, |status| status == Status::Issued).map(|invoice| {
         invoice.status = Status::Cancelled;
         invoice.cancelled_at = Some(clock::unix(clock::now()));
         invoice.to_json()
@@ -731,9 +739,9 @@ pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 }
 
 /// `DELETE /v1/invoices/{id}`: only a `draft`; answers `[]`.
-pub(crate) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let store = &mut stores.invoices;
+    let store = stores.of::<Store>();
     let deletable = store.invoice_in(&id, |status| status == Status::Draft).map(|_| ());
     body::respond(deletable.map(|()| {
         store.invoices.remove(&id);
@@ -743,12 +751,12 @@ pub(crate) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 
 /// `POST /v1/invoices/{id}/notify_by/{medium}` (`sms` or `email`), for issued or partly paid
 /// invoices.
-pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)): Path<(String, String)>) -> Response {
+pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)): Path<(String, String)>) -> Response {
     if !matches!(medium.as_str(), "sms" | "email") {
         return RazorpayError::bad_request(format!("{medium} is not a valid communication medium."))
             .field("medium")
             .response();
     }
     let mut stores = app.lock();
-    body::respond(stores.invoices.invoice_in(&id, Status::is_payable).map(|_| json!({"success": true})))
+    body::respond(stores.of::<Store>().invoice_in(&id, Status::is_payable).map(|_| json!({"success": true})))
 }

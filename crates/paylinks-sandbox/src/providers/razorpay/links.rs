@@ -1,156 +1,38 @@
 //! Razorpay Payment Links v2: `/v1/payment_links` create, fetch all, fetch, update, cancel and
-//! notify (REFERENCE.md section 2).
+//! notify (<https://razorpay.com/docs/api/payments/payment-links/>).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, BodyError, QueryMap, present};
+use super::{
+    RazorpayError, bad_body, bool_field, currency_field, expire_by_field, faulty_key, int_field, notes_field,
+    query_map, string_field, unknown_id,
+};
+use crate::body::{self, QueryMap, present};
 use crate::clock;
-use crate::control::{ControlError, settle_payment};
+use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::payment::{ControlError, settle_payment};
 use crate::state::AppState;
 
-/// Currencies the sandbox accepts (a subset of Razorpay's list).
-pub(crate) const CURRENCIES: &[&str] = &[
-    "INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "CNY", "HKD", "JPY", "MYR", "NZD", "SAR", "SEK",
-    "THB", "ZAR", "KWD", "BHD", "OMR", "QAR",
-];
+/// The v2 API's error for an `expire_by` less than 15 minutes ahead.
+const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
 
-// ------------------------------------------------------------------------------ errors
-
-/// A Razorpay error: `{"error": {"code", "description", "field"?, "source", "step", "reason",
-/// "metadata"}}`.
-#[derive(Debug, Clone)]
-pub(crate) struct RazorpayError {
-    status: StatusCode,
-    code: &'static str,
-    description: String,
-    field: Option<String>,
-    source: &'static str,
-    step: &'static str,
-    reason: &'static str,
+/// A Razorpay id: `prefix_` and 14 alphanumerics (`plink_ExjpAUN3gVHrPJ`).
+pub(super) fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", alnum(14))
 }
 
-impl RazorpayError {
-    /// 400 `BAD_REQUEST_ERROR` with `source`/`step`/`reason` `NA` (API validation errors).
-    pub(crate) fn bad_request(description: impl Into<String>) -> RazorpayError {
-        RazorpayError {
-            status: StatusCode::BAD_REQUEST,
-            code: "BAD_REQUEST_ERROR",
-            description: description.into(),
-            field: None,
-            source: "NA",
-            step: "NA",
-            reason: "NA",
-        }
-    }
-
-    /// Names the offending request field.
-    pub(crate) fn field(mut self, field: &str) -> RazorpayError {
-        self.field = Some(field.to_owned());
-        self
-    }
-
-    /// A business-rule error (`source: business`, `step: payment_initiation`,
-    /// `reason: input_validation_failed`), as in the documented invoice cancel failure.
-    pub(crate) fn business(description: impl Into<String>) -> RazorpayError {
-        RazorpayError {
-            source: "business",
-            step: "payment_initiation",
-            reason: "input_validation_failed",
-            ..Self::bad_request(description)
-        }
-    }
-
-    /// Another status and code.
-    pub(crate) fn with_status(mut self, status: StatusCode, code: &'static str) -> RazorpayError {
-        self.status = status;
-        self.code = code;
-        self
-    }
-
-    /// The error body.
-    pub(crate) fn body(&self) -> Value {
-        let mut error = json!({
-            "code": self.code,
-            "description": self.description,
-            "source": self.source,
-            "step": self.step,
-            "reason": self.reason,
-            "metadata": {},
-        });
-        if let (Some(field), Some(map)) = (&self.field, error.as_object_mut()) {
-            map.insert("field".into(), json!(field));
-        }
-        json!({ "error": error })
-    }
-
-    /// The error response.
-    pub(crate) fn response(&self) -> Response {
-        body::json(self.status, &self.body())
-    }
-}
-
-impl From<RazorpayError> for Response {
-    fn from(error: RazorpayError) -> Response {
-        error.response()
-    }
-}
-
-/// The error for an unknown id.
-pub(crate) fn unknown_id() -> RazorpayError {
-    RazorpayError::bad_request("The id provided does not exist").field("id")
-}
-
-/// The error for a request body that is not a JSON object.
-pub(crate) fn bad_body(error: &BodyError) -> RazorpayError {
-    match error {
-        BodyError::Empty => RazorpayError::bad_request("The request body is missing."),
-        BodyError::Malformed(_) | BodyError::NotAnObject => {
-            RazorpayError::bad_request("incorrect JSON object received.")
-        }
-    }
-}
-
-/// The query string, or the error for one that cannot be read.
-pub(crate) fn query_map(query: QueryMap) -> Result<HashMap<String, String>, RazorpayError> {
-    query.map(|Query(query)| query).map_err(|_| RazorpayError::bad_request("incorrect query string received."))
-}
-
-/// 404 for a URL (or method) the API does not have.
-pub(crate) async fn not_found() -> Response {
-    RazorpayError::bad_request("The requested URL was not found on the server.")
-        .with_status(StatusCode::NOT_FOUND, "BAD_REQUEST_ERROR")
-        .response()
-}
-
-/// The error body of an injected fault status.
-pub(crate) fn fault_status(status: StatusCode) -> Response {
-    let error = match status.as_u16() {
-        502 | 504 => RazorpayError::bad_request("The gateway did not respond in time. Please retry.")
-            .with_status(status, "GATEWAY_ERROR"),
-        s if s >= 500 => {
-            RazorpayError::bad_request("The server encountered an error. The incident has been reported to admins.")
-                .with_status(status, "SERVER_ERROR")
-        }
-        401 => RazorpayError::bad_request("The api key provided is invalid").with_status(status, "BAD_REQUEST_ERROR"),
-        _ => RazorpayError::bad_request("The request could not be processed.").with_status(status, "BAD_REQUEST_ERROR"),
-    };
-    error.response()
-}
-
-/// 429 with Razorpay's error envelope.
-pub(crate) fn rate_limited() -> Response {
-    RazorpayError::bad_request("Too many requests. Please retry after some time.")
-        .with_status(StatusCode::TOO_MANY_REQUESTS, "BAD_REQUEST_ERROR")
-        .response()
+/// A v2 short URL: `https://rzp.io/rzp/<random>`.
+fn short_url() -> String {
+    format!("https://rzp.io/rzp/{}", alnum(8))
 }
 
 // ------------------------------------------------------------------------------ state
@@ -306,13 +188,13 @@ impl StoredLink for Link {
 
 /// Razorpay v2's part of the sandbox state.
 #[derive(Debug, Default)]
-pub(crate) struct Store {
+pub(super) struct Store {
     links: Links<Link>,
 }
 
 impl Store {
     /// Every link, oldest first, as entities.
-    pub(crate) fn all_links(&mut self) -> Vec<Value> {
+    pub(super) fn all_links(&mut self) -> Vec<Value> {
         self.links.all_json()
     }
 
@@ -321,18 +203,18 @@ impl Store {
     }
 
     /// Control API: a customer pays `amount` (default: everything still due).
-    pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>, method: Option<&str>) -> Result<Value, ControlError> {
+    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>, method: Option<&str>) -> Result<Value, ControlError> {
         let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
         let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
         let now = clock::unix(clock::now());
         link.payments.push(Payment {
-            id: crate::ids::razorpay("pay"),
+            id: new_id("pay"),
             amount,
             method: method.unwrap_or(if link.upi_link { "upi" } else { "card" }).to_owned(),
             at: now,
         });
-        link.order_id.get_or_insert_with(|| crate::ids::razorpay("order"));
+        link.order_id.get_or_insert_with(|| new_id("order"));
         link.amount_paid += amount;
         link.status = if link.amount_paid >= link.amount { Status::Paid } else { Status::PartiallyPaid };
         link.updated_at = now;
@@ -340,102 +222,9 @@ impl Store {
     }
 
     /// Control API: the link expires now.
-    pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
+    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
         self.links.expire(id)
     }
-}
-
-// ------------------------------------------------------------------------------ validation
-
-/// `incorrect JSON object received - faulty key: <key>.`: the documented type-mismatch error.
-pub(crate) fn faulty_key(key: &str) -> RazorpayError {
-    RazorpayError::bad_request(format!("incorrect JSON object received - faulty key: {key}.")).field(key)
-}
-
-/// A string field.
-pub(crate) fn string_field(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(faulty_key(key)),
-    }
-}
-
-fn bool_field(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::Bool(flag)) => Ok(Some(flag)),
-        Some(_) => Err(faulty_key(key)),
-    }
-}
-
-/// A whole-number field.
-pub(crate) fn int_field(request: &Map<String, Value>, key: &str) -> Result<Option<i64>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(value) => value.as_i64().map(Some).ok_or_else(|| faulty_key(key)),
-    }
-}
-
-/// Notes: an object of at most 15 string values of at most 255 characters.
-pub(crate) fn notes_field(
-    request: &Map<String, Value>,
-    key: &str,
-) -> Result<Option<Map<String, Value>>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::Array(items)) if items.is_empty() => Ok(Some(Map::new())),
-        Some(Value::Object(notes)) => {
-            if notes.len() > 15 {
-                return Err(
-                    RazorpayError::bad_request("notes: the number of keys must not be greater than 15.").field(key)
-                );
-            }
-            for value in notes.values() {
-                match value {
-                    Value::String(text) if text.chars().count() > 255 => {
-                        return Err(
-                            RazorpayError::bad_request("value: the length must not be greater than 255.").field(key)
-                        );
-                    }
-                    Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
-                    _ => return Err(faulty_key(key)),
-                }
-            }
-            Ok(Some(
-                notes
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_owned))))
-                    .collect(),
-            ))
-        }
-        Some(_) => Err(faulty_key(key)),
-    }
-}
-
-/// `expire_by`: Unix seconds at least 15 minutes ahead; `too_soon` words the error for an
-/// earlier time.
-pub(crate) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> Result<Option<i64>, RazorpayError> {
-    let Some(expire_by) = int_field(request, "expire_by")? else {
-        return Ok(None);
-    };
-    if expire_by < clock::unix(clock::now()) + 15 * 60 {
-        return Err(RazorpayError::bad_request(too_soon).field("expire_by"));
-    }
-    Ok(Some(expire_by))
-}
-
-/// The v2 API's error for an `expire_by` less than 15 minutes ahead.
-const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
-
-/// `currency`: one of [`CURRENCIES`], `INR` when absent or empty; `unsupported` words the
-/// error for another.
-pub(crate) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
-    let currency = string_field(request, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| "INR".to_owned());
-    if !CURRENCIES.contains(&currency.as_str()) {
-        return Err(RazorpayError::bad_request(unsupported).field("currency"));
-    }
-    Ok(currency)
 }
 
 fn is_email(text: &str) -> bool {
@@ -498,7 +287,7 @@ fn amount_of(request: &Map<String, Value>, currency: &str) -> Result<i64, Razorp
 // ------------------------------------------------------------------------------ handlers
 
 /// `POST /v1/payment_links`.
-pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+pub(super) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
     body::with_object(&bytes, bad_body, |request| create_link(&app, request))
 }
 
@@ -520,7 +309,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
     let accept_partial = bool_field(request, "accept_partial")?.unwrap_or(false);
     let first_min = int_field(request, "first_min_partial_amount")?;
     if upi_link {
-        if app.config.razorpay.key_id.starts_with("rzp_test_") {
+        if app.config.text(super::NAME, "key_id").is_some_and(|key| key.starts_with("rzp_test_")) {
             return Err(RazorpayError::bad_request(
                 "UPI Payment Links is not supported in Test Mode. Please experience the product in Live Mode.",
             ));
@@ -630,13 +419,13 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
     }
     let now = clock::unix(clock::now());
     let mut stores = app.lock();
-    let store = &mut stores.razorpay;
+    let store = stores.of::<Store>();
     if store.reference_taken(&reference_id, "") {
         return Err(RazorpayError::bad_request("payment link creation with reference ID already attempted")
             .field("reference_id"));
     }
     let link = Link {
-        id: crate::ids::razorpay("plink"),
+        id: new_id("plink"),
         accept_partial,
         amount,
         amount_paid: 0,
@@ -654,7 +443,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
         payments: Vec::new(),
         reference_id,
         reminder_enable,
-        short_url: crate::ids::razorpay_short_url(),
+        short_url: short_url(),
         status: Status::Created,
         callback_url,
         callback_method,
@@ -665,7 +454,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
 }
 
 /// `GET /v1/payment_links?payment_id=&reference_id=` → `{"payment_links": [...]}`, newest first.
-pub(crate) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
+pub(super) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
     body::respond(query_map(query).and_then(|query| list_links(&app, &query)))
 }
 
@@ -678,7 +467,7 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     let upi_link = query.get("upi_link").map(|flag| flag == "1" || flag == "true");
     let mut stores = app.lock();
     let links: Vec<Value> = stores
-        .razorpay
+        .of::<Store>()
         .links
         .newest_first()
         .into_iter()
@@ -691,20 +480,20 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
 }
 
 /// `GET /v1/payment_links/{id}`.
-pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    body::respond(stores.razorpay.links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
+    body::respond(stores.of::<Store>().links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
 }
 
 /// `PATCH /v1/payment_links/{id}`: `accept_partial`, `reference_id`, `expire_by`, `notes`,
 /// `reminder_enable`, only in `created` or `partially_paid`.
-pub(crate) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
+pub(super) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<String>, bytes: Bytes) -> Response {
     body::with_object(&bytes, bad_body, |request| update_link(&app, &id, request))
 }
 
 fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     let mut stores = app.lock();
-    let store = &mut stores.razorpay;
+    let store = stores.of::<Store>();
     let status = store.links.get(id).ok_or_else(unknown_id)?.status;
     if !status.is_open() {
         return Err(RazorpayError::bad_request("update can only be made in created or partially paid state"));
@@ -758,9 +547,9 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
 }
 
 /// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled.
-pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let Some(link) = stores.razorpay.links.get(&id) else {
+    let Some(link) = stores.of::<Store>().links.get(&id) else {
         return unknown_id().response();
     };
     match link.status {
@@ -781,10 +570,10 @@ pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 }
 
 /// `POST /v1/payment_links/{id}/notify_by/{medium}` with `medium` `sms` or `email`.
-pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)): Path<(String, String)>) -> Response {
+pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)): Path<(String, String)>) -> Response {
     if !matches!(medium.as_str(), "sms" | "email") {
         return RazorpayError::bad_request("not a valid notification medium").field("medium").response();
     }
     let mut stores = app.lock();
-    body::respond(stores.razorpay.links.get(&id).map(|_| json!({"success": true})).ok_or_else(unknown_id))
+    body::respond(stores.of::<Store>().links.get(&id).map(|_| json!({"success": true})).ok_or_else(unknown_id))
 }

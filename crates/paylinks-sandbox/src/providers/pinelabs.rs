@@ -1,24 +1,156 @@
 //! Pine Labs Online (Plural v2) payment links: `POST /api/auth/v1/token` and
 //! `/api/pay/v1/paymentlink` create, get, get by reference, cancel (PUT) and resend (PATCH)
-//! (REFERENCE.md section 4).
+//! (<https://developer.pinelabsonline.com/reference/payment-link-create>), under `/pinelabs`,
+//! authenticated with a bearer access token from the token endpoint.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::Response;
+use axum::routing::{get, patch, post, put};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, BodyError, present};
+use crate::body::{self, BodyError, header_text, present};
 use crate::clock::{self, Zone};
-use crate::control::{ControlError, settle_payment};
+use crate::config::{SettingDefault, SettingSpec};
+use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
-use crate::state::AppState;
+use crate::payment::{ControlError, PayRequest, settle_payment};
+use crate::provider::{Guarded, Provider, guard};
+use crate::state::{AppState, Stores};
+
+/// The provider's name.
+const NAME: &str = "pinelabs";
+/// The token endpoint, the one path that takes no access token.
+const TOKEN_PATH: &str = "/api/auth/v1/token";
+
+/// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour.
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        provider: NAME,
+        key: "client_id",
+        flag: "pinelabs-client-id",
+        help: "Pine Labs client id the sandbox accepts.",
+        default: SettingDefault::Text("pl_sandbox_client"),
+    },
+    SettingSpec {
+        provider: NAME,
+        key: "client_secret",
+        flag: "pinelabs-client-secret",
+        help: "Pine Labs client secret the sandbox accepts.",
+        default: SettingDefault::Text("pl_sandbox_secret"),
+    },
+    SettingSpec {
+        provider: NAME,
+        key: "token_ttl",
+        flag: "token-ttl-secs",
+        help: "Lifetime of Pine Labs access tokens, in seconds (default 3600).",
+        default: SettingDefault::Duration(std::time::Duration::from_secs(3600)),
+    },
+];
+
+/// Pine Labs Online payment links.
+pub(crate) struct Pinelabs;
+
+impl Provider for Pinelabs {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/pinelabs"
+    }
+
+    fn link_apis(&self) -> &'static [&'static str] {
+        &[NAME]
+    }
+
+    /// Default credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an
+    /// hour.
+    fn settings(&self) -> &'static [SettingSpec] {
+        SETTINGS
+    }
+
+    /// `Authorization: Bearer <access_token>` of a token issued by the token endpoint and not
+    /// yet expired; else 401 `{"code": "UNAUTHORIZED", "message": ...}`.
+    fn authenticate(&self, app: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
+        let unauthorized = |message: &str| error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message);
+        if path == TOKEN_PATH {
+            return None;
+        }
+        let Some(token) = header_text(headers, "authorization")
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+        else {
+            return Some(unauthorized("Authorization header with a Bearer access token is required"));
+        };
+        let expiry = app.lock().of::<Store>().tokens.get(token).copied();
+        match expiry {
+            None => Some(unauthorized("Invalid access token")),
+            Some(expiry) if Instant::now() >= expiry => Some(unauthorized("Access token has expired")),
+            Some(_) => None,
+        }
+    }
+
+    fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
+        let links = Router::new()
+            .route("/api/pay/v1/paymentlink", post(create))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}", get(fetch))
+            .route("/api/pay/v1/paymentlink/ref/{reference}", get(fetch_by_reference))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}/cancel", put(cancel))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}/notify", patch(notify))
+            .method_not_allowed_fallback(method_not_allowed)
+            .route_layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard));
+        Router::new()
+            .route(TOKEN_PATH, post(token))
+            .merge(links)
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .with_state(app.clone())
+    }
+
+    fn fault_status(&self, status: StatusCode) -> Response {
+        match status.as_u16() {
+            s if s >= 500 => error(status, "INTERNAL_ERROR", "Internal server error, please retry"),
+            401 => error(status, "UNAUTHORIZED", "Invalid access token"),
+            _ => error(status, "INVALID_REQUEST", "The request could not be processed"),
+        }
+    }
+
+    fn rate_limited(&self, _retry_after_secs: u64) -> Response {
+        error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests, please retry later")
+    }
+
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        stores.of::<Store>().pay(id, request.amount)
+    }
+
+    fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
+        stores.of::<Store>().links.expire(id)
+    }
+
+    fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
+        stores.of::<Store>().links.all_json()
+    }
+}
+
+/// A Pine Labs id: `<prefix>-<yymmddHHMMSS>-aa-<6 random>`, e.g. `pl-v1-250306082755-aa-uT0noy`.
+fn new_id(prefix: &str, at: DateTime<Utc>) -> String {
+    format!("{prefix}-{}-aa-{}", at.format("%y%m%d%H%M%S"), alnum(6))
+}
+
+/// A Pine Labs short link: `https://shortener.v2.pinepg.in/PLUTUS/<random>`.
+fn short_url() -> String {
+    format!("https://shortener.v2.pinepg.in/PLUTUS/{}", lower_alnum(7))
+}
 
 /// Payment methods a link may offer.
 const PAYMENT_METHODS: &[&str] = &["CARD", "UPI", "POINTS", "NETBANKING", "WALLET", "CREDIT_EMI", "DEBIT_EMI"];
@@ -28,7 +160,7 @@ const DEFAULT_EXPIRY_DAYS: i64 = 180;
 // ------------------------------------------------------------------------------ errors
 
 /// A Pine Labs error body `{"code", "message"}` with `status`.
-pub(crate) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     body::json(status, &json!({"code": code, "message": message.into()}))
 }
 
@@ -65,27 +197,13 @@ fn link_not_found(what: &str) -> Failure {
 }
 
 /// 404 for a URL the API does not have.
-pub(crate) async fn not_found() -> Response {
+async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource was not found")
 }
 
 /// 405 for a method the URL does not take.
-pub(crate) async fn method_not_allowed() -> Response {
+async fn method_not_allowed() -> Response {
     error(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "The request method is not supported for this resource")
-}
-
-/// The error body of an injected fault status.
-pub(crate) fn fault_status(status: StatusCode) -> Response {
-    match status.as_u16() {
-        s if s >= 500 => error(status, "INTERNAL_ERROR", "Internal server error, please retry"),
-        401 => error(status, "UNAUTHORIZED", "Invalid access token"),
-        _ => error(status, "INVALID_REQUEST", "The request could not be processed"),
-    }
-}
-
-/// 429 with Pine Labs' error shape.
-pub(crate) fn rate_limited() -> Response {
-    error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests, please retry later")
 }
 
 // ------------------------------------------------------------------------------ state
@@ -202,7 +320,7 @@ impl StoredLink for Link {
 
 /// Pine Labs' part of the sandbox state: links and issued access tokens.
 #[derive(Debug, Default)]
-pub(crate) struct Store {
+struct Store {
     links: Links<Link>,
     tokens: HashMap<String, Instant>,
 }
@@ -222,19 +340,9 @@ impl Store {
         Ok(link)
     }
 
-    /// When `token` expires, if the token endpoint issued it.
-    pub(crate) fn token_expiry(&self, token: &str) -> Option<Instant> {
-        self.tokens.get(token).copied()
-    }
-
-    /// Every link, oldest first.
-    pub(crate) fn all_links(&mut self) -> Vec<Value> {
-        self.links.all_json()
-    }
-
     /// Control API: the customer pays `amount` (default: `amount_due`); a part payment
     /// leaves the link `PARTIAL_PROCESSED`.
-    pub(crate) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         let link = self.links.open(id, "be paid")?;
         let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
         link.amount_paid += amount;
@@ -242,18 +350,13 @@ impl Store {
         link.updated_at = clock::now();
         Ok(link.to_json())
     }
-
-    /// Control API: the link expires now.
-    pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        self.links.expire(id)
-    }
 }
 
 // ------------------------------------------------------------------------------ token
 
 /// `POST /api/auth/v1/token` with `{"client_id", "client_secret", "grant_type":
 /// "client_credentials"}` → `{"access_token", "expires_at"}`.
-pub(crate) async fn token(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+async fn token(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
     let unprocessable = |code: &str, message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, code, message);
     let request = match body::object(&bytes) {
         Ok(request) => request,
@@ -268,18 +371,20 @@ pub(crate) async fn token(State(app): State<Arc<AppState>>, bytes: Bytes) -> Res
     if field("grant_type") != Some("client_credentials") {
         return unprocessable("INVALID_REQUEST", "grant_type must be client_credentials");
     }
-    let credentials = &app.config.pinelabs;
-    if field("client_id") != Some(credentials.client_id.as_str())
-        || field("client_secret") != Some(credentials.client_secret.as_str())
+    let config = &app.config;
+    let client_id = config.text(NAME, "client_id");
+    if client_id.is_none()
+        || field("client_id") != client_id
+        || field("client_secret") != config.text(NAME, "client_secret")
     {
         return unprocessable("USER_AUTHENTICATION_FAILED", "Invalid client credentials");
     }
-    let ttl = app.config.token_ttl;
+    let ttl = config.duration(NAME, "token_ttl").unwrap_or(std::time::Duration::from_secs(3600));
     let now = clock::now();
     let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
-    let access_token = jwt(&credentials.client_id, now, expires_at);
+    let access_token = jwt(client_id.unwrap_or_default(), now, expires_at);
     let mut stores = app.lock();
-    let tokens = &mut stores.pinelabs.tokens;
+    let tokens = &mut stores.of::<Store>().tokens;
     let instant_now = Instant::now();
     tokens.retain(|_, expiry| *expiry > instant_now);
     tokens.insert(access_token.clone(), instant_now + ttl);
@@ -294,7 +399,7 @@ fn jwt(client_id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String
         "sub": client_id,
         "iat": issued.timestamp(),
         "exp": expires.timestamp(),
-        "jti": crate::ids::alnum(16),
+        "jti": alnum(16),
     });
     let signature: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();
     format!("{header}.{}.{}", encode(claims.to_string().as_bytes()), encode(&signature))
@@ -360,7 +465,7 @@ fn is_reference(text: &str) -> bool {
 }
 
 /// `POST /api/pay/v1/paymentlink`; a reference already used returns the existing link (200).
-pub(crate) async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
     body::with_object(&bytes, bad_body, |request| create_link(&app, request))
 }
 
@@ -463,18 +568,18 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
         Some(_) => return Err(invalid("merchant_metadata must be an object")),
     };
     let mut stores = app.lock();
-    let store = &mut stores.pinelabs;
+    let store = stores.of::<Store>();
     if let Some(existing) = store.by_reference(&reference) {
         return Ok(existing.to_json());
     }
     let link = Link {
-        id: crate::ids::pinelabs("pl-v1", now),
-        url: crate::ids::pinelabs_short_url(),
+        id: new_id("pl-v1", now),
+        url: short_url(),
         status: Status::Created,
         amount,
         currency,
         amount_paid: 0,
-        order_id: crate::ids::pinelabs("v1", now),
+        order_id: new_id("v1", now),
         reference,
         description,
         expire_by,
@@ -497,26 +602,26 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
 // ------------------------------------------------------------------------------ handlers
 
 /// `GET /api/pay/v1/paymentlink/{payment_link_id}`.
-pub(crate) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let link = stores.pinelabs.links.get(&id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")));
+    let link = stores.of::<Store>().links.get(&id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")));
     body::respond(link.map(|link| link.to_json()))
 }
 
 /// `GET /api/pay/v1/paymentlink/ref/{merchant_payment_link_reference}`.
-pub(crate) async fn fetch_by_reference(State(app): State<Arc<AppState>>, Path(reference): Path<String>) -> Response {
+async fn fetch_by_reference(State(app): State<Arc<AppState>>, Path(reference): Path<String>) -> Response {
     let mut stores = app.lock();
     let link = stores
-        .pinelabs
+        .of::<Store>()
         .by_reference(&reference)
         .ok_or_else(|| link_not_found(&format!("merchant_payment_link_reference {reference}")));
     body::respond(link.map(|link| link.to_json()))
 }
 
 /// `PUT /api/pay/v1/paymentlink/{payment_link_id}/cancel`: only a `CREATED` link.
-pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let link = stores.pinelabs.created_link(&id, |status| {
+    let link = stores.of::<Store>().created_link(&id, |status| {
         format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
     });
     body::respond(link.map(|link| {
@@ -527,9 +632,9 @@ pub(crate) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 }
 
 /// `PATCH /api/pay/v1/paymentlink/{payment_link_id}/notify`: only a `CREATED` link.
-pub(crate) async fn notify(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+async fn notify(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let link = stores.pinelabs.created_link(&id, |status| {
+    let link = stores.of::<Store>().created_link(&id, |status| {
         format!("Notification cannot be resent for a payment link in {status} status; only a CREATED link")
     });
     body::respond(link.map(|link| link.to_json()))

@@ -1,0 +1,361 @@
+//! Razorpay: one provider with two link APIs on one host and one authentication (HTTP Basic
+//! `key_id:key_secret`), under `/razorpay`: Payment Links v2 (`links.rs`,
+//! <https://razorpay.com/docs/api/payments/payment-links/>) and the legacy invoice-based links
+//! (`invoices.rs`, <https://razorpay.com/docs/api/payments/invoices/>). This module holds what
+//! both share: the provider's registration, its error envelope and field readers.
+
+mod invoices;
+mod links;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use axum::routing::{get, post};
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use crate::body::{self, BodyError, QueryMap, header_text, present};
+use crate::clock;
+use crate::config::{SettingDefault, SettingSpec};
+use crate::payment::{ControlError, PayRequest};
+use crate::provider::{Guarded, Provider, guard};
+use crate::state::{AppState, Stores};
+
+/// The provider's name.
+const NAME: &str = "razorpay";
+/// The control API's name of the invoice-based link API.
+const INVOICES: &str = "razorpay_invoice";
+
+/// Razorpay: payment links and invoice-based links.
+pub(super) struct Razorpay;
+
+impl Provider for Razorpay {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/razorpay"
+    }
+
+    fn link_apis(&self) -> &'static [&'static str] {
+        &[NAME, INVOICES]
+    }
+
+    /// Default credentials `rzp_test_paylinks` / `rzp_sandbox_secret` (a `rzp_test_` key
+    /// selects test mode, which rejects UPI links).
+    fn settings(&self) -> &'static [SettingSpec] {
+        &[
+            SettingSpec {
+                provider: NAME,
+                key: "key_id",
+                flag: "razorpay-key-id",
+                help: "Razorpay key id the sandbox accepts.",
+                default: SettingDefault::Text("rzp_test_paylinks"),
+            },
+            SettingSpec {
+                provider: NAME,
+                key: "key_secret",
+                flag: "razorpay-key-secret",
+                help: "Razorpay key secret the sandbox accepts.",
+                default: SettingDefault::Text("rzp_sandbox_secret"),
+            },
+        ]
+    }
+
+    /// HTTP Basic `key_id:key_secret`. A missing or unknown key is 401 `The api key provided
+    /// is invalid`, a known key with a wrong secret 401 `The api secret provided is invalid`,
+    /// both in the error envelope with `BAD_REQUEST_ERROR`.
+    fn authenticate(&self, app: &AppState, _path: &str, headers: &HeaderMap) -> Option<Response> {
+        let decoded = header_text(headers, "authorization")
+            .and_then(|h| h.strip_prefix("Basic "))
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        let (key, secret) = decoded.as_deref().and_then(|text| text.split_once(':')).unwrap_or(("", ""));
+        let unauthorized = |what: &str| {
+            RazorpayError::bad_request(format!("The api {what} provided is invalid"))
+                .with_status(StatusCode::UNAUTHORIZED, "BAD_REQUEST_ERROR")
+                .response()
+        };
+        if app.config.text(NAME, "key_id") != Some(key) {
+            return Some(unauthorized("key"));
+        }
+        if app.config.text(NAME, "key_secret") != Some(secret) {
+            return Some(unauthorized("secret"));
+        }
+        None
+    }
+
+    fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
+        Router::new()
+            .route("/v1/payment_links", post(links::create).get(links::list))
+            .route("/v1/payment_links/", post(links::create).get(links::list))
+            .route("/v1/payment_links/{id}", get(links::fetch).patch(links::update))
+            .route("/v1/payment_links/{id}/cancel", post(links::cancel))
+            .route("/v1/payment_links/{id}/notify_by/{medium}", post(links::notify))
+            .route("/v1/invoices", post(invoices::create).get(invoices::list))
+            .route("/v1/invoices/", post(invoices::create).get(invoices::list))
+            .route("/v1/invoices/{id}", get(invoices::fetch).patch(invoices::update).delete(invoices::delete))
+            .route("/v1/invoices/{id}/issue", post(invoices::issue))
+            .route("/v1/invoices/{id}/cancel", post(invoices::cancel))
+            .route("/v1/invoices/{id}/notify_by/{medium}", post(invoices::notify))
+            .fallback(not_found)
+            .method_not_allowed_fallback(not_found)
+            .layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard))
+            .with_state(app.clone())
+    }
+
+    fn fault_status(&self, status: StatusCode) -> Response {
+        fault_status(status)
+    }
+
+    fn rate_limited(&self, _retry_after_secs: u64) -> Response {
+        RazorpayError::bad_request("Too many requests. Please retry after some time.")
+            .with_status(StatusCode::TOO_MANY_REQUESTS, "BAD_REQUEST_ERROR")
+            .response()
+    }
+
+    fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        if api == INVOICES {
+            stores.of::<invoices::Store>().pay(id, request.amount)
+        } else {
+            stores.of::<links::Store>().pay(id, request.amount, request.method.as_deref())
+        }
+    }
+
+    fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError> {
+        if api == INVOICES { stores.of::<invoices::Store>().expire(id) } else { stores.of::<links::Store>().expire(id) }
+    }
+
+    fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value> {
+        if api == INVOICES {
+            stores.of::<invoices::Store>().all_links()
+        } else {
+            stores.of::<links::Store>().all_links()
+        }
+    }
+}
+
+/// Currencies the sandbox accepts (a subset of Razorpay's list).
+pub(super) const CURRENCIES: &[&str] = &[
+    "INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "CNY", "HKD", "JPY", "MYR", "NZD", "SAR", "SEK",
+    "THB", "ZAR", "KWD", "BHD", "OMR", "QAR",
+];
+
+// ------------------------------------------------------------------------------ errors
+
+/// A Razorpay error: `{"error": {"code", "description", "field"?, "source", "step", "reason",
+/// "metadata"}}`.
+#[derive(Debug, Clone)]
+pub(super) struct RazorpayError {
+    status: StatusCode,
+    code: &'static str,
+    description: String,
+    field: Option<String>,
+    source: &'static str,
+    step: &'static str,
+    reason: &'static str,
+}
+
+impl RazorpayError {
+    /// 400 `BAD_REQUEST_ERROR` with `source`/`step`/`reason` `NA` (API validation errors).
+    pub(super) fn bad_request(description: impl Into<String>) -> RazorpayError {
+        RazorpayError {
+            status: StatusCode::BAD_REQUEST,
+            code: "BAD_REQUEST_ERROR",
+            description: description.into(),
+            field: None,
+            source: "NA",
+            step: "NA",
+            reason: "NA",
+        }
+    }
+
+    /// Names the offending request field.
+    pub(super) fn field(mut self, field: &str) -> RazorpayError {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    /// A business-rule error (`source: business`, `step: payment_initiation`,
+    /// `reason: input_validation_failed`), as in the documented invoice cancel failure.
+    pub(super) fn business(description: impl Into<String>) -> RazorpayError {
+        RazorpayError {
+            source: "business",
+            step: "payment_initiation",
+            reason: "input_validation_failed",
+            ..Self::bad_request(description)
+        }
+    }
+
+    /// Another status and code.
+    pub(super) fn with_status(mut self, status: StatusCode, code: &'static str) -> RazorpayError {
+        self.status = status;
+        self.code = code;
+        self
+    }
+
+    /// The error body.
+    pub(super) fn body(&self) -> Value {
+        let mut error = json!({
+            "code": self.code,
+            "description": self.description,
+            "source": self.source,
+            "step": self.step,
+            "reason": self.reason,
+            "metadata": {},
+        });
+        if let (Some(field), Some(map)) = (&self.field, error.as_object_mut()) {
+            map.insert("field".into(), json!(field));
+        }
+        json!({ "error": error })
+    }
+
+    /// The error response.
+    pub(super) fn response(&self) -> Response {
+        body::json(self.status, &self.body())
+    }
+}
+
+impl From<RazorpayError> for Response {
+    fn from(error: RazorpayError) -> Response {
+        error.response()
+    }
+}
+
+/// The error for an unknown id.
+pub(super) fn unknown_id() -> RazorpayError {
+    RazorpayError::bad_request("The id provided does not exist").field("id")
+}
+
+/// The error for a request body that is not a JSON object.
+pub(super) fn bad_body(error: &BodyError) -> RazorpayError {
+    match error {
+        BodyError::Empty => RazorpayError::bad_request("The request body is missing."),
+        BodyError::Malformed(_) | BodyError::NotAnObject => {
+            RazorpayError::bad_request("incorrect JSON object received.")
+        }
+    }
+}
+
+/// The query string, or the error for one that cannot be read.
+pub(super) fn query_map(query: QueryMap) -> Result<HashMap<String, String>, RazorpayError> {
+    query.map(|Query(query)| query).map_err(|_| RazorpayError::bad_request("incorrect query string received."))
+}
+
+/// 404 for a URL (or method) the API does not have.
+async fn not_found() -> Response {
+    RazorpayError::bad_request("The requested URL was not found on the server.")
+        .with_status(StatusCode::NOT_FOUND, "BAD_REQUEST_ERROR")
+        .response()
+}
+
+/// The error body of an injected fault status.
+fn fault_status(status: StatusCode) -> Response {
+    let error = match status.as_u16() {
+        502 | 504 => RazorpayError::bad_request("The gateway did not respond in time. Please retry.")
+            .with_status(status, "GATEWAY_ERROR"),
+        s if s >= 500 => {
+            RazorpayError::bad_request("The server encountered an error. The incident has been reported to admins.")
+                .with_status(status, "SERVER_ERROR")
+        }
+        401 => RazorpayError::bad_request("The api key provided is invalid").with_status(status, "BAD_REQUEST_ERROR"),
+        _ => RazorpayError::bad_request("The request could not be processed.").with_status(status, "BAD_REQUEST_ERROR"),
+    };
+    error.response()
+}
+
+// ------------------------------------------------------------------------------ validation
+
+/// `incorrect JSON object received - faulty key: <key>.`: the documented type-mismatch error.
+pub(super) fn faulty_key(key: &str) -> RazorpayError {
+    RazorpayError::bad_request(format!("incorrect JSON object received - faulty key: {key}.")).field(key)
+}
+
+/// A string field.
+pub(super) fn string_field(request: &Map<String, Value>, key: &str) -> Result<Option<String>, RazorpayError> {
+    match present(request, key) {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(faulty_key(key)),
+    }
+}
+
+pub(super) fn bool_field(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, RazorpayError> {
+    match present(request, key) {
+        None => Ok(None),
+        Some(Value::Bool(flag)) => Ok(Some(flag)),
+        Some(_) => Err(faulty_key(key)),
+    }
+}
+
+/// A whole-number field.
+pub(super) fn int_field(request: &Map<String, Value>, key: &str) -> Result<Option<i64>, RazorpayError> {
+    match present(request, key) {
+        None => Ok(None),
+        Some(value) => value.as_i64().map(Some).ok_or_else(|| faulty_key(key)),
+    }
+}
+
+/// Notes: an object of at most 15 string values of at most 255 characters.
+pub(super) fn notes_field(
+    request: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<Map<String, Value>>, RazorpayError> {
+    match present(request, key) {
+        None => Ok(None),
+        Some(Value::Array(items)) if items.is_empty() => Ok(Some(Map::new())),
+        Some(Value::Object(notes)) => {
+            if notes.len() > 15 {
+                return Err(
+                    RazorpayError::bad_request("notes: the number of keys must not be greater than 15.").field(key)
+                );
+            }
+            for value in notes.values() {
+                match value {
+                    Value::String(text) if text.chars().count() > 255 => {
+                        return Err(
+                            RazorpayError::bad_request("value: the length must not be greater than 255.").field(key)
+                        );
+                    }
+                    Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
+                    _ => return Err(faulty_key(key)),
+                }
+            }
+            Ok(Some(
+                notes
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_owned))))
+                    .collect(),
+            ))
+        }
+        Some(_) => Err(faulty_key(key)),
+    }
+}
+
+/// `expire_by`: Unix seconds at least 15 minutes ahead; `too_soon` words the error for an
+/// earlier time.
+pub(super) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> Result<Option<i64>, RazorpayError> {
+    let Some(expire_by) = int_field(request, "expire_by")? else {
+        return Ok(None);
+    };
+    if expire_by < clock::unix(clock::now()) + 15 * 60 {
+        return Err(RazorpayError::bad_request(too_soon).field("expire_by"));
+    }
+    Ok(Some(expire_by))
+}
+
+/// `currency`: one of [`CURRENCIES`], `INR` when absent or empty; `unsupported` words the
+/// error for another.
+pub(super) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
+    let currency = string_field(request, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| "INR".to_owned());
+    if !CURRENCIES.contains(&currency.as_str()) {
+        return Err(RazorpayError::bad_request(unsupported).field("currency"));
+    }
+    Ok(currency)
+}
