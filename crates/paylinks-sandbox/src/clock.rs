@@ -2,11 +2,6 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
-/// India Standard Time, the offset Cashfree writes (`+05:30`).
-fn ist() -> FixedOffset {
-    FixedOffset::east_opt(5 * 3600 + 30 * 60).expect("+05:30 is a valid offset")
-}
-
 /// UTC as a fixed offset.
 fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).expect("+00:00 is a valid offset")
@@ -25,11 +20,6 @@ pub(crate) fn unix(at: DateTime<Utc>) -> i64 {
 /// The time `secs` Unix seconds stand for, if it is one (Razorpay).
 pub(crate) fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, 0)
-}
-
-/// Cashfree's ISO 8601 with the `+05:30` offset: `2021-09-30T17:05:01+05:30`.
-pub(crate) fn cashfree(at: DateTime<Utc>) -> String {
-    at.with_timezone(&ist()).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// Pine Labs' ISO 8601 UTC with milliseconds: `2025-03-06T08:27:55.881Z`.
@@ -55,7 +45,6 @@ pub(crate) fn parse_iso(text: &str, default_offset: Zone) -> Option<DateTime<Utc
         }
     }
     let offset = match default_offset {
-        Zone::Ist => ist(),
         Zone::Utc => utc(),
     };
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
@@ -69,8 +58,6 @@ pub(crate) fn parse_iso(text: &str, default_offset: Zone) -> Option<DateTime<Utc
 /// The offset a timestamp without one is read in.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Zone {
-    /// India Standard Time (Cashfree).
-    Ist,
     /// UTC (Pine Labs).
     Utc,
 }
@@ -80,20 +67,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats() {
+    fn formats_and_parses() {
         let at = Utc.with_ymd_and_hms(2021, 9, 30, 11, 35, 1).unwrap();
-        assert_eq!(cashfree(at), "2021-09-30T17:05:01+05:30");
         assert_eq!(pinelabs(at), "2021-09-30T11:35:01.000Z");
-    }
-
-    #[test]
-    fn parses_tolerantly() {
         let at = parse_iso("2025-03-21T08:29Z", Zone::Utc).unwrap();
         assert_eq!(pinelabs(at), "2025-03-21T08:29:00.000Z");
-        let at = parse_iso("2021-10-14T15:04:05+05:30", Zone::Utc).unwrap();
-        assert_eq!(cashfree(at), "2021-10-14T15:04:05+05:30");
-        let at = parse_iso("2021-10-14T15:04:05", Zone::Ist).unwrap();
-        assert_eq!(cashfree(at), "2021-10-14T15:04:05+05:30");
         assert!(parse_iso("yesterday", Zone::Utc).is_none());
     }
 }

@@ -74,7 +74,6 @@ mod faults;
 mod ids;
 mod inject;
 mod links;
-mod money;
 mod payment;
 mod provider;
 mod providers;

@@ -17,7 +17,7 @@ pub(crate) trait StoredLink {
     const NOUN: &'static str = "link";
 
     /// The provider's name of its status.
-    fn status_name(&self) -> &'static str;
+    fn status_name(&self) -> String;
     /// Whether it can still be paid (and so still expire).
     fn is_open(&self) -> bool;
     /// When it expires by itself, if it does.

@@ -265,8 +265,8 @@ struct Link {
 impl StoredLink for Link {
     const FAMILY: &'static str = "pinelabs";
 
-    fn status_name(&self) -> &'static str {
-        self.status.as_str()
+    fn status_name(&self) -> String {
+        self.status.as_str().to_owned()
     }
 
     fn is_open(&self) -> bool {

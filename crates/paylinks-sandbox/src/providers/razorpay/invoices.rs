@@ -159,8 +159,8 @@ impl StoredLink for Invoice {
     const FAMILY: &'static str = "razorpay_invoice";
     const NOUN: &'static str = "invoice";
 
-    fn status_name(&self) -> &'static str {
-        self.status.as_str()
+    fn status_name(&self) -> String {
+        self.status.as_str().to_owned()
     }
 
     fn is_open(&self) -> bool {
