@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::links::new_id;
 use super::{
-    CURRENCIES, RazorpayError, bad_body, currency_field, expire_by_field, faulty_key, int_field, notes_field,
-    query_map, string_field, unknown_id,
+    RazorpayError, bad_body, currency_field, expire_by_field, faulty_key, int_field, notes_field, query_map,
+    string_field, unknown_id,
 };
 use crate::body::{self, QueryMap, present};
 use crate::clock;
@@ -659,7 +659,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
             updated.invoice_type = invoice_type;
         }
         if let Some(currency) = string_field(request, "currency")?.filter(|c| !c.is_empty()) {
-            if !CURRENCIES.contains(&currency.as_str()) {
+            if !super::is_currency(&currency) {
                 return Err(RazorpayError::bad_request("The selected currency is invalid.").field("currency"));
             }
             updated.currency = currency;

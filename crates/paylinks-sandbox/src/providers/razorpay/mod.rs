@@ -17,9 +17,12 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
-use serde_json::{Map, Value, json};
+use paylinks_razorpay::types::{
+    KnownRazorpayErrorCode, RazorpayError as ErrorBody, RazorpayErrorDetail, RazorpayErrorMetadata,
+};
+use serde_json::{Map, Value};
 
-use crate::body::{self, BodyError, QueryMap, header_text, present};
+use crate::body::{self, BodyError, DecodeError, Problem, QueryMap, header_text, present};
 use crate::clock;
 use crate::config::{SettingDefault, SettingSpec};
 use crate::payment::{ControlError, PayRequest};
@@ -79,7 +82,7 @@ impl Provider for Razorpay {
         let (key, secret) = decoded.as_deref().and_then(|text| text.split_once(':')).unwrap_or(("", ""));
         let unauthorized = |what: &str| {
             RazorpayError::bad_request(format!("The api {what} provided is invalid"))
-                .with_status(StatusCode::UNAUTHORIZED, "BAD_REQUEST_ERROR")
+                .with_status(StatusCode::UNAUTHORIZED, KnownRazorpayErrorCode::BadRequestError)
                 .response()
         };
         if app.config.text(NAME, "key_id") != Some(key) {
@@ -116,7 +119,7 @@ impl Provider for Razorpay {
 
     fn rate_limited(&self, _retry_after_secs: u64) -> Response {
         RazorpayError::bad_request("Too many requests. Please retry after some time.")
-            .with_status(StatusCode::TOO_MANY_REQUESTS, "BAD_REQUEST_ERROR")
+            .with_status(StatusCode::TOO_MANY_REQUESTS, KnownRazorpayErrorCode::BadRequestError)
             .response()
     }
 
@@ -141,11 +144,10 @@ impl Provider for Razorpay {
     }
 }
 
-/// Currencies the sandbox accepts (a subset of Razorpay's list).
-pub(super) const CURRENCIES: &[&str] = &[
-    "INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "CNY", "HKD", "JPY", "MYR", "NZD", "SAR", "SEK",
-    "THB", "ZAR", "KWD", "BHD", "OMR", "QAR",
-];
+/// Whether `code` is an ISO 4217 currency with a minor unit (amounts are integers in it).
+fn is_currency(code: &str) -> bool {
+    iso_currency::Currency::from_code(code).is_some_and(|currency| currency.exponent().is_some())
+}
 
 // ------------------------------------------------------------------------------ errors
 
@@ -154,7 +156,7 @@ pub(super) const CURRENCIES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub(super) struct RazorpayError {
     status: StatusCode,
-    code: &'static str,
+    code: KnownRazorpayErrorCode,
     description: String,
     field: Option<String>,
     source: &'static str,
@@ -167,7 +169,7 @@ impl RazorpayError {
     pub(super) fn bad_request(description: impl Into<String>) -> RazorpayError {
         RazorpayError {
             status: StatusCode::BAD_REQUEST,
-            code: "BAD_REQUEST_ERROR",
+            code: KnownRazorpayErrorCode::BadRequestError,
             description: description.into(),
             field: None,
             source: "NA",
@@ -194,31 +196,30 @@ impl RazorpayError {
     }
 
     /// Another status and code.
-    pub(super) fn with_status(mut self, status: StatusCode, code: &'static str) -> RazorpayError {
+    pub(super) fn with_status(mut self, status: StatusCode, code: KnownRazorpayErrorCode) -> RazorpayError {
         self.status = status;
         self.code = code;
         self
     }
 
-    /// The error body.
-    pub(super) fn body(&self) -> Value {
-        let mut error = json!({
-            "code": self.code,
-            "description": self.description,
-            "source": self.source,
-            "step": self.step,
-            "reason": self.reason,
-            "metadata": {},
-        });
-        if let (Some(field), Some(map)) = (&self.field, error.as_object_mut()) {
-            map.insert("field".into(), json!(field));
+    /// The error body, the generated `RazorpayError` envelope.
+    pub(super) fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: Some(RazorpayErrorDetail {
+                code: Some(self.code.into()),
+                description: Some(self.description.clone()),
+                field: self.field.clone(),
+                metadata: Some(RazorpayErrorMetadata::default().into()),
+                reason: Some(self.reason.into()),
+                source: Some(self.source.into()),
+                step: Some(self.step.into()),
+            }),
         }
-        json!({ "error": error })
     }
 
     /// The error response.
     pub(super) fn response(&self) -> Response {
-        body::json(self.status, &self.body())
+        body::json(self.status, &serde_json::to_value(self.body()).unwrap_or_default())
     }
 }
 
@@ -251,7 +252,7 @@ pub(super) fn query_map(query: QueryMap) -> Result<HashMap<String, String>, Razo
 /// 404 for a URL (or method) the API does not have.
 async fn not_found() -> Response {
     RazorpayError::bad_request("The requested URL was not found on the server.")
-        .with_status(StatusCode::NOT_FOUND, "BAD_REQUEST_ERROR")
+        .with_status(StatusCode::NOT_FOUND, KnownRazorpayErrorCode::BadRequestError)
         .response()
 }
 
@@ -259,13 +260,15 @@ async fn not_found() -> Response {
 fn fault_status(status: StatusCode) -> Response {
     let error = match status.as_u16() {
         502 | 504 => RazorpayError::bad_request("The gateway did not respond in time. Please retry.")
-            .with_status(status, "GATEWAY_ERROR"),
+            .with_status(status, KnownRazorpayErrorCode::GatewayError),
         s if s >= 500 => {
             RazorpayError::bad_request("The server encountered an error. The incident has been reported to admins.")
-                .with_status(status, "SERVER_ERROR")
+                .with_status(status, KnownRazorpayErrorCode::ServerError)
         }
-        401 => RazorpayError::bad_request("The api key provided is invalid").with_status(status, "BAD_REQUEST_ERROR"),
-        _ => RazorpayError::bad_request("The request could not be processed.").with_status(status, "BAD_REQUEST_ERROR"),
+        401 => RazorpayError::bad_request("The api key provided is invalid")
+            .with_status(status, KnownRazorpayErrorCode::BadRequestError),
+        _ => RazorpayError::bad_request("The request could not be processed.")
+            .with_status(status, KnownRazorpayErrorCode::BadRequestError),
     };
     error.response()
 }
@@ -282,14 +285,6 @@ pub(super) fn string_field(request: &Map<String, Value>, key: &str) -> Result<Op
     match present(request, key) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(faulty_key(key)),
-    }
-}
-
-pub(super) fn bool_field(request: &Map<String, Value>, key: &str) -> Result<Option<bool>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::Bool(flag)) => Ok(Some(flag)),
         Some(_) => Err(faulty_key(key)),
     }
 }
@@ -350,12 +345,46 @@ pub(super) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> R
     Ok(Some(expire_by))
 }
 
-/// `currency`: one of [`CURRENCIES`], `INR` when absent or empty; `unsupported` words the
-/// error for another.
-pub(super) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
-    let currency = string_field(request, "currency")?.filter(|c| !c.is_empty()).unwrap_or_else(|| "INR".to_owned());
-    if !CURRENCIES.contains(&currency.as_str()) {
+/// `currency`: an ISO 4217 code with a minor unit, `INR` when absent or empty; `unsupported`
+/// words the error for another.
+pub(super) fn currency_of(currency: Option<&str>, unsupported: &str) -> Result<String, RazorpayError> {
+    let currency = currency.filter(|c| !c.is_empty()).unwrap_or("INR");
+    if !is_currency(currency) {
         return Err(RazorpayError::bad_request(unsupported).field("currency"));
     }
-    Ok(currency)
+    Ok(currency.to_owned())
+}
+
+/// `currency` of a request object (see [`currency_of`]).
+pub(super) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
+    currency_of(string_field(request, "currency")?.as_deref(), unsupported)
+}
+
+/// The documented wording for a body that does not decode into the generated request type:
+/// `wording` words the error for some fields; any other field is `The <key> field is
+/// required.` when missing and `incorrect JSON object received - faulty key: <key>.` when
+/// malformed (`<key>` is the field's last name; `notes` for a note).
+pub(super) fn undecodable(
+    error: &DecodeError,
+    wording: impl FnOnce(&str, &Problem) -> Option<RazorpayError>,
+) -> RazorpayError {
+    if let Some(refusal) = wording(&error.field, &error.problem) {
+        return refusal;
+    }
+    let key =
+        if error.field.starts_with("notes") { "notes" } else { error.field.rsplit('.').next().unwrap_or_default() };
+    match error.problem {
+        Problem::Missing => RazorpayError::bad_request(format!("The {key} field is required.")).field(key),
+        Problem::Invalid(_) => faulty_key(key),
+    }
+}
+
+/// An e-mail address as `email_address` reads RFC 5321/5322 addresses.
+pub(super) fn is_email(text: &str) -> bool {
+    email_address::EmailAddress::is_valid(text)
+}
+
+/// An absolute `http` or `https` URL, as the `url` crate (WHATWG URL) reads it.
+pub(super) fn is_web_url(text: &str) -> bool {
+    url::Url::parse(text).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
 }
