@@ -66,7 +66,6 @@
 #![warn(missing_docs)]
 
 mod body;
-mod clock;
 mod config;
 mod conn;
 mod control;

@@ -15,11 +15,16 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, patch, post, put};
 use base64::Engine as _;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
+use paylinks_core::{Secret, Timestamp};
+use paylinks_pinelabs::types::{
+    Address, AddressRequest, Amount, AmountRequest, BoolOrString, CreatePaymentLinkRequest, Customer, CustomerRequest,
+    KnownLinkStatus, PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest,
+    TokenResponse,
+};
 use serde_json::{Map, Value, json};
 
-use crate::body::{self, BodyError, header_text, present};
-use crate::clock::{self, Zone};
+use crate::body::{self, BodyError, DecodeError, Problem, header_text};
 use crate::config::{SettingDefault, SettingSpec};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
@@ -152,16 +157,29 @@ fn short_url() -> String {
     format!("https://shortener.v2.pinepg.in/PLUTUS/{}", lower_alnum(7))
 }
 
-/// Payment methods a link may offer.
-const PAYMENT_METHODS: &[&str] = &["CARD", "UPI", "POINTS", "NETBANKING", "WALLET", "CREDIT_EMI", "DEBIT_EMI"];
+/// A time as Pine Labs writes it: ISO 8601 UTC with milliseconds, `2025-03-06T08:27:55.881Z`.
+/// (`Timestamp` writes the shortest form, dropping `.000`; Pine Labs always writes three
+/// digits, so the sandbox sets these members after serialising the generated type.)
+fn wire_time(at: DateTime<Utc>) -> Value {
+    Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
 /// Default lifetime of a link without `expire_by` (the documented maximum, 180 days).
 const DEFAULT_EXPIRY_DAYS: i64 = 180;
+/// The smallest link amount, in paise (₹1).
+const MINIMUM_AMOUNT: i64 = 100;
+/// The largest link amount, in paise (₹10,00,000).
+const MAXIMUM_AMOUNT: i64 = 100_000_000;
+/// At most this many `merchant_metadata` entries.
+const MAX_METADATA: usize = 10;
 
 // ------------------------------------------------------------------------------ errors
 
-/// A Pine Labs error body `{"code", "message"}` with `status`.
+/// A Pine Labs error body (the generated `PinelabsError`, `{"code", "message"}`) with
+/// `status`.
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    body::json(status, &json!({"code": code, "message": message.into()}))
+    let body = PinelabsError { code: Some(code.to_owned()), message: Some(message.into()), ..PinelabsError::default() };
+    body::json(status, &serde_json::to_value(body).unwrap_or_default())
 }
 
 /// An error not yet turned into a response (small, so that `Result`s stay small).
@@ -191,6 +209,30 @@ fn bad_body(error: &BodyError) -> Failure {
     }
 }
 
+/// The wording for a create body that does not decode into the generated
+/// `CreatePaymentLinkRequest`: `<field> is required`, or `<field> must be ...`.
+fn undecodable(error: &DecodeError) -> Failure {
+    let field = error.field.as_str();
+    let reason = match (&error.problem, field) {
+        (Problem::Missing, _) => return invalid(format!("{field} is required")),
+        (_, "amount" | "cart_coupon_discount_amount") => "must be an object with value and currency",
+        (_, "merchant_payment_link_reference") => "must be 1 to 50 characters: letters, digits, - and _",
+        (_, "expire_by") => "must be an ISO 8601 UTC timestamp",
+        (_, "customer.mobile_number") => "must be 10 to 20 digits",
+        (_, "pre_auth" | "is_mcc_transaction") => "must be \"true\" or \"false\"",
+        (_, "allowed_payment_methods") => "must be among CARD, UPI, POINTS, NETBANKING, WALLET, CREDIT_EMI, DEBIT_EMI",
+        (_, field) if field.ends_with("currency") => "must be a 3-letter ISO 4217 code",
+        (_, field) if field.ends_with("value") => "must be an integer",
+        (Problem::Invalid(reason), _) => {
+            return invalid(match reason.strip_prefix("should be ") {
+                Some(expected) => format!("{field} must be {expected}"),
+                None => format!("{field}: {reason}"),
+            });
+        }
+    };
+    invalid(format!("{field} {reason}"))
+}
+
 /// 404 `NOT_FOUND` for an unknown link.
 fn link_not_found(what: &str) -> Failure {
     Failure { status: StatusCode::NOT_FOUND, code: "NOT_FOUND", message: format!("Payment link not found for {what}") }
@@ -208,69 +250,119 @@ async fn method_not_allowed() -> Response {
 
 // ------------------------------------------------------------------------------ state
 
-/// Status of a payment link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
-    Created,
-    PartialProcessed,
-    Processed,
-    Expired,
-    Cancelled,
-}
-
-impl Status {
-    fn as_str(self) -> &'static str {
-        match self {
-            Status::Created => "CREATED",
-            Status::PartialProcessed => "PARTIAL_PROCESSED",
-            Status::Processed => "PROCESSED",
-            Status::Expired => "EXPIRED",
-            Status::Cancelled => "CANCELLED",
-        }
-    }
-
-    fn is_payable(self) -> bool {
-        matches!(self, Status::Created | Status::PartialProcessed)
-    }
-}
-
-/// A payment link; amounts in minor units.
+/// A payment link: the create request as decoded, and what happened since. Amounts in minor
+/// units.
 #[derive(Debug, Clone)]
 struct Link {
     id: String,
     url: String,
-    status: Status,
+    status: KnownLinkStatus,
     amount: i64,
     currency: String,
     amount_paid: i64,
     order_id: String,
-    reference: String,
-    description: Option<String>,
     expire_by: DateTime<Utc>,
-    /// `expire_by` as sent (kept verbatim, e.g. `2025-03-21T08:29Z`).
+    /// `expire_by` as sent (Pine Labs echoes it verbatim, e.g. `2025-03-21T08:29Z`).
     expire_by_text: String,
-    allowed_payment_methods: Option<Value>,
-    pre_auth: bool,
-    failure_callback_url: Option<String>,
-    is_mcc_transaction: bool,
-    customer: Option<Value>,
-    product_details: Option<Value>,
-    split_info: Option<Value>,
-    cart_coupon_discount_amount: Option<Value>,
-    merchant_metadata: Option<Value>,
+    request: CreatePaymentLinkRequest,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
+fn amount(amount: &AmountRequest) -> Amount {
+    Amount { currency: amount.currency.to_string(), value: amount.value }
+}
+
+fn address(address: &AddressRequest) -> Address {
+    let text = |value: Option<&str>| value.map(str::to_owned);
+    Address {
+        address1: text(address.address1.as_deref().map(String::as_str)),
+        address2: text(address.address2.as_deref().map(String::as_str)),
+        address3: text(address.address3.as_deref().map(String::as_str)),
+        address_category: text(address.address_category.as_deref().map(String::as_str)),
+        address_type: address.address_type.map(Into::into),
+        city: text(address.city.as_deref().map(String::as_str)),
+        country: text(address.country.as_deref().map(String::as_str)),
+        full_name: text(address.full_name.as_deref().map(String::as_str)),
+        pincode: text(address.pincode.as_deref().map(String::as_str)),
+        state: text(address.state.as_deref().map(String::as_str)),
+    }
+}
+
+fn customer(customer: &CustomerRequest) -> Customer {
+    let text = |value: Option<&String>| value.cloned();
+    Customer {
+        billing_address: customer.billing_address.as_ref().map(address),
+        country_code: text(customer.country_code.as_deref()),
+        customer_id: text(customer.customer_id.as_deref()),
+        email_id: text(customer.email_id.as_deref()),
+        first_name: text(customer.first_name.as_deref()),
+        last_name: text(customer.last_name.as_deref()),
+        mobile_number: text(customer.mobile_number.as_deref()),
+        shipping_address: customer.shipping_address.as_ref().map(address),
+        ..Customer::default()
+    }
+}
+
+impl Link {
+    fn entity(&self) -> PaymentLink {
+        let request = &self.request;
+        let flag = |flag: Option<StringBool>| Some(BoolOrString::Bool(flag == Some(StringBool::True)));
+        PaymentLink {
+            allowed_payment_methods: request.allowed_payment_methods.iter().map(|&m| m.into()).collect(),
+            amount: Some(Amount { currency: self.currency.clone(), value: self.amount }),
+            amount_due: Some(Amount { currency: self.currency.clone(), value: self.amount - self.amount_paid }),
+            cart_coupon_discount_amount: request.cart_coupon_discount_amount.as_ref().map(amount),
+            customer: request.customer.as_ref().map(customer),
+            description: request.description.clone(),
+            failure_callback_url: request.failure_callback_url.clone(),
+            is_mcc_transaction: flag(request.is_mcc_transaction),
+            merchant_metadata: request.merchant_metadata.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+            merchant_payment_link_reference: Some(request.merchant_payment_link_reference.to_string()),
+            order_id: Some(self.order_id.clone()),
+            payment_link: Some(self.url.clone()),
+            payment_link_id: Some(self.id.clone()),
+            pre_auth: flag(request.pre_auth),
+            product_details: request
+                .product_details
+                .iter()
+                .map(|product| ProductDetail {
+                    product_amount: product.product_amount.as_ref().map(amount),
+                    product_code: Some(product.product_code.clone()),
+                    product_coupon_discount_amount: product.product_coupon_discount_amount.as_ref().map(amount),
+                })
+                .collect(),
+            split_info: request.split_info.as_ref().map(|split| SplitInfo {
+                split_details: split
+                    .split_details
+                    .iter()
+                    .map(|detail| SplitDetail {
+                        amount: detail.amount.as_ref().map(amount),
+                        on_hold: detail.on_hold,
+                        split_merchant_id: detail.split_merchant_id.clone(),
+                        ..SplitDetail::default()
+                    })
+                    .collect(),
+                split_type: split.split_type.map(Into::into),
+            }),
+            status: Some(self.status.into()),
+            expire_by: Some(Timestamp::from(self.expire_by)),
+            created_at: Some(Timestamp::from(self.created_at)),
+            updated_at: Some(Timestamp::from(self.updated_at)),
+            ..PaymentLink::default()
+        }
+    }
+}
+
 impl StoredLink for Link {
-    const FAMILY: &'static str = "pinelabs";
+    const FAMILY: &'static str = NAME;
 
     fn status_name(&self) -> String {
-        self.status.as_str().to_owned()
+        self.status.to_string()
     }
 
     fn is_open(&self) -> bool {
-        self.status.is_payable()
+        matches!(self.status, KnownLinkStatus::Created | KnownLinkStatus::PartialProcessed)
     }
 
     fn expires_at(&self) -> Option<DateTime<Utc>> {
@@ -278,41 +370,18 @@ impl StoredLink for Link {
     }
 
     fn mark_expired(&mut self, at: DateTime<Utc>) {
-        self.status = Status::Expired;
+        self.status = KnownLinkStatus::Expired;
         self.updated_at = at;
     }
 
+    /// The generated `PaymentLink`, with `expire_by` as sent and the times in Pine Labs'
+    /// millisecond form.
     fn to_json(&self) -> Value {
-        let mut body = json!({
-            "payment_link": self.url,
-            "payment_link_id": self.id,
-            "status": self.status.as_str(),
-            "amount": {"value": self.amount, "currency": self.currency},
-            "amount_due": {"value": self.amount - self.amount_paid, "currency": self.currency},
-            "order_id": self.order_id,
-            "merchant_payment_link_reference": self.reference,
-            "expire_by": self.expire_by_text,
-            "pre_auth": self.pre_auth,
-            "failure_callback_url": self.failure_callback_url,
-            "is_mcc_transaction": self.is_mcc_transaction,
-            "created_at": clock::pinelabs(self.created_at),
-            "updated_at": clock::pinelabs(self.updated_at),
-        });
+        let mut body = serde_json::to_value(self.entity()).unwrap_or_default();
         if let Some(map) = body.as_object_mut() {
-            let optional = [
-                ("description", self.description.clone().map(Value::String)),
-                ("allowed_payment_methods", self.allowed_payment_methods.clone()),
-                ("customer", self.customer.clone()),
-                ("product_details", self.product_details.clone()),
-                ("split_info", self.split_info.clone()),
-                ("cart_coupon_discount_amount", self.cart_coupon_discount_amount.clone()),
-                ("merchant_metadata", self.merchant_metadata.clone()),
-            ];
-            for (key, value) in optional {
-                if let Some(value) = value {
-                    map.insert(key.into(), value);
-                }
-            }
+            map.insert("expire_by".into(), Value::String(self.expire_by_text.clone()));
+            map.insert("created_at".into(), wire_time(self.created_at));
+            map.insert("updated_at".into(), wire_time(self.updated_at));
         }
         body
     }
@@ -327,15 +396,15 @@ struct Store {
 
 impl Store {
     fn by_reference(&mut self, reference: &str) -> Option<&mut Link> {
-        self.links.find(|link| link.reference == reference)
+        self.links.find(|link| *link.request.merchant_payment_link_reference == reference)
     }
 
     /// The link `id`, if it is still `CREATED`; `refusal` words the error for a link in
     /// another status.
     fn created_link(&mut self, id: &str, refusal: impl FnOnce(&str) -> String) -> Result<&mut Link, Failure> {
         let link = self.links.get(id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")))?;
-        if link.status != Status::Created {
-            return Err(invalid(refusal(link.status.as_str())));
+        if link.status != KnownLinkStatus::Created {
+            return Err(invalid(refusal(&link.status.to_string())));
         }
         Ok(link)
     }
@@ -346,8 +415,12 @@ impl Store {
         let link = self.links.open(id, "be paid")?;
         let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
         link.amount_paid += amount;
-        link.status = if link.amount_paid >= link.amount { Status::Processed } else { Status::PartialProcessed };
-        link.updated_at = clock::now();
+        link.status = if link.amount_paid >= link.amount {
+            KnownLinkStatus::Processed
+        } else {
+            KnownLinkStatus::PartialProcessed
+        };
+        link.updated_at = Utc::now();
         Ok(link.to_json())
     }
 }
@@ -355,40 +428,45 @@ impl Store {
 // ------------------------------------------------------------------------------ token
 
 /// `POST /api/auth/v1/token` with `{"client_id", "client_secret", "grant_type":
-/// "client_credentials"}` → `{"access_token", "expires_at"}`.
+/// "client_credentials"}` (the generated `TokenRequest`) → `{"access_token", "expires_at"}`
+/// (the generated `TokenResponse`).
 async fn token(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
     let unprocessable = |code: &str, message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, code, message);
-    let request = match body::object(&bytes) {
-        Ok(request) => request,
-        Err(_) => return unprocessable("INVALID_REQUEST", "Request body must be a JSON object"),
+    let Ok(request) = body::object(&bytes) else {
+        return unprocessable("INVALID_REQUEST", "Request body must be a JSON object");
     };
-    let field = |key: &str| request.get(key).and_then(Value::as_str).filter(|v| !v.is_empty());
-    for key in ["client_id", "client_secret", "grant_type"] {
-        if field(key).is_none() {
-            return unprocessable("INVALID_REQUEST", &format!("{key} is required"));
+    let request: TokenRequest = match body::decode(&request) {
+        Ok(request) => request,
+        Err(e) if e.field == "grant_type" && e.problem != Problem::Missing => {
+            return unprocessable("INVALID_REQUEST", "grant_type must be client_credentials");
         }
-    }
-    if field("grant_type") != Some("client_credentials") {
-        return unprocessable("INVALID_REQUEST", "grant_type must be client_credentials");
+        Err(e) => return unprocessable("INVALID_REQUEST", &format!("{} is required", e.field)),
+    };
+    if request.client_secret.expose().is_empty() {
+        return unprocessable("INVALID_REQUEST", "client_secret is required");
     }
     let config = &app.config;
     let client_id = config.text(NAME, "client_id");
-    if client_id.is_none()
-        || field("client_id") != client_id
-        || field("client_secret") != config.text(NAME, "client_secret")
+    if client_id != Some(request.client_id.as_str())
+        || config.text(NAME, "client_secret") != Some(request.client_secret.expose())
     {
         return unprocessable("USER_AUTHENTICATION_FAILED", "Invalid client credentials");
     }
     let ttl = config.duration(NAME, "token_ttl").unwrap_or(std::time::Duration::from_secs(3600));
-    let now = clock::now();
+    let now = Utc::now();
     let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
-    let access_token = jwt(client_id.unwrap_or_default(), now, expires_at);
+    let access_token = jwt(&request.client_id, now, expires_at);
     let mut stores = app.lock();
     let tokens = &mut stores.of::<Store>().tokens;
     let instant_now = Instant::now();
     tokens.retain(|_, expiry| *expiry > instant_now);
     tokens.insert(access_token.clone(), instant_now + ttl);
-    body::json(StatusCode::OK, &json!({"access_token": access_token, "expires_at": clock::pinelabs(expires_at)}))
+    let response = TokenResponse { access_token: Secret::new(access_token), expires_at: Timestamp::from(expires_at) };
+    let mut body = serde_json::to_value(response).unwrap_or_default();
+    if let Some(map) = body.as_object_mut() {
+        map.insert("expires_at".into(), wire_time(expires_at));
+    }
+    body::json(StatusCode::OK, &body)
 }
 
 /// A JWT-shaped token (HS256 header, claims, random signature); only the sandbox reads it.
@@ -407,61 +485,76 @@ fn jwt(client_id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String
 
 // ------------------------------------------------------------------------------ create
 
-/// `{"value": int, "currency": "ABC"}` with `value` in `minimum..`.
-fn amount_object(value: &Value, field: &str, minimum: i64) -> Result<(i64, String), Failure> {
-    let Value::Object(map) = value else {
-        return Err(invalid(format!("{field} must be an object with value and currency")));
-    };
-    let amount =
-        map.get("value").and_then(Value::as_i64).ok_or_else(|| invalid(format!("{field}.value must be an integer")))?;
-    let currency = map
-        .get("currency")
-        .and_then(Value::as_str)
-        .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
-        .ok_or_else(|| invalid(format!("{field}.currency must be a 3-letter ISO 4217 code")))?;
-    if amount < minimum {
-        return Err(invalid(format!("{field}.value must be at least {minimum}")));
+/// The link a decoded create request describes, after the rules the spec cannot say: the
+/// amount's currency and limits, a customer reachable by e-mail or phone, an expiry within
+/// 180 days, at most 10 metadata entries.
+fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -> Result<Link, Failure> {
+    let currency = request.amount.currency.to_string();
+    if iso_currency::Currency::from_code(&currency).is_none() {
+        return Err(invalid("amount.currency must be a 3-letter ISO 4217 code"));
     }
-    Ok((amount, currency.to_owned()))
-}
-
-/// `"true"`/`"false"` (booleans accepted too).
-fn string_bool(request: &Map<String, Value>, key: &str) -> Result<bool, Failure> {
-    match present(request, key) {
-        None => Ok(false),
-        Some(Value::Bool(flag)) => Ok(flag),
-        Some(Value::String(text)) if text == "true" || text == "false" => Ok(text == "true"),
-        Some(_) => Err(invalid(format!("{key} must be \"true\" or \"false\""))),
+    let amount = request.amount.value;
+    if amount < MINIMUM_AMOUNT {
+        return Err(invalid(format!("amount.value must be at least {MINIMUM_AMOUNT}")));
     }
-}
-
-fn validate_customer(customer: &Value) -> Result<(), Failure> {
-    let Value::Object(map) = customer else {
-        return Err(invalid("customer must be an object"));
-    };
-    let text = |key: &str| map.get(key).and_then(Value::as_str).filter(|v| !v.is_empty());
-    if text("email_id").is_none() && text("mobile_number").is_none() {
-        return Err(invalid("customer: at least one of email_id and mobile_number is required"));
+    if amount > MAXIMUM_AMOUNT {
+        return Err(Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "AMOUNT_LIMIT_EXCEEDED",
+            message: "The transaction was declined because the specified amount exceeds allowed limits".into(),
+        });
     }
-    if let Some(mobile) = text("mobile_number")
-        && (!(10..=20).contains(&mobile.len()) || !mobile.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(invalid("customer.mobile_number must be 10 to 20 digits"));
-    }
-    for (key, max) in
-        [("email_id", 50), ("first_name", 50), ("last_name", 50), ("customer_id", 19), ("country_code", 5)]
-    {
-        match map.get(key) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(v)) if v.chars().count() <= max => {}
-            Some(_) => return Err(invalid(format!("customer.{key} must be a string of at most {max} characters"))),
+    let amounts = request.cart_coupon_discount_amount.iter().map(|a| ("cart_coupon_discount_amount", a)).chain(
+        request.product_details.iter().flat_map(|product| {
+            let product_amounts = [
+                ("product_details.product_amount", &product.product_amount),
+                ("product_details.product_coupon_discount_amount", &product.product_coupon_discount_amount),
+            ];
+            product_amounts.into_iter().filter_map(|(field, a)| a.as_ref().map(|a| (field, a)))
+        }),
+    );
+    for (field, amount) in amounts {
+        if amount.value < 0 {
+            return Err(invalid(format!("{field}.value must be at least 0")));
         }
     }
-    Ok(())
+    if let Some(customer) = &request.customer
+        && customer.email_id.as_ref().is_none_or(|e| e.is_empty())
+        && customer.mobile_number.is_none()
+    {
+        return Err(invalid("customer: at least one of email_id and mobile_number is required"));
+    }
+    if request.merchant_metadata.len() > MAX_METADATA {
+        return Err(invalid("merchant_metadata must hold at most 10 string values of at most 256 characters"));
+    }
+    let now = Utc::now();
+    let latest = now + chrono::Duration::days(DEFAULT_EXPIRY_DAYS);
+    let (expire_by, expire_by_text) = match (&request.expire_by, expire_by_text) {
+        (Some(at), _) if at.to_utc() <= now => return Err(invalid("expire_by must be in the future")),
+        (Some(at), _) if at.to_utc() > latest => return Err(invalid("expire_by must be at most 180 days from now")),
+        (Some(at), Some(text)) => (at.to_utc(), text),
+        (Some(at), None) => (at.to_utc(), wire_text(at.to_utc())),
+        (None, _) => (latest, wire_text(latest)),
+    };
+    Ok(Link {
+        id: new_id("pl-v1", now),
+        url: short_url(),
+        status: KnownLinkStatus::Created,
+        amount,
+        currency,
+        amount_paid: 0,
+        order_id: new_id("v1", now),
+        expire_by,
+        expire_by_text,
+        request,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
-fn is_reference(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 50 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// [`wire_time`] as text.
+fn wire_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// `POST /api/pay/v1/paymentlink`; a reference already used returns the existing link (200).
@@ -470,132 +563,14 @@ async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
 }
 
 fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Failure> {
-    let amount = present(request, "amount").ok_or_else(|| invalid("amount is required"))?;
-    let (amount, currency) = amount_object(&amount, "amount", 100)?;
-    if amount > 100_000_000 {
-        return Err(Failure {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "AMOUNT_LIMIT_EXCEEDED",
-            message: "The transaction was declined because the specified amount exceeds allowed limits".into(),
-        });
-    }
-    let reference = match present(request, "merchant_payment_link_reference") {
-        None => return Err(invalid("merchant_payment_link_reference is required")),
-        Some(Value::String(reference)) if is_reference(&reference) => reference,
-        Some(_) => {
-            return Err(invalid(
-                "merchant_payment_link_reference must be 1 to 50 characters: letters, digits, - and _",
-            ));
-        }
-    };
-    let customer = present(request, "customer");
-    if let Some(customer) = &customer {
-        validate_customer(customer)?;
-    }
-    let description = match present(request, "description") {
-        None => None,
-        Some(Value::String(text)) => Some(text),
-        Some(_) => return Err(invalid("description must be a string")),
-    };
-    let now = clock::now();
-    let (expire_by, expire_by_text) = match present(request, "expire_by") {
-        None => {
-            let at = now + chrono::Duration::days(DEFAULT_EXPIRY_DAYS);
-            (at, clock::pinelabs(at))
-        }
-        Some(Value::String(text)) => match clock::parse_iso(&text, Zone::Utc) {
-            Some(at) if at <= now => return Err(invalid("expire_by must be in the future")),
-            Some(at) if at > now + chrono::Duration::days(DEFAULT_EXPIRY_DAYS) => {
-                return Err(invalid("expire_by must be at most 180 days from now"));
-            }
-            Some(at) => (at, text),
-            None => return Err(invalid("expire_by must be an ISO 8601 UTC timestamp")),
-        },
-        Some(_) => return Err(invalid("expire_by must be a string")),
-    };
-    let allowed_payment_methods = match present(request, "allowed_payment_methods") {
-        None => None,
-        Some(Value::Array(methods)) => {
-            if methods.iter().any(|m| m.as_str().is_none_or(|m| !PAYMENT_METHODS.contains(&m))) {
-                return Err(invalid(format!("allowed_payment_methods must be among {}", PAYMENT_METHODS.join(", "))));
-            }
-            Some(Value::Array(methods))
-        }
-        Some(_) => return Err(invalid("allowed_payment_methods must be an array")),
-    };
-    let pre_auth = string_bool(request, "pre_auth")?;
-    let is_mcc_transaction = string_bool(request, "is_mcc_transaction")?;
-    let failure_callback_url = match present(request, "failure_callback_url") {
-        None => None,
-        Some(Value::String(url)) => Some(url),
-        Some(_) => return Err(invalid("failure_callback_url must be a string")),
-    };
-    if present(request, "callback_url").is_some_and(|url| !url.is_string()) {
-        return Err(invalid("callback_url must be a string"));
-    }
-    if let Some(discount) = present(request, "cart_coupon_discount_amount") {
-        amount_object(&discount, "cart_coupon_discount_amount", 0)?;
-    }
-    let product_details = match present(request, "product_details") {
-        None => None,
-        Some(Value::Array(products)) => {
-            for product in &products {
-                if product.get("product_code").and_then(Value::as_str).is_none() {
-                    return Err(invalid("product_details.product_code is required"));
-                }
-                for key in ["product_amount", "product_coupon_discount_amount"] {
-                    if let Some(value) = product.get(key).filter(|v| !v.is_null()) {
-                        amount_object(value, &format!("product_details.{key}"), 0)?;
-                    }
-                }
-            }
-            Some(Value::Array(products))
-        }
-        Some(_) => return Err(invalid("product_details must be an array")),
-    };
-    let split_info = present(request, "split_info");
-    if split_info.as_ref().is_some_and(|s| !s.is_object()) {
-        return Err(invalid("split_info must be an object"));
-    }
-    let merchant_metadata = match present(request, "merchant_metadata") {
-        None => None,
-        Some(Value::Object(map)) => {
-            if map.len() > 10 || map.values().any(|v| v.as_str().is_none_or(|s| s.chars().count() > 256)) {
-                return Err(invalid("merchant_metadata must hold at most 10 string values of at most 256 characters"));
-            }
-            Some(Value::Object(map))
-        }
-        Some(_) => return Err(invalid("merchant_metadata must be an object")),
-    };
+    let expire_by_text = request.get("expire_by").and_then(Value::as_str).map(str::to_owned);
+    let decoded: CreatePaymentLinkRequest = body::decode(request).map_err(|e| undecodable(&e))?;
+    let link = new_link(decoded, expire_by_text)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
-    if let Some(existing) = store.by_reference(&reference) {
+    if let Some(existing) = store.by_reference(&link.request.merchant_payment_link_reference) {
         return Ok(existing.to_json());
     }
-    let link = Link {
-        id: new_id("pl-v1", now),
-        url: short_url(),
-        status: Status::Created,
-        amount,
-        currency,
-        amount_paid: 0,
-        order_id: new_id("v1", now),
-        reference,
-        description,
-        expire_by,
-        expire_by_text,
-        allowed_payment_methods,
-        pre_auth,
-        failure_callback_url,
-        is_mcc_transaction,
-        customer,
-        product_details,
-        split_info,
-        cart_coupon_discount_amount: present(request, "cart_coupon_discount_amount"),
-        merchant_metadata,
-        created_at: now,
-        updated_at: now,
-    };
     Ok(store.links.insert(link.id.clone(), link))
 }
 
@@ -625,8 +600,8 @@ async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Res
         format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
     });
     body::respond(link.map(|link| {
-        link.status = Status::Cancelled;
-        link.updated_at = clock::now();
+        link.status = KnownLinkStatus::Cancelled;
+        link.updated_at = Utc::now();
         link.to_json()
     }))
 }

@@ -17,7 +17,6 @@ use super::{
     string_field, unknown_id,
 };
 use crate::body::{self, QueryMap, present};
-use crate::clock;
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
@@ -168,12 +167,12 @@ impl StoredLink for Invoice {
     }
 
     fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.expire_by.and_then(clock::from_unix)
+        self.expire_by.and_then(|secs| DateTime::from_timestamp(secs, 0))
     }
 
     fn mark_expired(&mut self, at: DateTime<Utc>) {
         self.status = Status::Expired;
-        self.expired_at = Some(clock::unix(at));
+        self.expired_at = Some(at.timestamp());
     }
 
     fn to_json(&self) -> Value {
@@ -271,7 +270,7 @@ impl Store {
         invoice.payment_ids.push(new_id("pay"));
         if invoice.amount_paid >= total {
             invoice.status = Status::Paid;
-            invoice.paid_at = Some(clock::unix(clock::now()));
+            invoice.paid_at = Some(Utc::now().timestamp());
         } else {
             invoice.status = Status::PartiallyPaid;
         }
@@ -513,7 +512,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         )
         .field("first_payment_min_amount"));
     }
-    let now = clock::unix(clock::now());
+    let now = Utc::now().timestamp();
     let mut invoice = Invoice {
         id: new_id("inv"),
         invoice_type,
@@ -714,7 +713,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
     let draft_flag = present(request, "draft");
     *invoice = updated;
     if status == Status::Draft && matches!(draft_flag, Some(Value::String(ref d)) if d == "0") {
-        invoice.issue(clock::unix(clock::now()));
+        invoice.issue(Utc::now().timestamp());
     }
     Ok(invoice.to_json())
 }
@@ -723,7 +722,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == Status::Draft).map(|invoice| {
-        invoice.issue(clock::unix(clock::now()));
+        invoice.issue(Utc::now().timestamp());
         invoice.to_json()
     }))
 }
@@ -733,7 +732,7 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
     let mut stores = app.lock();
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == Status::Issued).map(|invoice| {
         invoice.status = Status::Cancelled;
-        invoice.cancelled_at = Some(clock::unix(clock::now()));
+        invoice.cancelled_at = Some(Utc::now().timestamp());
         invoice.to_json()
     }))
 }

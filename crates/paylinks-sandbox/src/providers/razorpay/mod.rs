@@ -17,13 +17,13 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
 use base64::Engine as _;
+use chrono::Utc;
 use paylinks_razorpay::types::{
     KnownRazorpayErrorCode, RazorpayError as ErrorBody, RazorpayErrorDetail, RazorpayErrorMetadata,
 };
 use serde_json::{Map, Value};
 
 use crate::body::{self, BodyError, DecodeError, Problem, QueryMap, header_text, present};
-use crate::clock;
 use crate::config::{SettingDefault, SettingSpec};
 use crate::payment::{ControlError, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
@@ -339,7 +339,7 @@ pub(super) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> R
     let Some(expire_by) = int_field(request, "expire_by")? else {
         return Ok(None);
     };
-    if expire_by < clock::unix(clock::now()) + 15 * 60 {
+    if expire_by < Utc::now().timestamp() + 15 * 60 {
         return Err(RazorpayError::bad_request(too_soon).field("expire_by"));
     }
     Ok(Some(expire_by))
