@@ -14,13 +14,15 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
-    KnownReminderStatus, Notes, NotesRequest, NotifyResult, PaymentLink, PaymentLinkCustomer,
-    PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
-    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
+    KnownReminderStatus, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer, PaymentLinkCustomerOrEmptyArray,
+    PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders, PaymentMethod,
+    UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
 };
 use serde_json::{Map, Value};
 
-use super::{RazorpayError, bad_body, currency_of, is_email, is_web_url, query_map, undecodable, unknown_id};
+use super::{
+    RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, notes, query_map, undecodable, unknown_id,
+};
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
@@ -31,8 +33,6 @@ use crate::state::AppState;
 const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
 /// The smallest amount of a link, in minor units (₹1).
 const MINIMUM_AMOUNT: u64 = 100;
-/// At most this many notes, as documented.
-const MAX_NOTES: usize = 15;
 /// The members a create request may carry (anything else: `extra fields sent.`); the spec
 /// lists them, the generated type ignores unknown ones.
 const CREATE_FIELDS: &[&str] = &[
@@ -286,25 +286,6 @@ fn create_error(request: &Map<String, Value>, error: &body::DecodeError) -> Razo
     })
 }
 
-/// `expire_by` at least 15 minutes ahead, if given.
-fn expire_by(expire_by: Option<i64>) -> Result<Option<i64>, RazorpayError> {
-    match expire_by {
-        Some(at) if at < now() + 15 * 60 => Err(RazorpayError::bad_request(EXPIRE_BY_TOO_SOON).field("expire_by")),
-        other => Ok(other),
-    }
-}
-
-/// Notes: at most 15.
-fn notes(notes: Option<NotesRequest>) -> Result<Option<BTreeMap<String, String>>, RazorpayError> {
-    let Some(NotesRequest(notes)) = notes else {
-        return Ok(None);
-    };
-    if notes.len() > MAX_NOTES {
-        return Err(RazorpayError::bad_request("notes: the number of keys must not be greater than 15.").field("notes"));
-    }
-    Ok(Some(notes.into_iter().map(|(key, value)| (key, value.to_string())).collect()))
-}
-
 /// The link a decoded create request describes, after the rules the spec cannot say.
 fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, RazorpayError> {
     let currency = currency_of(
@@ -382,7 +363,7 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         currency,
         description: request.description.map(String::from).unwrap_or_default(),
         customer,
-        expire_by: expire_by(request.expire_by)?.unwrap_or(0),
+        expire_by: expire_by(request.expire_by, EXPIRE_BY_TOO_SOON)?.unwrap_or(0),
         expired_at: 0,
         cancelled_at: 0,
         created_at: at,
@@ -494,7 +475,7 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
         return Err(RazorpayError::bad_request("payment link creation with reference ID already attempted")
             .field("reference_id"));
     }
-    let expire_by = expire_by(update.expire_by)?;
+    let expire_by = expire_by(update.expire_by, EXPIRE_BY_TOO_SOON)?;
     let notes = notes(update.notes)?;
     let link = store.links.get(id).ok_or_else(unknown_id)?;
     if let Some(flag) = update.accept_partial {

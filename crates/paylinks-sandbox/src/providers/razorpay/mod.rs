@@ -16,10 +16,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
 use chrono::Utc;
 use paylinks_razorpay::types::{
-    KnownRazorpayErrorCode, RazorpayError as ErrorBody, RazorpayErrorDetail, RazorpayErrorMetadata,
+    KnownRazorpayErrorCode, NotesRequest, RazorpayError as ErrorBody, RazorpayErrorDetail, RazorpayErrorMetadata,
 };
 use serde_json::{Map, Value};
 
@@ -297,52 +299,29 @@ pub(super) fn int_field(request: &Map<String, Value>, key: &str) -> Result<Optio
     }
 }
 
-/// Notes: an object of at most 15 string values of at most 255 characters.
-pub(super) fn notes_field(
-    request: &Map<String, Value>,
-    key: &str,
-) -> Result<Option<Map<String, Value>>, RazorpayError> {
-    match present(request, key) {
-        None => Ok(None),
-        Some(Value::Array(items)) if items.is_empty() => Ok(Some(Map::new())),
-        Some(Value::Object(notes)) => {
-            if notes.len() > 15 {
-                return Err(
-                    RazorpayError::bad_request("notes: the number of keys must not be greater than 15.").field(key)
-                );
-            }
-            for value in notes.values() {
-                match value {
-                    Value::String(text) if text.chars().count() > 255 => {
-                        return Err(
-                            RazorpayError::bad_request("value: the length must not be greater than 255.").field(key)
-                        );
-                    }
-                    Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
-                    _ => return Err(faulty_key(key)),
-                }
-            }
-            Ok(Some(
-                notes
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_owned))))
-                    .collect(),
-            ))
-        }
-        Some(_) => Err(faulty_key(key)),
-    }
-}
+/// At most this many notes, as documented.
+const MAX_NOTES: usize = 15;
 
-/// `expire_by`: Unix seconds at least 15 minutes ahead; `too_soon` words the error for an
-/// earlier time.
-pub(super) fn expire_by_field(request: &Map<String, Value>, too_soon: &str) -> Result<Option<i64>, RazorpayError> {
-    let Some(expire_by) = int_field(request, "expire_by")? else {
+/// Notes of a decoded request: at most 15 (the generated type checks each value).
+pub(super) fn notes(notes: Option<NotesRequest>) -> Result<Option<BTreeMap<String, String>>, RazorpayError> {
+    let Some(NotesRequest(notes)) = notes else {
         return Ok(None);
     };
-    if expire_by < Utc::now().timestamp() + 15 * 60 {
-        return Err(RazorpayError::bad_request(too_soon).field("expire_by"));
+    if notes.len() > MAX_NOTES {
+        return Err(RazorpayError::bad_request("notes: the number of keys must not be greater than 15.").field("notes"));
     }
-    Ok(Some(expire_by))
+    Ok(Some(notes.into_iter().map(|(key, value)| (key, value.to_string())).collect()))
+}
+
+/// `expire_by` (Unix seconds) at least 15 minutes ahead, if given; `too_soon` words the
+/// error for an earlier time.
+pub(super) fn expire_by(expire_by: Option<i64>, too_soon: &str) -> Result<Option<i64>, RazorpayError> {
+    match expire_by {
+        Some(at) if at < Utc::now().timestamp() + 15 * 60 => {
+            Err(RazorpayError::bad_request(too_soon).field("expire_by"))
+        }
+        other => Ok(other),
+    }
 }
 
 /// `currency`: an ISO 4217 code with a minor unit, `INR` when absent or empty; `unsupported`
@@ -353,11 +332,6 @@ pub(super) fn currency_of(currency: Option<&str>, unsupported: &str) -> Result<S
         return Err(RazorpayError::bad_request(unsupported).field("currency"));
     }
     Ok(currency.to_owned())
-}
-
-/// `currency` of a request object (see [`currency_of`]).
-pub(super) fn currency_field(request: &Map<String, Value>, unsupported: &str) -> Result<String, RazorpayError> {
-    currency_of(string_field(request, "currency")?.as_deref(), unsupported)
 }
 
 /// The documented wording for a body that does not decode into the generated request type:
