@@ -71,6 +71,28 @@ pub struct SettingSpec {
 }
 
 impl SettingSpec {
+    /// A text setting (an id, a secret) with its default.
+    pub const fn text(
+        provider: &'static str,
+        key: &'static str,
+        flag: &'static str,
+        help: &'static str,
+        default: &'static str,
+    ) -> SettingSpec {
+        SettingSpec { provider, key, flag, help, default: SettingDefault::Text(default) }
+    }
+
+    /// A duration setting, given in whole seconds on the command line, with its default.
+    pub const fn duration(
+        provider: &'static str,
+        key: &'static str,
+        flag: &'static str,
+        help: &'static str,
+        default: Duration,
+    ) -> SettingSpec {
+        SettingSpec { provider, key, flag, help, default: SettingDefault::Duration(default) }
+    }
+
     fn default_value(&self) -> Setting {
         match self.default {
             SettingDefault::Text(text) => Setting::Text(text.to_owned()),

@@ -61,9 +61,8 @@ fn optional_object(bytes: &[u8]) -> Result<Map<String, Value>, ControlError> {
 }
 
 /// `POST /_sandbox/{provider}/links/{id}/pay` with `{"amount": <minor units>}` (optional;
-/// default: everything still due). Cashfree also takes `"failed": true` (a failed attempt:
-/// an unpaid order, no state change); Razorpay takes `"method"` (default `card`, `upi` for
-/// UPI links). Answers the link as the provider's API would show it.
+/// default: everything still due) and what the provider reads besides. Answers the link as
+/// the provider's API would show it.
 pub(crate) async fn pay(
     State(control): State<Control>,
     Path((api, id)): Path<(String, String)>,
@@ -78,13 +77,7 @@ pub(crate) async fn pay(
                 Some(value.as_i64().ok_or_else(|| ControlError::invalid("amount must be an integer of minor units"))?)
             }
         };
-        let failed = match request.get("failed") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(flag)) => *flag,
-            Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
-        };
-        let method = request.get("method").and_then(Value::as_str).map(str::to_owned);
-        let request = PayRequest { amount, failed, method };
+        let request = PayRequest { amount, body: request };
         provider.pay(&mut control.app.lock(), &api, &id, &request)
     })();
     body::respond(result)

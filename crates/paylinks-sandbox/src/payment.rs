@@ -36,12 +36,12 @@ impl From<ControlError> for Response {
 }
 
 /// A payment the control API asks for: `amount` in minor units (`None`: everything still
-/// due); `failed`: a failed attempt (Cashfree); `method`: the payment method (Razorpay).
+/// due), and the whole request body for what a provider reads besides (its own members,
+/// documented in the crate docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PayRequest {
     pub(crate) amount: Option<i64>,
-    pub(crate) failed: bool,
-    pub(crate) method: Option<String>,
+    pub(crate) body: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The amount a payment of `requested` minor units (default: everything `due`) settles, or why

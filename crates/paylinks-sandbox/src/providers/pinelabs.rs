@@ -25,7 +25,7 @@ use paylinks_pinelabs::types::{
 use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError, DecodeError, Problem, header_text};
-use crate::config::{SettingDefault, SettingSpec};
+use crate::config::SettingSpec;
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, PayRequest, settle_payment};
@@ -39,27 +39,27 @@ const TOKEN_PATH: &str = "/api/auth/v1/token";
 
 /// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour.
 const SETTINGS: &[SettingSpec] = &[
-    SettingSpec {
-        provider: NAME,
-        key: "client_id",
-        flag: "pinelabs-client-id",
-        help: "Pine Labs client id the sandbox accepts.",
-        default: SettingDefault::Text("pl_sandbox_client"),
-    },
-    SettingSpec {
-        provider: NAME,
-        key: "client_secret",
-        flag: "pinelabs-client-secret",
-        help: "Pine Labs client secret the sandbox accepts.",
-        default: SettingDefault::Text("pl_sandbox_secret"),
-    },
-    SettingSpec {
-        provider: NAME,
-        key: "token_ttl",
-        flag: "token-ttl-secs",
-        help: "Lifetime of Pine Labs access tokens, in seconds (default 3600).",
-        default: SettingDefault::Duration(std::time::Duration::from_secs(3600)),
-    },
+    SettingSpec::text(
+        NAME,
+        "client_id",
+        "pinelabs-client-id",
+        "Pine Labs client id the sandbox accepts.",
+        "pl_sandbox_client",
+    ),
+    SettingSpec::text(
+        NAME,
+        "client_secret",
+        "pinelabs-client-secret",
+        "Pine Labs client secret the sandbox accepts.",
+        "pl_sandbox_secret",
+    ),
+    SettingSpec::duration(
+        NAME,
+        "token_ttl",
+        "token-ttl-secs",
+        "Lifetime of Pine Labs access tokens, in seconds (default 3600).",
+        std::time::Duration::from_secs(3600),
+    ),
 ];
 
 /// Pine Labs Online payment links.

@@ -19,13 +19,31 @@ use serde_json::Value;
 
 use self::links::{Replay, Store};
 use crate::body::{self, BodyError, DecodeError, Problem, header_text};
-use crate::config::{SettingDefault, SettingSpec};
+use crate::config::SettingSpec;
 use crate::payment::{ControlError, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 
 /// The provider's name.
 const NAME: &str = "cashfree";
+
+/// Default credentials `cf_sandbox_app_id` / `cf_sandbox_secret`.
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec::text(
+        NAME,
+        "client_id",
+        "cashfree-client-id",
+        "Cashfree x-client-id the sandbox accepts.",
+        "cf_sandbox_app_id",
+    ),
+    SettingSpec::text(
+        NAME,
+        "client_secret",
+        "cashfree-client-secret",
+        "Cashfree x-client-secret the sandbox accepts.",
+        "cf_sandbox_secret",
+    ),
+];
 /// The Cashfree API version the sandbox follows and reports in connection info
 /// (`info.version` of `specs/cashfree.yaml`).
 const API_VERSION: &str = "2025-01-01";
@@ -46,24 +64,8 @@ impl Provider for Cashfree {
         &[NAME]
     }
 
-    /// Default credentials `cf_sandbox_app_id` / `cf_sandbox_secret`.
     fn settings(&self) -> &'static [SettingSpec] {
-        &[
-            SettingSpec {
-                provider: NAME,
-                key: "client_id",
-                flag: "cashfree-client-id",
-                help: "Cashfree x-client-id the sandbox accepts.",
-                default: SettingDefault::Text("cf_sandbox_app_id"),
-            },
-            SettingSpec {
-                provider: NAME,
-                key: "client_secret",
-                flag: "cashfree-client-secret",
-                help: "Cashfree x-client-secret the sandbox accepts.",
-                default: SettingDefault::Text("cf_sandbox_secret"),
-            },
-        ]
+        SETTINGS
     }
 
     fn facts(&self) -> Vec<(&'static str, Value)> {
@@ -120,8 +122,14 @@ impl Provider for Cashfree {
     }
 
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        // `"failed": true`: a failed attempt (an unpaid `ACTIVE` order, no state change).
+        let failed = match request.body.get("failed") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
+        };
         let store = stores.of::<Store>();
-        if request.failed { store.fail_payment(id) } else { store.pay(id, request.amount) }
+        if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }
     }
 
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {

@@ -26,13 +26,26 @@ use paylinks_razorpay::types::{
 use serde_json::{Map, Value};
 
 use crate::body::{self, BodyError, DecodeError, Problem, QueryMap, header_text, present};
-use crate::config::{SettingDefault, SettingSpec};
+use crate::config::SettingSpec;
 use crate::payment::{ControlError, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 
 /// The provider's name.
 const NAME: &str = "razorpay";
+
+/// Default credentials `rzp_test_paylinks` / `rzp_sandbox_secret` (a `rzp_test_` key
+/// selects test mode, which rejects UPI links).
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec::text(NAME, "key_id", "razorpay-key-id", "Razorpay key id the sandbox accepts.", "rzp_test_paylinks"),
+    SettingSpec::text(
+        NAME,
+        "key_secret",
+        "razorpay-key-secret",
+        "Razorpay key secret the sandbox accepts.",
+        "rzp_sandbox_secret",
+    ),
+];
 /// The control API's name of the invoice-based link API.
 const INVOICES: &str = "razorpay_invoice";
 
@@ -52,25 +65,8 @@ impl Provider for Razorpay {
         &[NAME, INVOICES]
     }
 
-    /// Default credentials `rzp_test_paylinks` / `rzp_sandbox_secret` (a `rzp_test_` key
-    /// selects test mode, which rejects UPI links).
     fn settings(&self) -> &'static [SettingSpec] {
-        &[
-            SettingSpec {
-                provider: NAME,
-                key: "key_id",
-                flag: "razorpay-key-id",
-                help: "Razorpay key id the sandbox accepts.",
-                default: SettingDefault::Text("rzp_test_paylinks"),
-            },
-            SettingSpec {
-                provider: NAME,
-                key: "key_secret",
-                flag: "razorpay-key-secret",
-                help: "Razorpay key secret the sandbox accepts.",
-                default: SettingDefault::Text("rzp_sandbox_secret"),
-            },
-        ]
+        SETTINGS
     }
 
     /// HTTP Basic `key_id:key_secret`. A missing or unknown key is 401 `The api key provided
@@ -129,7 +125,9 @@ impl Provider for Razorpay {
         if api == INVOICES {
             stores.of::<invoices::Store>().pay(id, request.amount)
         } else {
-            stores.of::<links::Store>().pay(id, request.amount, request.method.as_deref())
+            // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
+            let method = request.body.get("method").and_then(Value::as_str);
+            stores.of::<links::Store>().pay(id, request.amount, method)
         }
     }
 
