@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use iso_currency::Currency;
@@ -22,16 +22,17 @@ use paylinks_cashfree::types::{
 use paylinks_core::{AmountError, DecimalAmount, Timestamp};
 use serde_json::{Map, Value};
 
-use super::{
-    Failure, RATE_LIMIT, bad_body, bad_request, fail, idempotent, invalid, link_not_found, missing, to_response,
-    undecodable,
+use super::errors::{
+    Failure, RATE_LIMIT, bad_body, bad_request, error, fail, invalid, link_not_found, missing, to_response, undecodable,
 };
-use crate::body::{self, QueryMap};
+use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
 use crate::state::AppState;
 
+/// The control API's name of Cashfree links, also the provider's name.
+pub(super) const LINK_API: &str = "cashfree";
 /// Default lifetime of a link (30 days, as documented).
 const DEFAULT_EXPIRY_DAYS: i64 = 30;
 /// At most this many `link_notes`, as documented.
@@ -231,7 +232,7 @@ impl Link {
 }
 
 impl StoredLink for Link {
-    const FAMILY: &'static str = super::NAME;
+    const FAMILY: &'static str = LINK_API;
 
     fn status_name(&self) -> String {
         self.status.to_string()
@@ -326,6 +327,56 @@ impl Store {
         }
         self.recent_requests.push_back(now);
         RATE_LIMIT.saturating_sub(self.recent_requests.len())
+    }
+}
+
+// ------------------------------------------------------------------------------ idempotency
+
+/// Runs `handle` once per `x-idempotency-key`: a retry with the same key and the same request
+/// replays the first status and body with `x-idempotency-replayed: true`; the same key with
+/// another request is a 422 `idempotency_error`.
+fn idempotent(
+    app: &AppState,
+    headers: &HeaderMap,
+    fingerprint: String,
+    handle: impl FnOnce(&mut Store) -> Result<Value, Failure>,
+) -> Response {
+    let mut stores = app.lock();
+    let store = stores.of::<Store>();
+    let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {
+        return to_response(parts(handle(store)));
+    };
+    let (status, body, replayed) = match store.idempotency.get(&key) {
+        Some(replay) if replay.fingerprint == fingerprint => (replay.status, replay.body.clone(), true),
+        Some(_) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "x-idempotency-key : this key was already used with a different request",
+                "request_invalid",
+                KnownCashfreeErrorType::IdempotencyError,
+            );
+        }
+        None => {
+            let (status, body) = parts(handle(store));
+            store.idempotency.insert(key.clone(), Replay { fingerprint, status, body: body.clone() });
+            (status, body, false)
+        }
+    };
+    let mut response = body::json(status, &body);
+    if let Ok(value) = HeaderValue::from_str(&key) {
+        response.headers_mut().insert("x-idempotency-key", value);
+    }
+    response
+        .headers_mut()
+        .insert("x-idempotency-replayed", HeaderValue::from_static(if replayed { "true" } else { "false" }));
+    response
+}
+
+/// Turns a handler's response into the (status, body) pair the idempotency store keeps.
+fn parts(response: Result<Value, Failure>) -> (StatusCode, Value) {
+    match response {
+        Ok(body) => (StatusCode::OK, body),
+        Err(failure) => failure,
     }
 }
 

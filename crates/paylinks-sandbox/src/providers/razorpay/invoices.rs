@@ -19,9 +19,9 @@ use paylinks_razorpay::types::{
 };
 use serde_json::{Map, Value};
 
-use super::links::new_id;
-use super::{
-    RazorpayError, bad_body, currency_of, expire_by, int_field, notes, query_map, string_field, undecodable, unknown_id,
+use super::common::{
+    INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, query_map, string_field,
+    undecodable, unknown_id,
 };
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
@@ -229,7 +229,7 @@ impl Invoice {
 
 /// An issued (or partly paid) invoice expires once its `expire_by` has passed.
 impl StoredLink for Invoice {
-    const FAMILY: &'static str = super::INVOICES;
+    const FAMILY: &'static str = INVOICES;
     const NOUN: &'static str = "invoice";
 
     fn status_name(&self) -> String {

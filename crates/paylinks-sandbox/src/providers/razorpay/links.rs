@@ -20,8 +20,9 @@ use paylinks_razorpay::types::{
 };
 use serde_json::{Map, Value};
 
-use super::{
-    RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, notes, query_map, undecodable, unknown_id,
+use super::common::{
+    NAME, RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, new_id, notes, query_map, undecodable,
+    unknown_id,
 };
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
@@ -56,11 +57,6 @@ const CREATE_FIELDS: &[&str] = &[
 const CUSTOMER_FIELDS: &[&str] = &["name", "email", "contact"];
 /// The members an update request may carry (anything else: `wrong input fields sent.`).
 const UPDATE_FIELDS: &[&str] = &["accept_partial", "reference_id", "expire_by", "notes", "reminder_enable"];
-
-/// A Razorpay id: `prefix_` and 14 alphanumerics (`plink_ExjpAUN3gVHrPJ`).
-pub(super) fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", alnum(14))
-}
 
 /// A v2 short URL: `https://rzp.io/rzp/<random>`.
 fn short_url() -> String {
@@ -174,7 +170,7 @@ impl Link {
 }
 
 impl StoredLink for Link {
-    const FAMILY: &'static str = super::NAME;
+    const FAMILY: &'static str = NAME;
 
     fn status_name(&self) -> String {
         self.status.to_string()
@@ -306,7 +302,7 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
     );
     let accept_partial = request.accept_partial.unwrap_or(false);
     if upi_link {
-        if app.config.text(super::NAME, "key_id").is_some_and(|key| key.starts_with("rzp_test_")) {
+        if app.config.text(NAME, "key_id").is_some_and(|key| key.starts_with("rzp_test_")) {
             return Err(RazorpayError::bad_request(
                 "UPI Payment Links is not supported in Test Mode. Please experience the product in Live Mode.",
             ));
