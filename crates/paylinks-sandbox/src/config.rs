@@ -45,12 +45,22 @@ impl From<Duration> for Setting {
 }
 
 /// The default of a setting, as a provider module declares it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SettingDefault {
     /// Default text.
     Text(&'static str),
     /// Default duration.
     Duration(Duration),
+}
+
+impl fmt::Debug for SettingDefault {
+    /// Never prints the text: defaults include secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingDefault::Text(_) => f.write_str("Text(..)"),
+            SettingDefault::Duration(d) => write!(f, "Duration({d:?})"),
+        }
+    }
 }
 
 /// One setting a provider of the sandbox takes: the key it is stored under, the command-line
@@ -123,7 +133,7 @@ impl std::error::Error for SettingError {}
 /// Everything a sandbox needs to know: each provider's settings (credentials, Pine Labs'
 /// token lifetime), by provider name and key. [`SandboxConfig::default`] holds the fixed,
 /// documented sandbox credentials of every registered provider; [`SandboxConfig::settings`]
-/// lists them.
+/// lists them. `Debug` never prints a text setting (they include secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
     specs: Vec<SettingSpec>,
