@@ -54,23 +54,25 @@ impl Args for SandboxArgs {
             .arg(
                 Arg::new("port")
                     .long("port")
-                    .help("Port to listen on (0: any free port).")
+                    .value_name("PORT")
+                    .help("Port to listen on (0: any free port)")
                     .value_parser(clap::value_parser!(u16))
                     .default_value("4455"),
             )
             .arg(
                 Arg::new("host")
                     .long("host")
-                    .help("Address to listen on.")
+                    .value_name("HOST")
+                    .help("Address to listen on")
                     .value_parser(clap::value_parser!(IpAddr))
                     .default_value("127.0.0.1"),
             );
         SandboxConfig::default().settings().iter().fold(command, |command, spec| {
-            let arg = Arg::new(spec.flag).long(spec.flag).help(spec.help);
+            let arg = Arg::new(spec.flag).long(spec.flag).help(spec.help.trim_end_matches('.'));
             // No clap default: an absent flag leaves the sandbox's default in place.
             let arg = match spec.default {
-                SettingDefault::Text(_) => arg.value_parser(clap::value_parser!(String)),
-                SettingDefault::Duration(_) => arg.value_parser(clap::value_parser!(u64)),
+                SettingDefault::Text(_) => arg.value_name("TEXT").value_parser(clap::value_parser!(String)),
+                SettingDefault::Duration(_) => arg.value_name("SECONDS").value_parser(clap::value_parser!(u64)),
             };
             command.arg(arg)
         })
