@@ -46,9 +46,9 @@ const SETTINGS: &[SettingSpec] = &[
         "cf_sandbox_secret",
     ),
 ];
-/// The Cashfree API version the sandbox follows and reports in connection info
+/// The Cashfree API version the sandbox follows and reports in connection info: the SDK's
 /// (`info.version` of `specs/cashfree.yaml`).
-const API_VERSION: &str = "2025-01-01";
+const API_VERSION: &str = paylinks_cashfree::DEFAULT_API_VERSION;
 
 /// Cashfree PG payment links.
 pub(crate) struct Cashfree;
