@@ -309,3 +309,18 @@ async fn kwd_links_have_three_decimals() {
     let small = create(&h, &foreign_request("dinar_3", "KWD", json!(0.999), json!(0.5))).await;
     assert_eq!(small.status(400).body["message"], "link_amount : link_amount should be at least 1.000");
 }
+
+#[tokio::test]
+async fn expiry_times_without_an_offset_are_read_in_ist() {
+    let h = start().await;
+    let mut request = create_request("naive_1");
+    request["link_expiry_time"] = json!("2099-10-14T15:04:05");
+    let reply = create(&h, &request).await;
+    reply.status(200).conforms("cashfree", "createLink");
+    assert_eq!(reply.body["link_expiry_time"], "2099-10-14T15:04:05+05:30");
+    request["link_id"] = json!("naive_2");
+    request["link_expiry_time"] = json!("next week");
+    let reply = create(&h, &request).await;
+    reply.status(400).conforms("cashfree", "createLink");
+    assert_eq!(reply.body["code"], "link_expiry_time_invalid");
+}

@@ -447,6 +447,17 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
     })
 }
 
+/// A `link_expiry_time` without an offset (`2021-10-14T15:04:05`) is read in IST, as the
+/// sandbox always has (the generated type, like `paylinks_core::Timestamp`, wants an offset).
+fn read_naive_expiry_in_ist(request: &mut Map<String, Value>) {
+    if let Some(Value::String(text)) = request.get_mut("link_expiry_time")
+        && text.parse::<Timestamp>().is_err()
+        && let Ok(at) = paylinks_core::parse_naive_in(text, IST)
+    {
+        *text = at.to_string();
+    }
+}
+
 /// `POST /links`.
 pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap, bytes: Bytes) -> Response {
     let request = body::object(&bytes);
@@ -455,7 +466,8 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
         Err(_) => format!("POST /links {}", String::from_utf8_lossy(&bytes)),
     };
     idempotent(&app, &headers, fingerprint, move |store| {
-        let request = request.map_err(|e| bad_body(&e))?;
+        let mut request = request.map_err(|e| bad_body(&e))?;
+        read_naive_expiry_in_ist(&mut request);
         let request: CreateLinkRequest = body::decode(&request).map_err(|e| undecodable(&e))?;
         let link = new_link(request, store.next_cf_link_id)?;
         if store.links.contains(&link.link_id) {
