@@ -221,6 +221,9 @@ fn undecodable(error: &DecodeError) -> Failure {
         (_, "customer.mobile_number") => "must be 10 to 20 digits",
         (_, "pre_auth" | "is_mcc_transaction") => "must be \"true\" or \"false\"",
         (_, "allowed_payment_methods") => "must be among CARD, UPI, POINTS, NETBANKING, WALLET, CREDIT_EMI, DEBIT_EMI",
+        (_, field) if field.starts_with("merchant_metadata") => {
+            return invalid("merchant_metadata must hold at most 10 string values of at most 256 characters");
+        }
         (_, field) if field.ends_with("currency") => "must be a 3-letter ISO 4217 code",
         (_, field) if field.ends_with("value") => "must be an integer",
         (Problem::Invalid(reason), _) => {
