@@ -101,16 +101,16 @@ async fn a_dropped_connection_on_a_fetch_is_retried() {
 
 #[tokio::test]
 async fn pine_labs_tokens_expire_and_are_refreshed() {
-    let config = SandboxConfig { token_ttl: Duration::from_millis(1500), ..SandboxConfig::default() };
+    let mut config = SandboxConfig::default();
+    config.set("pinelabs", "token_ttl", Duration::from_millis(1500)).unwrap();
     let world = World::with(config, quick_retries()).await;
-    let urls = world.sandbox.base_urls();
     let sandbox_config = world.sandbox.config();
     // The provider crate directly, refreshing only at expiry, to see the expiry happen.
     let client = paylinks_pinelabs::Client::builder(paylinks_pinelabs::Credentials::new(
-        sandbox_config.pinelabs.client_id.clone(),
-        sandbox_config.pinelabs.client_secret.clone(),
+        sandbox_config.text("pinelabs", "client_id").unwrap().to_owned(),
+        sandbox_config.text("pinelabs", "client_secret").unwrap().to_owned(),
     ))
-    .environment(paylinks_pinelabs::Environment::Custom(urls.pinelabs))
+    .environment(paylinks_pinelabs::Environment::Custom(world.sandbox.base_url("pinelabs").unwrap()))
     .refresh_margin(Duration::ZERO)
     .build()
     .unwrap();
@@ -129,13 +129,12 @@ async fn pine_labs_tokens_expire_and_are_refreshed() {
 #[tokio::test]
 async fn a_token_the_provider_forgot_is_refused_once_then_replaced() {
     let world = World::with(SandboxConfig::default(), RetryPolicy::none()).await;
-    let urls = world.sandbox.base_urls();
     let config = world.sandbox.config();
     let client = paylinks_pinelabs::Client::builder(paylinks_pinelabs::Credentials::new(
-        config.pinelabs.client_id.clone(),
-        config.pinelabs.client_secret.clone(),
+        config.text("pinelabs", "client_id").unwrap().to_owned(),
+        config.text("pinelabs", "client_secret").unwrap().to_owned(),
     ))
-    .environment(paylinks_pinelabs::Environment::Custom(urls.pinelabs))
+    .environment(paylinks_pinelabs::Environment::Custom(world.sandbox.base_url("pinelabs").unwrap()))
     .build()
     .unwrap();
     client.access_token().await.unwrap();

@@ -74,20 +74,12 @@ impl World {
 
 /// A facade client for `sandbox` with its credentials.
 pub fn client(sandbox: &Sandbox, retry: RetryPolicy) -> Paylinks {
-    let urls = sandbox.base_urls();
-    let config = sandbox.config();
+    let url = |provider: &str| Environment::Custom(sandbox.base_url(provider).expect("a provider of the sandbox"));
+    let text = |provider: &str, key: &str| sandbox.config().text(provider, key).expect("a sandbox setting").to_owned();
     Paylinks::builder()
-        .cashfree(
-            &config.cashfree.client_id,
-            config.cashfree.client_secret.as_str(),
-            Environment::Custom(urls.cashfree),
-        )
-        .razorpay(&config.razorpay.key_id, config.razorpay.key_secret.as_str(), Environment::Custom(urls.razorpay))
-        .pinelabs(
-            &config.pinelabs.client_id,
-            config.pinelabs.client_secret.as_str(),
-            Environment::Custom(urls.pinelabs),
-        )
+        .cashfree(text("cashfree", "client_id"), text("cashfree", "client_secret").as_str(), url("cashfree"))
+        .razorpay(text("razorpay", "key_id"), text("razorpay", "key_secret").as_str(), url("razorpay"))
+        .pinelabs(text("pinelabs", "client_id"), text("pinelabs", "client_secret").as_str(), url("pinelabs"))
         .retry(retry)
         .build()
         .expect("a client for the sandbox")

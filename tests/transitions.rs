@@ -128,15 +128,13 @@ async fn a_duplicate_reference_is_refused_or_returns_the_existing_link_as_docume
 #[tokio::test]
 async fn wrong_credentials_are_unauthorized_on_every_provider() {
     let world = World::start().await;
-    let mut config = paylinks_sandbox::SandboxConfig::default();
-    config.cashfree.client_secret = "wrong".into();
-    config.razorpay.key_secret = "wrong".into();
-    config.pinelabs.client_secret = "wrong".into();
-    let urls = world.sandbox.base_urls();
+    let config = world.sandbox.config();
+    let id = |provider: &str, key: &str| config.text(provider, key).unwrap().to_owned();
+    let url = |provider: &str| paylinks::Environment::Custom(world.sandbox.base_url(provider).unwrap());
     let wrong = paylinks::Paylinks::builder()
-        .cashfree(&config.cashfree.client_id, "wrong", paylinks::Environment::Custom(urls.cashfree))
-        .razorpay(&config.razorpay.key_id, "wrong", paylinks::Environment::Custom(urls.razorpay))
-        .pinelabs(&config.pinelabs.client_id, "wrong", paylinks::Environment::Custom(urls.pinelabs))
+        .cashfree(id("cashfree", "client_id"), "wrong", url("cashfree"))
+        .razorpay(id("razorpay", "key_id"), "wrong", url("razorpay"))
+        .pinelabs(id("pinelabs", "client_id"), "wrong", url("pinelabs"))
         .build()
         .unwrap();
     for provider in PROVIDERS {

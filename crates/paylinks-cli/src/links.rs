@@ -127,20 +127,21 @@ pub fn client(sandbox: Option<&str>) -> Result<Paylinks, String> {
 
 /// A facade client for a sandbox at `url` accepting `config`'s credentials.
 pub fn sandbox_client(url: &str, config: &SandboxConfig, retry: paylinks::RetryPolicy) -> Result<Paylinks, String> {
+    let text = |provider: &str, key: &str| config.text(provider, key).unwrap_or_default().to_owned();
     Paylinks::builder()
         .cashfree(
-            &config.cashfree.client_id,
-            config.cashfree.client_secret.as_str(),
+            text("cashfree", "client_id"),
+            text("cashfree", "client_secret").as_str(),
             Environment::Custom(format!("{url}/cashfree/pg")),
         )
         .razorpay(
-            &config.razorpay.key_id,
-            config.razorpay.key_secret.as_str(),
+            text("razorpay", "key_id"),
+            text("razorpay", "key_secret").as_str(),
             Environment::Custom(format!("{url}/razorpay")),
         )
         .pinelabs(
-            &config.pinelabs.client_id,
-            config.pinelabs.client_secret.as_str(),
+            text("pinelabs", "client_id"),
+            text("pinelabs", "client_secret").as_str(),
             Environment::Custom(format!("{url}/pinelabs")),
         )
         .retry(retry)

@@ -1,79 +1,100 @@
 //! `paylinks sandbox`: serve the sandbox of every provider until Ctrl-C.
 
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use std::io::Write;
+use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use paylinks_sandbox::{Sandbox, SandboxConfig, SettingDefault};
 
-use clap::Args;
-use paylinks_sandbox::{Sandbox, SandboxConfig};
-
-/// Where the sandbox listens and which credentials it accepts.
-#[derive(Debug, Args)]
+/// Where the sandbox listens and which credentials it accepts: `--port`, `--host`, and one
+/// flag per provider setting, built from the sandbox's registry (`--cashfree-client-id`,
+/// `--razorpay-key-secret`, `--token-ttl-secs`, ...).
+#[derive(Debug)]
 pub struct SandboxArgs {
-    /// Port to listen on (0: any free port).
-    #[arg(long, default_value_t = 4455)]
     port: u16,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Cashfree x-client-id the sandbox accepts.
-    #[arg(long)]
-    cashfree_client_id: Option<String>,
-    /// Cashfree x-client-secret the sandbox accepts.
-    #[arg(long)]
-    cashfree_client_secret: Option<String>,
-    /// Razorpay key id the sandbox accepts.
-    #[arg(long)]
-    razorpay_key_id: Option<String>,
-    /// Razorpay key secret the sandbox accepts.
-    #[arg(long)]
-    razorpay_key_secret: Option<String>,
-    /// Pine Labs client id the sandbox accepts.
-    #[arg(long)]
-    pinelabs_client_id: Option<String>,
-    /// Pine Labs client secret the sandbox accepts.
-    #[arg(long)]
-    pinelabs_client_secret: Option<String>,
-    /// Lifetime of Pine Labs access tokens, in seconds.
-    #[arg(long, default_value_t = 3600)]
-    token_ttl_secs: u64,
+    config: SandboxConfig,
 }
 
-impl SandboxArgs {
-    fn config(&self) -> SandboxConfig {
-        let mut config = SandboxConfig::default();
-        let set = |target: &mut String, value: &Option<String>| {
-            if let Some(value) = value {
-                target.clone_from(value);
+impl FromArgMatches for SandboxArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = SandboxArgs { port: 4455, host: IpAddr::from([127, 0, 0, 1]), config: SandboxConfig::default() };
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        if let Some(port) = matches.get_one::<u16>("port") {
+            self.port = *port;
+        }
+        if let Some(host) = matches.get_one::<IpAddr>("host") {
+            self.host = *host;
+        }
+        for spec in SandboxConfig::default().settings() {
+            let set = match spec.default {
+                SettingDefault::Text(_) => matches
+                    .get_one::<String>(spec.flag)
+                    .map(|text| self.config.set(spec.provider, spec.key, text.as_str())),
+                SettingDefault::Duration(_) => matches
+                    .get_one::<u64>(spec.flag)
+                    .map(|secs| self.config.set(spec.provider, spec.key, Duration::from_secs(*secs))),
+            };
+            if let Some(Err(e)) = set {
+                return Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, e));
             }
-        };
-        set(&mut config.cashfree.client_id, &self.cashfree_client_id);
-        set(&mut config.cashfree.client_secret, &self.cashfree_client_secret);
-        set(&mut config.razorpay.key_id, &self.razorpay_key_id);
-        set(&mut config.razorpay.key_secret, &self.razorpay_key_secret);
-        set(&mut config.pinelabs.client_id, &self.pinelabs_client_id);
-        set(&mut config.pinelabs.client_secret, &self.pinelabs_client_secret);
-        config.token_ttl = Duration::from_secs(self.token_ttl_secs);
-        config
+        }
+        Ok(())
+    }
+}
+
+impl Args for SandboxArgs {
+    fn augment_args(command: Command) -> Command {
+        let command = command
+            .arg(
+                Arg::new("port")
+                    .long("port")
+                    .value_name("PORT")
+                    .help("Port to listen on (0: any free port)")
+                    .value_parser(clap::value_parser!(u16))
+                    .default_value("4455"),
+            )
+            .arg(
+                Arg::new("host")
+                    .long("host")
+                    .value_name("HOST")
+                    .help("Address to listen on")
+                    .value_parser(clap::value_parser!(IpAddr))
+                    .default_value("127.0.0.1"),
+            );
+        SandboxConfig::default().settings().iter().fold(command, |command, spec| {
+            let arg = Arg::new(spec.flag).long(spec.flag).help(spec.help.trim_end_matches('.'));
+            // No clap default: an absent flag leaves the sandbox's default in place.
+            let arg = match spec.default {
+                SettingDefault::Text(_) => arg.value_name("TEXT").value_parser(clap::value_parser!(String)),
+                SettingDefault::Duration(_) => arg.value_name("SECONDS").value_parser(clap::value_parser!(u64)),
+            };
+            command.arg(arg)
+        })
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
     }
 }
 
 pub async fn run(args: SandboxArgs) -> Result<(), String> {
     let addr = SocketAddr::new(args.host, args.port);
-    let sandbox = Sandbox::start(args.config(), addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let sandbox = Sandbox::start(args.config, addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     // First line: one JSON object, for scripts and CI. A reader that stops reading after it
     // (closing the pipe) must not stop the sandbox, so write errors are ignored.
-    let urls = sandbox.base_urls();
-    let lines = [
-        sandbox.connection_info().to_string(),
-        format!("paylinks sandbox listening on http://{}", sandbox.addr()),
-        format!("  cashfree  {}", urls.cashfree),
-        format!("  razorpay  {}", urls.razorpay),
-        format!("  pinelabs  {}", urls.pinelabs),
-        format!("  control   http://{}/_sandbox", sandbox.addr()),
-        "Ctrl-C stops it.".to_owned(),
-    ];
+    let mut lines =
+        vec![sandbox.connection_info().to_string(), format!("paylinks sandbox listening on http://{}", sandbox.addr())];
+    for provider in sandbox.providers() {
+        lines.push(format!("  {provider:<9} {}", sandbox.base_url(provider).unwrap_or_default()));
+    }
+    lines.push(format!("  control   http://{}/_sandbox", sandbox.addr()));
+    lines.push("Ctrl-C stops it.".to_owned());
     let mut stdout = std::io::stdout().lock();
     for line in lines {
         let _ = writeln!(stdout, "{line}");

@@ -1,73 +1,210 @@
-//! Credentials and settings of a sandbox.
+//! Credentials and settings of a sandbox, keyed by provider name and setting key. Each
+//! provider module declares its settings ([`SettingSpec`]); the registry assembles the
+//! defaults ([`SandboxConfig::default`]).
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::time::Duration;
 
-/// Cashfree credentials the sandbox accepts in `x-client-id` / `x-client-secret`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CashfreeCredentials {
-    /// Expected `x-client-id`.
-    pub client_id: String,
-    /// Expected `x-client-secret`.
-    pub client_secret: String,
+/// The value of one setting.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// Text: an id or a secret.
+    Text(String),
+    /// A duration (written in whole or fractional seconds in JSON, whole seconds on the
+    /// command line).
+    Duration(Duration),
 }
 
-/// Razorpay credentials the sandbox accepts in HTTP Basic authentication.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RazorpayCredentials {
-    /// Expected user name (`rzp_test_...` selects test mode, which rejects UPI links).
-    pub key_id: String,
-    /// Expected password.
-    pub key_secret: String,
+impl fmt::Debug for Setting {
+    /// Never prints the text: settings hold secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Setting::Text(_) => f.write_str("Text(..)"),
+            Setting::Duration(d) => write!(f, "Duration({d:?})"),
+        }
+    }
 }
 
-/// Pine Labs credentials the sandbox accepts at `POST /api/auth/v1/token`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PinelabsCredentials {
-    /// Expected `client_id`.
-    pub client_id: String,
-    /// Expected `client_secret`.
-    pub client_secret: String,
+impl From<&str> for Setting {
+    fn from(value: &str) -> Self {
+        Setting::Text(value.to_owned())
+    }
 }
 
-/// Everything a sandbox needs to know: the credentials per provider and the Pine Labs token
-/// lifetime.
+impl From<String> for Setting {
+    fn from(value: String) -> Self {
+        Setting::Text(value)
+    }
+}
+
+impl From<Duration> for Setting {
+    fn from(value: Duration) -> Self {
+        Setting::Duration(value)
+    }
+}
+
+/// The default of a setting, as a provider module declares it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SettingDefault {
+    /// Default text.
+    Text(&'static str),
+    /// Default duration.
+    Duration(Duration),
+}
+
+impl fmt::Debug for SettingDefault {
+    /// Never prints the text: defaults include secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingDefault::Text(_) => f.write_str("Text(..)"),
+            SettingDefault::Duration(d) => write!(f, "Duration({d:?})"),
+        }
+    }
+}
+
+/// One setting a provider of the sandbox takes: the key it is stored under, the command-line
+/// flag of `paylinks sandbox`, a help line and the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettingSpec {
+    /// The provider's name (`cashfree`).
+    pub provider: &'static str,
+    /// The setting's key, also its name in the connection JSON (`client_id`; a duration is
+    /// written as `<key>_secs`).
+    pub key: &'static str,
+    /// The long command-line flag, without dashes (`cashfree-client-id`).
+    pub flag: &'static str,
+    /// One line of help.
+    pub help: &'static str,
+    /// The default value.
+    pub default: SettingDefault,
+}
+
+impl SettingSpec {
+    /// A text setting (an id, a secret) with its default.
+    pub const fn text(
+        provider: &'static str,
+        key: &'static str,
+        flag: &'static str,
+        help: &'static str,
+        default: &'static str,
+    ) -> SettingSpec {
+        SettingSpec { provider, key, flag, help, default: SettingDefault::Text(default) }
+    }
+
+    /// A duration setting, given in whole seconds on the command line, with its default.
+    pub const fn duration(
+        provider: &'static str,
+        key: &'static str,
+        flag: &'static str,
+        help: &'static str,
+        default: Duration,
+    ) -> SettingSpec {
+        SettingSpec { provider, key, flag, help, default: SettingDefault::Duration(default) }
+    }
+
+    fn default_value(&self) -> Setting {
+        match self.default {
+            SettingDefault::Text(text) => Setting::Text(text.to_owned()),
+            SettingDefault::Duration(duration) => Setting::Duration(duration),
+        }
+    }
+}
+
+/// A setting that does not exist, or a value of the wrong kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    /// The provider named.
+    pub provider: String,
+    /// The key named.
+    pub key: String,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sandbox setting {}.{}: {}", self.provider, self.key, self.reason)
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// Everything a sandbox needs to know: each provider's settings (credentials, Pine Labs'
+/// token lifetime), by provider name and key. [`SandboxConfig::default`] holds the fixed,
+/// documented sandbox credentials of every registered provider; [`SandboxConfig::settings`]
+/// lists them. `Debug` never prints a text setting (they include secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
-    /// Cashfree credentials.
-    pub cashfree: CashfreeCredentials,
-    /// Razorpay credentials.
-    pub razorpay: RazorpayCredentials,
-    /// Pine Labs credentials.
-    pub pinelabs: PinelabsCredentials,
-    /// Lifetime of a Pine Labs access token (default 3600 s).
-    pub token_ttl: Duration,
+    specs: Vec<SettingSpec>,
+    values: BTreeMap<(&'static str, &'static str), Setting>,
 }
 
-impl Default for SandboxConfig {
-    /// The fixed, documented sandbox credentials:
-    ///
-    /// | provider | id | secret |
-    /// |---|---|---|
-    /// | Cashfree | `cf_sandbox_app_id` | `cf_sandbox_secret` |
-    /// | Razorpay | `rzp_test_paylinks` | `rzp_sandbox_secret` |
-    /// | Pine Labs | `pl_sandbox_client` | `pl_sandbox_secret` |
-    ///
-    /// and a token lifetime of one hour.
-    fn default() -> Self {
-        SandboxConfig {
-            cashfree: CashfreeCredentials {
-                client_id: "cf_sandbox_app_id".into(),
-                client_secret: "cf_sandbox_secret".into(),
-            },
-            razorpay: RazorpayCredentials {
-                key_id: "rzp_test_paylinks".into(),
-                key_secret: "rzp_sandbox_secret".into(),
-            },
-            pinelabs: PinelabsCredentials {
-                client_id: "pl_sandbox_client".into(),
-                client_secret: "pl_sandbox_secret".into(),
-            },
-            token_ttl: Duration::from_secs(3600),
+impl SandboxConfig {
+    /// A configuration of these settings, each at its default.
+    pub(crate) fn from_specs(specs: Vec<SettingSpec>) -> SandboxConfig {
+        let values = specs.iter().map(|spec| ((spec.provider, spec.key), spec.default_value())).collect();
+        SandboxConfig { specs, values }
+    }
+
+    /// Every setting of every provider, in registration order.
+    pub fn settings(&self) -> &[SettingSpec] {
+        &self.specs
+    }
+
+    /// Sets `provider`'s setting `key` (`config.set("razorpay", "key_id", "rzp_live_x")`,
+    /// `config.set("pinelabs", "token_ttl", Duration::from_secs(60))`). Fails for a setting
+    /// the provider does not have or a value of the wrong kind.
+    pub fn set(&mut self, provider: &str, key: &str, value: impl Into<Setting>) -> Result<&mut Self, SettingError> {
+        let error = |reason| SettingError { provider: provider.to_owned(), key: key.to_owned(), reason };
+        let spec = self
+            .specs
+            .iter()
+            .find(|spec| spec.provider == provider && spec.key == key)
+            .ok_or_else(|| error("no such setting"))?;
+        let value = value.into();
+        let same_kind = matches!(
+            (&value, spec.default),
+            (Setting::Text(_), SettingDefault::Text(_)) | (Setting::Duration(_), SettingDefault::Duration(_))
+        );
+        if !same_kind {
+            return Err(error("wrong kind of value (text or duration)"));
         }
+        self.values.insert((spec.provider, spec.key), value);
+        Ok(self)
+    }
+
+    /// A setting's value.
+    pub fn get(&self, provider: &str, key: &str) -> Option<&Setting> {
+        self.values.iter().find(|((p, k), _)| *p == provider && *k == key).map(|(_, value)| value)
+    }
+
+    /// A text setting (an id, a secret).
+    pub fn text(&self, provider: &str, key: &str) -> Option<&str> {
+        match self.get(provider, key)? {
+            Setting::Text(text) => Some(text),
+            Setting::Duration(_) => None,
+        }
+    }
+
+    /// A duration setting.
+    pub fn duration(&self, provider: &str, key: &str) -> Option<Duration> {
+        match self.get(provider, key)? {
+            Setting::Duration(duration) => Some(*duration),
+            Setting::Text(_) => None,
+        }
+    }
+
+    /// A provider's settings as JSON members: texts as they are, a duration `d` under
+    /// `<key>_secs` as seconds.
+    pub(crate) fn json_members(&self, provider: &str) -> serde_json::Map<String, serde_json::Value> {
+        self.specs
+            .iter()
+            .filter(|spec| spec.provider == provider)
+            .filter_map(|spec| match self.get(provider, spec.key)? {
+                Setting::Text(text) => Some((spec.key.to_owned(), serde_json::Value::from(text.as_str()))),
+                Setting::Duration(d) => Some((format!("{}_secs", spec.key), serde_json::Value::from(d.as_secs_f64()))),
+            })
+            .collect()
     }
 }

@@ -4,9 +4,14 @@
 //! Like stripe-mock, but stateful: a link created through the sandbox can be fetched, listed,
 //! paid (through the control API), cancelled and expired, and every response uses the
 //! provider's paths, methods, authentication, JSON field names and types, error bodies and
-//! HTTP statuses as documented in `specs/*.yaml`.
+//! HTTP statuses as documented in `specs/*.yaml`: request bodies are decoded into the provider
+//! crates' generated request types and responses are built from their generated response
+//! types, so the sandbox does not compile when it drifts from a spec. Amounts are exact
+//! (`paylinks_core::DecimalAmount`, ISO 4217 exponents from `iso_currency`: a JPY link has no
+//! decimals, a KWD link three).
 //!
-//! All three providers share one port:
+//! Each provider is one module behind one trait, registered in one list; every provider
+//! shares one port:
 //!
 //! | provider | base URL |
 //! |---|---|
@@ -31,8 +36,9 @@
 //! # Control API
 //!
 //! - `POST /_sandbox/{provider}/links/{id}/pay` with `{"amount": <minor units>}` (optional,
-//!   default: everything still due) pays a link; `{provider}` is `cashfree`, `razorpay`,
-//!   `razorpay_invoice` or `pinelabs`. Returns the link as the provider would. A part payment
+//!   default: everything still due; minor units of the link's currency: paise, yen, fils)
+//!   pays a link; `{provider}` names a link API: `cashfree`, `razorpay`, `razorpay_invoice`
+//!   (Razorpay's invoice-based links) or `pinelabs`. Returns the link as the provider would. A part payment
 //!   is refused (400) unless the link takes them (Cashfree `link_partial_payments`, Razorpay
 //!   `accept_partial`, invoice `partial_payment`; Pine Labs links always do), as is a first
 //!   instalment below the link's minimum. Cashfree also takes `"failed": true` (a failed
@@ -54,6 +60,13 @@
 //! Control errors are `{"message": "..."}` with 400 (request does not fit the link) or 404
 //! (unknown provider or link).
 //!
+//! # Configuration
+//!
+//! [`SandboxConfig`] holds each provider's settings by provider name and key (defaults in
+//! [`SandboxConfig::default`], every setting with its `paylinks sandbox` flag in
+//! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret`, `razorpay` `key_id` /
+//! `key_secret`, `pinelabs` `client_id` / `client_secret` / `token_ttl`.
+//!
 //! # Sandbox choices
 //!
 //! Where the providers document no behaviour the sandbox picks one: Razorpay keys starting
@@ -61,33 +74,43 @@
 //! the 30-links-per-business test-mode limit is not enforced; Pine Labs links without
 //! `expire_by` expire after 180 days; every link whose expiry time passes becomes expired the
 //! next time it is read.
+//!
+//! # Invented messages
+//!
+//! Where the providers document no wording, the sandbox words its errors itself, in each
+//! provider's error body:
+//!
+//! - Cashfree: `<field> : is missing in the request` (code `<field>_missing`) and
+//!   `<field> : <reason>` (code `<field>_invalid`), e.g. `link_amount : amount can have at most
+//!   2 decimal places`; `link_id : link <id> does not exist` (404); `link_id : only a link in
+//!   ACTIVE status can be cancelled, link <id> is <status>`; `x-idempotency-key : this key was
+//!   already used with a different request` (422).
+//! - Razorpay: the documented descriptions where there are some; otherwise
+//!   `The <key> field is required.` and `incorrect JSON object received - faulty key: <key>.`.
+//! - Pine Labs: `<field> is required`, `<field> must be ...`, `Payment link not found for
+//!   <what>` (404), `Access token has expired` / `Invalid access token` (401), and the
+//!   refusals of cancel and resend for a link that is not `CREATED`.
+//! - Injected faults: each provider's generic server-error and rate-limit wording.
 #![forbid(unsafe_code)]
 #![recursion_limit = "256"]
 #![warn(missing_docs)]
 
-mod auth;
 mod body;
-mod cashfree;
-mod clock;
 mod config;
+mod conn;
 mod control;
 mod faults;
 mod ids;
-mod invoices;
+mod inject;
 mod links;
-mod money;
-mod pinelabs;
+mod payment;
 mod provider;
+mod providers;
 mod qr;
-mod razorpay;
 mod router;
 mod server;
 mod state;
 
-pub use config::{CashfreeCredentials, PinelabsCredentials, RazorpayCredentials, SandboxConfig};
+pub use config::{SandboxConfig, Setting, SettingDefault, SettingError, SettingSpec};
 pub use router::router;
-pub use server::{BaseUrls, Sandbox};
-
-/// The Cashfree API version the sandbox follows and reports in connection info
-/// (`info.version` of `specs/cashfree.yaml`).
-pub const CASHFREE_API_VERSION: &str = "2025-01-01";
+pub use server::Sandbox;

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::clock;
-use crate::control::ControlError;
+use crate::payment::ControlError;
 
 /// A provider's stored payment link (or legacy invoice).
 pub(crate) trait StoredLink {
@@ -18,7 +17,7 @@ pub(crate) trait StoredLink {
     const NOUN: &'static str = "link";
 
     /// The provider's name of its status.
-    fn status_name(&self) -> &'static str;
+    fn status_name(&self) -> String;
     /// Whether it can still be paid (and so still expire).
     fn is_open(&self) -> bool;
     /// When it expires by itself, if it does.
@@ -56,13 +55,13 @@ impl<L: StoredLink> Links<L> {
     /// The link `id`, expired first if its time has passed.
     pub(crate) fn get(&mut self, id: &str) -> Option<&mut L> {
         let (_, link) = self.entries.get_mut(id)?;
-        link.refresh(clock::now());
+        link.refresh(Utc::now());
         Some(link)
     }
 
     /// The first link `matches` accepts, expired first if its time has passed.
     pub(crate) fn find(&mut self, matches: impl Fn(&L) -> bool) -> Option<&mut L> {
-        let now = clock::now();
+        let now = Utc::now();
         let (_, link) = self.entries.values_mut().find(|(_, link)| matches(link))?;
         link.refresh(now);
         Some(link)
@@ -80,7 +79,7 @@ impl<L: StoredLink> Links<L> {
 
     /// Every link, newest first, expired first if their time has passed.
     pub(crate) fn newest_first(&mut self) -> Vec<&mut L> {
-        let now = clock::now();
+        let now = Utc::now();
         let mut entries: Vec<&mut (u64, L)> = self.entries.values_mut().collect();
         entries.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
         entries
@@ -125,7 +124,7 @@ impl<L: StoredLink> Links<L> {
     /// Control API: the open link `id` expires now.
     pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
         let link = self.open(id, "expire")?;
-        link.mark_expired(clock::now());
+        link.mark_expired(Utc::now());
         Ok(link.to_json())
     }
 }

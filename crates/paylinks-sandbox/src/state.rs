@@ -1,5 +1,8 @@
-//! The sandbox's in-memory state, behind one lock.
+//! The sandbox's in-memory state, behind one lock: each provider's store (created on first
+//! use, keyed by its type, so this module names no provider) and the fault queue.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::config::SandboxConfig;
@@ -14,16 +17,23 @@ pub(crate) struct AppState {
 /// The state of every provider, the fault queue included.
 #[derive(Default)]
 pub(crate) struct Stores {
-    /// Cashfree links, orders and idempotency keys.
-    pub(crate) cashfree: crate::cashfree::Store,
-    /// Razorpay v2 payment links.
-    pub(crate) razorpay: crate::razorpay::Store,
-    /// Razorpay legacy invoices.
-    pub(crate) invoices: crate::invoices::Store,
-    /// Pine Labs links and access tokens.
-    pub(crate) pinelabs: crate::pinelabs::Store,
+    by_type: HashMap<TypeId, Box<dyn Any + Send>>,
     /// Faults waiting for their requests.
     pub(crate) faults: crate::faults::Queue,
+}
+
+impl Stores {
+    /// A provider's store (its module's own type), created empty on first use.
+    pub(crate) fn of<S: Any + Send + Default>(&mut self) -> &mut S {
+        let slot = self.by_type.entry(TypeId::of::<S>()).or_insert_with(|| Box::new(S::default()));
+        if !slot.is::<S>() {
+            *slot = Box::new(S::default());
+        }
+        match slot.downcast_mut::<S>() {
+            Some(store) => store,
+            None => unreachable!("stores are keyed by their own type"),
+        }
+    }
 }
 
 impl AppState {
@@ -36,5 +46,10 @@ impl AppState {
     /// change to the stores is completed before anything that could panic).
     pub(crate) fn lock(&self) -> MutexGuard<'_, Stores> {
         self.stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets every link, token, idempotency key and fault.
+    pub(crate) fn reset(&self) {
+        *self.lock() = Stores::default();
     }
 }

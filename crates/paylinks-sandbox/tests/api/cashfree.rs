@@ -27,7 +27,7 @@ async fn create(h: &Harness, body: &Value) -> crate::support::Reply {
 #[tokio::test]
 async fn auth_failures_use_the_documented_bodies() {
     let h = start().await;
-    let url = format!("{}/links/any", h.sandbox.base_urls().cashfree);
+    let url = format!("{}/links/any", h.base_url("cashfree"));
     let none = send(h.raw(Method::GET, &url).header("x-api-version", "2025-01-01")).await;
     none.status(401).conforms("cashfree", "fetchLink");
     assert_eq!(
@@ -239,4 +239,88 @@ async fn create_validation_errors() {
     assert!(!reply.body["link_id"].as_str().unwrap().is_empty());
     assert_eq!(reply.body["link_amount"].to_string(), "10.12");
     assert_eq!(reply.body["link_expiry_time"], "2099-10-14T15:04:05+05:30");
+}
+
+/// A link in `currency` for `amount` (major units, as sent), partial payments on.
+fn foreign_request(link_id: &str, currency: &str, amount: Value, minimum: Value) -> Value {
+    let mut request = create_request(link_id);
+    request["link_currency"] = json!(currency);
+    request["link_amount"] = amount;
+    request["link_minimum_partial_amount"] = minimum;
+    request
+}
+
+#[tokio::test]
+async fn jpy_links_have_no_minor_unit() {
+    let h = start().await;
+    let created = create(&h, &foreign_request("yen_1", "JPY", json!(1500), json!(100))).await;
+    created.status(200).conforms("cashfree", "createLink");
+    assert_eq!(created.body["link_currency"], "JPY");
+    assert_eq!(created.body["link_amount"], json!(1500));
+    assert_eq!(created.body["link_minimum_partial_amount"], json!(100));
+    let fetched = send(h.cashfree(Method::GET, "/links/yen_1")).await;
+    assert_eq!(fetched.status(200).body["link_amount"], json!(1500));
+
+    // The control API pays in minor units, which for JPY are yen.
+    let partly = h.pay("cashfree", "yen_1", Some(500)).await;
+    partly.status(200).conforms("cashfree", "fetchLink");
+    assert_eq!(partly.body["link_amount_paid"], json!(500));
+    assert_eq!(partly.body["link_status"], "PARTIALLY_PAID");
+    let paid = h.pay("cashfree", "yen_1", None).await;
+    assert_eq!(paid.status(200).body["link_amount_paid"], json!(1500));
+    let orders = send(h.cashfree(Method::GET, "/links/yen_1/orders")).await;
+    orders.status(200).conforms("cashfree", "fetchLinkOrders");
+    assert_eq!(orders.body[0]["order_amount"], json!(500));
+    assert_eq!(orders.body[1]["order_amount"], json!(1000));
+    assert_eq!(orders.body[1]["order_currency"], "JPY");
+
+    // Yen have no decimals.
+    let fraction = create(&h, &foreign_request("yen_2", "JPY", json!(1500.5), json!(100))).await;
+    fraction.status(400).conforms("cashfree", "createLink");
+    assert_eq!(fraction.body["code"], "link_amount_invalid");
+    assert_eq!(fraction.body["message"], "link_amount : amount can have at most 0 decimal places");
+}
+
+#[tokio::test]
+async fn kwd_links_have_three_decimals() {
+    let h = start().await;
+    let created = create(&h, &foreign_request("dinar_1", "KWD", json!(12.345), json!(2))).await;
+    created.status(200).conforms("cashfree", "createLink");
+    assert_eq!(created.body["link_amount"].to_string(), "12.345");
+    assert_eq!(created.body["link_minimum_partial_amount"].to_string(), "2");
+    let fetched = send(h.cashfree(Method::GET, "/links/dinar_1")).await;
+    assert_eq!(fetched.status(200).body["link_amount"].to_string(), "12.345");
+
+    // 2.345 KWD is 2345 fils.
+    let partly = h.pay("cashfree", "dinar_1", Some(2345)).await;
+    partly.status(200).conforms("cashfree", "fetchLink");
+    assert_eq!(partly.body["link_amount_paid"].to_string(), "2.345");
+    let paid = h.pay("cashfree", "dinar_1", None).await;
+    assert_eq!(paid.status(200).body["link_amount_paid"].to_string(), "12.345");
+    assert_eq!(paid.body["link_status"], "PAID");
+    let orders = send(h.cashfree(Method::GET, "/links/dinar_1/orders")).await;
+    orders.status(200).conforms("cashfree", "fetchLinkOrders");
+    assert_eq!(orders.body[0]["order_amount"].to_string(), "2.345");
+    assert_eq!(orders.body[1]["order_amount"].to_string(), "10");
+
+    let precise = create(&h, &foreign_request("dinar_2", "KWD", json!(1.2345), json!(0.5))).await;
+    precise.status(400).conforms("cashfree", "createLink");
+    assert_eq!(precise.body["message"], "link_amount : amount can have at most 3 decimal places");
+    let small = create(&h, &foreign_request("dinar_3", "KWD", json!(0.999), json!(0.5))).await;
+    assert_eq!(small.status(400).body["message"], "link_amount : link_amount should be at least 1.000");
+}
+
+#[tokio::test]
+async fn expiry_times_without_an_offset_are_read_in_ist() {
+    let h = start().await;
+    let mut request = create_request("naive_1");
+    request["link_expiry_time"] = json!("2099-10-14T15:04:05");
+    let reply = create(&h, &request).await;
+    reply.status(200).conforms("cashfree", "createLink");
+    assert_eq!(reply.body["link_expiry_time"], "2099-10-14T15:04:05+05:30");
+    request["link_id"] = json!("naive_2");
+    request["link_expiry_time"] = json!("next week");
+    let reply = create(&h, &request).await;
+    reply.status(400).conforms("cashfree", "createLink");
+    assert_eq!(reply.body["code"], "link_expiry_time_invalid");
 }

@@ -10,12 +10,13 @@ async fn connection_info_and_base_urls() {
     let h = start().await;
     let port = h.sandbox.addr().port();
     assert_ne!(port, 0);
-    let urls = h.sandbox.base_urls();
-    assert_eq!(urls.cashfree, format!("http://127.0.0.1:{port}/cashfree/pg"));
-    assert_eq!(urls.razorpay, format!("http://127.0.0.1:{port}/razorpay"));
-    assert_eq!(urls.pinelabs, format!("http://127.0.0.1:{port}/pinelabs"));
+    assert_eq!(h.base_url("cashfree"), format!("http://127.0.0.1:{port}/cashfree/pg"));
+    assert_eq!(h.base_url("razorpay"), format!("http://127.0.0.1:{port}/razorpay"));
+    assert_eq!(h.base_url("pinelabs"), format!("http://127.0.0.1:{port}/pinelabs"));
+    assert_eq!(h.sandbox.base_url("stripe"), None);
+    assert_eq!(h.sandbox.providers(), ["cashfree", "razorpay", "pinelabs"]);
     let info = h.sandbox.connection_info();
-    assert_eq!(info["cashfree"]["base_url"], json!(urls.cashfree));
+    assert_eq!(info["cashfree"]["base_url"], json!(h.base_url("cashfree")));
     assert_eq!(info["cashfree"]["client_id"], "cf_sandbox_app_id");
     assert_eq!(info["cashfree"]["client_secret"], "cf_sandbox_secret");
     assert_eq!(info["cashfree"]["api_version"], "2025-01-01");

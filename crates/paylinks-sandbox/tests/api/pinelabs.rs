@@ -61,7 +61,8 @@ async fn token_and_bearer_failures() {
 
 #[tokio::test]
 async fn tokens_expire_after_their_ttl() {
-    let config = SandboxConfig { token_ttl: Duration::from_millis(1200), ..SandboxConfig::default() };
+    let mut config = SandboxConfig::default();
+    config.set("pinelabs", "token_ttl", Duration::from_millis(1200)).unwrap();
     let h = start_with(config).await;
     let before = chrono::Utc::now();
     let reply = send(h.pinelabs_anonymous(Method::POST, "/api/auth/v1/token").json(&json!({

@@ -29,7 +29,7 @@ async fn create(h: &Harness, body: &Value) -> Reply {
 #[tokio::test]
 async fn auth_failures_use_the_documented_envelope() {
     let h = start().await;
-    let url = format!("{}/v1/payment_links", h.sandbox.base_urls().razorpay);
+    let url = format!("{}/v1/payment_links", h.base_url("razorpay"));
     let expected = json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "The api key provided is invalid",
         "source": "NA", "step": "NA", "reason": "NA", "metadata": {}}});
     let missing = send(h.raw(Method::GET, &url)).await;
@@ -218,7 +218,7 @@ async fn create_validation_errors() {
 #[tokio::test]
 async fn upi_links_in_live_mode() {
     let mut config = paylinks_sandbox::SandboxConfig::default();
-    config.razorpay.key_id = "rzp_live_paylinks".into();
+    config.set("razorpay", "key_id", "rzp_live_paylinks").unwrap();
     let h = crate::support::start_with(config).await;
     let upi = create(&h, &json!({"amount": 1000, "upi_link": "true"})).await;
     upi.status(200).conforms("razorpay", "createPaymentLink");

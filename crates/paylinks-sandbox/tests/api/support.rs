@@ -91,27 +91,35 @@ impl Harness {
         self.http.request(method, url)
     }
 
+    /// The base URL of a provider's API.
+    pub fn base_url(&self, provider: &str) -> String {
+        self.sandbox.base_url(provider).expect("a provider the sandbox serves")
+    }
+
+    /// A setting of the sandbox (a credential).
+    pub fn setting(&self, provider: &str, key: &str) -> String {
+        self.sandbox.config().text(provider, key).expect("a text setting").to_owned()
+    }
+
     /// A Cashfree request with the sandbox credentials and `x-api-version`.
     pub fn cashfree(&self, method: Method, path: &str) -> RequestBuilder {
-        let config = self.sandbox.config();
         self.http
-            .request(method, format!("{}{path}", self.sandbox.base_urls().cashfree))
-            .header("x-client-id", &config.cashfree.client_id)
-            .header("x-client-secret", &config.cashfree.client_secret)
+            .request(method, format!("{}{path}", self.base_url("cashfree")))
+            .header("x-client-id", self.setting("cashfree", "client_id"))
+            .header("x-client-secret", self.setting("cashfree", "client_secret"))
             .header("x-api-version", "2025-01-01")
     }
 
     /// A Razorpay request with HTTP Basic credentials.
     pub fn razorpay(&self, method: Method, path: &str) -> RequestBuilder {
-        let config = self.sandbox.config();
         self.http
-            .request(method, format!("{}{path}", self.sandbox.base_urls().razorpay))
-            .basic_auth(&config.razorpay.key_id, Some(&config.razorpay.key_secret))
+            .request(method, format!("{}{path}", self.base_url("razorpay")))
+            .basic_auth(self.setting("razorpay", "key_id"), Some(self.setting("razorpay", "key_secret")))
     }
 
     /// A Pine Labs request (no token).
     pub fn pinelabs_anonymous(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{path}", self.sandbox.base_urls().pinelabs))
+        self.http.request(method, format!("{}{path}", self.base_url("pinelabs")))
     }
 
     /// A Pine Labs request with a bearer token.
@@ -121,10 +129,9 @@ impl Harness {
 
     /// A fresh Pine Labs access token (checked against the spec).
     pub async fn pinelabs_token(&self) -> String {
-        let config = self.sandbox.config();
         let reply = send(self.pinelabs_anonymous(Method::POST, "/api/auth/v1/token").json(&serde_json::json!({
-            "client_id": config.pinelabs.client_id,
-            "client_secret": config.pinelabs.client_secret,
+            "client_id": self.setting("pinelabs", "client_id"),
+            "client_secret": self.setting("pinelabs", "client_secret"),
             "grant_type": "client_credentials",
         })))
         .await;

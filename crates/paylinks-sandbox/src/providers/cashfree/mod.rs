@@ -1,0 +1,176 @@
+//! Cashfree PG payment links: `POST /links`, `GET /links/{link_id}`,
+//! `POST /links/{link_id}/cancel`, `GET /links/{link_id}/orders`
+//! (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create>), under
+//! `/cashfree/pg`, authenticated with `x-client-id` / `x-client-secret` and a required
+//! `x-api-version`.
+
+mod errors;
+mod links;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::{get, post};
+use paylinks_cashfree::types::KnownCashfreeErrorType;
+use serde_json::Value;
+
+use self::errors::{RATE_LIMIT, bad_request, bad_url, error, fault_status, rate_limited};
+use self::links::Store;
+use crate::body::header_text;
+use crate::config::SettingSpec;
+use crate::payment::{ControlError, PayRequest};
+use crate::provider::{Guarded, Provider, guard};
+use crate::state::{AppState, Stores};
+
+/// The provider's name.
+const NAME: &str = links::LINK_API;
+
+/// Default credentials `cf_sandbox_app_id` / `cf_sandbox_secret`.
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec::text(
+        NAME,
+        "client_id",
+        "cashfree-client-id",
+        "Cashfree x-client-id the sandbox accepts.",
+        "cf_sandbox_app_id",
+    ),
+    SettingSpec::text(
+        NAME,
+        "client_secret",
+        "cashfree-client-secret",
+        "Cashfree x-client-secret the sandbox accepts.",
+        "cf_sandbox_secret",
+    ),
+];
+/// The Cashfree API version the sandbox follows and reports in connection info: the SDK's
+/// (`info.version` of `specs/cashfree.yaml`).
+const API_VERSION: &str = paylinks_cashfree::DEFAULT_API_VERSION;
+
+/// Cashfree PG payment links.
+pub(crate) struct Cashfree;
+
+impl Provider for Cashfree {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/cashfree/pg"
+    }
+
+    fn link_apis(&self) -> &'static [&'static str] {
+        &[NAME]
+    }
+
+    fn settings(&self) -> &'static [SettingSpec] {
+        SETTINGS
+    }
+
+    fn facts(&self) -> Vec<(&'static str, Value)> {
+        vec![("api_version", Value::from(API_VERSION))]
+    }
+
+    /// `x-client-id` / `x-client-secret` (401 `authentication Failed`), then the required
+    /// `x-api-version` in `YYYY-MM-DD` form (400 `version is missing in header`).
+    fn authenticate(&self, app: &AppState, _path: &str, headers: &HeaderMap) -> Option<Response> {
+        let matches = |header: &str, key: &str| {
+            app.config.text(NAME, key).is_some_and(|expected| header_text(headers, header) == Some(expected))
+        };
+        if !(matches("x-client-id", "client_id") && matches("x-client-secret", "client_secret")) {
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "authentication Failed",
+                "request_failed",
+                KnownCashfreeErrorType::AuthenticationError,
+            ));
+        }
+        match header_text(headers, "x-api-version").map(str::trim) {
+            None | Some("") => Some(bad_request("request_failed", "version is missing in header")),
+            Some(version) if chrono::NaiveDate::parse_from_str(version, "%Y-%m-%d").is_err() => Some(bad_request(
+                "request_failed",
+                format!("x-api-version : {version} is not a valid API version (YYYY-MM-DD)"),
+            )),
+            Some(_) => None,
+        }
+    }
+
+    fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
+        Router::new()
+            .route("/links", post(links::create))
+            .route("/links/{link_id}", get(links::fetch))
+            .route("/links/{link_id}/cancel", post(links::cancel))
+            .route("/links/{link_id}/orders", get(links::orders))
+            .fallback(bad_url)
+            .method_not_allowed_fallback(bad_url)
+            .layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard))
+            .with_state(app.clone())
+    }
+
+    /// Every response, injected faults included, carries the rate-limit and request-id headers.
+    fn outer_layers(self: Arc<Self>, routes: Router, app: &Arc<AppState>) -> Router {
+        routes.layer(from_fn_with_state(app.clone(), response_headers))
+    }
+
+    fn fault_status(&self, status: StatusCode) -> Response {
+        fault_status(status)
+    }
+
+    fn rate_limited(&self, retry_after_secs: u64) -> Response {
+        rate_limited(retry_after_secs)
+    }
+
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        // `"failed": true`: a failed attempt (an unpaid `ACTIVE` order, no state change).
+        let failed = match request.body.get("failed") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
+        };
+        let store = stores.of::<Store>();
+        if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }
+    }
+
+    fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
+        stores.of::<Store>().expire(id)
+    }
+
+    fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
+        stores.of::<Store>().all_links()
+    }
+}
+
+// ------------------------------------------------------------------------------ middleware
+
+/// Middleware: every Cashfree response carries `x-api-version`, `x-ratelimit-*` and the
+/// `x-request-id` of the request (a fresh one when none was sent).
+async fn response_headers(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let version = request.headers().get("x-api-version").cloned();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_str(&crate::ids::hex(32)).unwrap_or(HeaderValue::from_static("")));
+    let remaining = app.lock().of::<Store>().count_request();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults = [
+        ("x-ratelimit-limit", HeaderValue::from(RATE_LIMIT)),
+        ("x-ratelimit-remaining", HeaderValue::from(remaining)),
+        ("x-ratelimit-retry", HeaderValue::from(0)),
+        ("x-ratelimit-type", HeaderValue::from_static("app_id")),
+        ("x-request-id", request_id),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(name) {
+            headers.insert(name, value);
+        }
+    }
+    if let Some(version) = version {
+        headers.insert("x-api-version", version);
+    }
+    response
+}

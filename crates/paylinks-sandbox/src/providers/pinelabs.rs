@@ -1,0 +1,619 @@
+//! Pine Labs Online (Plural v2) payment links: `POST /api/auth/v1/token` and
+//! `/api/pay/v1/paymentlink` create, get, get by reference, cancel (PUT) and resend (PATCH)
+//! (<https://developer.pinelabsonline.com/reference/payment-link-create>), under `/pinelabs`,
+//! authenticated with a bearer access token from the token endpoint.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use axum::routing::{get, patch, post, put};
+use base64::Engine as _;
+use chrono::{DateTime, SecondsFormat, Utc};
+use paylinks_core::{Secret, Timestamp};
+use paylinks_pinelabs::types::{
+    Address, AddressRequest, Amount, AmountRequest, BoolOrString, CreatePaymentLinkRequest, Customer, CustomerRequest,
+    KnownLinkStatus, PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest,
+    TokenResponse,
+};
+use serde_json::{Map, Value, json};
+
+use crate::body::{self, BodyError, DecodeError, Problem, header_text};
+use crate::config::SettingSpec;
+use crate::ids::{alnum, lower_alnum};
+use crate::links::{Links, StoredLink};
+use crate::payment::{ControlError, PayRequest, settle_payment};
+use crate::provider::{Guarded, Provider, guard};
+use crate::state::{AppState, Stores};
+
+/// The provider's name.
+const NAME: &str = "pinelabs";
+/// The token endpoint, the one path that takes no access token.
+const TOKEN_PATH: &str = "/api/auth/v1/token";
+
+/// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour.
+const SETTINGS: &[SettingSpec] = &[
+    SettingSpec::text(
+        NAME,
+        "client_id",
+        "pinelabs-client-id",
+        "Pine Labs client id the sandbox accepts.",
+        "pl_sandbox_client",
+    ),
+    SettingSpec::text(
+        NAME,
+        "client_secret",
+        "pinelabs-client-secret",
+        "Pine Labs client secret the sandbox accepts.",
+        "pl_sandbox_secret",
+    ),
+    SettingSpec::duration(
+        NAME,
+        "token_ttl",
+        "token-ttl-secs",
+        "Lifetime of Pine Labs access tokens, in seconds (default 3600).",
+        std::time::Duration::from_secs(3600),
+    ),
+];
+
+/// Pine Labs Online payment links.
+pub(crate) struct Pinelabs;
+
+impl Provider for Pinelabs {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn prefix(&self) -> &'static str {
+        "/pinelabs"
+    }
+
+    fn link_apis(&self) -> &'static [&'static str] {
+        &[NAME]
+    }
+
+    /// Default credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an
+    /// hour.
+    fn settings(&self) -> &'static [SettingSpec] {
+        SETTINGS
+    }
+
+    /// `Authorization: Bearer <access_token>` of a token issued by the token endpoint and not
+    /// yet expired; else 401 `{"code": "UNAUTHORIZED", "message": ...}`.
+    fn authenticate(&self, app: &AppState, path: &str, headers: &HeaderMap) -> Option<Response> {
+        let unauthorized = |message: &str| error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message);
+        if path == TOKEN_PATH {
+            return None;
+        }
+        let Some(token) = header_text(headers, "authorization")
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+            .map(str::trim)
+        else {
+            return Some(unauthorized("Authorization header with a Bearer access token is required"));
+        };
+        let expiry = app.lock().of::<Store>().tokens.get(token).copied();
+        match expiry {
+            None => Some(unauthorized("Invalid access token")),
+            Some(expiry) if Instant::now() >= expiry => Some(unauthorized("Access token has expired")),
+            Some(_) => None,
+        }
+    }
+
+    fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
+        let links = Router::new()
+            .route("/api/pay/v1/paymentlink", post(create))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}", get(fetch))
+            .route("/api/pay/v1/paymentlink/ref/{reference}", get(fetch_by_reference))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}/cancel", put(cancel))
+            .route("/api/pay/v1/paymentlink/{payment_link_id}/notify", patch(notify))
+            .method_not_allowed_fallback(method_not_allowed)
+            .route_layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard));
+        Router::new()
+            .route(TOKEN_PATH, post(token))
+            .merge(links)
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .with_state(app.clone())
+    }
+
+    fn fault_status(&self, status: StatusCode) -> Response {
+        match status.as_u16() {
+            s if s >= 500 => error(status, "INTERNAL_ERROR", "Internal server error, please retry"),
+            401 => error(status, "UNAUTHORIZED", "Invalid access token"),
+            _ => error(status, "INVALID_REQUEST", "The request could not be processed"),
+        }
+    }
+
+    fn rate_limited(&self, _retry_after_secs: u64) -> Response {
+        error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests, please retry later")
+    }
+
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+        stores.of::<Store>().pay(id, request.amount)
+    }
+
+    fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
+        stores.of::<Store>().links.expire(id)
+    }
+
+    fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
+        stores.of::<Store>().links.all_json()
+    }
+}
+
+/// A Pine Labs id: `<prefix>-<yymmddHHMMSS>-aa-<6 random>`, e.g. `pl-v1-250306082755-aa-uT0noy`.
+fn new_id(prefix: &str, at: DateTime<Utc>) -> String {
+    format!("{prefix}-{}-aa-{}", at.format("%y%m%d%H%M%S"), alnum(6))
+}
+
+/// A Pine Labs short link: `https://shortener.v2.pinepg.in/PLUTUS/<random>`.
+fn short_url() -> String {
+    format!("https://shortener.v2.pinepg.in/PLUTUS/{}", lower_alnum(7))
+}
+
+/// A time as Pine Labs writes it: ISO 8601 UTC with milliseconds, `2025-03-06T08:27:55.881Z`.
+/// (`Timestamp` writes the shortest form, dropping `.000`; Pine Labs always writes three
+/// digits, so the sandbox sets these members after serialising the generated type.)
+fn wire_time(at: DateTime<Utc>) -> Value {
+    Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+/// Default lifetime of a link without `expire_by` (the documented maximum, 180 days).
+const DEFAULT_EXPIRY_DAYS: i64 = 180;
+/// The smallest link amount, in paise (₹1).
+const MINIMUM_AMOUNT: i64 = 100;
+/// The largest link amount, in paise (₹10,00,000).
+const MAXIMUM_AMOUNT: i64 = 100_000_000;
+/// At most this many `merchant_metadata` entries.
+const MAX_METADATA: usize = 10;
+
+// ------------------------------------------------------------------------------ errors
+
+/// A Pine Labs error body (the generated `PinelabsError`, `{"code", "message"}`) with
+/// `status`.
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    let body = PinelabsError { code: Some(code.to_owned()), message: Some(message.into()), ..PinelabsError::default() };
+    body::json(status, &serde_json::to_value(body).unwrap_or_default())
+}
+
+/// An error not yet turned into a response (small, so that `Result`s stay small).
+#[derive(Debug, Clone)]
+struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl From<Failure> for Response {
+    fn from(failure: Failure) -> Response {
+        error(failure.status, failure.code, failure.message)
+    }
+}
+
+/// 400 `INVALID_REQUEST`.
+fn invalid(message: impl Into<String>) -> Failure {
+    Failure { status: StatusCode::BAD_REQUEST, code: "INVALID_REQUEST", message: message.into() }
+}
+
+fn bad_body(error: &BodyError) -> Failure {
+    match error {
+        BodyError::Empty => invalid("Request body is missing"),
+        BodyError::Malformed(why) => invalid(format!("Malformed JSON request body: {why}")),
+        BodyError::NotAnObject => invalid("Request body must be a JSON object"),
+    }
+}
+
+/// The wording for a create body that does not decode into the generated
+/// `CreatePaymentLinkRequest`: `<field> is required`, or `<field> must be ...`.
+fn undecodable(error: &DecodeError) -> Failure {
+    let field = error.field.as_str();
+    let reason = match (&error.problem, field) {
+        (Problem::Missing, _) => return invalid(format!("{field} is required")),
+        (_, "amount" | "cart_coupon_discount_amount") => "must be an object with value and currency",
+        (_, "merchant_payment_link_reference") => "must be 1 to 50 characters: letters, digits, - and _",
+        (_, "expire_by") => "must be an ISO 8601 UTC timestamp",
+        (_, "customer.mobile_number") => "must be 10 to 20 digits",
+        (_, "pre_auth" | "is_mcc_transaction") => "must be \"true\" or \"false\"",
+        (_, "allowed_payment_methods") => "must be among CARD, UPI, POINTS, NETBANKING, WALLET, CREDIT_EMI, DEBIT_EMI",
+        (_, field) if field.starts_with("merchant_metadata") => {
+            return invalid("merchant_metadata must hold at most 10 string values of at most 256 characters");
+        }
+        (_, field) if field.ends_with("currency") => "must be a 3-letter ISO 4217 code",
+        (_, field) if field.ends_with("value") => "must be an integer",
+        (Problem::Invalid(reason), _) => {
+            return invalid(match reason.strip_prefix("should be ") {
+                Some(expected) => format!("{field} must be {expected}"),
+                None => format!("{field}: {reason}"),
+            });
+        }
+    };
+    invalid(format!("{field} {reason}"))
+}
+
+/// 404 `NOT_FOUND` for an unknown link.
+fn link_not_found(what: &str) -> Failure {
+    Failure { status: StatusCode::NOT_FOUND, code: "NOT_FOUND", message: format!("Payment link not found for {what}") }
+}
+
+/// 404 for a URL the API does not have.
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "NOT_FOUND", "The requested resource was not found")
+}
+
+/// 405 for a method the URL does not take.
+async fn method_not_allowed() -> Response {
+    error(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "The request method is not supported for this resource")
+}
+
+// ------------------------------------------------------------------------------ state
+
+/// A payment link: the create request as decoded, and what happened since. Amounts in minor
+/// units.
+#[derive(Debug, Clone)]
+struct Link {
+    id: String,
+    url: String,
+    status: KnownLinkStatus,
+    amount: i64,
+    currency: String,
+    amount_paid: i64,
+    order_id: String,
+    expire_by: DateTime<Utc>,
+    /// `expire_by` as sent (Pine Labs echoes it verbatim, e.g. `2025-03-21T08:29Z`).
+    expire_by_text: String,
+    request: CreatePaymentLinkRequest,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn amount(amount: &AmountRequest) -> Amount {
+    Amount { currency: amount.currency.to_string(), value: amount.value }
+}
+
+fn address(address: &AddressRequest) -> Address {
+    let text = |value: Option<&str>| value.map(str::to_owned);
+    Address {
+        address1: text(address.address1.as_deref().map(String::as_str)),
+        address2: text(address.address2.as_deref().map(String::as_str)),
+        address3: text(address.address3.as_deref().map(String::as_str)),
+        address_category: text(address.address_category.as_deref().map(String::as_str)),
+        address_type: address.address_type.map(Into::into),
+        city: text(address.city.as_deref().map(String::as_str)),
+        country: text(address.country.as_deref().map(String::as_str)),
+        full_name: text(address.full_name.as_deref().map(String::as_str)),
+        pincode: text(address.pincode.as_deref().map(String::as_str)),
+        state: text(address.state.as_deref().map(String::as_str)),
+    }
+}
+
+fn customer(customer: &CustomerRequest) -> Customer {
+    let text = |value: Option<&String>| value.cloned();
+    Customer {
+        billing_address: customer.billing_address.as_ref().map(address),
+        country_code: text(customer.country_code.as_deref()),
+        customer_id: text(customer.customer_id.as_deref()),
+        email_id: text(customer.email_id.as_deref()),
+        first_name: text(customer.first_name.as_deref()),
+        last_name: text(customer.last_name.as_deref()),
+        mobile_number: text(customer.mobile_number.as_deref()),
+        shipping_address: customer.shipping_address.as_ref().map(address),
+        ..Customer::default()
+    }
+}
+
+impl Link {
+    fn entity(&self) -> PaymentLink {
+        let request = &self.request;
+        let flag = |flag: Option<StringBool>| Some(BoolOrString::Bool(flag == Some(StringBool::True)));
+        PaymentLink {
+            allowed_payment_methods: request.allowed_payment_methods.iter().map(|&m| m.into()).collect(),
+            amount: Some(Amount { currency: self.currency.clone(), value: self.amount }),
+            amount_due: Some(Amount { currency: self.currency.clone(), value: self.amount - self.amount_paid }),
+            cart_coupon_discount_amount: request.cart_coupon_discount_amount.as_ref().map(amount),
+            customer: request.customer.as_ref().map(customer),
+            description: request.description.clone(),
+            failure_callback_url: request.failure_callback_url.clone(),
+            is_mcc_transaction: flag(request.is_mcc_transaction),
+            merchant_metadata: request.merchant_metadata.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+            merchant_payment_link_reference: Some(request.merchant_payment_link_reference.to_string()),
+            order_id: Some(self.order_id.clone()),
+            payment_link: Some(self.url.clone()),
+            payment_link_id: Some(self.id.clone()),
+            pre_auth: flag(request.pre_auth),
+            product_details: request
+                .product_details
+                .iter()
+                .map(|product| ProductDetail {
+                    product_amount: product.product_amount.as_ref().map(amount),
+                    product_code: Some(product.product_code.clone()),
+                    product_coupon_discount_amount: product.product_coupon_discount_amount.as_ref().map(amount),
+                })
+                .collect(),
+            split_info: request.split_info.as_ref().map(|split| SplitInfo {
+                split_details: split
+                    .split_details
+                    .iter()
+                    .map(|detail| SplitDetail {
+                        amount: detail.amount.as_ref().map(amount),
+                        on_hold: detail.on_hold,
+                        split_merchant_id: detail.split_merchant_id.clone(),
+                        ..SplitDetail::default()
+                    })
+                    .collect(),
+                split_type: split.split_type.map(Into::into),
+            }),
+            status: Some(self.status.into()),
+            expire_by: Some(Timestamp::from(self.expire_by)),
+            created_at: Some(Timestamp::from(self.created_at)),
+            updated_at: Some(Timestamp::from(self.updated_at)),
+            ..PaymentLink::default()
+        }
+    }
+}
+
+impl StoredLink for Link {
+    const FAMILY: &'static str = NAME;
+
+    fn status_name(&self) -> String {
+        self.status.to_string()
+    }
+
+    fn is_open(&self) -> bool {
+        matches!(self.status, KnownLinkStatus::Created | KnownLinkStatus::PartialProcessed)
+    }
+
+    fn expires_at(&self) -> Option<DateTime<Utc>> {
+        Some(self.expire_by)
+    }
+
+    fn mark_expired(&mut self, at: DateTime<Utc>) {
+        self.status = KnownLinkStatus::Expired;
+        self.updated_at = at;
+    }
+
+    /// The generated `PaymentLink`, with `expire_by` as sent and the times in Pine Labs'
+    /// millisecond form.
+    fn to_json(&self) -> Value {
+        let mut body = serde_json::to_value(self.entity()).unwrap_or_default();
+        if let Some(map) = body.as_object_mut() {
+            map.insert("expire_by".into(), Value::String(self.expire_by_text.clone()));
+            map.insert("created_at".into(), wire_time(self.created_at));
+            map.insert("updated_at".into(), wire_time(self.updated_at));
+        }
+        body
+    }
+}
+
+/// Pine Labs' part of the sandbox state: links and issued access tokens.
+#[derive(Debug, Default)]
+struct Store {
+    links: Links<Link>,
+    tokens: HashMap<String, Instant>,
+}
+
+impl Store {
+    fn by_reference(&mut self, reference: &str) -> Option<&mut Link> {
+        self.links.find(|link| *link.request.merchant_payment_link_reference == reference)
+    }
+
+    /// The link `id`, if it is still `CREATED`; `refusal` words the error for a link in
+    /// another status.
+    fn created_link(&mut self, id: &str, refusal: impl FnOnce(&str) -> String) -> Result<&mut Link, Failure> {
+        let link = self.links.get(id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")))?;
+        if link.status != KnownLinkStatus::Created {
+            return Err(invalid(refusal(&link.status.to_string())));
+        }
+        Ok(link)
+    }
+
+    /// Control API: the customer pays `amount` (default: `amount_due`); a part payment
+    /// leaves the link `PARTIAL_PROCESSED`.
+    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+        let link = self.links.open(id, "be paid")?;
+        let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
+        link.amount_paid += amount;
+        link.status = if link.amount_paid >= link.amount {
+            KnownLinkStatus::Processed
+        } else {
+            KnownLinkStatus::PartialProcessed
+        };
+        link.updated_at = Utc::now();
+        Ok(link.to_json())
+    }
+}
+
+// ------------------------------------------------------------------------------ token
+
+/// `POST /api/auth/v1/token` with `{"client_id", "client_secret", "grant_type":
+/// "client_credentials"}` (the generated `TokenRequest`) → `{"access_token", "expires_at"}`
+/// (the generated `TokenResponse`).
+async fn token(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+    let unprocessable = |code: &str, message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+    let Ok(request) = body::object(&bytes) else {
+        return unprocessable("INVALID_REQUEST", "Request body must be a JSON object");
+    };
+    let request: TokenRequest = match body::decode(&request) {
+        Ok(request) => request,
+        Err(e) if e.field == "grant_type" && e.problem != Problem::Missing => {
+            return unprocessable("INVALID_REQUEST", "grant_type must be client_credentials");
+        }
+        Err(e) => return unprocessable("INVALID_REQUEST", &format!("{} is required", e.field)),
+    };
+    if request.client_secret.expose().is_empty() {
+        return unprocessable("INVALID_REQUEST", "client_secret is required");
+    }
+    let config = &app.config;
+    let client_id = config.text(NAME, "client_id");
+    if client_id != Some(request.client_id.as_str())
+        || config.text(NAME, "client_secret") != Some(request.client_secret.expose())
+    {
+        return unprocessable("USER_AUTHENTICATION_FAILED", "Invalid client credentials");
+    }
+    let ttl = config.duration(NAME, "token_ttl").unwrap_or(std::time::Duration::from_secs(3600));
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
+    let access_token = jwt(&request.client_id, now, expires_at);
+    let mut stores = app.lock();
+    let tokens = &mut stores.of::<Store>().tokens;
+    let instant_now = Instant::now();
+    tokens.retain(|_, expiry| *expiry > instant_now);
+    tokens.insert(access_token.clone(), instant_now + ttl);
+    let response = TokenResponse { access_token: Secret::new(access_token), expires_at: Timestamp::from(expires_at) };
+    let mut body = serde_json::to_value(response).unwrap_or_default();
+    if let Some(map) = body.as_object_mut() {
+        map.insert("expires_at".into(), wire_time(expires_at));
+    }
+    body::json(StatusCode::OK, &body)
+}
+
+/// A JWT-shaped token (HS256 header, claims, random signature); only the sandbox reads it.
+fn jwt(client_id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String {
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let header = encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = json!({
+        "sub": client_id,
+        "iat": issued.timestamp(),
+        "exp": expires.timestamp(),
+        "jti": alnum(16),
+    });
+    let signature: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();
+    format!("{header}.{}.{}", encode(claims.to_string().as_bytes()), encode(&signature))
+}
+
+// ------------------------------------------------------------------------------ create
+
+/// The link a decoded create request describes, after the rules the spec cannot say: the
+/// amount's currency and limits, a customer reachable by e-mail or phone, an expiry within
+/// 180 days, at most 10 metadata entries.
+fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -> Result<Link, Failure> {
+    let currency = request.amount.currency.to_string();
+    if iso_currency::Currency::from_code(&currency).is_none() {
+        return Err(invalid("amount.currency must be a 3-letter ISO 4217 code"));
+    }
+    let amount = request.amount.value;
+    if amount < MINIMUM_AMOUNT {
+        return Err(invalid(format!("amount.value must be at least {MINIMUM_AMOUNT}")));
+    }
+    if amount > MAXIMUM_AMOUNT {
+        return Err(Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "AMOUNT_LIMIT_EXCEEDED",
+            message: "The transaction was declined because the specified amount exceeds allowed limits".into(),
+        });
+    }
+    let amounts = request.cart_coupon_discount_amount.iter().map(|a| ("cart_coupon_discount_amount", a)).chain(
+        request.product_details.iter().flat_map(|product| {
+            let product_amounts = [
+                ("product_details.product_amount", &product.product_amount),
+                ("product_details.product_coupon_discount_amount", &product.product_coupon_discount_amount),
+            ];
+            product_amounts.into_iter().filter_map(|(field, a)| a.as_ref().map(|a| (field, a)))
+        }),
+    );
+    for (field, amount) in amounts {
+        if amount.value < 0 {
+            return Err(invalid(format!("{field}.value must be at least 0")));
+        }
+    }
+    if let Some(customer) = &request.customer
+        && customer.email_id.as_ref().is_none_or(|e| e.is_empty())
+        && customer.mobile_number.is_none()
+    {
+        return Err(invalid("customer: at least one of email_id and mobile_number is required"));
+    }
+    if request.merchant_metadata.len() > MAX_METADATA {
+        return Err(invalid("merchant_metadata must hold at most 10 string values of at most 256 characters"));
+    }
+    let now = Utc::now();
+    let latest = now + chrono::Duration::days(DEFAULT_EXPIRY_DAYS);
+    let (expire_by, expire_by_text) = match (&request.expire_by, expire_by_text) {
+        (Some(at), _) if at.to_utc() <= now => return Err(invalid("expire_by must be in the future")),
+        (Some(at), _) if at.to_utc() > latest => return Err(invalid("expire_by must be at most 180 days from now")),
+        (Some(at), Some(text)) => (at.to_utc(), text),
+        (Some(at), None) => (at.to_utc(), wire_text(at.to_utc())),
+        (None, _) => (latest, wire_text(latest)),
+    };
+    Ok(Link {
+        id: new_id("pl-v1", now),
+        url: short_url(),
+        status: KnownLinkStatus::Created,
+        amount,
+        currency,
+        amount_paid: 0,
+        order_id: new_id("v1", now),
+        expire_by,
+        expire_by_text,
+        request,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// [`wire_time`] as text.
+fn wire_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `POST /api/pay/v1/paymentlink`; a reference already used returns the existing link (200).
+async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
+    body::with_object(&bytes, bad_body, |request| create_link(&app, request))
+}
+
+fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Failure> {
+    let expire_by_text = request.get("expire_by").and_then(Value::as_str).map(str::to_owned);
+    let decoded: CreatePaymentLinkRequest = body::decode(request).map_err(|e| undecodable(&e))?;
+    let link = new_link(decoded, expire_by_text)?;
+    let mut stores = app.lock();
+    let store = stores.of::<Store>();
+    if let Some(existing) = store.by_reference(&link.request.merchant_payment_link_reference) {
+        return Ok(existing.to_json());
+    }
+    Ok(store.links.insert(link.id.clone(), link))
+}
+
+// ------------------------------------------------------------------------------ handlers
+
+/// `GET /api/pay/v1/paymentlink/{payment_link_id}`.
+async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let mut stores = app.lock();
+    let link = stores.of::<Store>().links.get(&id).ok_or_else(|| link_not_found(&format!("payment_link_id {id}")));
+    body::respond(link.map(|link| link.to_json()))
+}
+
+/// `GET /api/pay/v1/paymentlink/ref/{merchant_payment_link_reference}`.
+async fn fetch_by_reference(State(app): State<Arc<AppState>>, Path(reference): Path<String>) -> Response {
+    let mut stores = app.lock();
+    let link = stores
+        .of::<Store>()
+        .by_reference(&reference)
+        .ok_or_else(|| link_not_found(&format!("merchant_payment_link_reference {reference}")));
+    body::respond(link.map(|link| link.to_json()))
+}
+
+/// `PUT /api/pay/v1/paymentlink/{payment_link_id}/cancel`: only a `CREATED` link.
+async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let mut stores = app.lock();
+    let link = stores.of::<Store>().created_link(&id, |status| {
+        format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
+    });
+    body::respond(link.map(|link| {
+        link.status = KnownLinkStatus::Cancelled;
+        link.updated_at = Utc::now();
+        link.to_json()
+    }))
+}
+
+/// `PATCH /api/pay/v1/paymentlink/{payment_link_id}/notify`: only a `CREATED` link.
+async fn notify(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let mut stores = app.lock();
+    let link = stores.of::<Store>().created_link(&id, |status| {
+        format!("Notification cannot be resent for a payment link in {status} status; only a CREATED link")
+    });
+    body::respond(link.map(|link| link.to_json()))
+}
