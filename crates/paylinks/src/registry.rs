@@ -14,8 +14,7 @@ use paylinks_core::http::{BuildError, Timeouts};
 use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
 use crate::{CreateLink, Error, LinkStatus, PaymentLink, Provider, ProviderConfig};
 
-/// Declares the link APIs, one entry each, and from that list: the provider modules (each
-/// behind its cargo feature), the public [`Provider`](crate::Provider) enum with its names
+/// Declares the link APIs, one entry each, and from that list: the public [`Provider`](crate::Provider) enum with its names
 /// (every variant, whatever the features), the public
 /// [`ProviderLink`](crate::ProviderLink) enum of typed responses, the re-exports of the
 /// generated crates, and `LINK_APIS`, the registered implementations.
@@ -29,11 +28,6 @@ macro_rules! link_apis {
         $variant:ident($name:literal $(| $alias:literal)*) if $feature:literal
             => $module:ident::$api:ident($raw:ty) $(, pub use $krate:ident as $reexport:ident)?;
     )*) => {
-        $(
-            #[cfg(feature = $feature)]
-            pub(crate) mod $module;
-        )*
-
         /// A payment-link provider.
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,

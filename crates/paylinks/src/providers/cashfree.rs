@@ -245,8 +245,6 @@ fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest,
     build(PROVIDER, body)
 }
 
-
-
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<LinkEntity>, progenitor_client::Error<types::CashfreeError>>,
@@ -265,4 +263,3 @@ fn map_error(call: &Call, error: CashfreeError) -> Error {
     }
     map_api_error(call, error)
 }
-

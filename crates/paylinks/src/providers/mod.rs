@@ -13,6 +13,17 @@ pub(crate) mod refusals;
 pub(crate) mod rules;
 pub(crate) mod wire;
 
+// Declared here, not inside `link_apis!`, so that rustfmt formats them: it does not follow
+// modules declared in a macro. Each behind the cargo feature of its entry below.
+#[cfg(feature = "cashfree")]
+pub(crate) mod cashfree;
+#[cfg(feature = "pinelabs")]
+pub(crate) mod pinelabs;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay_invoice;
+
 crate::registry::link_apis! {
     /// Cashfree Payments (`/pg/links`).
     Cashfree("cashfree") if "cashfree"

@@ -271,11 +271,6 @@ fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLin
     build(PROVIDER, body)
 }
 
-
-
-
-
-
 /// Runs `operation` with a valid access token. A 401 on the link call means Pine Labs no
 /// longer honours the cached token (the client's hook has dropped it): the operation runs once
 /// more with a fresh one.
@@ -340,4 +335,3 @@ fn map_error(call: &Call, error: PinelabsError) -> Error {
         _ => map_api_error(call, error),
     }
 }
-

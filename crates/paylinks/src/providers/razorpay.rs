@@ -170,12 +170,7 @@ impl Paylinks {
 impl PaylinksBuilder {
     /// Enables Razorpay, payment links and invoice links (key id and secret; the key decides
     /// test or live mode, `environment` only changes the host).
-    pub fn razorpay(
-        self,
-        key_id: impl Into<String>,
-        key_secret: impl Into<Secret>,
-        environment: Environment,
-    ) -> Self {
+    pub fn razorpay(self, key_id: impl Into<String>, key_secret: impl Into<Secret>, environment: Environment) -> Self {
         self.provider(PROVIDER, ProviderConfig { id: key_id.into(), secret: key_secret.into(), environment })
     }
 }
@@ -285,15 +280,10 @@ fn request(link: &CreateLink) -> Result<types::CreatePaymentLinkRequest, Error> 
     build(PROVIDER, body)
 }
 
-
 /// Razorpay's refusal of a `reference_id` that was used before.
 fn already_attempted(error: &Error) -> bool {
     matches!(error, Error::InvalidRequest { message, .. } if message.contains(ALREADY_ATTEMPTED))
 }
-
-
-
-
 
 /// The wire medium of `notify_by/{medium}` (both link APIs).
 pub(crate) fn notification_medium(medium: NotifyMedium) -> types::NotificationMedium {
@@ -343,7 +333,6 @@ pub(crate) fn map_error(call: &Call, error: progenitor_client::Error<types::Razo
     map_api_error(call, error)
 }
 
-
 /// Razorpay's currency code. The API reference's examples print `"currency": ""` (a template
 /// variable its generator dropped, <https://razorpay.com/docs/api/payments/payment-links/>;
 /// `specs/razorpay.yaml` says so too); guessing INR could misstate the amount, so an empty
@@ -389,4 +378,3 @@ where
         })
         .await
 }
-

@@ -187,11 +187,6 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
     build(PROVIDER, body)
 }
 
-
-
-
-
-
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<Invoice>, progenitor_client::Error<types::RazorpayError>>,
@@ -201,4 +196,3 @@ fn read(
         Err(error) => Err(map_error(call, error)),
     }
 }
-
