@@ -54,7 +54,8 @@ impl Paylinks {
     /// | `PINELABS_ENV` | `uat` (default) or `production` |
     /// | `CASHFREE_BASE_URL`, `RAZORPAY_BASE_URL`, `PINELABS_BASE_URL` | another host (a local sandbox) |
     ///
-    /// Only the variables of the providers whose cargo feature is on are read.
+    /// Only the variables of the link APIs whose cargo features are on are read; the others
+    /// are ignored, and the error for no provider configured names only the enabled ones.
     ///
     /// # Errors
     /// [`Error::Config`]: a half-configured provider (an id without its secret) names the

@@ -44,10 +44,11 @@ impl FromStr for Provider {
 
 /// A link's provider and id: all `get`, `cancel` and `resend_notification` need.
 ///
-/// Parses from `provider:id` (`cashfree:order-1042`), or from a bare id whose prefix names
-/// its provider (each enabled link API declares its prefixes): `plink_…` (Razorpay),
-/// `inv_…` (Razorpay invoice), `pl-…` (Pine Labs). Cashfree link ids are chosen by the
-/// merchant, so they need the `cashfree:` prefix.
+/// Parses from `provider:id` (`cashfree:order-1042`, any provider name), or from a bare id
+/// whose prefix names its link API: `plink_…` (Razorpay), `inv_…` (Razorpay invoice),
+/// `pl-…` (Pine Labs). Only the prefixes of the link APIs whose cargo features are on are
+/// recognised; a bare id of another API is [`LinkRefError::UnknownProvider`]. Cashfree link
+/// ids are chosen by the merchant, so they need the `cashfree:` prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct LinkRef {
     /// The provider.
@@ -59,10 +60,11 @@ pub struct LinkRef {
 /// Text that is not a link reference.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkRefError {
-    /// No provider prefix and no id prefix that names one.
+    /// No provider prefix and no id prefix of an enabled link API that names one; the
+    /// message's example names an enabled link API.
     #[error(
         "cannot tell the provider of link `{0}`: write it as provider:id (e.g. {example}:{0})",
-        example = Provider::ALL[0]
+        example = crate::registry::example()
     )]
     UnknownProvider(String),
     /// The provider before `:` is unknown.

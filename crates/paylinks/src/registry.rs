@@ -12,12 +12,13 @@ use std::sync::Arc;
 use paylinks_core::http::{BuildError, Timeouts};
 
 use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
-use crate::{CreateLink, Error, LinkStatus, PaymentLink, Provider, ProviderConfig};
+use crate::{CreateLink, Error, PaymentLink, Provider, ProviderConfig};
 
 /// Declares the link APIs, one entry each, and from that list: the public [`Provider`](crate::Provider) enum with its names
 /// (every variant, whatever the features), the public
 /// [`ProviderLink`](crate::ProviderLink) enum of typed responses, the re-exports of the
-/// generated crates, and `LINK_APIS`, the registered implementations.
+/// generated crates, `STATUS_ROWS`, the registered status rows (for
+/// [`STATUS_TABLE`](crate::STATUS_TABLE)), and `LINK_APIS`, the registered implementations.
 ///
 /// An entry: the variant's doc, `Variant("name" | "alias"...) if "feature" =>
 /// module::Api(raw response type)`, optionally `, pub use generated_crate as name` to
@@ -80,6 +81,41 @@ macro_rules! link_apis {
             )?)*
         }
 
+        /// The status rows of every registered link API, in [`Provider::ALL`] order, as
+        /// [`STATUS_TABLE`](crate::STATUS_TABLE) has them: concatenated at compile time.
+        pub(crate) const STATUS_ROWS: &[(Provider, &str, $crate::LinkStatus)] = {
+            const SOURCES: &[(Provider, &[(&str, $crate::LinkStatus)])] = &[
+                $(
+                    #[cfg(feature = $feature)]
+                    (Provider::$variant, <$module::$api as $crate::api::LinkApi>::STATUS_ROWS),
+                )*
+            ];
+            const COUNT: usize = {
+                let (mut count, mut i) = (0, 0);
+                while i < SOURCES.len() {
+                    count += SOURCES[i].1.len();
+                    i += 1;
+                }
+                count
+            };
+            const ROWS: [(Provider, &str, $crate::LinkStatus); COUNT] = {
+                let mut rows = [(Provider::ALL[0], "", $crate::LinkStatus::Unknown); COUNT];
+                let (mut next, mut i) = (0, 0);
+                while i < SOURCES.len() {
+                    let (provider, source) = SOURCES[i];
+                    let mut j = 0;
+                    while j < source.len() {
+                        rows[next] = (provider, source[j].0, source[j].1);
+                        next += 1;
+                        j += 1;
+                    }
+                    i += 1;
+                }
+                rows
+            };
+            &ROWS
+        };
+
         /// The registered link APIs, in [`Provider::ALL`] order.
         pub(crate) static LINK_APIS: &[&dyn $crate::registry::Registered] = &[
             $(
@@ -98,8 +134,6 @@ pub(crate) trait Registered: Sync {
     fn provider(&self) -> Provider;
     /// [`LinkApi::SETTINGS`].
     fn settings(&self) -> &'static Settings;
-    /// [`LinkApi::STATUS_ROWS`].
-    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)];
     /// [`LinkApi::ID_PREFIXES`].
     fn id_prefixes(&self) -> &'static [&'static str];
     /// [`LinkApi::validate`].
@@ -125,10 +159,6 @@ impl<A: LinkApi> Registered for A {
 
     fn settings(&self) -> &'static Settings {
         A::SETTINGS
-    }
-
-    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)] {
-        A::STATUS_ROWS
     }
 
     fn id_prefixes(&self) -> &'static [&'static str] {
@@ -188,9 +218,10 @@ pub(crate) fn settings() -> Vec<&'static Settings> {
     settings
 }
 
-/// The rows of [`STATUS_TABLE`](crate::STATUS_TABLE), from every registered API in order.
-pub(crate) fn status_rows() -> Vec<(Provider, &'static str, LinkStatus)> {
-    all().flat_map(|api| api.status_rows().iter().map(move |(raw, status)| (api.provider(), *raw, *status))).collect()
+/// A registered link API, to name in examples (`cashfree:my_link_id`): the first one, or the
+/// first provider when none is built.
+pub(crate) fn example() -> Provider {
+    all().next().map_or(Provider::ALL[0], |api| api.provider())
 }
 
 /// The provider whose id prefix `id` starts with.
@@ -252,11 +283,17 @@ mod tests {
 
     #[test]
     fn every_status_row_is_unique_per_api() {
-        for api in all() {
-            let rows = api.status_rows();
-            for (i, (raw, _)) in rows.iter().enumerate() {
-                assert!(!rows[i + 1..].iter().any(|(other, _)| other == raw), "{}: `{raw}` twice", api.provider());
-            }
+        // A constant slice, as before the registry: usable in consts and in `for row in`.
+        const ROWS: &[(Provider, &str, crate::LinkStatus)] = crate::STATUS_TABLE;
+        let rows = ROWS;
+        for (i, (provider, raw, _)) in rows.iter().enumerate() {
+            assert!(
+                !rows[i + 1..].iter().any(|(p, other, _)| p == provider && other == raw),
+                "{provider}: `{raw}` twice"
+            );
         }
+        let providers: Vec<Provider> = all().map(|api| api.provider()).collect();
+        assert!(rows.iter().all(|(p, ..)| providers.contains(p)), "rows of registered APIs only");
+        assert!(providers.iter().all(|p| rows.iter().any(|(q, ..)| q == p)), "rows of every registered API");
     }
 }
