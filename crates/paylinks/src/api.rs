@@ -45,6 +45,12 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
     const SETTINGS: &'static Settings;
     /// Every documented status of the API, exactly as sent, and what it maps to.
     const STATUS_ROWS: &'static [(&'static str, LinkStatus)];
+    /// Whether the API can send a link again; when `false`, `resend_notification` is
+    /// [`Error::Unsupported`] whether or not the API is configured.
+    const RESENDS: bool = true;
+    /// Whether the API can list links without a reference; when `false`, such a `list` is
+    /// [`Error::Unsupported`] whether or not the API is configured.
+    const LISTS_WITHOUT_REFERENCE: bool = true;
     /// Prefixes of the API's link ids, so that a bare id names its API (`plink_`); empty when
     /// the merchant chooses the id.
     const ID_PREFIXES: &'static [&'static str];
@@ -92,7 +98,7 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         id: &str,
     ) -> impl Future<Output = Result<PaymentLink, Error>> + Send;
 
-    /// Sends the link to its customer again ([`Error::Unsupported`] where the API cannot).
+    /// Sends the link to its customer again (not called when [`Self::RESENDS`] is `false`).
     fn resend(
         client: &Self::Client,
         retry: &RetryPolicy,
@@ -100,7 +106,8 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         medium: NotifyMedium,
     ) -> impl Future<Output = Result<(), Error>> + Send;
 
-    /// Lists links ([`Error::Unsupported`] for a filter the API cannot answer).
+    /// Lists links (without a reference: not called when [`Self::LISTS_WITHOUT_REFERENCE`] is
+    /// `false`).
     fn list(
         client: &Self::Client,
         retry: &RetryPolicy,

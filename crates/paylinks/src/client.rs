@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::{ConnectedApi, LinkApi};
-use crate::registry::{self, SharedClients};
+use crate::registry::{self, Operation, SharedClients};
 use crate::{
     CreateLink, Error, LinkRef, ListFilter, NotifyMedium, PaylinksBuilder, PaymentLink, Provider, RetryPolicy,
 };
@@ -141,6 +141,7 @@ impl Paylinks {
     /// [`Error::Unsupported`] where the provider has no such endpoint (Cashfree);
     /// [`Error::InvalidState`] with the link's status when its state forbids a notification.
     pub async fn resend_notification(&self, link: &LinkRef, medium: NotifyMedium) -> Result<(), Error> {
+        supports(link.provider, Operation::Resend)?;
         self.api(link.provider)?.resend(&self.retry, &link.id, medium).await
     }
 
@@ -151,6 +152,9 @@ impl Paylinks {
     /// [`Error::Unsupported`] for a list without a reference where the provider has no list
     /// endpoint (Cashfree, Pine Labs).
     pub async fn list(&self, provider: Provider, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+        if filter.reference.is_none() {
+            supports(provider, Operation::ListWithoutReference)?;
+        }
         self.api(provider)?.list(&self.retry, filter).await
     }
 }
@@ -163,6 +167,12 @@ impl Paylinks {
 /// whose cargo feature is off.
 pub fn validate(provider: Provider, link: &CreateLink) -> Result<(), Error> {
     registry::registered(provider)?.validate(link)
+}
+
+/// [`Error::Unsupported`] when the registered API of `provider` cannot do `operation` at all,
+/// configured or not; a provider not built is left to [`Paylinks::api`]'s error.
+fn supports(provider: Provider, operation: Operation) -> Result<(), Error> {
+    registry::registered(provider).map_or(Ok(()), |api| api.supports(operation))
 }
 
 /// The error for a provider this client has no API of: not configured (naming the variables
@@ -199,6 +209,24 @@ mod tests {
             err.unwrap_err().to_string(),
             "pinelabs is not configured: set PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
         );
+    }
+
+    #[cfg(feature = "cashfree")]
+    #[tokio::test]
+    async fn what_an_api_cannot_do_is_unsupported_even_when_it_is_not_configured() {
+        let paylinks = Paylinks::builder().build().unwrap();
+        assert!(paylinks.providers().is_empty());
+        let link = LinkRef::new(Provider::Cashfree, "my_link_id");
+        let err = paylinks.resend_notification(&link, NotifyMedium::Sms).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Unsupported { provider: Provider::Cashfree, operation: "resend_notification" }),
+            "{err}"
+        );
+        let err = paylinks.list(Provider::Cashfree, &ListFilter::default()).await.unwrap_err();
+        assert!(matches!(err, Error::Unsupported { provider: Provider::Cashfree, .. }), "{err}");
+        let by_reference = ListFilter { reference: Some("order-1".into()) };
+        let err = paylinks.list(Provider::Cashfree, &by_reference).await.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "a list by reference needs the client: {err}");
     }
 
     #[test]

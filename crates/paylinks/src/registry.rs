@@ -136,6 +136,10 @@ pub(crate) trait Registered: Sync {
     fn settings(&self) -> &'static Settings;
     /// [`LinkApi::ID_PREFIXES`].
     fn id_prefixes(&self) -> &'static [&'static str];
+    /// [`Error::Unsupported`] for `operation` (`resend_notification`, `list`) when the API
+    /// cannot do it at all ([`LinkApi::RESENDS`], [`LinkApi::LISTS_WITHOUT_REFERENCE`]),
+    /// answered before a client is needed.
+    fn supports(&self, operation: Operation) -> Result<(), Error>;
     /// [`LinkApi::validate`].
     fn validate(&self, link: &CreateLink) -> Result<(), Error>;
     /// A saved link body as a [`PaymentLink`], through [`LinkApi::normalise`].
@@ -147,6 +151,15 @@ pub(crate) trait Registered: Sync {
         timeouts: Timeouts,
         clients: &mut SharedClients,
     ) -> Result<Arc<dyn ConnectedApi>, BuildError>;
+}
+
+/// An operation some link APIs cannot do at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Operation {
+    /// `resend_notification`.
+    Resend,
+    /// `list` without a reference.
+    ListWithoutReference,
 }
 
 /// The generated clients built so far, by the provider that owns their credentials.
@@ -163,6 +176,14 @@ impl<A: LinkApi> Registered for A {
 
     fn id_prefixes(&self) -> &'static [&'static str] {
         A::ID_PREFIXES
+    }
+
+    fn supports(&self, operation: Operation) -> Result<(), Error> {
+        let (supported, operation) = match operation {
+            Operation::Resend => (A::RESENDS, "resend_notification"),
+            Operation::ListWithoutReference => (A::LISTS_WITHOUT_REFERENCE, "list without a reference"),
+        };
+        if supported { Ok(()) } else { Err(Error::Unsupported { provider: A::PROVIDER, operation }) }
     }
 
     fn validate(&self, link: &CreateLink) -> Result<(), Error> {

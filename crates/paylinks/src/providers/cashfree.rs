@@ -37,6 +37,10 @@ impl LinkApi for Cashfree {
         ("EXPIRED", LinkStatus::Expired),
         ("CANCELLED", LinkStatus::Cancelled),
     ];
+    /// Cashfree has no endpoint that sends a link again.
+    const RESENDS: bool = false;
+    /// Cashfree has no list endpoint.
+    const LISTS_WITHOUT_REFERENCE: bool = false;
     /// The merchant chooses the `link_id`, so no prefix tells a Cashfree id.
     const ID_PREFIXES: &'static [&'static str] = &[];
 

@@ -41,6 +41,8 @@ impl LinkApi for Pinelabs {
         ("EXPIRED", LinkStatus::Expired),
         ("CANCELLED", LinkStatus::Cancelled),
     ];
+    /// Pine Labs has no list endpoint.
+    const LISTS_WITHOUT_REFERENCE: bool = false;
     const ID_PREFIXES: &'static [&'static str] = &["pl-"];
 
     type Client = Client;
