@@ -20,16 +20,21 @@ use crate::{CreateLink, Error, PaymentLink, Provider, ProviderConfig};
 /// generated crates, `STATUS_ROWS`, the registered status rows (for
 /// [`STATUS_TABLE`](crate::STATUS_TABLE)), and `LINK_APIS`, the registered implementations.
 ///
-/// An entry: the variant's doc, `Variant("name" | "alias"...) if "feature" =>
-/// module::Api(raw response type)`, optionally `, pub use generated_crate as name` to
+/// An entry: the variant's doc, `Variant("name" | "alias"...) [of Owner] if "feature" =>
+/// module::Api(raw response type)` (`of Owner` for a second link API of a provider already
+/// listed: the variant of the provider's first API), optionally `, pub use generated_crate as name` to
 /// re-export the generated crate at the root.
 macro_rules! link_apis {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident($name:literal $(| $alias:literal)*) if $feature:literal
+        $variant:ident($name:literal $(| $alias:literal)*) $(of $owner:ident)? if $feature:literal
             => $module:ident::$api:ident($raw:ty) $(, pub use $krate:ident as $reexport:ident)?;
     )*) => {
-        /// A payment-link provider.
+        /// A link API of a payment-link provider: what every operation, status row and
+        /// [`LinkRef`](crate::LinkRef) names. Most providers have one; Razorpay has two,
+        /// payment links ([`Provider::Razorpay`]) and the legacy invoice-based links
+        /// ([`Provider::RazorpayInvoice`]), on one set of credentials.
+        /// [`Provider::owner`] names the provider a link API belongs to.
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, schemars::JsonSchema,
@@ -50,6 +55,18 @@ macro_rules! link_apis {
             pub fn as_str(&self) -> &'static str {
                 match self {
                     $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The provider this link API belongs to, whose credentials it uses: the first
+            /// link API of that provider (`RazorpayInvoice.owner() == Razorpay`); itself for
+            /// every other.
+            pub const fn owner(self) -> Provider {
+                match self {
+                    $(Self::$variant => {
+                        let owners = [Self::$variant $(, Self::$owner)?];
+                        owners[owners.len() - 1]
+                    })*
                 }
             }
 
@@ -261,6 +278,20 @@ mod tests {
         sorted.dedup();
         assert_eq!(providers, sorted, "registered once each, in Provider::ALL order");
         assert!(providers.iter().all(|p| registered(*p).is_ok()));
+    }
+
+    #[test]
+    fn a_link_api_belongs_to_the_provider_whose_credentials_it_uses() {
+        assert_eq!(Provider::RazorpayInvoice.owner(), Provider::Razorpay);
+        for provider in [Provider::Cashfree, Provider::Razorpay, Provider::Pinelabs] {
+            assert_eq!(provider.owner(), provider);
+        }
+        for provider in Provider::ALL {
+            assert_eq!(provider.owner().owner(), provider.owner(), "an owner owns itself");
+        }
+        for api in all() {
+            assert_eq!(api.settings().owner, api.provider().owner(), "{}", api.provider());
+        }
     }
 
     #[test]

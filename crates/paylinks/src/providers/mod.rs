@@ -32,7 +32,7 @@ crate::registry::link_apis! {
     Razorpay("razorpay") if "razorpay"
         => razorpay::Razorpay(paylinks_razorpay::types::PaymentLink), pub use paylinks_razorpay as razorpay;
     /// Razorpay's legacy invoice-based links (`/v1/invoices`, `type: link`).
-    RazorpayInvoice("razorpay_invoice" | "razorpay_invoices") if "razorpay"
+    RazorpayInvoice("razorpay_invoice" | "razorpay_invoices") of Razorpay if "razorpay"
         => razorpay_invoice::RazorpayInvoice(paylinks_razorpay::types::Invoice);
     /// Pine Labs Online (`/api/pay/v1/paymentlink`).
     Pinelabs("pinelabs" | "pine_labs") if "pinelabs"
