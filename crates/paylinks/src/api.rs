@@ -7,11 +7,11 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::Secret;
+use paylinks_core::client::ProviderClient;
+use paylinks_core::http::Environment;
 
-use crate::{
-    CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, ProviderConfig, RetryPolicy,
-};
+use crate::{CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
 
 /// Where a link API's credentials and host come from. Link APIs of one provider that share
 /// credentials (Razorpay's payment links and invoice links) share one `Settings`.
@@ -55,13 +55,16 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
     /// the merchant chooses the id.
     const ID_PREFIXES: &'static [&'static str];
 
-    /// The generated client; link APIs with the same [`Settings`] share one.
-    type Client: Clone + Debug + Send + Sync + 'static;
+    /// The generated client, built by its crate's shared builder
+    /// ([`ClientConfig`](paylinks_core::client::ClientConfig)); link APIs with the same
+    /// [`Settings`] share one.
+    type Client: ProviderClient + Clone + Debug + Send + Sync + 'static;
     /// The API's link body, as create, fetch and cancel return it.
     type Entity: serde::de::DeserializeOwned;
 
-    /// Builds the generated client from credentials, environment and timeouts.
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Self::Client, BuildError>;
+    /// The client's credentials from the configured id and secret; the registry builds the
+    /// client from them with the configured environment and timeouts.
+    fn credentials(id: String, secret: Secret) -> <Self::Client as ProviderClient>::Credentials;
 
     /// Checks a link against the API's documented rules and its spec's constraints without
     /// sending it: exactly what `create` checks.

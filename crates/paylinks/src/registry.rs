@@ -9,6 +9,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use paylinks_core::client::ClientConfig;
 use paylinks_core::http::{BuildError, Timeouts};
 
 use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
@@ -39,6 +40,9 @@ macro_rules! link_apis {
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, schemars::JsonSchema,
         )]
+        // The committed JSON Schema (`payment_link.schema.json`) keeps its description, without
+        // rustdoc links.
+        #[schemars(description = "A payment-link provider.")]
         pub enum Provider {
             $(
                 $(#[doc = $doc])*
@@ -222,7 +226,11 @@ impl<A: LinkApi> Registered for A {
         let client = match clients.get(&owner).and_then(|c| c.downcast_ref::<A::Client>()) {
             Some(client) => client.clone(),
             None => {
-                let client = A::connect(config, timeouts)?;
+                let credentials = A::credentials(config.id.clone(), config.secret.clone());
+                let mut client = ClientConfig::<A::Client>::new(credentials);
+                client.environment = config.environment.clone();
+                client.timeouts = timeouts;
+                let client = client.build()?;
                 clients.insert(owner, Box::new(client.clone()));
                 client
             }

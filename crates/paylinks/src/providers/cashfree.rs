@@ -3,7 +3,7 @@
 use paylinks_cashfree::types::{self, LinkEntity};
 use paylinks_cashfree::{Client, Credentials, Error as CashfreeError};
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::rules::{check_common, check_reference, random_id};
@@ -47,11 +47,8 @@ impl LinkApi for Cashfree {
     type Client = Client;
     type Entity = LinkEntity;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-            .environment(config.environment.clone())
-            .timeouts(timeouts)
-            .build()
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {

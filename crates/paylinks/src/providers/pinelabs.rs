@@ -2,7 +2,7 @@
 //! times (sometimes without seconds), the merchant reference doubles as an idempotency key.
 
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
 use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
@@ -48,11 +48,8 @@ impl LinkApi for Pinelabs {
     type Client = Client;
     type Entity = PinelabsLink;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-            .environment(config.environment.clone())
-            .timeouts(timeouts)
-            .build()
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {

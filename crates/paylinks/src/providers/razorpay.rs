@@ -2,7 +2,7 @@
 //! with `0` for "not set", `BAD_REQUEST_ERROR` for almost every 4xx.
 
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 use paylinks_razorpay::types::{self, PaymentLink as RazorpayLink};
 use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 
@@ -28,14 +28,6 @@ pub(crate) static SETTINGS: Settings = Settings {
     default_environment: Environment::Sandbox,
 };
 
-/// The generated client of both Razorpay link APIs.
-pub(crate) fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-    Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-        .environment(config.environment.clone())
-        .timeouts(timeouts)
-        .build()
-}
-
 /// Razorpay Payment Links v2.
 pub(crate) struct Razorpay;
 
@@ -58,8 +50,8 @@ impl LinkApi for Razorpay {
     type Client = Client;
     type Entity = RazorpayLink;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        connect(config, timeouts)
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {

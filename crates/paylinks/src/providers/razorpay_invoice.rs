@@ -1,9 +1,9 @@
 //! Razorpay's legacy invoice-based links: `/v1/invoices` with `type: link`. Same host, auth
 //! and error envelope as Payment Links v2; unset times are `null` instead of `0`.
 
-use paylinks_core::http::{BuildError, Timeouts};
+use paylinks_core::Secret;
 use paylinks_razorpay::types::{self, Invoice};
-use paylinks_razorpay::{Client, unix_time};
+use paylinks_razorpay::{Client, Credentials, unix_time};
 
 use super::razorpay::{
     SETTINGS, created_once, map_error, notes_request, notification_medium, parse_currency, positive, validate_common,
@@ -12,8 +12,8 @@ use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
-    CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderConfig,
-    ProviderLink, RetryPolicy,
+    CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
+    RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::RazorpayInvoice;
@@ -41,8 +41,8 @@ impl LinkApi for RazorpayInvoice {
     type Client = Client;
     type Entity = Invoice;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        super::razorpay::connect(config, timeouts)
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
