@@ -5,7 +5,7 @@ use paylinks_cashfree::{Client, Credentials, Error as CashfreeError};
 use paylinks_core::Secret;
 use paylinks_core::http::Environment;
 
-use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
 use super::wire::{Call, build, field, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
@@ -128,8 +128,7 @@ impl LinkApi for Cashfree {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     /// Cashfree has no endpoint that sends a link again.

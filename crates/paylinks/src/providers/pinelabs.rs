@@ -6,7 +6,7 @@ use paylinks_core::http::Environment;
 use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
 use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
-use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
 use super::wire::{Call, build, field, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
@@ -136,8 +136,7 @@ impl LinkApi for Pinelabs {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        let checked = || state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity);
+        let checked = || state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity);
         with_token(client, retry, &call, checked).await
     }
 
@@ -148,8 +147,7 @@ impl LinkApi for Pinelabs {
             let sent = client.resend_payment_link_notification().payment_link_id(id).send().await;
             read(&call, sent).map(drop)
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        let checked = || state_checked(&call, retry, Self::refusal_is_state, resend, current, drop);
+        let checked = || state_checked::<Self, _, _>(&call, retry, client, resend, drop);
         with_token(client, retry, &call, checked).await
     }
 

@@ -117,8 +117,7 @@ impl LinkApi for Razorpay {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_payment_link().id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
@@ -127,8 +126,7 @@ impl LinkApi for Razorpay {
         let notify = || async {
             client.notify_payment_link().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
+        state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {

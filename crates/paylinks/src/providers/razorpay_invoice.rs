@@ -112,8 +112,7 @@ impl LinkApi for RazorpayInvoice {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
@@ -122,8 +121,7 @@ impl LinkApi for RazorpayInvoice {
         let notify = || async {
             client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
+        state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
