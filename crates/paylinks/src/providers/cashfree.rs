@@ -7,7 +7,7 @@ use paylinks_core::http::Environment;
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use super::wire::{Call, build, field, listed_by_reference, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
@@ -141,11 +141,7 @@ impl LinkApi for Cashfree {
         let Some(reference) = &filter.reference else {
             return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
         };
-        match Self::get(client, retry, reference).await {
-            Ok(link) => Ok(vec![link]),
-            Err(Error::NotFound { .. }) => Ok(vec![]),
-            Err(error) => Err(error),
-        }
+        listed_by_reference(Self::get(client, retry, reference).await)
     }
 }
 

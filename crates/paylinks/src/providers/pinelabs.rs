@@ -8,7 +8,7 @@ use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use super::wire::{Call, build, field, listed_by_reference, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
@@ -164,11 +164,7 @@ impl LinkApi for Pinelabs {
             })
         })
         .await;
-        match found {
-            Ok(link) => Ok(vec![link]),
-            Err(Error::NotFound { .. }) => Ok(vec![]),
-            Err(error) => Err(error),
-        }
+        listed_by_reference(found)
     }
 }
 
