@@ -93,7 +93,11 @@ impl Paylinks {
 
     /// The generated client of link API `A` (`Paylinks::cashfree()` and the like).
     pub(crate) fn client<A: LinkApi>(&self) -> Result<&A::Client, Error> {
-        // The API registered as `A::PROVIDER` is `A`, so its client is an `A::Client`.
+        // Cannot fail: `self.apis[A::PROVIDER]` was made by `Registered::connect` of the API
+        // registered as `A::PROVIDER`, which is `A` itself (one entry per provider, checked by
+        // the registry's tests), as a `Connected::<A>` whose `client()` is its `A::Client`; a
+        // client shared with another API of the same owner was downcast to `A::Client` before
+        // reuse. The `ok_or_else` only keeps a broken invariant from panicking.
         self.api(A::PROVIDER)?.client().downcast_ref::<A::Client>().ok_or_else(|| not_configured(A::PROVIDER))
     }
 

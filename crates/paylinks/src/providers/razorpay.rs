@@ -35,7 +35,8 @@ impl LinkApi for Razorpay {
     const PROVIDER: Provider = PROVIDER;
     const SETTINGS: &'static Settings = &SETTINGS;
     /// `PaymentLinkStatus` of `specs/razorpay.yaml`, plus the legacy `issued` and `active`
-    /// (the payment-link states page and the Go SDK's fixture still show them).
+    /// (the payment-link states page shows them, and so does razorpay-go's
+    /// `testdata/fake_paymentlink.json`, kept as `tests/fixtures/razorpay/sdk_go_fake_paymentlink.json`).
     const STATUS_ROWS: &'static [(&'static str, LinkStatus)] = &[
         ("created", LinkStatus::Active),
         ("issued", LinkStatus::Active),
