@@ -4,12 +4,7 @@
 use paylinks::{Error, LinkRef, LinkStatus, NotifyMedium, Provider};
 use paylinks_e2e::{PROVIDERS, World, order};
 
-fn not_cancellable(
-    result: Result<impl std::fmt::Debug, Error>,
-    provider: Provider,
-    status: LinkStatus,
-    operation: &str,
-) {
+fn invalid_state(result: Result<impl std::fmt::Debug, Error>, provider: Provider, status: LinkStatus, operation: &str) {
     match result {
         Err(Error::InvalidState { provider: p, provider_status: Some(raw), operation: op, .. }) => {
             assert_eq!(p, provider);
@@ -30,7 +25,7 @@ async fn cancelling_twice_is_refused_with_the_cancelled_state() {
             .await
             .unwrap();
         world.paylinks.cancel(&link.link_ref()).await.unwrap();
-        not_cancellable(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::Cancelled, "cancel");
+        invalid_state(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::Cancelled, "cancel");
     }
 }
 
@@ -45,7 +40,7 @@ async fn expired_links_cannot_be_cancelled() {
             .unwrap();
         world.expire(&link).await;
         assert_eq!(world.paylinks.get(&link.link_ref()).await.unwrap().status, LinkStatus::Expired, "{provider}");
-        not_cancellable(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::Expired, "cancel");
+        invalid_state(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::Expired, "cancel");
     }
 }
 
@@ -59,7 +54,7 @@ async fn partially_paid_links_cannot_be_cancelled() {
             .await
             .unwrap();
         world.pay(&link, Some(15_000)).await;
-        not_cancellable(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::PartiallyPaid, "cancel");
+        invalid_state(world.paylinks.cancel(&link.link_ref()).await, provider, LinkStatus::PartiallyPaid, "cancel");
     }
 }
 
@@ -74,7 +69,7 @@ async fn notifications_on_closed_links_are_refused_where_the_provider_refuses_th
             .await
             .unwrap();
         world.paylinks.cancel(&link.link_ref()).await.unwrap();
-        not_cancellable(
+        invalid_state(
             world.paylinks.resend_notification(&link.link_ref(), NotifyMedium::Sms).await,
             provider,
             LinkStatus::Cancelled,

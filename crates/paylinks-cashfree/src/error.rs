@@ -1,6 +1,7 @@
 //! The error type of Cashfree calls.
 
 use paylinks_core::ErrorBody;
+use paylinks_core::client::ProviderClient;
 use paylinks_core::http::NonJsonBody;
 use serde_json::json;
 
@@ -10,17 +11,16 @@ use crate::types::CashfreeError;
 /// transport, validation or decoding error. Its `Display` never prints a response body.
 pub type Error = paylinks_core::ApiError<CashfreeError>;
 
-/// Cashfree's error body (`message`, `code`, `type`) and its response headers.
+/// Cashfree's error body (`message`, `code`, `type`) and its response headers; the request
+/// id is read from core's default headers (`x-request-id`, which Cashfree echoes or makes,
+/// then `request-id`).
 impl ErrorBody for CashfreeError {
-    const PROVIDER: &'static str = "cashfree";
+    const PROVIDER: &'static str = <crate::Client as ProviderClient>::PROVIDER;
 
     /// `Retry-After`, then Cashfree's `x-ratelimit-retry`: seconds to wait after a 429
     /// (`0` within the limit, `1`..`59` when breached). Source: the response headers of every
     /// link operation in `specs/cashfree.yaml`, from Cashfree's payment-links API reference.
     const RETRY_AFTER_HEADERS: &'static [&'static str] = &["retry-after", "x-ratelimit-retry"];
-
-    /// `x-request-id` (Cashfree echoes the one sent, or makes one), then `request-id`.
-    const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id", "request-id"];
 
     fn code(&self) -> Option<String> {
         self.code.clone()

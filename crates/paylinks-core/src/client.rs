@@ -210,8 +210,13 @@ impl<C: ProviderClient> fmt::Debug for ClientConfig<C> {
 #[macro_export]
 macro_rules! client_builder {
     ($client:ident, $credentials:ty) => {
+        // paylinks-core's `http` items, for the signatures and the doc links below (a doc
+        // comment cannot name `$crate`), whatever the calling crate re-exports.
+        #[doc(hidden)]
+        use $crate::http as __paylinks_core_http;
+
         #[doc = concat!("Settings of a [`", stringify!($client), "`]: credentials, environment (default")]
-        /// [`Environment::Sandbox`](crate::Environment::Sandbox)), timeouts (default 10 s to
+        /// [`Environment::Sandbox`](__paylinks_core_http::Environment::Sandbox)), timeouts (default 10 s to
         /// connect, 30 s per request) and the provider's own settings.
         ///
         #[doc = concat!("Made by [`", stringify!($client), "::builder`]; [`ClientBuilder::build`] makes the client.")]
@@ -220,17 +225,17 @@ macro_rules! client_builder {
         pub struct ClientBuilder($crate::client::ClientConfig<$client>);
 
         impl ClientBuilder {
-            /// The host to talk to: [`Environment::Sandbox`](crate::Environment::Sandbox)
-            /// (the default), [`Environment::Production`](crate::Environment::Production), or
-            /// [`Environment::Custom`](crate::Environment::Custom) with any base URL (a local
+            /// The host to talk to: [`Environment::Sandbox`](__paylinks_core_http::Environment::Sandbox)
+            /// (the default), [`Environment::Production`](__paylinks_core_http::Environment::Production), or
+            /// [`Environment::Custom`](__paylinks_core_http::Environment::Custom) with any base URL (a local
             /// sandbox, a mock server, a proxy).
-            pub fn environment(mut self, environment: $crate::http::Environment) -> Self {
+            pub fn environment(mut self, environment: __paylinks_core_http::Environment) -> Self {
                 self.0.environment = environment;
                 self
             }
 
             /// Connect and whole-request timeouts (default 10 s and 30 s).
-            pub fn timeouts(mut self, timeouts: $crate::http::Timeouts) -> Self {
+            pub fn timeouts(mut self, timeouts: __paylinks_core_http::Timeouts) -> Self {
                 self.0.timeouts = timeouts;
                 self
             }
@@ -239,19 +244,19 @@ macro_rules! client_builder {
             /// `User-Agent: paylinks-<provider>/<version>`, rustls TLS, these timeouts.
             ///
             /// # Errors
-            /// [`BuildError::InvalidHeader`](crate::BuildError::InvalidHeader) naming the
+            /// [`BuildError::InvalidHeader`](__paylinks_core_http::BuildError::InvalidHeader) naming the
             /// setting when a credential cannot be sent in an HTTP header (a newline, say);
-            /// [`BuildError::Tls`](crate::BuildError::Tls) or
-            /// [`BuildError::Http`](crate::BuildError::Http) when the HTTP client cannot be
+            /// [`BuildError::Tls`](__paylinks_core_http::BuildError::Tls) or
+            /// [`BuildError::Http`](__paylinks_core_http::BuildError::Http) when the HTTP client cannot be
             /// set up.
-            pub fn build(self) -> ::std::result::Result<$client, $crate::http::BuildError> {
+            pub fn build(self) -> ::std::result::Result<$client, __paylinks_core_http::BuildError> {
                 self.0.build()
             }
         }
 
         impl $client {
             /// Settings for a client with these credentials, at the defaults
-            /// ([`Environment::Sandbox`](crate::Environment::Sandbox), 10 s / 30 s
+            /// ([`Environment::Sandbox`](__paylinks_core_http::Environment::Sandbox), 10 s / 30 s
             /// timeouts); [`ClientBuilder::build`] makes the client.
             pub fn builder(credentials: $credentials) -> ClientBuilder {
                 ClientBuilder($crate::client::ClientConfig::new(credentials))
@@ -264,8 +269,8 @@ macro_rules! client_builder {
             /// As [`ClientBuilder::build`].
             pub fn from_credentials(
                 credentials: $credentials,
-                environment: $crate::http::Environment,
-            ) -> ::std::result::Result<Self, $crate::http::BuildError> {
+                environment: __paylinks_core_http::Environment,
+            ) -> ::std::result::Result<Self, __paylinks_core_http::BuildError> {
                 Self::builder(credentials).environment(environment).build()
             }
         }

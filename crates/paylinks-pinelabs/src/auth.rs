@@ -16,7 +16,10 @@ use chrono::{DateTime, Utc};
 use paylinks_core::Secret;
 use tokio::sync::Mutex;
 
-use crate::{Client, Credentials, Error, types};
+/// The credentials the token endpoint takes; they moved to [`crate::config`], and stay
+/// here under their old path.
+pub use crate::config::Credentials;
+use crate::{Client, Error, types};
 
 /// How long before `expires_at` a token is refreshed, by default: 60 seconds, so a token
 /// never expires between the check and the provider reading it.

@@ -13,11 +13,13 @@ use crate::auth::{DEFAULT_REFRESH_MARGIN, TokenCache};
 
 /// Base URL of Pine Labs Online's UAT (test) environment
 /// ([`Environment::Sandbox`](crate::Environment::Sandbox)).
-#[doc(alias = "UAT_URL")]
 pub const SANDBOX_URL: &str = "https://pluraluat.v2.pinepg.in";
 /// Base URL of Pine Labs Online's production API
 /// ([`Environment::Production`](crate::Environment::Production)).
 pub const PRODUCTION_URL: &str = "https://api.pluralpay.in";
+/// Pine Labs Online's UAT host, the name before [`SANDBOX_URL`].
+#[deprecated(note = "use SANDBOX_URL")]
+pub const UAT_URL: &str = SANDBOX_URL;
 
 /// A Pine Labs Online merchant's API credentials, exchanged for a bearer token by the client
 /// (see [`crate::auth`]).
@@ -86,6 +88,13 @@ impl ClientBuilder {
 mod tests {
     use super::*;
     use crate::Environment;
+
+    #[test]
+    #[allow(deprecated)]
+    fn the_old_names_still_work() {
+        assert_eq!(crate::UAT_URL, SANDBOX_URL);
+        let _: crate::auth::Credentials = Credentials::new("id", "secret");
+    }
 
     #[test]
     fn uat_is_the_default_host() {

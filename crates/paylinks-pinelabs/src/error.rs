@@ -1,6 +1,7 @@
 //! The error type of Pine Labs calls.
 
 use paylinks_core::ErrorBody;
+use paylinks_core::client::ProviderClient;
 use paylinks_core::http::NonJsonBody;
 use serde_json::json;
 
@@ -10,15 +11,12 @@ use crate::types::PinelabsError;
 /// transport, validation, token or decoding error. Its `Display` never prints a response body.
 pub type Error = paylinks_core::ApiError<PinelabsError>;
 
-/// Pine Labs Online's error body (`code`, `message`, details) and its response headers.
+/// Pine Labs Online's error body (`code`, `message`, details); its response headers are read
+/// with core's defaults: `Retry-After` only (Pine Labs documents no header of its own for the
+/// wait after a 429), and `x-request-id`, then `request-id` (Pine Labs names its request
+/// header `Request-ID`).
 impl ErrorBody for PinelabsError {
-    const PROVIDER: &'static str = "pinelabs";
-
-    /// `Retry-After` only: Pine Labs documents no header of its own for the wait after a 429.
-    const RETRY_AFTER_HEADERS: &'static [&'static str] = &["retry-after"];
-
-    /// `x-request-id`, then `request-id` (Pine Labs names its request header `Request-ID`).
-    const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id", "request-id"];
+    const PROVIDER: &'static str = <crate::Client as ProviderClient>::PROVIDER;
 
     fn code(&self) -> Option<String> {
         self.code.clone()

@@ -37,6 +37,8 @@ pub mod hooks;
 mod generated;
 
 // The same in every paylinks provider crate.
+#[allow(deprecated)]
+pub use config::UAT_URL;
 pub use config::{ClientBuilder, Credentials, PRODUCTION_URL, SANDBOX_URL};
 pub use error::Error;
 pub use generated::*;

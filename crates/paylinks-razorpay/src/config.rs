@@ -14,6 +14,10 @@ use crate::Client;
 pub const SANDBOX_URL: &str = "https://api.razorpay.com";
 /// The same host as [`SANDBOX_URL`]: Razorpay has one host, and the key decides the mode.
 pub const PRODUCTION_URL: &str = SANDBOX_URL;
+/// Razorpay's API host, the name before [`SANDBOX_URL`] and [`PRODUCTION_URL`] (the same
+/// host).
+#[deprecated(note = "use SANDBOX_URL or PRODUCTION_URL (the same host; the key decides the mode)")]
+pub const BASE_URL: &str = SANDBOX_URL;
 
 /// A Razorpay API key (Dashboard → Account & Settings → API keys).
 ///
@@ -65,6 +69,12 @@ paylinks_core::client_builder!(Client, Credentials);
 mod tests {
     use super::*;
     use crate::Environment;
+
+    #[test]
+    #[allow(deprecated)]
+    fn the_old_host_name_is_still_the_host() {
+        assert_eq!(crate::BASE_URL, SANDBOX_URL);
+    }
 
     #[test]
     fn basic_auth_is_key_id_colon_secret() {

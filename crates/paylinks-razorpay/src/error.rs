@@ -1,6 +1,7 @@
 //! The error type of Razorpay calls.
 
 use paylinks_core::ErrorBody;
+use paylinks_core::client::ProviderClient;
 use paylinks_core::http::NonJsonBody;
 use serde_json::json;
 
@@ -14,12 +15,10 @@ use crate::types::RazorpayError;
 pub type Error = paylinks_core::ApiError<RazorpayError>;
 
 /// Razorpay's error envelope (`{"error": {"code", "description", ...}}`) and its response
-/// headers.
+/// headers; the wait after a 429 is read from core's default (`Retry-After` only: Razorpay
+/// documents no header of its own for it).
 impl ErrorBody for RazorpayError {
-    const PROVIDER: &'static str = "razorpay";
-
-    /// `Retry-After` only: Razorpay documents no header of its own for the wait after a 429.
-    const RETRY_AFTER_HEADERS: &'static [&'static str] = &["retry-after"];
+    const PROVIDER: &'static str = <crate::Client as ProviderClient>::PROVIDER;
 
     /// `x-request-id`, `request-id`, then Razorpay's own `x-razorpay-request-id`.
     const REQUEST_ID_HEADERS: &'static [&'static str] = &["x-request-id", "request-id", "x-razorpay-request-id"];

@@ -36,6 +36,8 @@ mod time;
 mod generated;
 
 // The same in every paylinks provider crate.
+#[allow(deprecated)]
+pub use config::BASE_URL;
 pub use config::{ClientBuilder, Credentials, PRODUCTION_URL, SANDBOX_URL};
 pub use error::Error;
 pub use generated::*;

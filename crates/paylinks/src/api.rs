@@ -7,11 +7,11 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::Secret;
+use paylinks_core::client::ProviderClient;
+use paylinks_core::http::Environment;
 
-use crate::{
-    CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, ProviderConfig, RetryPolicy,
-};
+use crate::{CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
 
 /// Where a link API's credentials and host come from. Link APIs of one provider that share
 /// credentials (Razorpay's payment links and invoice links) share one `Settings`.
@@ -45,17 +45,26 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
     const SETTINGS: &'static Settings;
     /// Every documented status of the API, exactly as sent, and what it maps to.
     const STATUS_ROWS: &'static [(&'static str, LinkStatus)];
+    /// Whether the API can send a link again; when `false`, `resend_notification` is
+    /// [`Error::Unsupported`] whether or not the API is configured.
+    const RESENDS: bool = true;
+    /// Whether the API can list links without a reference; when `false`, such a `list` is
+    /// [`Error::Unsupported`] whether or not the API is configured.
+    const LISTS_WITHOUT_REFERENCE: bool = true;
     /// Prefixes of the API's link ids, so that a bare id names its API (`plink_`); empty when
     /// the merchant chooses the id.
     const ID_PREFIXES: &'static [&'static str];
 
-    /// The generated client; link APIs with the same [`Settings`] share one.
-    type Client: Clone + Debug + Send + Sync + 'static;
+    /// The generated client, built by its crate's shared builder
+    /// ([`ClientConfig`](paylinks_core::client::ClientConfig)); link APIs with the same
+    /// [`Settings`] share one.
+    type Client: ProviderClient + Clone + Debug + Send + Sync + 'static;
     /// The API's link body, as create, fetch and cancel return it.
     type Entity: serde::de::DeserializeOwned;
 
-    /// Builds the generated client from credentials, environment and timeouts.
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Self::Client, BuildError>;
+    /// The client's credentials from the configured id and secret; the registry builds the
+    /// client from them with the configured environment and timeouts.
+    fn credentials(id: String, secret: Secret) -> <Self::Client as ProviderClient>::Credentials;
 
     /// Checks a link against the API's documented rules and its spec's constraints without
     /// sending it: exactly what `create` checks.
@@ -92,7 +101,7 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         id: &str,
     ) -> impl Future<Output = Result<PaymentLink, Error>> + Send;
 
-    /// Sends the link to its customer again ([`Error::Unsupported`] where the API cannot).
+    /// Sends the link to its customer again (not called when [`Self::RESENDS`] is `false`).
     fn resend(
         client: &Self::Client,
         retry: &RetryPolicy,
@@ -100,7 +109,8 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         medium: NotifyMedium,
     ) -> impl Future<Output = Result<(), Error>> + Send;
 
-    /// Lists links ([`Error::Unsupported`] for a filter the API cannot answer).
+    /// Lists links (without a reference: not called when [`Self::LISTS_WITHOUT_REFERENCE`] is
+    /// `false`).
     fn list(
         client: &Self::Client,
         retry: &RetryPolicy,

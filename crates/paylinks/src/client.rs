@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::{ConnectedApi, LinkApi};
-use crate::registry::{self, SharedClients};
+use crate::registry::{self, Operation, SharedClients};
 use crate::{
     CreateLink, Error, LinkRef, ListFilter, NotifyMedium, PaylinksBuilder, PaymentLink, Provider, RetryPolicy,
 };
@@ -54,7 +54,8 @@ impl Paylinks {
     /// | `PINELABS_ENV` | `uat` (default) or `production` |
     /// | `CASHFREE_BASE_URL`, `RAZORPAY_BASE_URL`, `PINELABS_BASE_URL` | another host (a local sandbox) |
     ///
-    /// Only the variables of the providers whose cargo feature is on are read.
+    /// Only the variables of the link APIs whose cargo features are on are read; the others
+    /// are ignored, and the error for no provider configured names only the enabled ones.
     ///
     /// # Errors
     /// [`Error::Config`]: a half-configured provider (an id without its secret) names the
@@ -92,7 +93,11 @@ impl Paylinks {
 
     /// The generated client of link API `A` (`Paylinks::cashfree()` and the like).
     pub(crate) fn client<A: LinkApi>(&self) -> Result<&A::Client, Error> {
-        // The API registered as `A::PROVIDER` is `A`, so its client is an `A::Client`.
+        // Cannot fail: `self.apis[A::PROVIDER]` was made by `Registered::connect` of the API
+        // registered as `A::PROVIDER`, which is `A` itself (one entry per provider, checked by
+        // the registry's tests), as a `Connected::<A>` whose `client()` is its `A::Client`; a
+        // client shared with another API of the same owner was downcast to `A::Client` before
+        // reuse. The `ok_or_else` only keeps a broken invariant from panicking.
         self.api(A::PROVIDER)?.client().downcast_ref::<A::Client>().ok_or_else(|| not_configured(A::PROVIDER))
     }
 
@@ -140,6 +145,7 @@ impl Paylinks {
     /// [`Error::Unsupported`] where the provider has no such endpoint (Cashfree);
     /// [`Error::InvalidState`] with the link's status when its state forbids a notification.
     pub async fn resend_notification(&self, link: &LinkRef, medium: NotifyMedium) -> Result<(), Error> {
+        supports(link.provider, Operation::Resend)?;
         self.api(link.provider)?.resend(&self.retry, &link.id, medium).await
     }
 
@@ -150,6 +156,9 @@ impl Paylinks {
     /// [`Error::Unsupported`] for a list without a reference where the provider has no list
     /// endpoint (Cashfree, Pine Labs).
     pub async fn list(&self, provider: Provider, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
+        if filter.reference.is_none() {
+            supports(provider, Operation::ListWithoutReference)?;
+        }
         self.api(provider)?.list(&self.retry, filter).await
     }
 }
@@ -162,6 +171,12 @@ impl Paylinks {
 /// whose cargo feature is off.
 pub fn validate(provider: Provider, link: &CreateLink) -> Result<(), Error> {
     registry::registered(provider)?.validate(link)
+}
+
+/// [`Error::Unsupported`] when the registered API of `provider` cannot do `operation` at all,
+/// configured or not; a provider not built is left to [`Paylinks::api`]'s error.
+fn supports(provider: Provider, operation: Operation) -> Result<(), Error> {
+    registry::registered(provider).map_or(Ok(()), |api| api.supports(operation))
 }
 
 /// The error for a provider this client has no API of: not configured (naming the variables
@@ -180,32 +195,70 @@ fn not_configured(provider: Provider) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Environment, Money};
 
+    #[cfg(feature = "razorpay")]
     const HOST: &str = "http://127.0.0.1:9";
 
     #[tokio::test]
+    async fn every_api_not_configured_names_the_variables_of_its_owner() {
+        let paylinks = Paylinks::builder().build().unwrap();
+        for api in registry::all() {
+            let settings = api.settings();
+            let err = paylinks.get(&LinkRef::new(api.provider(), "x")).await.unwrap_err();
+            let expected =
+                format!("{} is not configured: set {} and {}", settings.owner, settings.id_var, settings.secret_var);
+            assert_eq!(err.to_string(), expected);
+        }
+    }
+
+    #[cfg(all(feature = "cashfree", feature = "razorpay", feature = "pinelabs"))]
+    #[tokio::test]
     async fn a_provider_not_configured_names_the_variables_of_its_owner() {
-        let paylinks = Paylinks::builder().cashfree("id", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        let paylinks =
+            Paylinks::builder().cashfree("id", "secret", crate::Environment::Custom(HOST.into())).build().unwrap();
         assert_eq!(paylinks.providers(), [Provider::Cashfree]);
         let expected = "razorpay is not configured: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET";
         assert_eq!(paylinks.razorpay().unwrap_err().to_string(), expected);
         let invoice = LinkRef::new(Provider::RazorpayInvoice, "inv_1");
         let err = paylinks.get(&invoice).await.unwrap_err();
         assert_eq!(err.to_string(), expected, "invoice links use Razorpay's credentials");
-        let err = paylinks.create(Provider::Pinelabs, &CreateLink::new(Money::inr(100))).await;
+        let err = paylinks.create(Provider::Pinelabs, &CreateLink::new(crate::Money::inr(100))).await;
         assert_eq!(
             err.unwrap_err().to_string(),
             "pinelabs is not configured: set PINELABS_CLIENT_ID and PINELABS_CLIENT_SECRET"
         );
     }
 
+    #[cfg(feature = "cashfree")]
+    #[tokio::test]
+    async fn what_an_api_cannot_do_is_unsupported_even_when_it_is_not_configured() {
+        let paylinks = Paylinks::builder().build().unwrap();
+        assert!(paylinks.providers().is_empty());
+        let link = LinkRef::new(Provider::Cashfree, "my_link_id");
+        let err = paylinks.resend_notification(&link, NotifyMedium::Sms).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Unsupported { provider: Provider::Cashfree, operation: "resend_notification" }),
+            "{err}"
+        );
+        let err = paylinks.list(Provider::Cashfree, &ListFilter::default()).await.unwrap_err();
+        assert!(matches!(err, Error::Unsupported { provider: Provider::Cashfree, .. }), "{err}");
+        let by_reference = ListFilter { reference: Some("order-1".into()) };
+        let err = paylinks.list(Provider::Cashfree, &by_reference).await.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "a list by reference needs the client: {err}");
+    }
+
+    #[cfg(feature = "razorpay")]
     #[test]
     fn razorpay_credentials_enable_both_of_its_link_apis_with_one_client() {
-        let paylinks =
-            Paylinks::builder().razorpay("rzp_test_x", "secret", Environment::Custom(HOST.into())).build().unwrap();
+        let paylinks = Paylinks::builder()
+            .razorpay("rzp_test_x", "secret", crate::Environment::Custom(HOST.into()))
+            .build()
+            .unwrap();
         assert_eq!(paylinks.providers(), [Provider::Razorpay, Provider::RazorpayInvoice]);
         assert!(paylinks.razorpay().is_ok());
-        assert!(paylinks.cashfree().is_err() && paylinks.pinelabs().is_err());
+        #[cfg(feature = "cashfree")]
+        assert!(paylinks.cashfree().is_err());
+        #[cfg(feature = "pinelabs")]
+        assert!(paylinks.pinelabs().is_err());
     }
 }

@@ -9,36 +9,40 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use paylinks_core::client::ClientConfig;
 use paylinks_core::http::{BuildError, Timeouts};
 
 use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
-use crate::{CreateLink, Error, LinkStatus, PaymentLink, Provider, ProviderConfig};
+use crate::{CreateLink, Error, PaymentLink, Provider, ProviderConfig};
 
-/// Declares the link APIs, one entry each, and from that list: the provider modules (each
-/// behind its cargo feature), the public [`Provider`](crate::Provider) enum with its names
+/// Declares the link APIs, one entry each, and from that list: the public [`Provider`](crate::Provider) enum with its names
 /// (every variant, whatever the features), the public
 /// [`ProviderLink`](crate::ProviderLink) enum of typed responses, the re-exports of the
-/// generated crates, and `LINK_APIS`, the registered implementations.
+/// generated crates, `STATUS_ROWS`, the registered status rows (for
+/// [`STATUS_TABLE`](crate::STATUS_TABLE)), and `LINK_APIS`, the registered implementations.
 ///
-/// An entry: the variant's doc, `Variant("name" | "alias"...) if "feature" =>
-/// module::Api(raw response type)`, optionally `, pub use generated_crate as name` to
+/// An entry: the variant's doc, `Variant("name" | "alias"...) [of Owner] if "feature" =>
+/// module::Api(raw response type)` (`of Owner` for a second link API of a provider already
+/// listed: the variant of the provider's first API), optionally `, pub use generated_crate as name` to
 /// re-export the generated crate at the root.
 macro_rules! link_apis {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident($name:literal $(| $alias:literal)*) if $feature:literal
+        $variant:ident($name:literal $(| $alias:literal)*) $(of $owner:ident)? if $feature:literal
             => $module:ident::$api:ident($raw:ty) $(, pub use $krate:ident as $reexport:ident)?;
     )*) => {
-        $(
-            #[cfg(feature = $feature)]
-            pub(crate) mod $module;
-        )*
-
-        /// A payment-link provider.
+        /// A link API of a payment-link provider: what every operation, status row and
+        /// [`LinkRef`](crate::LinkRef) names. Most providers have one; Razorpay has two,
+        /// payment links ([`Provider::Razorpay`]) and the legacy invoice-based links
+        /// ([`Provider::RazorpayInvoice`]), on one set of credentials.
+        /// [`Provider::owner`] names the provider a link API belongs to.
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, schemars::JsonSchema,
         )]
+        // The committed JSON Schema (`payment_link.schema.json`) keeps its description, without
+        // rustdoc links.
+        #[schemars(description = "A payment-link provider.")]
         pub enum Provider {
             $(
                 $(#[doc = $doc])*
@@ -55,6 +59,18 @@ macro_rules! link_apis {
             pub fn as_str(&self) -> &'static str {
                 match self {
                     $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The provider this link API belongs to, whose credentials it uses: the first
+            /// link API of that provider (`RazorpayInvoice.owner() == Razorpay`); itself for
+            /// every other.
+            pub const fn owner(self) -> Provider {
+                match self {
+                    $(Self::$variant => {
+                        let owners = [Self::$variant $(, Self::$owner)?];
+                        owners[owners.len() - 1]
+                    })*
                 }
             }
 
@@ -86,6 +102,41 @@ macro_rules! link_apis {
             )?)*
         }
 
+        /// The status rows of every registered link API, in [`Provider::ALL`] order, as
+        /// [`STATUS_TABLE`](crate::STATUS_TABLE) has them: concatenated at compile time.
+        pub(crate) const STATUS_ROWS: &[(Provider, &str, $crate::LinkStatus)] = {
+            const SOURCES: &[(Provider, &[(&str, $crate::LinkStatus)])] = &[
+                $(
+                    #[cfg(feature = $feature)]
+                    (Provider::$variant, <$module::$api as $crate::api::LinkApi>::STATUS_ROWS),
+                )*
+            ];
+            const COUNT: usize = {
+                let (mut count, mut i) = (0, 0);
+                while i < SOURCES.len() {
+                    count += SOURCES[i].1.len();
+                    i += 1;
+                }
+                count
+            };
+            const ROWS: [(Provider, &str, $crate::LinkStatus); COUNT] = {
+                let mut rows = [(Provider::ALL[0], "", $crate::LinkStatus::Unknown); COUNT];
+                let (mut next, mut i) = (0, 0);
+                while i < SOURCES.len() {
+                    let (provider, source) = SOURCES[i];
+                    let mut j = 0;
+                    while j < source.len() {
+                        rows[next] = (provider, source[j].0, source[j].1);
+                        next += 1;
+                        j += 1;
+                    }
+                    i += 1;
+                }
+                rows
+            };
+            &ROWS
+        };
+
         /// The registered link APIs, in [`Provider::ALL`] order.
         pub(crate) static LINK_APIS: &[&dyn $crate::registry::Registered] = &[
             $(
@@ -104,10 +155,12 @@ pub(crate) trait Registered: Sync {
     fn provider(&self) -> Provider;
     /// [`LinkApi::SETTINGS`].
     fn settings(&self) -> &'static Settings;
-    /// [`LinkApi::STATUS_ROWS`].
-    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)];
     /// [`LinkApi::ID_PREFIXES`].
     fn id_prefixes(&self) -> &'static [&'static str];
+    /// [`Error::Unsupported`] for `operation` (`resend_notification`, `list`) when the API
+    /// cannot do it at all ([`LinkApi::RESENDS`], [`LinkApi::LISTS_WITHOUT_REFERENCE`]),
+    /// answered before a client is needed.
+    fn supports(&self, operation: Operation) -> Result<(), Error>;
     /// [`LinkApi::validate`].
     fn validate(&self, link: &CreateLink) -> Result<(), Error>;
     /// A saved link body as a [`PaymentLink`], through [`LinkApi::normalise`].
@@ -119,6 +172,15 @@ pub(crate) trait Registered: Sync {
         timeouts: Timeouts,
         clients: &mut SharedClients,
     ) -> Result<Arc<dyn ConnectedApi>, BuildError>;
+}
+
+/// An operation some link APIs cannot do at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Operation {
+    /// `resend_notification`.
+    Resend,
+    /// `list` without a reference.
+    ListWithoutReference,
 }
 
 /// The generated clients built so far, by the provider that owns their credentials.
@@ -133,12 +195,16 @@ impl<A: LinkApi> Registered for A {
         A::SETTINGS
     }
 
-    fn status_rows(&self) -> &'static [(&'static str, LinkStatus)] {
-        A::STATUS_ROWS
-    }
-
     fn id_prefixes(&self) -> &'static [&'static str] {
         A::ID_PREFIXES
+    }
+
+    fn supports(&self, operation: Operation) -> Result<(), Error> {
+        let (supported, operation) = match operation {
+            Operation::Resend => (A::RESENDS, "resend_notification"),
+            Operation::ListWithoutReference => (A::LISTS_WITHOUT_REFERENCE, "list without a reference"),
+        };
+        if supported { Ok(()) } else { Err(Error::Unsupported { provider: A::PROVIDER, operation }) }
     }
 
     fn validate(&self, link: &CreateLink) -> Result<(), Error> {
@@ -160,7 +226,11 @@ impl<A: LinkApi> Registered for A {
         let client = match clients.get(&owner).and_then(|c| c.downcast_ref::<A::Client>()) {
             Some(client) => client.clone(),
             None => {
-                let client = A::connect(config, timeouts)?;
+                let credentials = A::credentials(config.id.clone(), config.secret.clone());
+                let mut client = ClientConfig::<A::Client>::new(credentials);
+                client.environment = config.environment.clone();
+                client.timeouts = timeouts;
+                let client = client.build()?;
                 clients.insert(owner, Box::new(client.clone()));
                 client
             }
@@ -194,9 +264,10 @@ pub(crate) fn settings() -> Vec<&'static Settings> {
     settings
 }
 
-/// The rows of [`STATUS_TABLE`](crate::STATUS_TABLE), from every registered API in order.
-pub(crate) fn status_rows() -> Vec<(Provider, &'static str, LinkStatus)> {
-    all().flat_map(|api| api.status_rows().iter().map(move |(raw, status)| (api.provider(), *raw, *status))).collect()
+/// A registered link API, to name in examples (`cashfree:my_link_id`): the first one, or the
+/// first provider when none is built.
+pub(crate) fn example() -> Provider {
+    all().next().map_or(Provider::ALL[0], |api| api.provider())
 }
 
 /// The provider whose id prefix `id` starts with.
@@ -211,10 +282,24 @@ mod tests {
     #[test]
     fn each_provider_is_registered_once() {
         let providers: Vec<Provider> = all().map(|api| api.provider()).collect();
-        let mut sorted = providers.clone();
-        sorted.dedup();
-        assert_eq!(providers, sorted, "registered once each, in Provider::ALL order");
-        assert!(providers.iter().all(|p| registered(*p).is_ok()));
+        let expected: Vec<Provider> = Provider::ALL.into_iter().filter(|p| registered(*p).is_ok()).collect();
+        assert_eq!(providers, expected, "registered once each, in Provider::ALL order");
+        #[cfg(all(feature = "cashfree", feature = "razorpay", feature = "pinelabs"))]
+        assert_eq!(providers, Provider::ALL, "every provider with every feature on");
+    }
+
+    #[test]
+    fn a_link_api_belongs_to_the_provider_whose_credentials_it_uses() {
+        assert_eq!(Provider::RazorpayInvoice.owner(), Provider::Razorpay);
+        for provider in [Provider::Cashfree, Provider::Razorpay, Provider::Pinelabs] {
+            assert_eq!(provider.owner(), provider);
+        }
+        for provider in Provider::ALL {
+            assert_eq!(provider.owner().owner(), provider.owner(), "an owner owns itself");
+        }
+        for api in all() {
+            assert_eq!(api.settings().owner, api.provider().owner(), "{}", api.provider());
+        }
     }
 
     #[test]
@@ -258,11 +343,17 @@ mod tests {
 
     #[test]
     fn every_status_row_is_unique_per_api() {
-        for api in all() {
-            let rows = api.status_rows();
-            for (i, (raw, _)) in rows.iter().enumerate() {
-                assert!(!rows[i + 1..].iter().any(|(other, _)| other == raw), "{}: `{raw}` twice", api.provider());
-            }
+        // A constant slice, as before the registry: usable in consts and in `for row in`.
+        const ROWS: &[(Provider, &str, crate::LinkStatus)] = crate::STATUS_TABLE;
+        let rows = ROWS;
+        for (i, (provider, raw, _)) in rows.iter().enumerate() {
+            assert!(
+                !rows[i + 1..].iter().any(|(p, other, _)| p == provider && other == raw),
+                "{provider}: `{raw}` twice"
+            );
         }
+        let providers: Vec<Provider> = all().map(|api| api.provider()).collect();
+        assert!(rows.iter().all(|(p, ..)| providers.contains(p)), "rows of registered APIs only");
+        assert!(providers.iter().all(|p| rows.iter().any(|(q, ..)| q == p)), "rows of every registered API");
     }
 }

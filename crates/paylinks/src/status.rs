@@ -1,7 +1,6 @@
 //! The normalised link status and the table that maps every provider status to it.
 
 use std::fmt;
-use std::sync::LazyLock;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -57,8 +56,9 @@ impl fmt::Display for LinkStatus {
 }
 
 /// Every documented provider status and what it maps to, as `(provider, provider status,
-/// status)` rows, assembled from the enabled link APIs (dereferences to a slice:
-/// `STATUS_TABLE.iter()`). Anything else is [`LinkStatus::Unknown`].
+/// status)` rows, assembled at compile time from the link APIs whose cargo features are on
+/// (the table below lists all of them; a provider whose feature is off has no rows, and is
+/// not reachable anyway). Anything else is [`LinkStatus::Unknown`].
 ///
 /// | provider | provider status | status |
 /// |---|---|---|
@@ -84,10 +84,11 @@ impl fmt::Display for LinkStatus {
 /// | pinelabs | `PROCESSED` | paid |
 /// | pinelabs | `EXPIRED` | expired |
 /// | pinelabs | `CANCELLED` | cancelled |
-pub static STATUS_TABLE: LazyLock<Vec<(Provider, &'static str, LinkStatus)>> =
-    LazyLock::new(crate::registry::status_rows);
+pub const STATUS_TABLE: &[(Provider, &str, LinkStatus)] = crate::providers::STATUS_ROWS;
 
-/// The normalised status of a provider status (exact match, as the provider sends it).
+/// The normalised status of a provider status (exact match, as the provider sends it), from
+/// [`STATUS_TABLE`]: [`LinkStatus::Unknown`] for a status not in it, and for every status of
+/// a link API whose cargo feature is off.
 pub fn map_status(provider: Provider, provider_status: &str) -> LinkStatus {
     STATUS_TABLE
         .iter()

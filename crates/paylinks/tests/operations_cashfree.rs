@@ -157,7 +157,7 @@ async fn cancel_posts_to_the_cancel_endpoint() {
 }
 
 #[tokio::test]
-async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
+async fn cancelling_a_paid_link_is_invalid_state_with_its_status() {
     let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "link_not_active", "Only a link in ACTIVE status can be cancelled");
     mount(&server, "POST", "/pg/links/order-1042/cancel", 400, refusal).await;

@@ -162,22 +162,22 @@ async fn assert_cancel_refused(status: u16) {
 }
 
 #[tokio::test]
-async fn cancelling_a_processed_link_is_not_cancellable_on_422() {
+async fn cancelling_a_processed_link_is_invalid_state_on_422() {
     assert_cancel_refused(422).await;
 }
 
 #[tokio::test]
-async fn cancelling_a_processed_link_is_not_cancellable_on_400() {
+async fn cancelling_a_processed_link_is_invalid_state_on_400() {
     assert_cancel_refused(400).await;
 }
 
 #[tokio::test]
-async fn resending_an_expired_link_is_not_cancellable_with_its_status() {
+async fn resending_an_expired_link_is_invalid_state_with_its_status() {
     let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "PATCH", NOTIFY, 422, error_body(P, "INVALID_REQUEST", "Link is not active")).await;
     mount(&server, "GET", LINK, 200, pinelabs_link("EXPIRED")).await;
     let err = client.resend_notification(&sample_ref(P), NotifyMedium::Email).await.unwrap_err();
-    assert_not_cancellable(&err, "resend_notification", "EXPIRED");
+    assert_invalid_state(&err, "resend_notification", "EXPIRED");
 }
 
 #[tokio::test]
@@ -288,9 +288,9 @@ async fn only_created_links_can_be_cancelled_or_resent() {
         mount(&server, "PATCH", NOTIFY, 422, refusal).await;
         mount(&server, "GET", LINK, 200, pinelabs_link(state)).await;
         let err = client.cancel(&sample_ref(P)).await.unwrap_err();
-        assert_not_cancellable(&err, "cancel", state);
+        assert_invalid_state(&err, "cancel", state);
         let err = client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap_err();
-        assert_not_cancellable(&err, "resend_notification", state);
+        assert_invalid_state(&err, "resend_notification", state);
     }
 }
 

@@ -184,7 +184,7 @@ async fn an_invalid_input_id_is_not_found() {
 }
 
 #[tokio::test]
-async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
+async fn cancelling_a_paid_link_is_invalid_state_with_its_status() {
     let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an already paid/partially paid link");
     mount(&server, "POST", CANCEL, 400, refusal).await;
@@ -201,13 +201,13 @@ async fn cancelling_a_paid_link_is_not_cancellable_with_its_status() {
 }
 
 #[tokio::test]
-async fn resending_a_cancelled_link_is_not_cancellable_with_its_status() {
+async fn resending_a_cancelled_link_is_invalid_state_with_its_status() {
     let (server, client) = setup(P, RetryPolicy::none()).await;
     let refusal = error_body(P, "BAD_REQUEST_ERROR", "payment link is not in a state to send notification");
     mount(&server, "POST", "/v1/payment_links/plink_ExjpAUN3gVHrPJ/notify_by/sms", 400, refusal).await;
     mount(&server, "GET", LINK, 200, razorpay_link("cancelled")).await;
     let err = client.resend_notification(&sample_ref(P), NotifyMedium::Sms).await.unwrap_err();
-    assert_not_cancellable(&err, "resend_notification", "cancelled");
+    assert_invalid_state(&err, "resend_notification", "cancelled");
 }
 
 #[tokio::test]
@@ -289,7 +289,7 @@ async fn a_cancel_retried_after_a_lost_response_returns_the_cancelled_link() {
 }
 
 #[tokio::test]
-async fn cancelling_an_expired_link_on_the_first_attempt_is_not_cancellable() {
+async fn cancelling_an_expired_link_on_the_first_attempt_is_invalid_state() {
     let (server, client) = setup(P, fast_retry(3)).await;
     mount(&server, "POST", CANCEL, 400, error_body(P, "BAD_REQUEST_ERROR", "cannot cancel or expire an expired link"))
         .await;

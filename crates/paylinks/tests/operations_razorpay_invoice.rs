@@ -117,7 +117,7 @@ async fn list_without_a_receipt_asks_for_every_link_invoice() {
 }
 
 #[tokio::test]
-async fn cancelling_a_cancelled_invoice_is_not_cancellable_with_its_status() {
+async fn cancelling_a_cancelled_invoice_is_invalid_state_with_its_status() {
     let (server, client) = setup(P, fast_retry(3)).await;
     let refusal = error_body(P, "BAD_REQUEST_ERROR", "Operation not allowed for Invoice in cancelled status.");
     mount(&server, "POST", CANCEL, 400, refusal).await;

@@ -3,11 +3,11 @@
 use paylinks_cashfree::types::{self, LinkEntity};
 use paylinks_cashfree::{Client, Credentials, Error as CashfreeError};
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 
-use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use super::wire::{Call, build, field, listed_by_reference, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
@@ -37,17 +37,18 @@ impl LinkApi for Cashfree {
         ("EXPIRED", LinkStatus::Expired),
         ("CANCELLED", LinkStatus::Cancelled),
     ];
+    /// Cashfree has no endpoint that sends a link again.
+    const RESENDS: bool = false;
+    /// Cashfree has no list endpoint.
+    const LISTS_WITHOUT_REFERENCE: bool = false;
     /// The merchant chooses the `link_id`, so no prefix tells a Cashfree id.
     const ID_PREFIXES: &'static [&'static str] = &[];
 
     type Client = Client;
     type Entity = LinkEntity;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-            .environment(config.environment.clone())
-            .timeouts(timeouts)
-            .build()
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
@@ -127,8 +128,7 @@ impl LinkApi for Cashfree {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     /// Cashfree has no endpoint that sends a link again.
@@ -141,11 +141,7 @@ impl LinkApi for Cashfree {
         let Some(reference) = &filter.reference else {
             return Err(Error::Unsupported { provider: PROVIDER, operation: "list without a reference" });
         };
-        match Self::get(client, retry, reference).await {
-            Ok(link) => Ok(vec![link]),
-            Err(Error::NotFound { .. }) => Ok(vec![]),
-            Err(error) => Err(error),
-        }
+        listed_by_reference(Self::get(client, retry, reference).await)
     }
 }
 
@@ -245,8 +241,6 @@ fn request(link: &CreateLink, link_id: &str) -> Result<types::CreateLinkRequest,
     build(PROVIDER, body)
 }
 
-
-
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<LinkEntity>, progenitor_client::Error<types::CashfreeError>>,
@@ -265,4 +259,3 @@ fn map_error(call: &Call, error: CashfreeError) -> Error {
     }
     map_api_error(call, error)
 }
-

@@ -13,6 +13,17 @@ pub(crate) mod refusals;
 pub(crate) mod rules;
 pub(crate) mod wire;
 
+// Declared here, not inside `link_apis!`, so that rustfmt formats them: it does not follow
+// modules declared in a macro. Each behind the cargo feature of its entry below.
+#[cfg(feature = "cashfree")]
+pub(crate) mod cashfree;
+#[cfg(feature = "pinelabs")]
+pub(crate) mod pinelabs;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay;
+#[cfg(feature = "razorpay")]
+pub(crate) mod razorpay_invoice;
+
 crate::registry::link_apis! {
     /// Cashfree Payments (`/pg/links`).
     Cashfree("cashfree") if "cashfree"
@@ -21,7 +32,7 @@ crate::registry::link_apis! {
     Razorpay("razorpay") if "razorpay"
         => razorpay::Razorpay(paylinks_razorpay::types::PaymentLink), pub use paylinks_razorpay as razorpay;
     /// Razorpay's legacy invoice-based links (`/v1/invoices`, `type: link`).
-    RazorpayInvoice("razorpay_invoice" | "razorpay_invoices") if "razorpay"
+    RazorpayInvoice("razorpay_invoice" | "razorpay_invoices") of Razorpay if "razorpay"
         => razorpay_invoice::RazorpayInvoice(paylinks_razorpay::types::Invoice);
     /// Pine Labs Online (`/api/pay/v1/paymentlink`).
     Pinelabs("pinelabs" | "pine_labs") if "pinelabs"

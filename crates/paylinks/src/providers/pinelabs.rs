@@ -2,13 +2,13 @@
 //! times (sometimes without seconds), the merchant reference doubles as an idempotency key.
 
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 use paylinks_pinelabs::types::{self, PaymentLink as PinelabsLink};
 use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
-use super::refusals::{ONE_ATTEMPT, state_checked};
+use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
+use super::wire::{Call, build, field, listed_by_reference, map_api_error, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
@@ -41,16 +41,15 @@ impl LinkApi for Pinelabs {
         ("EXPIRED", LinkStatus::Expired),
         ("CANCELLED", LinkStatus::Cancelled),
     ];
+    /// Pine Labs has no list endpoint.
+    const LISTS_WITHOUT_REFERENCE: bool = false;
     const ID_PREFIXES: &'static [&'static str] = &["pl-"];
 
     type Client = Client;
     type Entity = PinelabsLink;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-            .environment(config.environment.clone())
-            .timeouts(timeouts)
-            .build()
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
@@ -137,8 +136,7 @@ impl LinkApi for Pinelabs {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_payment_link().payment_link_id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        let checked = || state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity);
+        let checked = || state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity);
         with_token(client, retry, &call, checked).await
     }
 
@@ -149,8 +147,7 @@ impl LinkApi for Pinelabs {
             let sent = client.resend_payment_link_notification().payment_link_id(id).send().await;
             read(&call, sent).map(drop)
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        let checked = || state_checked(&call, retry, Self::refusal_is_state, resend, current, drop);
+        let checked = || state_checked::<Self, _, _>(&call, retry, client, resend, drop);
         with_token(client, retry, &call, checked).await
     }
 
@@ -167,11 +164,7 @@ impl LinkApi for Pinelabs {
             })
         })
         .await;
-        match found {
-            Ok(link) => Ok(vec![link]),
-            Err(Error::NotFound { .. }) => Ok(vec![]),
-            Err(error) => Err(error),
-        }
+        listed_by_reference(found)
     }
 }
 
@@ -271,11 +264,6 @@ fn request(link: &CreateLink, reference: &str) -> Result<types::CreatePaymentLin
     build(PROVIDER, body)
 }
 
-
-
-
-
-
 /// Runs `operation` with a valid access token. A 401 on the link call means Pine Labs no
 /// longer honours the cached token (the client's hook has dropped it): the operation runs once
 /// more with a fresh one.
@@ -340,4 +328,3 @@ fn map_error(call: &Call, error: PinelabsError) -> Error {
         _ => map_api_error(call, error),
     }
 }
-

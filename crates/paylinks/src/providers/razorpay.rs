@@ -2,7 +2,7 @@
 //! with `0` for "not set", `BAD_REQUEST_ERROR` for almost every 4xx.
 
 use paylinks_core::Secret;
-use paylinks_core::http::{BuildError, Environment, Timeouts};
+use paylinks_core::http::Environment;
 use paylinks_razorpay::types::{self, PaymentLink as RazorpayLink};
 use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 
@@ -28,14 +28,6 @@ pub(crate) static SETTINGS: Settings = Settings {
     default_environment: Environment::Sandbox,
 };
 
-/// The generated client of both Razorpay link APIs.
-pub(crate) fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-    Client::builder(Credentials::new(config.id.clone(), config.secret.clone()))
-        .environment(config.environment.clone())
-        .timeouts(timeouts)
-        .build()
-}
-
 /// Razorpay Payment Links v2.
 pub(crate) struct Razorpay;
 
@@ -43,7 +35,8 @@ impl LinkApi for Razorpay {
     const PROVIDER: Provider = PROVIDER;
     const SETTINGS: &'static Settings = &SETTINGS;
     /// `PaymentLinkStatus` of `specs/razorpay.yaml`, plus the legacy `issued` and `active`
-    /// (the payment-link states page and the Go SDK's fixture still show them).
+    /// (the payment-link states page shows them, and so does razorpay-go's
+    /// `testdata/fake_paymentlink.json`, kept as `tests/fixtures/razorpay/sdk_go_fake_paymentlink.json`).
     const STATUS_ROWS: &'static [(&'static str, LinkStatus)] = &[
         ("created", LinkStatus::Active),
         ("issued", LinkStatus::Active),
@@ -58,8 +51,8 @@ impl LinkApi for Razorpay {
     type Client = Client;
     type Entity = RazorpayLink;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        connect(config, timeouts)
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
@@ -125,8 +118,7 @@ impl LinkApi for Razorpay {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_payment_link().id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
@@ -135,8 +127,7 @@ impl LinkApi for Razorpay {
         let notify = || async {
             client.notify_payment_link().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
+        state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
@@ -170,12 +161,7 @@ impl Paylinks {
 impl PaylinksBuilder {
     /// Enables Razorpay, payment links and invoice links (key id and secret; the key decides
     /// test or live mode, `environment` only changes the host).
-    pub fn razorpay(
-        self,
-        key_id: impl Into<String>,
-        key_secret: impl Into<Secret>,
-        environment: Environment,
-    ) -> Self {
+    pub fn razorpay(self, key_id: impl Into<String>, key_secret: impl Into<Secret>, environment: Environment) -> Self {
         self.provider(PROVIDER, ProviderConfig { id: key_id.into(), secret: key_secret.into(), environment })
     }
 }
@@ -285,15 +271,10 @@ fn request(link: &CreateLink) -> Result<types::CreatePaymentLinkRequest, Error> 
     build(PROVIDER, body)
 }
 
-
 /// Razorpay's refusal of a `reference_id` that was used before.
 fn already_attempted(error: &Error) -> bool {
     matches!(error, Error::InvalidRequest { message, .. } if message.contains(ALREADY_ATTEMPTED))
 }
-
-
-
-
 
 /// The wire medium of `notify_by/{medium}` (both link APIs).
 pub(crate) fn notification_medium(medium: NotifyMedium) -> types::NotificationMedium {
@@ -343,7 +324,6 @@ pub(crate) fn map_error(call: &Call, error: progenitor_client::Error<types::Razo
     map_api_error(call, error)
 }
 
-
 /// Razorpay's currency code. The API reference's examples print `"currency": ""` (a template
 /// variable its generator dropped, <https://razorpay.com/docs/api/payments/payment-links/>;
 /// `specs/razorpay.yaml` says so too); guessing INR could misstate the amount, so an empty
@@ -389,4 +369,3 @@ where
         })
         .await
 }
-

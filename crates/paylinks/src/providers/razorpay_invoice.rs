@@ -1,9 +1,9 @@
 //! Razorpay's legacy invoice-based links: `/v1/invoices` with `type: link`. Same host, auth
 //! and error envelope as Payment Links v2; unset times are `null` instead of `0`.
 
-use paylinks_core::http::{BuildError, Timeouts};
+use paylinks_core::Secret;
 use paylinks_razorpay::types::{self, Invoice};
-use paylinks_razorpay::{Client, unix_time};
+use paylinks_razorpay::{Client, Credentials, unix_time};
 
 use super::razorpay::{
     SETTINGS, created_once, map_error, notes_request, notification_medium, parse_currency, positive, validate_common,
@@ -12,8 +12,8 @@ use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, optional, raw_value};
 use crate::api::{LinkApi, Settings};
 use crate::{
-    CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderConfig,
-    ProviderLink, RetryPolicy,
+    CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
+    RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::RazorpayInvoice;
@@ -41,8 +41,8 @@ impl LinkApi for RazorpayInvoice {
     type Client = Client;
     type Entity = Invoice;
 
-    fn connect(config: &ProviderConfig, timeouts: Timeouts) -> Result<Client, BuildError> {
-        super::razorpay::connect(config, timeouts)
+    fn credentials(id: String, secret: Secret) -> Credentials {
+        Credentials::new(id, secret)
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
@@ -112,8 +112,7 @@ impl LinkApi for RazorpayInvoice {
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_invoice().id(id).send().await) };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, cancel, current, std::convert::identity).await
+        state_checked::<Self, _, _>(&call, retry, client, cancel, std::convert::identity).await
     }
 
     async fn resend(client: &Client, retry: &RetryPolicy, id: &str, medium: NotifyMedium) -> Result<(), Error> {
@@ -122,8 +121,7 @@ impl LinkApi for RazorpayInvoice {
         let notify = || async {
             client.notify_invoice().id(id).medium(medium).send().await.map(drop).map_err(|e| map_error(&call, e))
         };
-        let current = || Self::get(client, &ONE_ATTEMPT, id);
-        state_checked(&call, retry, Self::refusal_is_state, notify, current, drop).await
+        state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
@@ -187,11 +185,6 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
     build(PROVIDER, body)
 }
 
-
-
-
-
-
 fn read(
     call: &Call,
     sent: Result<progenitor_client::ResponseValue<Invoice>, progenitor_client::Error<types::RazorpayError>>,
@@ -201,4 +194,3 @@ fn read(
         Err(error) => Err(map_error(call, error)),
     }
 }
-

@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use super::wire::Call;
+use crate::api::LinkApi;
 use crate::{Error, LinkStatus, PaymentLink, RetryPolicy};
 
 /// A single attempt: reading a link's state to explain a refusal, or listing after a
@@ -15,30 +16,29 @@ pub(crate) static ONE_ATTEMPT: RetryPolicy = RetryPolicy::none();
 /// [`LinkApi::refusal_is_state`](crate::api::LinkApi::refusal_is_state).
 pub(crate) type StateRule = fn(&str, &PaymentLink) -> bool;
 
-/// Runs a cancel or a notification under the retry policy; a refusal is explained by the
-/// link's state, read with `current` and judged by `is_state` (see [`explain_refusal`]).
-/// `already_done` turns the link an earlier, lost attempt already cancelled into the
-/// operation's result.
-pub(crate) async fn state_checked<T, Op, OpFut, Cur, CurFut>(
+/// Runs a cancel or a notification of link API `A` under the retry policy; a refusal is
+/// explained by the link's state, read with `A::get` (one attempt) and judged by
+/// [`LinkApi::refusal_is_state`] (see [`explain_refusal`]). `already_done` turns the link an
+/// earlier, lost attempt already cancelled into the operation's result.
+pub(crate) async fn state_checked<A: LinkApi, T, OpFut>(
     call: &Call,
     retry: &RetryPolicy,
-    is_state: StateRule,
-    operation: Op,
-    current: Cur,
+    client: &A::Client,
+    operation: impl Fn() -> OpFut,
     already_done: fn(PaymentLink) -> T,
 ) -> Result<T, Error>
 where
-    Op: Fn() -> OpFut,
     OpFut: Future<Output = Result<T, Error>>,
-    Cur: Fn() -> CurFut,
-    CurFut: Future<Output = Result<PaymentLink, Error>>,
 {
     retry
         .run(|attempt| {
-            let (operation, current) = (&operation, &current);
+            let operation = &operation;
             async move {
                 match operation().await {
-                    Err(error) => explain_refusal(call, attempt, is_state, error, current()).await.map(already_done),
+                    Err(error) => {
+                        let current = A::get(client, &ONE_ATTEMPT, &call.id);
+                        explain_refusal(call, attempt, A::refusal_is_state, error, current).await.map(already_done)
+                    }
                     ok => ok,
                 }
             }

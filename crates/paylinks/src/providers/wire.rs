@@ -4,7 +4,7 @@
 
 use paylinks_core::{ApiError, ErrorBody};
 
-use crate::{Error, Provider};
+use crate::{Error, PaymentLink, Provider};
 
 /// The call an error happened in.
 #[derive(Debug, Clone)]
@@ -22,6 +22,17 @@ impl Call {
     /// A decoding error of this call.
     pub fn decode(&self, message: impl Into<String>) -> Error {
         Error::Decode { provider: self.provider, operation: self.operation, message: message.into() }
+    }
+}
+
+/// A list by reference on an API that finds at most one link by it: that link, or none when
+/// the API answers [`Error::NotFound`].
+#[allow(dead_code, reason = "unused when only link APIs with a list endpoint are built")]
+pub(crate) fn listed_by_reference(found: Result<PaymentLink, Error>) -> Result<Vec<PaymentLink>, Error> {
+    match found {
+        Ok(link) => Ok(vec![link]),
+        Err(Error::NotFound { .. }) => Ok(vec![]),
+        Err(error) => Err(error),
     }
 }
 

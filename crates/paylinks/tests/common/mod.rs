@@ -202,7 +202,7 @@ pub fn assert_refused_cancel<'e>(error: &'e Error, provider: Provider, id: &str,
 
 /// `error` refuses `operation` on a link whose provider status is `provider_status`.
 #[track_caller]
-pub fn assert_not_cancellable(error: &Error, operation: &str, provider_status: &str) {
+pub fn assert_invalid_state(error: &Error, operation: &str, provider_status: &str) {
     assert!(
         matches!(error, Error::InvalidState { operation: refused, provider_status: Some(status), .. }
             if *refused == operation && status == provider_status),
