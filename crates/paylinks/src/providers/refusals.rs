@@ -16,7 +16,8 @@ pub(crate) static ONE_ATTEMPT: RetryPolicy = RetryPolicy::none();
 pub(crate) type StateRule = fn(&str, &PaymentLink) -> bool;
 
 /// Runs a cancel or a notification under the retry policy; a refusal is explained by the
-/// link's state, read with `current` and judged by `is_state` (see [`explain_refusal`]).
+/// link's state, read with `current` (itself retried under the policy when the read meets a
+/// transient failure) and judged by `is_state` (see [`explain_refusal`]).
 /// `already_done` turns the link an earlier, lost attempt already cancelled into the
 /// operation's result.
 pub(crate) async fn state_checked<T, Op, OpFut, Cur, CurFut>(
@@ -38,7 +39,9 @@ where
             let (operation, current) = (&operation, &current);
             async move {
                 match operation().await {
-                    Err(error) => explain_refusal(call, attempt, is_state, error, current()).await.map(already_done),
+                    Err(error) => explain_refusal(call, attempt, is_state, error, retry.run(|_| current()))
+                        .await
+                        .map(already_done),
                     ok => ok,
                 }
             }
@@ -48,7 +51,9 @@ where
 
 /// After a provider refused a cancel or a notification: when the link's state explains the
 /// refusal, an [`Error::InvalidState`] that names the state; when an earlier attempt of a
-/// retried cancel already cancelled the link (its response was lost), the link.
+/// retried cancel already cancelled the link (its response was lost), the link; when the
+/// state cannot be read after a retry, the read's transient error (the outcome is unknown);
+/// otherwise the refusal.
 async fn explain_refusal<Fut>(
     call: &Call,
     attempt: u32,
@@ -66,7 +71,15 @@ where
         Error::InvalidRequest { message, .. } => message.clone(),
         _ => return Err(error),
     };
-    let Ok(link) = current.await else { return Err(error) };
+    let link = match current.await {
+        Ok(link) => link,
+        // After a retry, the refusal may answer this call's own earlier attempt, which did
+        // what was asked but whose response was lost: only the state can tell, and it could
+        // not be read. The read's transient error says "unknown" where the refusal would say
+        // "failed" (found by the fault soak, tests/soak.rs).
+        Err(unread) if attempt > 1 && unread.is_transient() => return Err(unread),
+        Err(_) => return Err(error),
+    };
     if call.operation == "cancel" && attempt > 1 && link.status == LinkStatus::Cancelled {
         return Ok(link);
     }
