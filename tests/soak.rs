@@ -463,9 +463,10 @@ async fn the_facade_survives_a_fault_soak_with_no_duplicate_money() {
         .filter(|(op, kind)| {
             let refusal =
                 matches!(*op, "cancel" | "resend") && kind.starts_with("Provider(4") && kind != "Provider(429)";
-            !matches!(kind.as_str(), "Transport" | "RateLimited" | "InvalidState")
-                && !(kind.starts_with("Provider(5") || kind == "Provider(429)")
-                && !refusal
+            let transient = matches!(kind.as_str(), "Transport" | "RateLimited" | "Provider(429)")
+                || kind.starts_with("Provider(5");
+            let explained = transient || refusal || kind == "InvalidState";
+            !explained
         })
         .map(|key| (key, &tally.samples[key]))
         .collect();
