@@ -421,6 +421,36 @@ async fn the_facade_survives_a_fault_soak_with_no_duplicate_money() {
     let failed_creates = histories.iter().filter(|h| h.id.is_none()).count();
     let orphans = histories.iter().filter(|h| h.id.is_none() && stored.contains_key(&h.reference)).count();
 
+    // A failed create is retried the way a caller would, with the same reference and no
+    // faults: it answers the link that exists (or creates the one that does not), or a typed
+    // refusal, and never leaves a second link.
+    control.http.delete(format!("{}/faults", control.base)).send().await.unwrap();
+    let mut recreated: BTreeMap<String, u64> = BTreeMap::new();
+    let mut doubled = Vec::new();
+    for history in histories.iter().filter(|h| h.id.is_none()) {
+        let before = stored.get(&history.reference).and_then(|links| links.first()).map(|l| l.id.clone());
+        let again = paylinks.create(history.provider, &order(history.provider, &history.reference)).await;
+        let outcome = match &again {
+            Ok(link) if before.as_ref().is_some_and(|id| *id == link.id) => "ok: the existing link".to_owned(),
+            Ok(_) if before.is_some() => {
+                doubled.push(format!("{} {}: a second link", history.provider, history.reference));
+                "ok: a second link".to_owned()
+            }
+            Ok(_) => "ok: created now".to_owned(),
+            Err(error) => format!("{}: {error}", kind(error)),
+        };
+        *recreated.entry(outcome).or_default() += 1;
+    }
+    for provider in PROVIDERS {
+        let bodies = control.get(&format!("{}/links", provider.as_str())).await;
+        let mut count: BTreeMap<String, usize> = BTreeMap::new();
+        for body in bodies.as_array().unwrap() {
+            let link = paylinks::decode_link(provider, body.to_string().as_bytes()).unwrap();
+            *count.entry(link.reference.unwrap_or(link.id)).or_default() += 1;
+        }
+        doubled.extend(count.into_iter().filter(|(_, n)| *n > 1).map(|(r, n)| format!("{provider} {r}: {n} links")));
+    }
+
     let operations: u64 = tally.ops.values().sum();
     println!(
         "soak: seed {}, {} tasks, {operations} operations {:?} in {:.1} s",
@@ -449,7 +479,10 @@ async fn the_facade_survives_a_fault_soak_with_no_duplicate_money() {
         watch_failures.load(Ordering::SeqCst)
     );
 
+    println!("soak: failed creates tried again: {recreated:?}");
+
     assert_eq!(watch_failures.load(Ordering::SeqCst), 0, "the sandbox kept answering");
+    assert!(doubled.is_empty(), "a reference with two links: {doubled:?}");
     assert!(strangers.is_empty(), "links nobody created: {strangers:?}");
     assert!(unexplained.is_empty(), "{} links the history cannot explain: {unexplained:#?}", unexplained.len());
     assert_eq!(operations, settings.ops as u64, "every operation ran");
