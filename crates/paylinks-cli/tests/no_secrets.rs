@@ -156,13 +156,21 @@ impl Served {
     }
 
     /// Stops it; its whole output after the first line.
-    fn stop(mut self) -> (String, String) {
+    fn stop(&mut self) -> (String, String) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let (mut stdout, mut stderr) = (String::new(), String::new());
         self.child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
         self.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
         (stdout, stderr)
+    }
+}
+
+impl Drop for Served {
+    /// A failed test leaves no sandbox running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -506,7 +514,7 @@ async fn no_secret_and_no_customer_data_appear_anywhere() {
     })
     .await
     .unwrap();
-    let (mut seen, served) = served;
+    let (mut seen, mut served) = served;
 
     // The served sandbox announces the credentials it accepts on its first line (its
     // documented connection JSON, for scripts): that line only.
