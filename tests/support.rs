@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use paylinks::{CreateLink, Environment, Money, Paylinks, PaymentLink, Provider, RetryPolicy};
+use paylinks::{CreateLink, Environment, Money, Paylinks, PaylinksBuilder, PaymentLink, Provider, RetryPolicy};
 use paylinks_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
@@ -74,15 +74,17 @@ impl World {
 
 /// A facade client for `sandbox` with its credentials.
 pub fn client(sandbox: &Sandbox, retry: RetryPolicy) -> Paylinks {
+    builder(sandbox).retry(retry).build().expect("a client for the sandbox")
+}
+
+/// A facade builder for `sandbox` with its credentials, for callers that set more (timeouts).
+pub fn builder(sandbox: &Sandbox) -> PaylinksBuilder {
     let url = |provider: &str| Environment::Custom(sandbox.base_url(provider).expect("a provider of the sandbox"));
     let text = |provider: &str, key: &str| sandbox.config().text(provider, key).expect("a sandbox setting").to_owned();
     Paylinks::builder()
         .cashfree(text("cashfree", "client_id"), text("cashfree", "client_secret").as_str(), url("cashfree"))
         .razorpay(text("razorpay", "key_id"), text("razorpay", "key_secret").as_str(), url("razorpay"))
         .pinelabs(text("pinelabs", "client_id"), text("pinelabs", "client_secret").as_str(), url("pinelabs"))
-        .retry(retry)
-        .build()
-        .expect("a client for the sandbox")
 }
 
 /// A ₹499.50 link with a customer, a reference and (except on Pine Labs) partial payments.

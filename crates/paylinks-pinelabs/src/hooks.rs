@@ -3,7 +3,8 @@
 //! - Before sending: link calls get `Authorization: Bearer <token>` from the client's
 //!   [`TokenCache`] (the token call itself does not);
 //!   body-less PUT/PATCH get `Content-Length: 0`; progenitor's `api-version` header is removed.
-//! - After receiving: a 401 drops the cached token; an error response whose body is not JSON
+//! - After receiving: a 401 drops the token that request was sent with (not a fresher one
+//!   another task has fetched since, see [`TokenCache::invalidate_token`]); an error response whose body is not JSON
 //!   reaches the caller as a typed [`PinelabsError`] with its
 //!   status kept (see [`paylinks_core::http::execute`]).
 
@@ -37,24 +38,22 @@ impl ClientHooks<TokenCache> for Client {
         Ok(())
     }
 
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let unauthorized = matches!(result, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED);
-        if unauthorized && info.operation_id != TOKEN_OPERATION {
-            self.inner().invalidate();
-        }
-        Ok(())
-    }
-
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        paylinks_core::http::execute(
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let bearer =
+            (info.operation_id != TOKEN_OPERATION).then(|| request.headers().get(AUTHORIZATION).cloned()).flatten();
+        let result = paylinks_core::http::execute(
             self.client(),
             request,
             <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in,
         )
-        .await
+        .await;
+        let unauthorized = matches!(&result, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED);
+        if let (true, Some(bearer)) = (unauthorized, bearer) {
+            match bearer.to_str().ok().and_then(|b| b.strip_prefix("Bearer ")) {
+                Some(token) => self.inner().invalidate_token(token),
+                None => self.inner().invalidate(),
+            }
+        }
+        result
     }
 }

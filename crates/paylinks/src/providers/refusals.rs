@@ -17,9 +17,10 @@ pub(crate) static ONE_ATTEMPT: RetryPolicy = RetryPolicy::none();
 pub(crate) type StateRule = fn(&str, &PaymentLink) -> bool;
 
 /// Runs a cancel or a notification of link API `A` under the retry policy; a refusal is
-/// explained by the link's state, read with `A::get` (one attempt) and judged by
-/// [`LinkApi::refusal_is_state`] (see [`explain_refusal`]). `already_done` turns the link an
-/// earlier, lost attempt already cancelled into the operation's result.
+/// explained by the link's state, read with `A::get` (itself retried under the policy when the
+/// read meets a transient failure) and judged by [`LinkApi::refusal_is_state`] (see
+/// [`explain_refusal`]). `already_done` turns the link an earlier, lost attempt already
+/// cancelled into the operation's result.
 pub(crate) async fn state_checked<A: LinkApi, T, OpFut>(
     call: &Call,
     retry: &RetryPolicy,
@@ -36,7 +37,7 @@ where
             async move {
                 match operation().await {
                     Err(error) => {
-                        let current = A::get(client, &ONE_ATTEMPT, &call.id);
+                        let current = A::get(client, retry, &call.id);
                         explain_refusal(call, attempt, A::refusal_is_state, error, current).await.map(already_done)
                     }
                     ok => ok,
@@ -48,7 +49,9 @@ where
 
 /// After a provider refused a cancel or a notification: when the link's state explains the
 /// refusal, an [`Error::InvalidState`] that names the state; when an earlier attempt of a
-/// retried cancel already cancelled the link (its response was lost), the link.
+/// retried cancel already cancelled the link (its response was lost), the link; when the
+/// state cannot be read after a retry, the read's transient error (the outcome is unknown);
+/// otherwise the refusal.
 async fn explain_refusal<Fut>(
     call: &Call,
     attempt: u32,
@@ -66,7 +69,15 @@ where
         Error::InvalidRequest { message, .. } => message.clone(),
         _ => return Err(error),
     };
-    let Ok(link) = current.await else { return Err(error) };
+    let link = match current.await {
+        Ok(link) => link,
+        // After a retry, the refusal may answer this call's own earlier attempt, which did
+        // what was asked but whose response was lost: only the state can tell, and it could
+        // not be read. The read's transient error says "unknown" where the refusal would say
+        // "failed" (found by the fault soak, tests/soak.rs).
+        Err(unread) if attempt > 1 && unread.is_transient() => return Err(unread),
+        Err(_) => return Err(error),
+    };
     if call.operation == "cancel" && attempt > 1 && link.status == LinkStatus::Cancelled {
         return Ok(link);
     }
