@@ -1651,14 +1651,15 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         /**Customer's bank account details; documented as an object holding `bank_details`
 (`account_number`, `ifsc_code`, `bank_name`). Kept free-form.
 */
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub account_details: ::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Payment methods offered on the link; unknown methods are kept as sent.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub allowed_payment_methods: ::std::vec::Vec<PaymentMethod>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_payment_methods: ::std::option::Option<
+            ::std::vec::Vec<PaymentMethod>,
+        >,
         ///Amount of the link, in minor units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<Amount>,
@@ -1687,13 +1688,9 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_mcc_transaction: ::std::option::Option<BoolOrString>,
         ///Merchant key-value pairs given at creation.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub merchant_metadata: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_metadata: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
         ///The merchant's reference given at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1713,8 +1710,8 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pre_auth: ::std::option::Option<BoolOrString>,
         ///Products the payment is for.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub product_details: ::std::vec::Vec<ProductDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_details: ::std::option::Option<::std::vec::Vec<ProductDetail>>,
         ///Split settlement instructions and their state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub split_info: ::std::option::Option<SplitInfo>,
@@ -1933,8 +1930,8 @@ Free-form; may be absent or null.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitInfo {
         ///One entry per merchant receiving a share.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub split_details: ::std::vec::Vec<SplitDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub split_details: ::std::option::Option<::std::vec::Vec<SplitDetail>>,
         ///Type of split (`AMOUNT`); other values are kept as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub split_type: ::std::option::Option<SplitType>,
@@ -3510,11 +3507,13 @@ Free-form; may be absent or null.
         #[derive(Clone, Debug)]
         pub struct PaymentLink {
             account_details: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             allowed_payment_methods: ::std::result::Result<
-                ::std::vec::Vec<super::PaymentMethod>,
+                ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
@@ -3554,9 +3553,11 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             merchant_metadata: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -3581,7 +3582,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             product_details: ::std::result::Result<
-                ::std::vec::Vec<super::ProductDetail>,
+                ::std::option::Option<::std::vec::Vec<super::ProductDetail>>,
                 ::std::string::String,
             >,
             split_info: ::std::result::Result<
@@ -3628,7 +3629,9 @@ Free-form; may be absent or null.
             pub fn account_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3643,7 +3646,9 @@ Free-form; may be absent or null.
             }
             pub fn allowed_payment_methods<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentMethod>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.allowed_payment_methods = value
@@ -3776,9 +3781,11 @@ Free-form; may be absent or null.
             pub fn merchant_metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -3858,7 +3865,9 @@ Free-form; may be absent or null.
             }
             pub fn product_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ProductDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProductDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_details = value
@@ -4523,7 +4532,7 @@ Free-form; may be absent or null.
         #[derive(Clone, Debug)]
         pub struct SplitInfo {
             split_details: ::std::result::Result<
-                ::std::vec::Vec<super::SplitDetail>,
+                ::std::option::Option<::std::vec::Vec<super::SplitDetail>>,
                 ::std::string::String,
             >,
             split_type: ::std::result::Result<
@@ -4542,7 +4551,9 @@ Free-form; may be absent or null.
         impl SplitInfo {
             pub fn split_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SplitDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SplitDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.split_details = value
