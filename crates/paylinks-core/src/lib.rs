@@ -30,7 +30,7 @@ pub use amount::{AmountError, DecimalAmount};
 pub use error::{ApiError, ErrorBody, describe_json_error};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
-pub use timestamp::{Timestamp, TimestampError, parse_naive_in};
+pub use timestamp::{OffsetRequired, Timestamp, TimestampError, Zone, parse_naive_in};
 
 #[doc(hidden)]
 pub mod __private {

@@ -664,7 +664,7 @@ sends it). Give at least one of `email_id` and `mobile_number`.
 link can no longer be paid.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expire_by: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub expire_by: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///URL the customer is redirected to after a failed payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_callback_url: ::std::option::Option<::std::string::String>,
@@ -1671,7 +1671,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub cart_coupon_discount_amount: ::std::option::Option<Amount>,
         ///When the link was created, ISO 8601 UTC with milliseconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub created_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///The customer given at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<Customer>,
@@ -1680,7 +1680,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub description: ::std::option::Option<::std::string::String>,
         ///When the link expires, ISO 8601 UTC; may lack seconds (`2025-03-21T08:29Z`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expire_by: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub expire_by: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///URL for failed payments; `null` when none was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_callback_url: ::std::option::Option<::std::string::String>,
@@ -1720,7 +1720,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub status: ::std::option::Option<LinkStatus>,
         ///When the link was last updated, ISO 8601 UTC with milliseconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
     }
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
@@ -1901,7 +1901,7 @@ Free-form; may be absent or null.
         pub status: ::std::option::Option<::std::string::String>,
         ///When this share was last updated, ISO 8601 UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
     }
     impl SplitDetail {
         pub fn builder() -> builder::SplitDetail {
@@ -2111,7 +2111,7 @@ Free-form; may be absent or null.
 */
         pub access_token: ::paylinks_core::Secret,
         ///When the token expires, ISO 8601 UTC; precision varies (microseconds or milliseconds).
-        pub expires_at: ::paylinks_core::Timestamp,
+        pub expires_at: ::paylinks_pinelabs::Timestamp,
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
@@ -2725,7 +2725,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expire_by: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             failure_callback_url: ::std::result::Result<
@@ -2865,7 +2865,7 @@ Free-form; may be absent or null.
             pub fn expire_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3529,7 +3529,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
@@ -3541,7 +3541,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expire_by: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             failure_callback_url: ::std::result::Result<
@@ -3594,7 +3594,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -3701,7 +3701,7 @@ Free-form; may be absent or null.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3739,7 +3739,7 @@ Free-form; may be absent or null.
             pub fn expire_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3906,7 +3906,7 @@ Free-form; may be absent or null.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4302,7 +4302,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -4401,7 +4401,7 @@ Free-form; may be absent or null.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4748,7 +4748,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::paylinks_core::Timestamp,
+                ::paylinks_pinelabs::Timestamp,
                 ::std::string::String,
             >,
         }
@@ -4775,7 +4775,7 @@ Free-form; may be absent or null.
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::paylinks_core::Timestamp>,
+                T: ::std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -5230,7 +5230,7 @@ pub mod builder {
         client: &'a super::Client,
         idempotency_key: Result<Option<::std::string::String>, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
         body: Result<types::builder::CreatePaymentLinkRequest, String>,
     }
     impl<'a> CreatePaymentLink<'a> {
@@ -5270,13 +5270,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5423,7 +5423,7 @@ pub mod builder {
             String,
         >,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> GetPaymentLinkByReference<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5462,13 +5462,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5585,7 +5585,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> GetPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5622,13 +5622,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5739,7 +5739,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> CancelPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5776,13 +5776,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5893,7 +5893,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> ResendPaymentLinkNotification<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5930,13 +5930,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self

@@ -47,7 +47,7 @@ const IST: FixedOffset = match FixedOffset::east_opt(5 * 3600 + 30 * 60) {
 };
 
 /// A time as Cashfree writes it: `2021-09-30T17:05:01+05:30` (whole seconds, IST).
-fn wire_time(at: DateTime<Utc>) -> Timestamp {
+fn wire_time(at: DateTime<Utc>) -> paylinks_cashfree::Timestamp {
     Timestamp::from(at.trunc_subsecs(0).with_timezone(&IST))
 }
 
