@@ -3801,7 +3801,9 @@ this spec follows `2025-01-01`, which the client sends by default.
 Quirks this spec keeps: `cf_link_id` and `cf_order_id` are integers
 in the 2022-09-01 API and strings in 2023-08-01 and later; `link_meta.upi_intent` is a boolean
 in examples and a string (`"true"`/`"false"`) in the 2023+ SDK models; statuses are open enums;
-amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset.
+amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset
+(`+05:30`), except in the documented link webhook body, whose offset-less times are read as
+India Standard Time; an optional field may be `null` (decoded as absent).
 
 
 Version: 2025-01-01*/

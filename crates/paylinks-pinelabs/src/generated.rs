@@ -4860,7 +4860,8 @@ Wire quirks this spec keeps on purpose so that every documented body decodes:
   request but booleans in responses; responses accept either.
 - Timestamps are ISO 8601 UTC strings of varying precision: `2025-03-21T08:29Z` (no
   seconds), `.881Z` (milliseconds), `.909140Z` (microseconds). They use the tolerant
-  `Timestamp` type.
+  `Timestamp` type; text without an offset is read as UTC, the documented zone.
+- Every optional response field may be `null`, decoded as absent.
 - `country_code` is `91` in the response example and `+91` in the MCP documentation.
 - Error bodies carry `additional_error_details` (docs) and, per the official MCP client,
   a camelCase `additionalErrorPayload`; both are kept.

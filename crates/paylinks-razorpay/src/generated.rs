@@ -8091,8 +8091,11 @@ code, so the examples say `INR`. The docs bodies as printed are test fixtures in
 
 * Money is an integer in the currency's smallest unit (paise for INR; three-decimal
   currencies such as KWD end in 0; zero-decimal currencies such as JPY as-is).
-* Timestamps are integer Unix seconds. On payment links (v2) `0` means "not set"
-  (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same fields are `null`.
+* Timestamps are integer Unix seconds (an instant: no zone to apply). On payment links (v2)
+  `0` means "not set" (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same
+  fields are `null`.
+* Every optional response field may be `null`, decoded as absent (razorpay-java's
+  PaymentLinkTest mock sends `"updated_at": null`).
 * PHP empty arrays: an empty object may arrive as `[]` (`customer`, `notes`, `reminders`,
   error `metadata`), so those fields accept the object or an empty array.
 * `notes` may also be `null`; `payments` is `null` until the first captured payment.
