@@ -68,3 +68,21 @@ fn razorpay_nulls_are_absent() {
     let link = decode(Provider::RazorpayInvoice, &invoice);
     assert_eq!((link.amount, link.status), (Money::inr(600), LinkStatus::Active));
 }
+
+#[test]
+fn a_null_amount_is_absent_and_an_error_naming_it_never_a_zero() {
+    let bodies = [
+        (
+            Provider::Cashfree,
+            json!({"link_id": "l1", "link_status": "ACTIVE", "link_currency": "INR", "link_amount": null}),
+        ),
+        (Provider::Razorpay, json!({"id": "plink_1", "status": "created", "currency": "INR", "amount": null})),
+        (Provider::RazorpayInvoice, json!({"id": "inv_1", "status": "issued", "currency": "INR", "amount": null})),
+        (Provider::Pinelabs, json!({"payment_link_id": "pl-1", "status": "CREATED", "amount": null})),
+    ];
+    for (provider, body) in bodies {
+        let err = decode_link(provider, body.to_string().as_bytes()).unwrap_err();
+        assert!(matches!(err, paylinks::Error::Decode { .. }), "{provider:?}: {err:?}");
+        assert!(err.to_string().contains("amount"), "{provider:?}: {err}");
+    }
+}
