@@ -6,7 +6,9 @@ use progenitor::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagSt
 
 use crate::spec::Provider;
 
-/// The paylinks-core version the specs' `x-rust-type` extensions name.
+/// The version the specs' `x-rust-type` extensions name, of paylinks-core and of the provider
+/// crate itself (its per-provider types such as `paylinks_cashfree::Timestamp`; the crates
+/// share the workspace version).
 const CORE_VERSION: &str = "0.1.0";
 /// How many diff lines `--check` prints per file.
 const DIFF_LINES: usize = 80;
@@ -48,7 +50,12 @@ fn settings(provider: &Provider) -> Result<GenerationSettings, String> {
         .with_tag(TagStyle::Merged)
         .with_map_type("::std::collections::BTreeMap")
         .with_derive("PartialEq")
-        .with_crate("paylinks-core", CrateVers::Version(CORE_VERSION.parse().map_err(|e| format!("{e}"))?), None);
+        .with_crate("paylinks-core", CrateVers::Version(CORE_VERSION.parse().map_err(|e| format!("{e}"))?), None)
+        .with_crate(
+            format!("paylinks-{}", provider.name),
+            CrateVers::Version(CORE_VERSION.parse().map_err(|e| format!("{e}"))?),
+            None,
+        );
     if let Some(inner) = provider.inner_type {
         let tokens: proc_macro2::TokenStream = inner.parse().map_err(|e| format!("{inner}: {e}"))?;
         settings.with_inner_type(tokens);

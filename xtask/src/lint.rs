@@ -13,6 +13,10 @@ use crate::spec::Provider;
 const RESPONSE_FORBIDDEN: &[&str] =
     &["pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
 
+/// The extension that exempts an optional response property from accepting `null`; its value
+/// says why (specs/README.md rule 7).
+const NOT_NULLABLE: &str = "x-paylinks-not-nullable";
+
 pub fn run(providers: &[Provider]) -> bool {
     let mut ok = true;
     for provider in providers {
@@ -245,9 +249,52 @@ fn check_response_schema(
             check_response_schema(doc, child, origin, false, visited, problems);
         }
     }
+    let required: BTreeSet<&str> =
+        map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     for (name, child) in map.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        check_response_schema(doc, child, &format!("{origin}.{name}"), false, visited, problems);
+        let at = format!("{origin}.{name}");
+        if !required.contains(name.as_str()) {
+            optional_accepts_null(doc, child, &at, problems);
+        }
+        check_response_schema(doc, child, &at, false, visited, problems);
     }
+}
+
+/// An optional response property accepts `null` (decoded as absent, like a missing field), or
+/// says why not with `x-paylinks-not-nullable: <reason>` (rule 7): one `null` in an optional
+/// field must not fail the whole response.
+fn optional_accepts_null(doc: &Value, property: &Value, at: &str, problems: &mut Vec<String>) {
+    match property.get(NOT_NULLABLE) {
+        Some(Value::String(reason)) if !reason.trim().is_empty() => {}
+        Some(_) => problems.push(format!("{at}: `{NOT_NULLABLE}` must give the reason as text (rule 7)")),
+        None if accepts_null(doc, property, 0) => {}
+        None => problems.push(format!(
+            "{at}: optional response property does not accept `null`; add `nullable: true` (a `$ref` becomes \
+             `nullable: true` + `oneOf: [$ref]`) or `{NOT_NULLABLE}: <why>` (rule 7)"
+        )),
+    }
+}
+
+/// Whether a schema accepts the JSON `null`: `nullable: true`, a `oneOf` branch that does, a
+/// `$ref` to a schema that does, or a schema that constrains nothing.
+fn accepts_null(doc: &Value, schema: &Value, depth: usize) -> bool {
+    let Some(map) = schema.as_object() else {
+        return schema == &Value::Bool(true);
+    };
+    if depth > 32 {
+        return false;
+    }
+    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+        return resolve(doc, reference).is_some_and(|target| accepts_null(doc, target, depth + 1));
+    }
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        return true;
+    }
+    if let Some(branches) = map.get("oneOf").and_then(Value::as_array) {
+        return branches.iter().any(|branch| accepts_null(doc, branch, depth + 1));
+    }
+    const CONSTRAINING: &[&str] = &["type", "enum", "properties", "items", "additionalProperties", "x-rust-type"];
+    !CONSTRAINING.iter().any(|key| map.contains_key(*key))
 }
 
 /// Every example validates against its schema, read as JSON Schema.
@@ -324,13 +371,16 @@ components:
     Error:
       type: object
       properties:
-        message: {type: string, description: What went wrong.}
+        message: {type: string, nullable: true, description: What went wrong.}
     Link:
       type: object
+      required: [status]
       properties:
         status: {$ref: "#/components/schemas/Status"}
-        amount: {type: integer, format: int64, description: Minor units.}
+        amount: {type: integer, format: int64, nullable: true, description: Minor units.}
         note: {type: string, nullable: true, description: A note.}
+        previous: {description: The status before., nullable: true, oneOf: [{$ref: "#/components/schemas/Status"}]}
+        kind: {type: string, x-paylinks-not-nullable: Never null in any source., description: The kind.}
     Status:
       oneOf:
         - {$ref: "#/components/schemas/KnownStatus"}
@@ -389,6 +439,35 @@ components:
         let found = problems(&spec);
         assert!(found.iter().any(|p| p.contains("`anyOf`")), "{found:?}");
         assert!(found.iter().any(|p| p.contains("note: property has no description")), "{found:?}");
+    }
+
+    #[test]
+    fn an_optional_response_property_that_refuses_null_is_caught() {
+        let spec = GOOD.replace("note: {type: string, nullable: true,", "note: {type: string,").replace(
+            "previous: {description: The status before., nullable: true, oneOf:",
+            "previous: {description: The status before., oneOf:",
+        );
+        let found = problems(&spec);
+        assert!(
+            found.iter().any(|p| p.contains("Link.note: optional response property does not accept `null`")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|p| p.contains("Link.previous: optional response property")), "{found:?}");
+        // A required property needs no `null`, an optional `$ref` does.
+        assert!(!found.iter().any(|p| p.contains("Link.status")), "{found:?}");
+        let found = problems(&GOOD.replace("      required: [status]\n", ""));
+        assert!(found.iter().any(|p| p.contains("Link.status: optional response property")), "{found:?}");
+    }
+
+    #[test]
+    fn the_not_nullable_exemption_needs_a_reason() {
+        let found = problems(
+            &GOOD.replace("x-paylinks-not-nullable: Never null in any source.", "x-paylinks-not-nullable: ''"),
+        );
+        assert!(
+            found.iter().any(|p| p.contains("Link.kind: `x-paylinks-not-nullable` must give the reason")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -47,6 +47,7 @@ typed, with its HTTP status.
         ///Human-readable error message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Error class (`invalid_request_error`, `authentication_error`, ...); any other value is kept as sent.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<CashfreeErrorType>,
     }
@@ -133,7 +134,7 @@ usual value; other currencies must first be enabled for the account.
 */
         pub link_currency: CreateLinkRequestLinkCurrency,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link_expiry_time: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub link_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
         /**Merchant-chosen unique id of the link: at most 50 characters, letters, digits, `-` and
 `_` only, unique per merchant. Used as `{link_id}` by the other link endpoints.
 Required by API 2022-09-01; optional in the latest API.
@@ -609,6 +610,7 @@ codes.
         ///Country calling code of the phone number, e.g. `+91` (seen in the SDK docs example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country_code: ::std::option::Option<::std::string::String>,
+        ///Customer bank account number (TPV), a string or an integer as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_account_number: ::std::option::Option<BankAccountNumber>,
         ///Name of the bank account holder; the wire name is spelled `acoount` (sic).
@@ -670,54 +672,54 @@ latest API (Go / Java SDK 6.x); not present in API 2022-09-01.
         }
     }
     /**A payment link, as returned by create, fetch and cancel. Every property is optional (the
-SDK models have no required list). Field meanings of the `$ref` properties:
-`cf_link_id` Cashfree's id of the link; `link_status` status; `link_amount` amount to
-collect; `link_amount_paid` amount paid so far; `link_minimum_partial_amount` minimum first
-instalment (0 when partial payments are off); `link_created_at` creation time;
-`link_expiry_time` expiry time; `customer_details`, `link_meta`, `link_notify` as sent at
-creation.
+SDK models have no required list) and may be `null`, which decodes as absent.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LinkEntity {
+        ///Cashfree's own id of the link, an integer or a string as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cf_link_id: ::std::option::Option<CfLinkId>,
+        ///The customer, as sent at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_details: ::std::option::Option<LinkCustomerDetails>,
         ///Whether invoice generation is enabled for this link (seen in the SDK docs example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_invoice: ::std::option::Option<bool>,
+        ///Amount to collect, in major units (rupees for INR).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Amount paid so far, in major units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_amount_paid: ::std::option::Option<::paylinks_core::DecimalAmount>,
         ///Whether automatic payment reminders are on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_auto_reminders: ::std::option::Option<bool>,
+        ///When the link was created (ISO 8601; without an offset it is India time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link_created_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub link_created_at: ::std::option::Option<::paylinks_cashfree::Timestamp>,
         ///Currency of the link (3-letter code, e.g. INR).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_currency: ::std::option::Option<::std::string::String>,
+        ///When the link expires (ISO 8601; without an offset it is India time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub link_expiry_time: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub link_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
         ///The merchant's id of the link (the one used in the URLs of the other endpoints).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_id: ::std::option::Option<::std::string::String>,
+        ///Link settings, as sent at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_meta: ::std::option::Option<LinkMeta>,
+        ///Minimum first instalment in major units; 0 when partial payments are off.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_minimum_partial_amount: ::std::option::Option<
             ::paylinks_core::DecimalAmount,
         >,
         ///The key-value notes stored with the link (up to 5 pairs).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub link_notes: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_notes: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
+        ///Which notifications Cashfree sends, as sent at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_notify: ::std::option::Option<LinkNotify>,
         ///Whether partial payments are allowed.
@@ -731,20 +733,23 @@ payment page. Absent in API 2022-09-01.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_qrcode: ::std::option::Option<::std::string::String>,
+        ///Status of the link (ACTIVE, PAID, PARTIALLY_PAID, EXPIRED, CANCELLED; other values kept as sent).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_status: ::std::option::Option<LinkStatus>,
         ///The payment page URL to share with the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_url: ::std::option::Option<::std::string::String>,
         ///Easy Split configuration of the link.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub order_splits: ::std::vec::Vec<VendorSplit>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_splits: ::std::option::Option<::std::vec::Vec<VendorSplit>>,
         /**Subscription details of a subscription link (latest API only): `plan_details`,
 `authorization_amount_refund`, `subscription_expiry_time`,
 `subscription_first_charge_time`. Kept as free JSON.
 */
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub subscription: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Terms and conditions shown on the link page (seen, empty, in the SDK docs example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terms_and_conditions: ::std::option::Option<::std::string::String>,
@@ -769,6 +774,7 @@ payment page. Absent in API 2022-09-01.
         ///URL the customer is redirected to after paying.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub return_url: ::std::option::Option<::std::string::String>,
+        ///Whether the link opens the UPI intent flow on mobile, a boolean or a string as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upi_intent: ::std::option::Option<UpiIntent>,
     }
@@ -1006,6 +1012,7 @@ payment), EXPIRED (not paid before expiry) or TERMINATED; any other value is kep
     ///Customer of a link order, as returned by the API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentLinkCustomerDetails {
+        ///Customer bank account number (TPV), a string or an integer as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_account_number: ::std::option::Option<BankAccountNumber>,
         ///Bank code of the customer's bank (TPV); a plain number.
@@ -1033,17 +1040,18 @@ payment), EXPIRED (not paid before expiry) or TERMINATED; any other value is kep
         }
     }
     /**One order made through a payment link (items of `GET /links/{link_id}/orders`). Every
-property is optional. Field meanings of the `$ref` properties: `cf_order_id` Cashfree's id
-of the order; `order_amount` amount of the order; `order_status` status;
-`order_expiry_time` expiry time; `created_at` creation time; `customer_details` customer;
-`payments` / `settlements` / `refunds` URLs of the order's sub-resources (API 2022-09-01).
+property is optional and may be `null` (decoded as absent): Cashfree's own captured order
+responses carry `"order_tags": null`.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentLinkOrderEntity {
+        ///Cashfree's own id of the order, an integer or a string as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cf_order_id: ::std::option::Option<CfOrderId>,
+        ///When the order was created (ISO 8601; without an offset it is India time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub created_at: ::std::option::Option<::paylinks_cashfree::Timestamp>,
+        ///The customer of the order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_details: ::std::option::Option<PaymentLinkCustomerDetails>,
         ///Kind of the entity, `order`.
@@ -1052,37 +1060,38 @@ of the order; `order_amount` amount of the order; `order_status` status;
         ///The merchant's id of the link the order belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_id: ::std::option::Option<::std::string::String>,
+        ///Amount of the order, in major units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
         ///Currency of the order (3-letter code, e.g. INR).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_currency: ::std::option::Option<::std::string::String>,
+        ///When the order expires (ISO 8601; without an offset it is India time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub order_expiry_time: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub order_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
         ///Id of the order (generated by Cashfree for link orders).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
         /**Order settings (`return_url`, `notify_url`, `payment_methods`, filters, ...), kept as
 free JSON.
 */
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub order_meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_meta: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Note attached to the order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_note: ::std::option::Option<::std::string::String>,
         ///Easy Split configuration of the order.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub order_splits: ::std::vec::Vec<VendorSplit>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_splits: ::std::option::Option<::std::vec::Vec<VendorSplit>>,
+        ///Status of the order (ACTIVE, PAID, EXPIRED, TERMINATED; other values kept as sent).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_status: ::std::option::Option<OrderStatus>,
         ///Custom key-value tags of the order (string values, up to 10).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub order_tags: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_tags: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
         ///Legacy order token (API 2022-09-01; replaced by `payment_session_id`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1090,10 +1099,13 @@ free JSON.
         ///Payment session id of the order (API 2023-08-01 and later).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_session_id: ::std::option::Option<::std::string::String>,
+        ///URL of the order's payments (API 2022-09-01).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payments: ::std::option::Option<OrderResourceUrl>,
+        ///URL of the order's refunds (API 2022-09-01).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub refunds: ::std::option::Option<OrderResourceUrl>,
+        ///URL of the order's settlements (API 2022-09-01).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub settlements: ::std::option::Option<OrderResourceUrl>,
         ///Terminal details of the order; `null` for link orders in the documented examples. Kept as free JSON.
@@ -1133,14 +1145,17 @@ some responses. Kept as sent.
     ///One vendor's share (Easy Split), as returned by the API; `amount` is in major units.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VendorSplit {
+        ///The vendor's share, in major units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
         ///Percentage of the order amount credited to the vendor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percentage: ::std::option::Option<f64>,
         ///Free key-value tags of the split.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub tags: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         ///Id of the vendor in Cashfree's Easy Split.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vendor_id: ::std::option::Option<::std::string::String>,
@@ -1299,7 +1314,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             link_expiry_time: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 ::std::string::String,
             >,
             link_id: ::std::result::Result<
@@ -1437,7 +1452,7 @@ some responses. Kept as sent.
             pub fn link_expiry_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2028,7 +2043,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             link_created_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 ::std::string::String,
             >,
             link_currency: ::std::result::Result<
@@ -2036,7 +2051,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             link_expiry_time: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 ::std::string::String,
             >,
             link_id: ::std::result::Result<
@@ -2052,9 +2067,11 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             link_notes: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -2083,11 +2100,13 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             order_splits: ::std::result::Result<
-                ::std::vec::Vec<super::VendorSplit>,
+                ::std::option::Option<::std::vec::Vec<super::VendorSplit>>,
                 ::std::string::String,
             >,
             subscription: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             terms_and_conditions: ::std::result::Result<
@@ -2218,7 +2237,7 @@ some responses. Kept as sent.
             pub fn link_created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2246,7 +2265,7 @@ some responses. Kept as sent.
             pub fn link_expiry_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2302,9 +2321,11 @@ some responses. Kept as sent.
             pub fn link_notes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -2392,7 +2413,9 @@ some responses. Kept as sent.
             }
             pub fn order_splits<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::VendorSplit>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VendorSplit>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.order_splits = value
@@ -2405,7 +2428,9 @@ some responses. Kept as sent.
             pub fn subscription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3063,7 +3088,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 ::std::string::String,
             >,
             customer_details: ::std::result::Result<
@@ -3087,7 +3112,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             order_expiry_time: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 ::std::string::String,
             >,
             order_id: ::std::result::Result<
@@ -3095,7 +3120,9 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             order_meta: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             order_note: ::std::result::Result<
@@ -3103,7 +3130,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             order_splits: ::std::result::Result<
-                ::std::vec::Vec<super::VendorSplit>,
+                ::std::option::Option<::std::vec::Vec<super::VendorSplit>>,
                 ::std::string::String,
             >,
             order_status: ::std::result::Result<
@@ -3111,9 +3138,11 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             order_tags: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -3186,7 +3215,7 @@ some responses. Kept as sent.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3268,7 +3297,7 @@ some responses. Kept as sent.
             pub fn order_expiry_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3296,7 +3325,9 @@ some responses. Kept as sent.
             pub fn order_meta<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3321,7 +3352,9 @@ some responses. Kept as sent.
             }
             pub fn order_splits<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::VendorSplit>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VendorSplit>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.order_splits = value
@@ -3346,9 +3379,11 @@ some responses. Kept as sent.
             pub fn order_tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -3513,7 +3548,9 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             vendor_id: ::std::result::Result<
@@ -3561,7 +3598,9 @@ some responses. Kept as sent.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3762,7 +3801,9 @@ this spec follows `2025-01-01`, which the client sends by default.
 Quirks this spec keeps: `cf_link_id` and `cf_order_id` are integers
 in the 2022-09-01 API and strings in 2023-08-01 and later; `link_meta.upi_intent` is a boolean
 in examples and a string (`"true"`/`"false"`) in the 2023+ SDK models; statuses are open enums;
-amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset.
+amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset
+(`+05:30`), except in the documented link webhook body, whose offset-less times are read as
+India Standard Time; an optional field may be `null` (decoded as absent).
 
 
 Version: 2025-01-01*/

@@ -37,9 +37,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The generated types name this crate's `Timestamp` as `::paylinks_cashfree::Timestamp` (the
+// spec's `x-rust-type`), which resolves inside the crate too through this alias.
+extern crate self as paylinks_cashfree;
+
 pub mod config;
 mod error;
 pub mod hooks;
+mod time;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
@@ -54,4 +59,5 @@ pub use paylinks_core::http::{BuildError, Environment, Timeouts};
 
 // Cashfree's own.
 pub use config::DEFAULT_API_VERSION;
-pub use paylinks_core::{DecimalAmount, Timestamp};
+pub use paylinks_core::DecimalAmount;
+pub use time::{ProviderZone, Timestamp};

@@ -6,7 +6,9 @@
 //! - [`DecimalAmount`]: a major-unit amount (`100.12` rupees) decoded exactly, never
 //!   through a rounding path, from a JSON number or a numeric string.
 //! - [`Timestamp`]: an ISO 8601 instant that tolerates what providers really send (`+05:30`
-//!   offsets, `Z`, missing seconds, any fraction) and keeps the offset it was sent with.
+//!   offsets, `Z`, missing seconds, any fraction, a space for the `T`) and keeps the offset
+//!   it was sent with; text without an offset is read in the [`Zone`] each provider crate
+//!   declares (the default, [`OffsetRequired`], refuses it).
 //! - [`Secret`]: a credential whose `Debug` and `Display` never show it.
 //! - [`client`]: the one client-builder shape of every provider crate
 //!   (`Client::builder(credentials)...build()`), over the [`client::ProviderClient`] trait.
@@ -30,7 +32,7 @@ pub use amount::{AmountError, DecimalAmount};
 pub use error::{ApiError, ErrorBody, describe_json_error};
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
-pub use timestamp::{Timestamp, TimestampError, parse_naive_in};
+pub use timestamp::{OffsetRequired, Timestamp, TimestampError, Zone, parse_naive_in};
 
 #[doc(hidden)]
 pub mod __private {

@@ -664,7 +664,7 @@ sends it). Give at least one of `email_id` and `mobile_number`.
 link can no longer be paid.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expire_by: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub expire_by: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///URL the customer is redirected to after a failed payment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_callback_url: ::std::option::Option<::std::string::String>,
@@ -1651,14 +1651,15 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         /**Customer's bank account details; documented as an object holding `bank_details`
 (`account_number`, `ifsc_code`, `bank_name`). Kept free-form.
 */
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub account_details: ::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Payment methods offered on the link; unknown methods are kept as sent.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub allowed_payment_methods: ::std::vec::Vec<PaymentMethod>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_payment_methods: ::std::option::Option<
+            ::std::vec::Vec<PaymentMethod>,
+        >,
         ///Amount of the link, in minor units.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<Amount>,
@@ -1670,7 +1671,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub cart_coupon_discount_amount: ::std::option::Option<Amount>,
         ///When the link was created, ISO 8601 UTC with milliseconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub created_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///The customer given at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<Customer>,
@@ -1679,7 +1680,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub description: ::std::option::Option<::std::string::String>,
         ///When the link expires, ISO 8601 UTC; may lack seconds (`2025-03-21T08:29Z`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expire_by: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub expire_by: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
         ///URL for failed payments; `null` when none was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_callback_url: ::std::option::Option<::std::string::String>,
@@ -1687,13 +1688,9 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_mcc_transaction: ::std::option::Option<BoolOrString>,
         ///Merchant key-value pairs given at creation.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub merchant_metadata: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_metadata: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
         ///The merchant's reference given at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1713,8 +1710,8 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pre_auth: ::std::option::Option<BoolOrString>,
         ///Products the payment is for.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub product_details: ::std::vec::Vec<ProductDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_details: ::std::option::Option<::std::vec::Vec<ProductDetail>>,
         ///Split settlement instructions and their state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub split_info: ::std::option::Option<SplitInfo>,
@@ -1723,7 +1720,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         pub status: ::std::option::Option<LinkStatus>,
         ///When the link was last updated, ISO 8601 UTC with milliseconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
     }
     impl PaymentLink {
         pub fn builder() -> builder::PaymentLink {
@@ -1904,7 +1901,7 @@ Free-form; may be absent or null.
         pub status: ::std::option::Option<::std::string::String>,
         ///When this share was last updated, ISO 8601 UTC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::paylinks_core::Timestamp>,
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
     }
     impl SplitDetail {
         pub fn builder() -> builder::SplitDetail {
@@ -1933,8 +1930,8 @@ Free-form; may be absent or null.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitInfo {
         ///One entry per merchant receiving a share.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub split_details: ::std::vec::Vec<SplitDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub split_details: ::std::option::Option<::std::vec::Vec<SplitDetail>>,
         ///Type of split (`AMOUNT`); other values are kept as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub split_type: ::std::option::Option<SplitType>,
@@ -2114,7 +2111,7 @@ Free-form; may be absent or null.
 */
         pub access_token: ::paylinks_core::Secret,
         ///When the token expires, ISO 8601 UTC; precision varies (microseconds or milliseconds).
-        pub expires_at: ::paylinks_core::Timestamp,
+        pub expires_at: ::paylinks_pinelabs::Timestamp,
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
@@ -2728,7 +2725,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expire_by: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             failure_callback_url: ::std::result::Result<
@@ -2868,7 +2865,7 @@ Free-form; may be absent or null.
             pub fn expire_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3510,11 +3507,13 @@ Free-form; may be absent or null.
         #[derive(Clone, Debug)]
         pub struct PaymentLink {
             account_details: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             allowed_payment_methods: ::std::result::Result<
-                ::std::vec::Vec<super::PaymentMethod>,
+                ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
                 ::std::string::String,
             >,
             amount: ::std::result::Result<
@@ -3530,7 +3529,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             customer: ::std::result::Result<
@@ -3542,7 +3541,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expire_by: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
             failure_callback_url: ::std::result::Result<
@@ -3554,9 +3553,11 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             merchant_metadata: ::std::result::Result<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -3581,7 +3582,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             product_details: ::std::result::Result<
-                ::std::vec::Vec<super::ProductDetail>,
+                ::std::option::Option<::std::vec::Vec<super::ProductDetail>>,
                 ::std::string::String,
             >,
             split_info: ::std::result::Result<
@@ -3593,7 +3594,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -3628,7 +3629,9 @@ Free-form; may be absent or null.
             pub fn account_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3643,7 +3646,9 @@ Free-form; may be absent or null.
             }
             pub fn allowed_payment_methods<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentMethod>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.allowed_payment_methods = value
@@ -3696,7 +3701,7 @@ Free-form; may be absent or null.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3734,7 +3739,7 @@ Free-form; may be absent or null.
             pub fn expire_by<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3776,9 +3781,11 @@ Free-form; may be absent or null.
             pub fn merchant_metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -3858,7 +3865,9 @@ Free-form; may be absent or null.
             }
             pub fn product_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ProductDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProductDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_details = value
@@ -3897,7 +3906,7 @@ Free-form; may be absent or null.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4293,7 +4302,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::paylinks_core::Timestamp>,
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -4392,7 +4401,7 @@ Free-form; may be absent or null.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::paylinks_core::Timestamp>,
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4523,7 +4532,7 @@ Free-form; may be absent or null.
         #[derive(Clone, Debug)]
         pub struct SplitInfo {
             split_details: ::std::result::Result<
-                ::std::vec::Vec<super::SplitDetail>,
+                ::std::option::Option<::std::vec::Vec<super::SplitDetail>>,
                 ::std::string::String,
             >,
             split_type: ::std::result::Result<
@@ -4542,7 +4551,9 @@ Free-form; may be absent or null.
         impl SplitInfo {
             pub fn split_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::SplitDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::SplitDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.split_details = value
@@ -4737,7 +4748,7 @@ Free-form; may be absent or null.
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
-                ::paylinks_core::Timestamp,
+                ::paylinks_pinelabs::Timestamp,
                 ::std::string::String,
             >,
         }
@@ -4764,7 +4775,7 @@ Free-form; may be absent or null.
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::paylinks_core::Timestamp>,
+                T: ::std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
@@ -4849,7 +4860,8 @@ Wire quirks this spec keeps on purpose so that every documented body decodes:
   request but booleans in responses; responses accept either.
 - Timestamps are ISO 8601 UTC strings of varying precision: `2025-03-21T08:29Z` (no
   seconds), `.881Z` (milliseconds), `.909140Z` (microseconds). They use the tolerant
-  `Timestamp` type.
+  `Timestamp` type; text without an offset is read as UTC, the documented zone.
+- Every optional response field may be `null`, decoded as absent.
 - `country_code` is `91` in the response example and `+91` in the MCP documentation.
 - Error bodies carry `additional_error_details` (docs) and, per the official MCP client,
   a camelCase `additionalErrorPayload`; both are kept.
@@ -5219,7 +5231,7 @@ pub mod builder {
         client: &'a super::Client,
         idempotency_key: Result<Option<::std::string::String>, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
         body: Result<types::builder::CreatePaymentLinkRequest, String>,
     }
     impl<'a> CreatePaymentLink<'a> {
@@ -5259,13 +5271,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5412,7 +5424,7 @@ pub mod builder {
             String,
         >,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> GetPaymentLinkByReference<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5451,13 +5463,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5574,7 +5586,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> GetPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5611,13 +5623,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5728,7 +5740,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> CancelPaymentLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5765,13 +5777,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self
@@ -5882,7 +5894,7 @@ pub mod builder {
         client: &'a super::Client,
         payment_link_id: Result<::std::string::String, String>,
         request_id: Result<Option<types::RequestId>, String>,
-        request_timestamp: Result<Option<::paylinks_core::Timestamp>, String>,
+        request_timestamp: Result<Option<::paylinks_pinelabs::Timestamp>, String>,
     }
     impl<'a> ResendPaymentLinkNotification<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5919,13 +5931,13 @@ pub mod builder {
         }
         pub fn request_timestamp<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::paylinks_core::Timestamp>,
+            V: std::convert::TryInto<::paylinks_pinelabs::Timestamp>,
         {
             self.request_timestamp = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: paylinks_core :: Timestamp` for request_timestamp failed"
+                    "conversion to `:: paylinks_pinelabs :: Timestamp` for request_timestamp failed"
                         .to_string()
                 });
             self

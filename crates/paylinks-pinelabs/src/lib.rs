@@ -27,10 +27,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The generated types name this crate's `Timestamp` as `::paylinks_pinelabs::Timestamp` (the
+// spec's `x-rust-type`), which resolves inside the crate too through this alias.
+extern crate self as paylinks_pinelabs;
+
 pub mod auth;
 pub mod config;
 mod error;
 pub mod hooks;
+mod time;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]
@@ -47,4 +52,4 @@ pub use paylinks_core::http::{BuildError, Environment, Timeouts};
 
 // Pine Labs' own.
 pub use auth::{DEFAULT_REFRESH_MARGIN, TokenCache};
-pub use paylinks_core::Timestamp;
+pub use time::{ProviderZone, Timestamp};

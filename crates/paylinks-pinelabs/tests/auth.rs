@@ -332,4 +332,33 @@ async fn a_token_endpoint_timing_out_fails_every_waiting_caller_alike() {
         assert!(text.contains("access token") && text.contains("error sending request"), "{text}");
     }
     assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 1);
+
+/// A link server whose token endpoint sends `expires_at` one hour ahead, written with `format`.
+async fn server_with_token_expiry_written(format: &'static str) -> MockServer {
+    let server = server_with_token_endpoint(move |_: &Request| {
+        let expires_at = (Utc::now() + chrono::Duration::hours(1)).format(format).to_string();
+        ResponseTemplate::new(200).set_body_json(json!({"access_token": "token-1", "expires_at": expires_at}))
+    })
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/pay/v1/paymentlink/pl-1"))
+        .respond_with(json_response(200, LINK))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn an_expires_at_without_an_offset_is_utc_and_the_token_is_kept() {
+    // Read as UTC the token lasts an hour: one fetch for two calls. (Read in India time it
+    // would have expired 4.5 hours ago and be fetched again; refused, it would block every call.)
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.6f", "%Y-%m-%d %H:%M:%S%.3f"] {
+        let server = server_with_token_expiry_written(format).await;
+        let client = client(&server);
+        client.get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+        client.get_payment_link().payment_link_id("pl-1").send().await.unwrap();
+        assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 1, "{format}");
+        let last = requests_to(&server, "/api/pay/v1/paymentlink/pl-1").await.pop().unwrap();
+        assert_eq!(last.headers["authorization"], "Bearer token-1", "{format}");
+    }
 }

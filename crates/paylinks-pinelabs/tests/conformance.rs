@@ -68,16 +68,19 @@ fn documented_values_survive_decoding() {
     assert_eq!(link.expire_by.unwrap().to_utc().to_rfc3339(), "2025-03-21T08:29:00+00:00");
     assert_eq!(link.updated_at.unwrap().to_utc().to_rfc3339(), "2025-03-06T08:27:55.881+00:00");
     assert_eq!(link.amount_due.as_ref().map(|a| a.value), Some(100));
-    assert_eq!(link.product_details[0].product_amount.as_ref().map(|a| a.value), Some(1_200_000));
+    assert_eq!(
+        link.product_details.as_deref().unwrap_or_default()[0].product_amount.as_ref().map(|a| a.value),
+        Some(1_200_000)
+    );
     assert!(matches!(link.pre_auth, Some(types::BoolOrString::Bool(false))));
     assert!(matches!(link.is_mcc_transaction, Some(types::BoolOrString::Bool(true))));
     assert_eq!(link.failure_callback_url, None);
     assert_eq!(link.customer.as_ref().and_then(|c| c.country_code.as_deref()), Some("91"));
     assert!(matches!(
-        link.allowed_payment_methods.as_slice(),
+        link.allowed_payment_methods.as_deref().unwrap_or_default(),
         [types::PaymentMethod::KnownPaymentMethod(types::KnownPaymentMethod::Netbanking)]
     ));
-    assert_eq!(link.merchant_metadata.get("Key_ZZ").map(String::as_str), Some("XOY"));
+    assert_eq!(link.merchant_metadata.as_ref().and_then(|m| m.get("Key_ZZ")).map(String::as_str), Some("XOY"));
 
     let micro: types::TokenResponse = decode(body("docs_token_response.json")).unwrap();
     assert_eq!(micro.expires_at.to_utc().to_rfc3339(), "2024-06-28T13:26:06.909140+00:00");

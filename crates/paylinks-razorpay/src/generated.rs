@@ -568,8 +568,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issued_at: ::std::option::Option<i64>,
         ///Items billed; empty for simple legacy links.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub line_items: ::std::vec::Vec<InvoiceLineItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line_items: ::std::option::Option<::std::vec::Vec<InvoiceLineItem>>,
         ///Notes attached to the invoice; `[]` when there are none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<NotesOrEmptyArray>,
@@ -972,8 +972,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub taxable_amount: ::std::option::Option<i64>,
         ///Taxes applied to the line (empty in every documented example).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub taxes: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub taxes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Entity type of the line, `invoice`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
@@ -1029,8 +1029,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entity: ::std::option::Option<::std::string::String>,
         ///The invoices.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<Invoice>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<Invoice>>,
     }
     impl InvoiceList {
         pub fn builder() -> builder::InvoiceList {
@@ -2258,11 +2258,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entity: ::std::option::Option<::std::string::String>,
         ///The payment links when the generic envelope is used.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<PaymentLink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<PaymentLink>>,
         ///The payment links (documented shape).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub payment_links: ::std::vec::Vec<PaymentLink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_links: ::std::option::Option<::std::vec::Vec<PaymentLink>>,
     }
     impl PaymentLinkList {
         pub fn builder() -> builder::PaymentLinkList {
@@ -4069,7 +4069,7 @@ pub mod types {
                 ::std::string::String,
             >,
             line_items: ::std::result::Result<
-                ::std::vec::Vec<super::InvoiceLineItem>,
+                ::std::option::Option<::std::vec::Vec<super::InvoiceLineItem>>,
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
@@ -4527,7 +4527,9 @@ pub mod types {
             }
             pub fn line_items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InvoiceLineItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::InvoiceLineItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.line_items = value
@@ -5322,7 +5324,7 @@ pub mod types {
                 ::std::string::String,
             >,
             taxes: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -5572,7 +5574,9 @@ pub mod types {
             }
             pub fn taxes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.taxes = value
@@ -5850,7 +5854,7 @@ pub mod types {
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::vec::Vec<super::Invoice>,
+                ::std::option::Option<::std::vec::Vec<super::Invoice>>,
                 ::std::string::String,
             >,
         }
@@ -5890,7 +5894,9 @@ pub mod types {
             }
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Invoice>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Invoice>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -6797,11 +6803,11 @@ pub mod types {
                 ::std::string::String,
             >,
             items: ::std::result::Result<
-                ::std::vec::Vec<super::PaymentLink>,
+                ::std::option::Option<::std::vec::Vec<super::PaymentLink>>,
                 ::std::string::String,
             >,
             payment_links: ::std::result::Result<
-                ::std::vec::Vec<super::PaymentLink>,
+                ::std::option::Option<::std::vec::Vec<super::PaymentLink>>,
                 ::std::string::String,
             >,
         }
@@ -6842,7 +6848,9 @@ pub mod types {
             }
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentLink>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PaymentLink>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -6854,7 +6862,9 @@ pub mod types {
             }
             pub fn payment_links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentLink>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PaymentLink>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_links = value
@@ -8081,8 +8091,11 @@ code, so the examples say `INR`. The docs bodies as printed are test fixtures in
 
 * Money is an integer in the currency's smallest unit (paise for INR; three-decimal
   currencies such as KWD end in 0; zero-decimal currencies such as JPY as-is).
-* Timestamps are integer Unix seconds. On payment links (v2) `0` means "not set"
-  (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same fields are `null`.
+* Timestamps are integer Unix seconds (an instant: no zone to apply). On payment links (v2)
+  `0` means "not set" (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same
+  fields are `null`.
+* Every optional response field may be `null`, decoded as absent (razorpay-java's
+  PaymentLinkTest mock sends `"updated_at": null`).
 * PHP empty arrays: an empty object may arrive as `[]` (`customer`, `notes`, `reminders`,
   error `metadata`), so those fields accept the object or an empty array.
 * `notes` may also be `null`; `payments` is `null` until the first captured payment.

@@ -312,7 +312,10 @@ impl Link {
         let request = &self.request;
         let flag = |flag: Option<StringBool>| Some(BoolOrString::Bool(flag == Some(StringBool::True)));
         PaymentLink {
-            allowed_payment_methods: request.allowed_payment_methods.iter().map(|&m| m.into()).collect(),
+            allowed_payment_methods: Some(
+                request.allowed_payment_methods.iter().map(|&m| m.into()).collect::<Vec<_>>(),
+            )
+            .filter(|methods| !methods.is_empty()),
             amount: Some(Amount { currency: self.currency.clone(), value: self.amount }),
             amount_due: Some(Amount { currency: self.currency.clone(), value: self.amount - self.amount_paid }),
             cart_coupon_discount_amount: request.cart_coupon_discount_amount.as_ref().map(amount),
@@ -320,32 +323,45 @@ impl Link {
             description: request.description.clone(),
             failure_callback_url: request.failure_callback_url.clone(),
             is_mcc_transaction: flag(request.is_mcc_transaction),
-            merchant_metadata: request.merchant_metadata.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+            merchant_metadata: Some(
+                request
+                    .merchant_metadata
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_string()))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .filter(|metadata| !metadata.is_empty()),
             merchant_payment_link_reference: Some(request.merchant_payment_link_reference.to_string()),
             order_id: Some(self.order_id.clone()),
             payment_link: Some(self.url.clone()),
             payment_link_id: Some(self.id.clone()),
             pre_auth: flag(request.pre_auth),
-            product_details: request
-                .product_details
-                .iter()
-                .map(|product| ProductDetail {
-                    product_amount: product.product_amount.as_ref().map(amount),
-                    product_code: Some(product.product_code.clone()),
-                    product_coupon_discount_amount: product.product_coupon_discount_amount.as_ref().map(amount),
-                })
-                .collect(),
-            split_info: request.split_info.as_ref().map(|split| SplitInfo {
-                split_details: split
-                    .split_details
+            product_details: Some(
+                request
+                    .product_details
                     .iter()
-                    .map(|detail| SplitDetail {
-                        amount: detail.amount.as_ref().map(amount),
-                        on_hold: detail.on_hold,
-                        split_merchant_id: detail.split_merchant_id.clone(),
-                        ..SplitDetail::default()
+                    .map(|product| ProductDetail {
+                        product_amount: product.product_amount.as_ref().map(amount),
+                        product_code: Some(product.product_code.clone()),
+                        product_coupon_discount_amount: product.product_coupon_discount_amount.as_ref().map(amount),
                     })
-                    .collect(),
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|products| !products.is_empty()),
+            split_info: request.split_info.as_ref().map(|split| SplitInfo {
+                split_details: Some(
+                    split
+                        .split_details
+                        .iter()
+                        .map(|detail| SplitDetail {
+                            amount: detail.amount.as_ref().map(amount),
+                            on_hold: detail.on_hold,
+                            split_merchant_id: detail.split_merchant_id.clone(),
+                            ..SplitDetail::default()
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .filter(|details| !details.is_empty()),
                 split_type: split.split_type.map(Into::into),
             }),
             status: Some(self.status.into()),

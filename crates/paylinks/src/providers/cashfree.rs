@@ -90,7 +90,7 @@ impl LinkApi for Cashfree {
             created_at: entity.link_created_at.map(|t| t.to_utc()),
             expires_at: entity.link_expiry_time.map(|t| t.to_utc()),
             cancelled_at: None,
-            notes: entity.link_notes.clone(),
+            notes: entity.link_notes.clone().unwrap_or_default(),
             raw: ProviderLink::Cashfree(Box::new(entity)),
         })
     }

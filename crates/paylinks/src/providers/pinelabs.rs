@@ -94,7 +94,7 @@ impl LinkApi for Pinelabs {
             created_at: entity.created_at.map(|t| t.to_utc()),
             expires_at: entity.expire_by.map(|t| t.to_utc()),
             cancelled_at: None,
-            notes: entity.merchant_metadata.clone(),
+            notes: entity.merchant_metadata.clone().unwrap_or_default(),
             raw: ProviderLink::Pinelabs(Box::new(entity)),
         })
     }

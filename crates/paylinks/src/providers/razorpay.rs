@@ -140,7 +140,10 @@ impl LinkApi for Razorpay {
                 }
                 let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
                 // The API documents `payment_links`; an `items` envelope is accepted too.
-                let items = if response.payment_links.is_empty() { response.items } else { response.payment_links };
+                let items = match response.payment_links {
+                    Some(links) if !links.is_empty() => links,
+                    _ => response.items.unwrap_or_default(),
+                };
                 items.into_iter().map(|link| Self::normalise(link).map_err(|m| call.decode(m))).collect()
             })
             .await

@@ -133,7 +133,12 @@ impl LinkApi for RazorpayInvoice {
                     request = request.receipt(receipt.as_str());
                 }
                 let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
-                response.items.into_iter().map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m))).collect()
+                response
+                    .items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m)))
+                    .collect()
             })
             .await
     }

@@ -47,7 +47,7 @@ const IST: FixedOffset = match FixedOffset::east_opt(5 * 3600 + 30 * 60) {
 };
 
 /// A time as Cashfree writes it: `2021-09-30T17:05:01+05:30` (whole seconds, IST).
-fn wire_time(at: DateTime<Utc>) -> Timestamp {
+fn wire_time(at: DateTime<Utc>) -> paylinks_cashfree::Timestamp {
     Timestamp::from(at.trunc_subsecs(0).with_timezone(&IST))
 }
 
@@ -163,7 +163,7 @@ impl Link {
                 upi_intent: Some(UpiIntent::Bool(meta.upi_intent.unwrap_or(false))),
             }),
             link_minimum_partial_amount: self.major(self.minimum_partial),
-            link_notes: request.link_notes.clone(),
+            link_notes: Some(request.link_notes.clone()).filter(|notes| !notes.is_empty()),
             link_notify: Some(LinkNotify {
                 send_email: Some(notify.send_email.unwrap_or(false)),
                 send_sms: Some(notify.send_sms.unwrap_or(false)),
@@ -173,17 +173,20 @@ impl Link {
             link_qrcode: Some(self.qrcode.clone()),
             link_status: Some(self.status.into()),
             link_url: Some(self.url.clone()),
-            order_splits: request
-                .order_splits
-                .iter()
-                .map(|split| VendorSplit {
-                    amount: split.amount,
-                    percentage: split.percentage,
-                    tags: split.tags.clone(),
-                    vendor_id: Some(split.vendor_id.clone()),
-                })
-                .collect(),
-            subscription: request.subscription.clone(),
+            order_splits: Some(
+                request
+                    .order_splits
+                    .iter()
+                    .map(|split| VendorSplit {
+                        amount: split.amount,
+                        percentage: split.percentage,
+                        tags: Some(split.tags.clone()).filter(|tags| !tags.is_empty()),
+                        vendor_id: Some(split.vendor_id.clone()),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|splits| !splits.is_empty()),
+            subscription: Some(request.subscription.clone()).filter(|subscription| !subscription.is_empty()),
             terms_and_conditions: Some(String::new()),
             thank_you_msg: Some(String::new()),
         }
@@ -221,7 +224,7 @@ impl Link {
             order_currency: Some(self.currency.code().to_owned()),
             order_expiry_time: Some(wire_time(order.expiry)),
             order_id: Some(order.order_id.clone()),
-            order_meta,
+            order_meta: Some(order_meta).filter(|meta| !meta.is_empty()),
             order_note: Some(format!("payment_link_{}", self.cf_link_id)),
             order_splits: entity.order_splits,
             order_status: Some(if order.paid { KnownOrderStatus::Paid } else { KnownOrderStatus::Active }.into()),

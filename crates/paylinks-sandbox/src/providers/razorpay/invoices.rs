@@ -203,7 +203,8 @@ impl Invoice {
             id: Some(self.id.clone()),
             invoice_number: self.receipt.clone(),
             issued_at: self.issued_at,
-            line_items: self.line_items.iter().map(|item| item.entity(self.invoice_type)).collect(),
+            line_items: Some(self.line_items.iter().map(|item| item.entity(self.invoice_type)).collect::<Vec<_>>())
+                .filter(|items| !items.is_empty()),
             notes: Some(if self.notes.is_empty() {
                 EmptyArray(Vec::new()).into()
             } else {
@@ -571,8 +572,8 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
         .map(|i| i.entity())
         .collect();
     let count = i64::try_from(items.len()).ok();
-    let mut body =
-        serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items }).unwrap_or_default();
+    let mut body = serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items: Some(items) })
+        .unwrap_or_default();
     // An empty list is still `"items": []` (the generated type omits empty lists).
     if let Some(map) = body.as_object_mut() {
         map.entry("items").or_insert_with(|| Value::Array(Vec::new()));

@@ -434,7 +434,8 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
         .map(|link| link.entity())
         .collect();
     let mut body =
-        serde_json::to_value(PaymentLinkList { payment_links, ..PaymentLinkList::default() }).unwrap_or_default();
+        serde_json::to_value(PaymentLinkList { payment_links: Some(payment_links), ..PaymentLinkList::default() })
+            .unwrap_or_default();
     // An empty list is still `{"payment_links": []}` (the generated type omits empty lists).
     if let Some(map) = body.as_object_mut() {
         map.entry("payment_links").or_insert_with(|| Value::Array(Vec::new()));
