@@ -332,6 +332,7 @@ async fn a_token_endpoint_timing_out_fails_every_waiting_caller_alike() {
         assert!(text.contains("access token") && text.contains("error sending request"), "{text}");
     }
     assert_eq!(requests_to(&server, "/api/auth/v1/token").await.len(), 1);
+}
 
 /// A link server whose token endpoint sends `expires_at` one hour ahead, written with `format`.
 async fn server_with_token_expiry_written(format: &'static str) -> MockServer {
