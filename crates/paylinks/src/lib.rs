@@ -56,7 +56,7 @@ mod status;
 
 pub use client::{Paylinks, validate};
 pub use config::{PaylinksBuilder, ProviderConfig};
-pub use decode::decode_link;
+pub use decode::{Decoded, decode_body, decode_link};
 pub use error::{Error, Result};
 pub use link::{Customer, PaymentLink, payment_link_schema};
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};

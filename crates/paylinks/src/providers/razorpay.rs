@@ -8,8 +8,8 @@ use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::rules::check_common;
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
-use crate::api::{LinkApi, Settings};
+use super::wire::{Call, build, error_body, field, has_text, list_under, map_api_error, optional, raw_value};
+use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
     PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
@@ -48,6 +48,8 @@ impl LinkApi for Razorpay {
     ];
     const ID_PREFIXES: &'static [&'static str] = &["plink_"];
 
+    const AMOUNT_FIELDS: [&'static str; 2] = ["amount", "amount_paid"];
+
     type Client = Client;
     type Entity = RazorpayLink;
 
@@ -60,7 +62,7 @@ impl LinkApi for Razorpay {
         request(link).map(drop)
     }
 
-    fn normalise(entity: RazorpayLink) -> Result<PaymentLink, String> {
+    fn map_link(entity: RazorpayLink) -> Result<PaymentLink, String> {
         let id = entity.id.clone().ok_or("the link has no id")?;
         let currency = parse_currency(entity.currency.as_deref())?;
         let amount = Money::new(entity.amount.ok_or("the link has no amount")?, currency);
@@ -98,6 +100,13 @@ impl LinkApi for Razorpay {
             notes,
             raw: ProviderLink::Razorpay(Box::new(entity)),
         })
+    }
+
+    /// Razorpay's error envelope (`{"error": {"code", "description", ...}}`), its list
+    /// (`{"count", "payment_links": [...]}`; some SDK mocks say `items`) and its webhook
+    /// envelope (`{"entity": "event", "event": "payment_link.paid", "payload": {...}}`).
+    fn classify(body: &serde_json::Value) -> Body {
+        classify_razorpay(body, &["payment_links", "items"])
     }
 
     async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
@@ -368,4 +377,22 @@ where
             }
         })
         .await
+}
+
+/// What a saved body of either Razorpay link API is: the error envelope of every Razorpay API
+/// (<https://razorpay.com/docs/errors/>), a collection with the links under one of `lists`,
+/// or a webhook event (<https://razorpay.com/docs/webhooks/payloads/payment-links/>).
+pub(crate) fn classify_razorpay(body: &serde_json::Value, lists: &[&str]) -> Body {
+    if body.get("id").is_some() {
+        return Body::Link;
+    }
+    if body.get("entity").and_then(serde_json::Value::as_str) == Some("event")
+        || (has_text(body, "event") && body.get("payload").is_some_and(serde_json::Value::is_object))
+    {
+        return Body::Event;
+    }
+    if body.get("error").is_some_and(serde_json::Value::is_object) {
+        return error_body::<types::RazorpayError>(body).unwrap_or(Body::Link);
+    }
+    list_under(body, lists).unwrap_or(Body::Link)
 }

@@ -10,7 +10,7 @@ use super::razorpay::{
 };
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, optional, raw_value};
-use crate::api::{LinkApi, Settings};
+use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
     RetryPolicy,
@@ -38,6 +38,8 @@ impl LinkApi for RazorpayInvoice {
     ];
     const ID_PREFIXES: &'static [&'static str] = &["inv_"];
 
+    const AMOUNT_FIELDS: [&'static str; 2] = ["amount", "amount_paid"];
+
     type Client = Client;
     type Entity = Invoice;
 
@@ -45,12 +47,18 @@ impl LinkApi for RazorpayInvoice {
         Credentials::new(id, secret)
     }
 
+    /// Razorpay's error envelope, the invoice collection (`{"entity": "collection", "count",
+    /// "items": [...]}`) and the webhook envelope (`invoice.paid`...).
+    fn classify(body: &serde_json::Value) -> Body {
+        super::razorpay::classify_razorpay(body, &["items"])
+    }
+
     fn validate(link: &CreateLink) -> Result<(), Error> {
         rules(link)?;
         request(link).map(drop)
     }
 
-    fn normalise(entity: Invoice) -> Result<PaymentLink, String> {
+    fn map_link(entity: Invoice) -> Result<PaymentLink, String> {
         let id = entity.id.clone().ok_or("the invoice has no id")?;
         let currency = parse_currency(entity.currency.as_deref())?;
         let amount = Money::new(entity.amount.ok_or("the invoice has no amount")?, currency);
