@@ -6,7 +6,8 @@ use paylinks_razorpay::types::{self, Invoice};
 use paylinks_razorpay::{Client, Credentials, unix_time};
 
 use super::razorpay::{
-    SETTINGS, created_once, map_error, notes_request, notification_medium, parse_currency, positive, validate_common,
+    PAGE, SETTINGS, all_pages, check_callback, created_once, map_error, notes_request, notes_text, notification_medium,
+    parse_currency, positive, validate_common,
 };
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, optional, raw_value};
@@ -69,10 +70,7 @@ impl LinkApi for RazorpayInvoice {
             email: c.email.clone().or_else(|| c.customer_email.clone()),
             phone: c.contact.clone().or_else(|| c.customer_contact.clone()),
         });
-        let notes = match &entity.notes {
-            Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
-            _ => Default::default(),
-        };
+        let notes = notes_text(entity.notes.as_ref());
         let partial_payments = entity.partial_payment.unwrap_or(false);
         Ok(PaymentLink {
             provider: PROVIDER,
@@ -132,38 +130,28 @@ impl LinkApi for RazorpayInvoice {
         state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
+    /// Every invoice link, page by page: `GET /v1/invoices` answers one page of `count`
+    /// invoices (default 10, at most 100, <https://razorpay.com/docs/api/payments/invoices/fetch-all/>),
+    /// so `list` asks for pages of 100 until a page is short.
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-        let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
-        retry
-            .run(|_| async {
-                let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link);
+        let call = &Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
+        all_pages(|skip| {
+            retry.run(move |_| async move {
+                let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link).count(PAGE).skip(skip);
                 if let Some(receipt) = &filter.reference {
                     request = request.receipt(receipt.as_str());
                 }
                 let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
                 response.items.into_iter().map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m))).collect()
             })
-            .await
+        })
+        .await
     }
 }
 
 /// The invoice API's documented rules.
 fn rules(link: &CreateLink) -> Result<(), Error> {
     validate_common(PROVIDER, link)?;
-    if link.minimum_partial_amount.is_some() {
-        return Err(Error::invalid(
-            PROVIDER,
-            "minimum_partial_amount",
-            "first_payment_min_amount is not confirmed for invoice links; use razorpay payment links",
-        ));
-    }
-    if link.return_url.is_some() {
-        return Err(Error::invalid(
-            PROVIDER,
-            "return_url",
-            "callback_url is not confirmed for invoice links; use razorpay payment links",
-        ));
-    }
     if link.customer.name.as_ref().is_some_and(|n| n.chars().count() > 50) {
         return Err(Error::invalid(PROVIDER, "customer.name", "at most 50 characters"));
     }
@@ -189,8 +177,15 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
         .sms_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_sms)))
         .email_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_email)))
         .partial_payment(link.partial_payments.then_some(true))
+        .first_payment_min_amount(
+            link.minimum_partial_amount.map(|m| positive(PROVIDER, "minimum_partial_amount", m.minor)).transpose()?,
+        )
+        .callback_url(link.return_url.clone())
+        .callback_method(link.return_url.as_ref().map(|_| types::CallbackMethod::Get))
         .notes(notes_request(PROVIDER, link)?);
-    build(PROVIDER, body)
+    let body: types::CreateInvoiceRequest = build(PROVIDER, body)?;
+    check_callback(PROVIDER, body.callback_url.as_ref(), body.callback_method.as_ref())?;
+    Ok(body)
 }
 
 fn read(

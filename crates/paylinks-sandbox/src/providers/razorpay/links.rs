@@ -14,9 +14,9 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
-    KnownReminderStatus, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer, PaymentLinkCustomerOrEmptyArray,
-    PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders, PaymentMethod,
-    UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
+    KnownReminderStatus, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
+    PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
+    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
 };
 use serde_json::{Map, Value};
 
@@ -151,7 +151,10 @@ impl Link {
             expired_at: Some(self.expired_at),
             first_min_partial_amount: Some(self.first_min_partial_amount),
             id: Some(self.id.clone()),
-            notes: self.notes.clone().map(|notes| Notes(notes).into()),
+            notes: self
+                .notes
+                .clone()
+                .map(|notes| Notes(notes.into_iter().map(|(k, v)| (k, NoteValue::Text(v))).collect()).into()),
             notify: Some(self.notify.clone()),
             order_id: self.order_id.clone(),
             payments: (!payments.is_empty()).then_some(payments),
