@@ -8459,7 +8459,7 @@ Returns the business's payment links, optionally filtered by the payment made on
 Sends a `GET` request to `/v1/payment_links`
 
 Arguments:
-- `count`: Number of payment links to return, 1 to 100. Not on the API reference page; the official Node SDK (`lib/resources/paymentLink.js`, `all`) always sends it, `10` when not given, like every Razorpay collection (default 10, at most 100), so a list without it is one page.
+- `count`: Number of payment links to return, 1 to 100. Not on the payment-link reference page; Razorpay's pagination page (<https://razorpay.com/docs/api/pagination>) gives every collection `count` (default 10) and `skip` (default 0), and the official Node SDK (`lib/resources/paymentLink.js`, `all`) always sends both (`10` and `0` when not given), so a list without them is one page. The maximum 100 is that of Razorpay's other collections (invoices), not confirmed for payment links.
 - `from`: Only payment links created at or after this time, in Unix seconds (the Node SDK sends it when given).
 - `payment_id`: Only the payment link on which this payment (`pay_...`) was made.
 - `reference_id`: Only the payment link created with this reference id (at most 40 characters).

@@ -137,8 +137,9 @@ impl LinkApi for Razorpay {
     }
 
     /// Every payment link, page by page: Razorpay answers one page of `count` links (10 when
-    /// not sent, like its other collections; the official Node SDK always sends `count` and
-    /// `skip`), so `list` asks for pages of 100 (the maximum) until a page is short.
+    /// not sent, <https://razorpay.com/docs/api/pagination>; the official Node SDK's
+    /// `paymentLink.all` always sends `count` and `skip`), so `list` asks for pages of 100 (the
+    /// maximum of Razorpay's collections) until a page is short.
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
         let call = &Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
         all_pages(|skip| {

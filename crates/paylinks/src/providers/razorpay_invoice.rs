@@ -131,7 +131,8 @@ impl LinkApi for RazorpayInvoice {
     }
 
     /// Every invoice link, page by page: `GET /v1/invoices` answers one page of `count`
-    /// invoices (default 10, at most 100, <https://razorpay.com/docs/api/payments/invoices/fetch-all/>),
+    /// invoices (default 10, <https://razorpay.com/docs/api/pagination>; at most 100, as
+    /// `specs/razorpay.yaml` documents for `listInvoices`),
     /// so `list` asks for pages of 100 until a page is short.
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
         let call = &Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
