@@ -200,3 +200,14 @@ fn a_link_whose_amounts_cannot_be_right_is_refused_naming_the_field() {
     let link = decode_link(Provider::Pinelabs, &bytes(&pinelabs(json!(100), json!(100)))).unwrap();
     assert_eq!(link.amount_paid.minor, 0);
 }
+
+#[test]
+fn a_cashfree_link_says_it_is_a_link() {
+    // Cashfree's link responses carry `entity: "link"` (issue 9 §5); it is kept in `raw`.
+    let body = json!({"entity": "link", "link_id": "my_link", "link_status": "ACTIVE", "link_currency": "INR",
+                      "link_amount": 100, "link_amount_paid": 0});
+    let link = decode_link(Provider::Cashfree, &bytes(&body)).unwrap();
+    let paylinks::ProviderLink::Cashfree(raw) = &link.raw else { panic!("a Cashfree link") };
+    assert_eq!(raw.entity.as_deref(), Some("link"));
+    assert_eq!(link.amount.minor, 10000);
+}
