@@ -5,6 +5,7 @@ use crate::{Error, PaymentLink, Provider};
 /// What a saved body of a link API holds ([`decode_body`]).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant, reason = "made once per decoded body; unboxed links are simpler to match")]
 pub enum Decoded {
     /// One link (a create, fetch or cancel response).
     Link(PaymentLink),

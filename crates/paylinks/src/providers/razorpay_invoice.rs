@@ -142,7 +142,7 @@ impl LinkApi for RazorpayInvoice {
                 if let Some(receipt) = &filter.reference {
                     request = request.receipt(receipt.as_str());
                 }
-                let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
+                let response = request.send().await.map_err(|e| map_error(call, e))?.into_inner();
                 response.items.into_iter().map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m))).collect()
             })
         })
