@@ -685,6 +685,9 @@ SDK models have no required list) and may be `null`, which decodes as absent.
         ///Whether invoice generation is enabled for this link (seen in the SDK docs example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_invoice: ::std::option::Option<bool>,
+        ///The object's type, `link` (the API reference's link responses carry it).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entity: ::std::option::Option<::std::string::String>,
         ///Amount to collect, in major units (rupees for INR).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
@@ -2030,6 +2033,10 @@ some responses. Kept as sent.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            entity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             link_amount: ::std::result::Result<
                 ::std::option::Option<::paylinks_core::DecimalAmount>,
                 ::std::string::String,
@@ -2124,6 +2131,7 @@ some responses. Kept as sent.
                     cf_link_id: Ok(Default::default()),
                     customer_details: Ok(Default::default()),
                     enable_invoice: Ok(Default::default()),
+                    entity: Ok(Default::default()),
                     link_amount: Ok(Default::default()),
                     link_amount_paid: Ok(Default::default()),
                     link_auto_reminders: Ok(Default::default()),
@@ -2187,6 +2195,18 @@ some responses. Kept as sent.
                         format!(
                             "error converting supplied value for enable_invoice: {e}"
                         )
+                    });
+                self
+            }
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
                     });
                 self
             }
@@ -2477,6 +2497,7 @@ some responses. Kept as sent.
                     cf_link_id: value.cf_link_id?,
                     customer_details: value.customer_details?,
                     enable_invoice: value.enable_invoice?,
+                    entity: value.entity?,
                     link_amount: value.link_amount?,
                     link_amount_paid: value.link_amount_paid?,
                     link_auto_reminders: value.link_auto_reminders?,
@@ -2506,6 +2527,7 @@ some responses. Kept as sent.
                     cf_link_id: Ok(value.cf_link_id),
                     customer_details: Ok(value.customer_details),
                     enable_invoice: Ok(value.enable_invoice),
+                    entity: Ok(value.entity),
                     link_amount: Ok(value.link_amount),
                     link_amount_paid: Ok(value.link_amount_paid),
                     link_auto_reminders: Ok(value.link_auto_reminders),
@@ -3858,7 +3880,8 @@ header; overridable per call. Cashfree requires the header on every call.
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
-`x-idempotency-replayed: true`.
+`x-idempotency-replayed: true`. The API reference lists it on all four link operations
+(create, fetch, cancel, orders of a link).
 
 - `x_request_id`: Request id chosen by the caller; Cashfree echoes it in the `x-request-id` response header.
 Quote it in support queries to Cashfree.
@@ -3891,6 +3914,11 @@ digits, `-` and `_`), not Cashfree's `cf_link_id`.
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
 header; overridable per call. Cashfree requires the header on every call.
 
+- `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
+action: Cashfree replays the first response (including a 5xx) and sets
+`x-idempotency-replayed: true`. The API reference lists it on all four link operations
+(create, fetch, cancel, orders of a link).
+
 - `x_request_id`: Request id chosen by the caller; Cashfree echoes it in the `x-request-id` response header.
 Quote it in support queries to Cashfree.
 
@@ -3898,6 +3926,7 @@ Quote it in support queries to Cashfree.
 let response = client.fetch_link()
     .link_id(link_id)
     .x_api_version(x_api_version)
+    .x_idempotency_key(x_idempotency_key)
     .x_request_id(x_request_id)
     .send()
     .await;
@@ -3923,7 +3952,8 @@ header; overridable per call. Cashfree requires the header on every call.
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
-`x-idempotency-replayed: true`.
+`x-idempotency-replayed: true`. The API reference lists it on all four link operations
+(create, fetch, cancel, orders of a link).
 
 - `x_request_id`: Request id chosen by the caller; Cashfree echoes it in the `x-request-id` response header.
 Quote it in support queries to Cashfree.
@@ -3959,6 +3989,11 @@ paid orders, `ALL` returns every order of the link.
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
 header; overridable per call. Cashfree requires the header on every call.
 
+- `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
+action: Cashfree replays the first response (including a 5xx) and sets
+`x-idempotency-replayed: true`. The API reference lists it on all four link operations
+(create, fetch, cancel, orders of a link).
+
 - `x_request_id`: Request id chosen by the caller; Cashfree echoes it in the `x-request-id` response header.
 Quote it in support queries to Cashfree.
 
@@ -3967,6 +4002,7 @@ let response = client.fetch_link_orders()
     .link_id(link_id)
     .status(status)
     .x_api_version(x_api_version)
+    .x_idempotency_key(x_idempotency_key)
     .x_request_id(x_request_id)
     .send()
     .await;
@@ -4194,6 +4230,7 @@ pub mod builder {
         client: &'a super::Client,
         link_id: Result<::std::string::String, String>,
         x_api_version: Result<Option<::std::string::String>, String>,
+        x_idempotency_key: Result<Option<::std::string::String>, String>,
         x_request_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> FetchLink<'a> {
@@ -4202,6 +4239,7 @@ pub mod builder {
                 client: client,
                 link_id: Err("link_id was not initialized".to_string()),
                 x_api_version: Ok(None),
+                x_idempotency_key: Ok(None),
                 x_request_id: Ok(None),
             }
         }
@@ -4230,6 +4268,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn x_idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_idempotency_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_idempotency_key failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn x_request_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4247,14 +4298,21 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::LinkEntity>, Error<types::CashfreeError>> {
-            let Self { client, link_id, x_api_version, x_request_id } = self;
+            let Self {
+                client,
+                link_id,
+                x_api_version,
+                x_idempotency_key,
+                x_request_id,
+            } = self;
             let link_id = link_id.map_err(Error::InvalidRequest)?;
             let x_api_version = x_api_version.map_err(Error::InvalidRequest)?;
+            let x_idempotency_key = x_idempotency_key.map_err(Error::InvalidRequest)?;
             let x_request_id = x_request_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/links/{}", client.baseurl, encode_path(& link_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -4264,6 +4322,9 @@ pub mod builder {
                 );
             if let Some(value) = x_api_version {
                 header_map.append("x-api-version", value.to_string().try_into()?);
+            }
+            if let Some(value) = x_idempotency_key {
+                header_map.append("x-idempotency-key", value.to_string().try_into()?);
             }
             if let Some(value) = x_request_id {
                 header_map.append("x-request-id", value.to_string().try_into()?);
@@ -4563,6 +4624,7 @@ pub mod builder {
         link_id: Result<::std::string::String, String>,
         status: Result<Option<types::LinkOrdersStatusFilter>, String>,
         x_api_version: Result<Option<::std::string::String>, String>,
+        x_idempotency_key: Result<Option<::std::string::String>, String>,
         x_request_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> FetchLinkOrders<'a> {
@@ -4572,6 +4634,7 @@ pub mod builder {
                 link_id: Err("link_id was not initialized".to_string()),
                 status: Ok(None),
                 x_api_version: Ok(None),
+                x_idempotency_key: Ok(None),
                 x_request_id: Ok(None),
             }
         }
@@ -4613,6 +4676,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn x_idempotency_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_idempotency_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_idempotency_key failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn x_request_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4633,15 +4709,23 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::PaymentLinkOrderEntity>>,
             Error<types::CashfreeError>,
         > {
-            let Self { client, link_id, status, x_api_version, x_request_id } = self;
+            let Self {
+                client,
+                link_id,
+                status,
+                x_api_version,
+                x_idempotency_key,
+                x_request_id,
+            } = self;
             let link_id = link_id.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
             let x_api_version = x_api_version.map_err(Error::InvalidRequest)?;
+            let x_idempotency_key = x_idempotency_key.map_err(Error::InvalidRequest)?;
             let x_request_id = x_request_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/links/{}/orders", client.baseurl, encode_path(& link_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -4651,6 +4735,9 @@ pub mod builder {
                 );
             if let Some(value) = x_api_version {
                 header_map.append("x-api-version", value.to_string().try_into()?);
+            }
+            if let Some(value) = x_idempotency_key {
+                header_map.append("x-idempotency-key", value.to_string().try_into()?);
             }
             if let Some(value) = x_request_id {
                 header_map.append("x-request-id", value.to_string().try_into()?);

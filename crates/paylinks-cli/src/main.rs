@@ -33,7 +33,8 @@ enum Command {
     #[command(subcommand)]
     Links(links::LinksCommand),
     /// Read a saved provider response body (a link from create, fetch or cancel) and print
-    /// the normalised PaymentLink JSON.
+    /// the normalised PaymentLink JSON; a list response prints as an array of them. A
+    /// provider's error body or a webhook event is reported as such (exit 1).
     Decode(DecodeArgs),
     /// Print the JSON Schema of the normalised PaymentLink.
     Schema,
@@ -89,7 +90,12 @@ fn decode(args: DecodeArgs) -> Result<(), String> {
     } else {
         std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?
     };
-    let link = paylinks::decode_link(args.provider, &body).map_err(|e| e.to_string())?;
-    println!("{}", output::json(&link));
+    // A link prints as an object, a list response as an array of links; a provider's error
+    // body, a webhook event or anything else that is not a link is an error (exit 1).
+    match paylinks::decode_body(args.provider, &body).map_err(|e| e.to_string())? {
+        paylinks::Decoded::Link(link) => println!("{}", output::json(&link)),
+        paylinks::Decoded::Links(links) => println!("{}", serde_json::to_string_pretty(&links).unwrap_or_default()),
+        _ => return Err(format!("{}: this kind of body is not printed yet", args.provider)),
+    }
     Ok(())
 }

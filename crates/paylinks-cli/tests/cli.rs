@@ -112,6 +112,73 @@ fn decode_refuses_another_providers_body() {
     assert_clean_failure(&output, &["cannot read /nonexistent/body.json"]);
 }
 
+/// `paylinks decode` on a body given on standard input.
+fn decode_stdin(provider: &str, body: &str) -> Output {
+    let mut child = paylinks()
+        .args(["decode", "--provider", provider, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn decode_reports_a_providers_error_body_as_its_error() {
+    let body = r#"{"message":"Currency USD is not enabled","code":"link_post_failed","type":"invalid_request_error"}"#;
+    let output = decode_stdin("cashfree", body);
+    assert_clean_failure(
+        &output,
+        &["cashfree's error answer, not a link", "link_post_failed", "Currency USD is not enabled"],
+    );
+    assert!(!text(&output.stderr).contains("link_id"), "{}", text(&output.stderr));
+    let body = r#"{"error":{"code":"SERVER_ERROR","description":"The server encountered an error.","source":"NA","step":"NA","reason":"NA","metadata":{}}}"#;
+    for provider in ["razorpay", "razorpay-invoice"] {
+        assert_clean_failure(
+            &decode_stdin(provider, body),
+            &["error answer, not a link", "SERVER_ERROR", "The server encountered an error."],
+        );
+    }
+    let file = conformance("razorpay/sdk_python_ruby_bad_request_error.json");
+    let output = run(&["decode", "--provider", "razorpay", file.to_str().unwrap()]);
+    assert_clean_failure(&output, &["razorpay's error answer", "BAD_REQUEST_ERROR", "The amount is invalid"]);
+}
+
+#[test]
+fn decode_prints_a_list_as_an_array_of_links() {
+    let body = r#"{"count":2,"payment_links":[
+        {"id":"plink_A","status":"created","currency":"INR","amount":1000,"amount_paid":0},
+        {"id":"plink_B","status":"paid","currency":"INR","amount":2500,"amount_paid":2500}]}"#;
+    let output = decode_stdin("razorpay", body);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let links: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let links = links.as_array().expect("an array");
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0]["id"], "plink_A");
+    assert_eq!(links[1]["status"], "paid");
+    assert_eq!(links[1]["amount"], serde_json::json!({"minor": 2500, "currency": "INR"}));
+}
+
+#[test]
+fn decode_says_a_webhook_envelope_is_an_event() {
+    let body = r#"{"entity":"event","account_id":"acc_1","event":"payment_link.paid","contains":["payment_link"],"payload":{},"created_at":1}"#;
+    assert_clean_failure(&decode_stdin("razorpay", body), &["a webhook event, not a link", "not supported yet"]);
+    let body =
+        r#"{"data":{"link_id":"l1"},"type":"PAYMENT_LINK_EVENT","version":1,"event_time":"2021-08-18T12:55:06+05:30"}"#;
+    assert_clean_failure(&decode_stdin("cashfree", body), &["a webhook event, not a link"]);
+}
+
+#[test]
+fn decode_refuses_a_link_with_an_impossible_amount() {
+    let body = r#"{"id":"plink_A","status":"created","currency":"INR","amount":-1}"#;
+    assert_clean_failure(
+        &decode_stdin("razorpay", body),
+        &["razorpay", "amount: the link's amount must be greater than zero"],
+    );
+}
+
 #[test]
 fn unknown_providers_and_inexact_amounts_are_refused_before_any_request() {
     assert_clean_failure(&run(&["decode", "--provider", "stripe", "x.json"]), &["unknown provider `stripe`"]);

@@ -642,7 +642,7 @@ Omit to offer every enabled method.
 */
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub allowed_payment_methods: ::std::vec::Vec<KnownPaymentMethod>,
-        ///The amount to collect, in minor units (paisa for INR), 100 to 100000000. Required.
+        ///The amount to collect, in minor units (paisa for INR), at least 100. Required.
         pub amount: PaymentAmountRequest,
         /**URL the customer is redirected to after paying; also used after a failed payment
 when `failure_callback_url` is not set.
@@ -1634,7 +1634,7 @@ and `_` (`^[A-Za-z0-9_-]+$`). Unique per link; it is the idempotency key of crea
     pub struct PaymentAmountRequest {
         ///Three-letter ISO 4217 currency code, e.g. `INR`.
         pub currency: CurrencyCodeRequest,
-        ///Amount in the smallest currency unit (paisa for INR), 100 to 100000000 (Rs 1 to Rs 10,00,000).
+        ///Amount in the smallest currency unit (paisa for INR), at least 100 (Rs 1). No upper bound is documented: the API reference's create page gives none, and the 100000000 (Rs 10,00,000) of one official tool could not be confirmed in Pine Labs' docs, so it is not kept (a merchant's own limit is enforced by Pine Labs).
         pub value: i64,
     }
     impl PaymentAmountRequest {

@@ -143,6 +143,12 @@ pub mod types {
         ///Amount of a simple legacy payment link in the smallest currency unit, used instead of `line_items`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Method of the redirect to `callback_url`: `get`, required when `callback_url` is set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_method: ::std::option::Option<CallbackMethod>,
+        ///URL the customer is redirected to after paying a legacy payment link; needs `callback_method` (<https://razorpay.com/docs/payments/payment-links/v1/callback/>).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
         ///ISO 4217 currency code (default INR; legacy links accept INR only). Must match the line items' currency. (Docs examples send an empty string.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
@@ -164,10 +170,13 @@ pub mod types {
         ///Expiry time in Unix seconds, at least 15 minutes in the future.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_by: ::std::option::Option<i64>,
+        ///Minimum first partial payment of a legacy payment link, in the smallest currency unit; only with `partial_payment: true`, at most `amount` (Razorpay's modified payment-link parameters, <https://razorpay.com/docs/api/payment-links/v1/>).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_payment_min_amount: ::std::option::Option<::std::num::NonZeroU64>,
         ///Items billed, at most 50.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub line_items: ::std::vec::Vec<InvoiceLineItemRequest>,
-        ///Key-value pairs to store on the invoice: at most 15 pairs, each value at most 256 characters.
+        ///Key-value pairs to store on the invoice: at most 15 pairs, each value at most 255 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<NotesRequest>,
         ///Whether the customer may pay in parts (default false).
@@ -330,7 +339,7 @@ pub mod types {
         ///Minimum first partial payment, in the smallest currency unit; only with `accept_partial: true`, at least 100 for INR and at most `amount`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_min_partial_amount: ::std::option::Option<::std::num::NonZeroU64>,
-        ///Key-value pairs to store on the link: at most 15 pairs, each value at most 256 characters.
+        ///Key-value pairs to store on the link: at most 15 pairs, each value at most 255 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<NotesRequest>,
         ///Who sends the link to the customer by SMS, e-mail or WhatsApp.
@@ -1803,40 +1812,63 @@ pub mod types {
                 })
         }
     }
-    ///Free-form key-value pairs attached to the entity (at most 15 pairs, each value at most 256 characters when sent).
+    ///A note value as stored; text, or a number or boolean another client sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum NoteValue {
+        Text(::std::string::String),
+        Integer(i64),
+        Number(f64),
+        Bool(bool),
+    }
+    impl ::std::fmt::Display for NoteValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Text(x) => x.fmt(f),
+                Self::Integer(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Bool(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for NoteValue {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
+    impl ::std::convert::From<f64> for NoteValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<bool> for NoteValue {
+        fn from(value: bool) -> Self {
+            Self::Bool(value)
+        }
+    }
+    ///Free-form key-value pairs attached to the entity (at most 15 pairs, each value at most 255 characters when sent). A value is text, unless another client stored a number or a boolean: Razorpay keeps the JSON type it was sent, so values are read as any scalar.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct Notes(
-        pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    );
+    pub struct Notes(pub ::std::collections::BTreeMap<::std::string::String, NoteValue>);
     impl ::std::ops::Deref for Notes {
-        type Target = ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >;
+        type Target = ::std::collections::BTreeMap<::std::string::String, NoteValue>;
         fn deref(
             &self,
-        ) -> &::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        > {
+        ) -> &::std::collections::BTreeMap<::std::string::String, NoteValue> {
             &self.0
         }
     }
     impl ::std::convert::From<Notes>
-    for ::std::collections::BTreeMap<::std::string::String, ::std::string::String> {
+    for ::std::collections::BTreeMap<::std::string::String, NoteValue> {
         fn from(value: Notes) -> Self {
             value.0
         }
     }
     impl ::std::convert::From<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<::std::string::String, NoteValue>,
     > for Notes {
         fn from(
-            value: ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            value: ::std::collections::BTreeMap<::std::string::String, NoteValue>,
         ) -> Self {
             Self(value)
         }
@@ -1858,7 +1890,7 @@ pub mod types {
             Self::EmptyArray(value)
         }
     }
-    ///Key-value pairs to store on the entity: at most 15 pairs, each value at most 256 characters (the error text says 255).
+    ///Key-value pairs to store on the entity: at most 15 pairs, each value at most 255 characters (the server's limit, as its error text says; the reference pages say 256).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct NotesRequest(
@@ -1890,7 +1922,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///A note value, at most 256 characters.
+    ///A note value, at most 255 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct NotesRequestValue(::std::string::String);
@@ -1910,8 +1942,8 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 256usize {
-                return Err("longer than 256 characters".into());
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -2575,6 +2607,12 @@ pub mod types {
         ///Amount of a simple legacy payment link, in the smallest currency unit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Method of the redirect to `callback_url`: `get`, required when `callback_url` is set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_method: ::std::option::Option<CallbackMethod>,
+        ///URL the customer is redirected to after paying a legacy payment link; needs `callback_method` (<https://razorpay.com/docs/payments/payment-links/v1/callback/>).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
         ///Comment printed on the invoice, at most 2048 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub comment: ::std::option::Option<UpdateInvoiceRequestComment>,
@@ -2599,10 +2637,13 @@ pub mod types {
         ///Expiry time in Unix seconds, at least 15 minutes in the future.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_by: ::std::option::Option<i64>,
+        ///Minimum first partial payment of a legacy payment link, in the smallest currency unit; only with `partial_payment: true`, at most `amount` (Razorpay's modified payment-link parameters, <https://razorpay.com/docs/api/payment-links/v1/>).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_payment_min_amount: ::std::option::Option<::std::num::NonZeroU64>,
         ///Items billed, at most 50. Items with `id` change an existing line item, items without `id` are added.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub line_items: ::std::vec::Vec<InvoiceLineItemRequest>,
-        ///New notes: at most 15 pairs, each value at most 256 characters. The only field every state accepts.
+        ///New notes: at most 15 pairs, each value at most 255 characters. The only field every state accepts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<NotesRequest>,
         ///Whether the customer may pay in parts.
@@ -2856,7 +2897,7 @@ pub mod types {
         ///New expiry time in Unix seconds, at least 15 minutes in the future.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_by: ::std::option::Option<i64>,
-        ///New notes, replacing the old ones: at most 15 pairs, each value at most 256 characters.
+        ///New notes, replacing the old ones: at most 15 pairs, each value at most 255 characters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<NotesRequest>,
         ///New unique reference for the link, at most 40 characters.
@@ -3327,6 +3368,14 @@ pub mod types {
                 ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
+            callback_method: ::std::result::Result<
+                ::std::option::Option<super::CallbackMethod>,
+                ::std::string::String,
+            >,
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             currency: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3353,6 +3402,10 @@ pub mod types {
             >,
             expire_by: ::std::result::Result<
                 ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            first_payment_min_amount: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
             line_items: ::std::result::Result<
@@ -3384,6 +3437,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     amount: Ok(Default::default()),
+                    callback_method: Ok(Default::default()),
+                    callback_url: Ok(Default::default()),
                     currency: Ok(Default::default()),
                     customer: Ok(Default::default()),
                     customer_id: Ok(Default::default()),
@@ -3391,6 +3446,7 @@ pub mod types {
                     draft: Ok(Default::default()),
                     email_notify: Ok(Default::default()),
                     expire_by: Ok(Default::default()),
+                    first_payment_min_amount: Ok(Default::default()),
                     line_items: Ok(Default::default()),
                     notes: Ok(Default::default()),
                     partial_payment: Ok(Default::default()),
@@ -3412,6 +3468,32 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn callback_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CallbackMethod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for callback_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
                     });
                 self
             }
@@ -3507,6 +3589,22 @@ pub mod types {
                     });
                 self
             }
+            pub fn first_payment_min_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_payment_min_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for first_payment_min_amount: {e}"
+                        )
+                    });
+                self
+            }
             pub fn line_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3596,6 +3694,8 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     amount: value.amount?,
+                    callback_method: value.callback_method?,
+                    callback_url: value.callback_url?,
                     currency: value.currency?,
                     customer: value.customer?,
                     customer_id: value.customer_id?,
@@ -3603,6 +3703,7 @@ pub mod types {
                     draft: value.draft?,
                     email_notify: value.email_notify?,
                     expire_by: value.expire_by?,
+                    first_payment_min_amount: value.first_payment_min_amount?,
                     line_items: value.line_items?,
                     notes: value.notes?,
                     partial_payment: value.partial_payment?,
@@ -3616,6 +3717,8 @@ pub mod types {
             fn from(value: super::CreateInvoiceRequest) -> Self {
                 Self {
                     amount: Ok(value.amount),
+                    callback_method: Ok(value.callback_method),
+                    callback_url: Ok(value.callback_url),
                     currency: Ok(value.currency),
                     customer: Ok(value.customer),
                     customer_id: Ok(value.customer_id),
@@ -3623,6 +3726,7 @@ pub mod types {
                     draft: Ok(value.draft),
                     email_notify: Ok(value.email_notify),
                     expire_by: Ok(value.expire_by),
+                    first_payment_min_amount: Ok(value.first_payment_min_amount),
                     line_items: Ok(value.line_items),
                     notes: Ok(value.notes),
                     partial_payment: Ok(value.partial_payment),
@@ -7546,6 +7650,14 @@ pub mod types {
                 ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
+            callback_method: ::std::result::Result<
+                ::std::option::Option<super::CallbackMethod>,
+                ::std::string::String,
+            >,
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             comment: ::std::result::Result<
                 ::std::option::Option<super::UpdateInvoiceRequestComment>,
                 ::std::string::String,
@@ -7576,6 +7688,10 @@ pub mod types {
             >,
             expire_by: ::std::result::Result<
                 ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            first_payment_min_amount: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
             line_items: ::std::result::Result<
@@ -7611,6 +7727,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     amount: Ok(Default::default()),
+                    callback_method: Ok(Default::default()),
+                    callback_url: Ok(Default::default()),
                     comment: Ok(Default::default()),
                     currency: Ok(Default::default()),
                     customer: Ok(Default::default()),
@@ -7619,6 +7737,7 @@ pub mod types {
                     draft: Ok(Default::default()),
                     email_notify: Ok(Default::default()),
                     expire_by: Ok(Default::default()),
+                    first_payment_min_amount: Ok(Default::default()),
                     line_items: Ok(Default::default()),
                     notes: Ok(Default::default()),
                     partial_payment: Ok(Default::default()),
@@ -7641,6 +7760,32 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn callback_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CallbackMethod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for callback_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
                     });
                 self
             }
@@ -7750,6 +7895,22 @@ pub mod types {
                     });
                 self
             }
+            pub fn first_payment_min_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_payment_min_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for first_payment_min_amount: {e}"
+                        )
+                    });
+                self
+            }
             pub fn line_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -7855,6 +8016,8 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     amount: value.amount?,
+                    callback_method: value.callback_method?,
+                    callback_url: value.callback_url?,
                     comment: value.comment?,
                     currency: value.currency?,
                     customer: value.customer?,
@@ -7863,6 +8026,7 @@ pub mod types {
                     draft: value.draft?,
                     email_notify: value.email_notify?,
                     expire_by: value.expire_by?,
+                    first_payment_min_amount: value.first_payment_min_amount?,
                     line_items: value.line_items?,
                     notes: value.notes?,
                     partial_payment: value.partial_payment?,
@@ -7877,6 +8041,8 @@ pub mod types {
             fn from(value: super::UpdateInvoiceRequest) -> Self {
                 Self {
                     amount: Ok(value.amount),
+                    callback_method: Ok(value.callback_method),
+                    callback_url: Ok(value.callback_url),
                     comment: Ok(value.comment),
                     currency: Ok(value.currency),
                     customer: Ok(value.customer),
@@ -7885,6 +8051,7 @@ pub mod types {
                     draft: Ok(value.draft),
                     email_notify: Ok(value.email_notify),
                     expire_by: Ok(value.expire_by),
+                    first_payment_min_amount: Ok(value.first_payment_min_amount),
                     line_items: Ok(value.line_items),
                     notes: Ok(value.notes),
                     partial_payment: Ok(value.partial_payment),
@@ -8305,12 +8472,20 @@ Returns the business's payment links, optionally filtered by the payment made on
 Sends a `GET` request to `/v1/payment_links`
 
 Arguments:
+- `count`: Number of payment links to return, 1 to 100. Not on the payment-link reference page; Razorpay's pagination page (<https://razorpay.com/docs/api/pagination>) gives every collection `count` (default 10) and `skip` (default 0), and the official Node SDK (`lib/resources/paymentLink.js`, `all`) always sends both (`10` and `0` when not given), so a list without them is one page. The maximum 100 is that of Razorpay's other collections (invoices), not confirmed for payment links.
+- `from`: Only payment links created at or after this time, in Unix seconds (the Node SDK sends it when given).
 - `payment_id`: Only the payment link on which this payment (`pay_...`) was made.
 - `reference_id`: Only the payment link created with this reference id (at most 40 characters).
+- `skip`: Number of payment links to skip, for paging (never negative; the Node SDK sends `0` when not given).
+- `to`: Only payment links created at or before this time, in Unix seconds (the Node SDK sends it when given).
 ```ignore
 let response = client.list_payment_links()
+    .count(count)
+    .from(from)
     .payment_id(payment_id)
     .reference_id(reference_id)
+    .skip(skip)
+    .to(to)
     .send()
     .await;
 ```*/
@@ -9465,16 +9640,47 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListPaymentLinks<'a> {
         client: &'a super::Client,
+        count: Result<Option<::std::num::NonZeroU64>, String>,
+        from: Result<Option<i64>, String>,
         payment_id: Result<Option<::std::string::String>, String>,
         reference_id: Result<Option<types::ListPaymentLinksReferenceId>, String>,
+        skip: Result<Option<i64>, String>,
+        to: Result<Option<i64>, String>,
     }
     impl<'a> ListPaymentLinks<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                count: Ok(None),
+                from: Ok(None),
                 payment_id: Ok(None),
                 reference_id: Ok(None),
+                skip: Ok(None),
+                to: Ok(None),
             }
+        }
+        pub fn count<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.count = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for count failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for from failed".to_string());
+            self
         }
         pub fn payment_id<V>(mut self, value: V) -> Self
         where
@@ -9502,13 +9708,37 @@ pub mod builder {
                 });
             self
         }
+        pub fn skip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.skip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for skip failed".to_string());
+            self
+        }
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for to failed".to_string());
+            self
+        }
         ///Sends a `GET` request to `/v1/payment_links`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PaymentLinkList>, Error<types::RazorpayError>> {
-            let Self { client, payment_id, reference_id } = self;
+            let Self { client, count, from, payment_id, reference_id, skip, to } = self;
+            let count = count.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
             let payment_id = payment_id.map_err(Error::InvalidRequest)?;
             let reference_id = reference_id.map_err(Error::InvalidRequest)?;
+            let skip = skip.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/payment_links", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9526,10 +9756,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("count", &count))
+                .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("payment_id", &payment_id))
                 .query(
                     &progenitor_client::QueryParam::new("reference_id", &reference_id),
                 )
+                .query(&progenitor_client::QueryParam::new("skip", &skip))
+                .query(&progenitor_client::QueryParam::new("to", &to))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -391,7 +391,7 @@ async fn fetch_payment_link_decodes_a_paid_upi_link() {
         Some(types::NotesOrEmptyArray::Notes(notes)) => notes,
         other => panic!("notes should be an object, got {other:?}"),
     };
-    assert_eq!(notes.get("policy_name").map(String::as_str), Some("Jeevan Saral"));
+    assert_eq!(notes.get("policy_name").map(ToString::to_string).as_deref(), Some("Jeevan Saral"));
 }
 
 #[tokio::test]

@@ -79,6 +79,18 @@ pub enum Error {
         /// The provider's message.
         message: Option<String>,
     },
+    /// A saved body given to [`decode_link`](crate::decode_link) or
+    /// [`decode_body`](crate::decode_body) is the provider's error answer, not a link: its
+    /// code and message, as the provider sent them.
+    #[error("{provider}: the body is {provider}'s error answer, not a link{}{}", code_suffix(.code), message_suffix(.message))]
+    ErrorBody {
+        /// The provider.
+        provider: Provider,
+        /// The provider's error code (`link_post_failed`, `BAD_REQUEST_ERROR`).
+        code: Option<String>,
+        /// The provider's message.
+        message: Option<String>,
+    },
     /// The request or response did not make it across the network, or timed out.
     #[error("{provider}: transport error: {message}")]
     Transport {
@@ -135,6 +147,7 @@ impl Error {
             | Self::Unsupported { provider, .. }
             | Self::Provider { provider, .. }
             | Self::Transport { provider, .. }
+            | Self::ErrorBody { provider, .. }
             | Self::Decode { provider, .. } => Some(*provider),
             Self::Config { .. } => None,
         }

@@ -31,7 +31,8 @@
 //! | Razorpay 400 on create (`field` or `field: message`), Cashfree 409 duplicate `link_id` or 422 reused idempotency key on create (field `reference`, or `idempotency_key` when one was given), Pine Labs `INVALID_REQUEST`; a rule checked before sending | [`Error::InvalidRequest`] naming the field |
 //! | anything else (5xx, other 4xx) | [`Error::Provider`] with status, code and message |
 //! | connection, timeout, broken body | [`Error::Transport`] |
-//! | a body that does not decode or has no amount, or an amount with more decimals than its currency | [`Error::Decode`] |
+//! | a body that does not decode or has no amount, an amount with more decimals than its currency, an amount not above zero, an amount paid below zero or above the amount | [`Error::Decode`] naming the field |
+//! | a saved body given to [`decode_link`] / [`decode_body`] that is the provider's error answer | [`Error::ErrorBody`] with its code and message |
 //!
 //! A Pine Labs 401 on a link call means the cached access token is no longer honoured: the
 //! facade fetches a fresh token and tries the call once more before reporting
@@ -56,7 +57,7 @@ mod status;
 
 pub use client::{Paylinks, validate};
 pub use config::{PaylinksBuilder, ProviderConfig};
-pub use decode::decode_link;
+pub use decode::{Decoded, decode_body, decode_link};
 pub use error::{Error, Result};
 pub use link::{Customer, PaymentLink, payment_link_schema};
 pub use money::{Currency, Money, MoneyError, UnknownCurrency};

@@ -83,3 +83,23 @@ impl PaymentLink {
 pub fn payment_link_schema() -> schemars::Schema {
     schemars::schema_for!(PaymentLink)
 }
+
+/// The rules every link keeps, whatever its API: an amount greater than zero and an amount
+/// paid from zero to the amount. A body that breaks one is not a link paylinks can report
+/// truthfully (an amount due above the amount, a negative payment), so it is refused naming
+/// the wire field (`fields`: the amount's and the one the amount paid is read from), without
+/// values. Paid more than the amount is refused too: none of the providers takes a payment
+/// beyond what is due (Razorpay's `amount_due` and Pine Labs' `amount_due` are never
+/// negative in their documented bodies), so such a body is corrupt, not a tip.
+pub(crate) fn check_amounts(link: &PaymentLink, [amount, paid]: [&str; 2]) -> Result<(), String> {
+    if link.amount.minor <= 0 {
+        return Err(format!("{amount}: the link's amount must be greater than zero"));
+    }
+    if link.amount_paid.minor < 0 {
+        return Err(format!("{paid}: gives a negative amount paid"));
+    }
+    if link.amount_paid.minor > link.amount.minor {
+        return Err(format!("{paid}: gives an amount paid above the link's {amount}"));
+    }
+    Ok(())
+}

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use paylinks_core::client::ClientConfig;
 use paylinks_core::http::{BuildError, Timeouts};
 
-use crate::api::{Connected, ConnectedApi, LinkApi, Settings};
-use crate::{CreateLink, Error, PaymentLink, Provider, ProviderConfig};
+use crate::api::{Body, Connected, ConnectedApi, LinkApi, Settings};
+use crate::{CreateLink, Decoded, Error, Provider, ProviderConfig};
 
 /// Declares the link APIs, one entry each, and from that list: the public [`Provider`](crate::Provider) enum with its names
 /// (every variant, whatever the features), the public
@@ -163,8 +163,9 @@ pub(crate) trait Registered: Sync {
     fn supports(&self, operation: Operation) -> Result<(), Error>;
     /// [`LinkApi::validate`].
     fn validate(&self, link: &CreateLink) -> Result<(), Error>;
-    /// A saved link body as a [`PaymentLink`], through [`LinkApi::normalise`].
-    fn decode(&self, body: &[u8]) -> Result<PaymentLink, Error>;
+    /// A saved body: a link through [`LinkApi::normalise`], a list of them, or the error that
+    /// says what else it is ([`LinkApi::classify`]).
+    fn decode(&self, body: &[u8]) -> Result<Decoded, Error>;
     /// The API with its client, reusing the client of an API with the same settings.
     fn connect(
         &self,
@@ -211,9 +212,23 @@ impl<A: LinkApi> Registered for A {
         A::validate(link)
     }
 
-    fn decode(&self, body: &[u8]) -> Result<PaymentLink, Error> {
+    fn decode(&self, body: &[u8]) -> Result<Decoded, Error> {
         let fail = |message: String| Error::Decode { provider: A::PROVIDER, operation: "decode", message };
-        crate::json::parse::<A::Entity>(body).and_then(A::normalise).map_err(fail)
+        let value = crate::json::parse_object(body).map_err(fail)?;
+        let link = |value: &serde_json::Value| crate::json::from_value::<A::Entity>(value).and_then(A::normalise);
+        match A::classify(&value) {
+            Body::Link => link(&value).map(Decoded::Link).map_err(fail),
+            Body::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| link(item).map_err(|m| fail(format!("link {i} of the list: {m}"))))
+                .collect::<Result<_, _>>()
+                .map(Decoded::Links),
+            Body::Error { code, message } => Err(Error::ErrorBody { provider: A::PROVIDER, code, message }),
+            Body::Event => Err(fail(
+                "the body is a webhook event, not a link; verifying and decoding events is not supported yet".into(),
+            )),
+        }
     }
 
     fn connect(

@@ -21,6 +21,11 @@ fn exponents() -> impl Strategy<Value = u32> {
 /// Cashfree's amounts are JSON numbers (doubles): every amount of up to 15 significant digits.
 const CASHFREE_MAX: i64 = 999_999_999_999_999;
 
+/// Whether `body` is refused as a [`paylinks::Error::Decode`] naming `field`.
+fn refused(provider: Provider, body: &[u8], field: &str) -> bool {
+    matches!(decode_link(provider, body), Err(paylinks::Error::Decode { message, .. }) if message.starts_with(&format!("{field}: ")))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -33,13 +38,18 @@ proptest! {
             r#"{{"link_id":"l1","link_status":"ACTIVE","link_currency":"{}","link_amount":{wire},"link_amount_paid":{wire}}}"#,
             money.currency
         );
+        // A link's amount is above zero (issue 9 §3): the rest is refused naming the field.
+        if minor <= 0 {
+            prop_assert!(refused(Provider::Cashfree, body.as_bytes(), "link_amount"));
+            return Ok(());
+        }
         let link = decode_link(Provider::Cashfree, body.as_bytes()).unwrap();
         prop_assert_eq!(link.amount, money);
         prop_assert_eq!(link.amount_paid, money);
     }
 
     #[test]
-    fn cashfree_amounts_as_strings_round_trip(minor in 0..=CASHFREE_MAX, exponent in exponents()) {
+    fn cashfree_amounts_as_strings_round_trip(minor in 1..=CASHFREE_MAX, exponent in exponents()) {
         let money = Money::new(minor, currency(exponent));
         let body = json!({"link_id": "l1", "link_status": "PAID", "link_currency": money.currency.code(),
                           "link_amount": money.to_major().to_string()});
@@ -52,10 +62,15 @@ proptest! {
         let money = Money::new(minor, currency(exponent));
         let body = json!({"id": "plink_1", "status": "created", "currency": money.currency.code(),
                           "amount": minor, "amount_paid": minor});
+        let invoice = json!({"id": "inv_1", "status": "issued", "currency": money.currency.code(), "amount": minor});
+        if minor <= 0 {
+            prop_assert!(refused(Provider::Razorpay, body.to_string().as_bytes(), "amount"));
+            prop_assert!(refused(Provider::RazorpayInvoice, invoice.to_string().as_bytes(), "amount"));
+            return Ok(());
+        }
         let link = decode_link(Provider::Razorpay, body.to_string().as_bytes()).unwrap();
         prop_assert_eq!(link.amount, money);
         prop_assert_eq!(link.amount_paid, money);
-        let invoice = json!({"id": "inv_1", "status": "issued", "currency": money.currency.code(), "amount": minor});
         let link = decode_link(Provider::RazorpayInvoice, invoice.to_string().as_bytes()).unwrap();
         prop_assert_eq!(link.amount, money);
     }
@@ -67,6 +82,14 @@ proptest! {
         let body = json!({"payment_link_id": "pl-1", "status": "CREATED",
                           "amount": {"value": minor, "currency": money.currency.code()},
                           "amount_due": {"value": due, "currency": money.currency.code()}});
+        if minor <= 0 {
+            prop_assert!(refused(Provider::Pinelabs, body.to_string().as_bytes(), "amount.value"));
+            return Ok(());
+        }
+        if paid > minor {
+            prop_assert!(refused(Provider::Pinelabs, body.to_string().as_bytes(), "amount_due"));
+            return Ok(());
+        }
         let link = decode_link(Provider::Pinelabs, body.to_string().as_bytes()).unwrap();
         prop_assert_eq!(link.amount, money);
         prop_assert_eq!(link.amount_paid.minor, minor - due);

@@ -105,6 +105,9 @@ async fn validation_runs_before_sending_or_fetching_a_token() {
     for err in refused_before_sending(P, cases).await {
         assert!(err.to_string().starts_with("pinelabs: invalid"), "{err}");
     }
+    // No upper bound (issue 9 §5): the docs give none, so Rs 10,00,000.01 is Pine Labs' to judge.
+    paylinks::validate(P, &CreateLink::new(Money::inr(100_000_001)).reference("order-1042")).unwrap();
+    paylinks::validate(P, &CreateLink::new(Money::inr(100)).reference("order-1042")).unwrap();
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeZone, Timelike, Utc};
 use common::*;
 use paylinks::{
     CreateLink, Currency, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, RetryPolicy,
@@ -37,13 +37,16 @@ async fn create_after_an_attempted_reference(listed: Value) -> (MockServer, Resu
 async fn create_sends_minor_units_and_every_field() {
     let (server, client) = setup(P, RetryPolicy::none()).await;
     mount(&server, "POST", LINKS, 200, razorpay_link("created")).await;
+    // The expiry the mocked link answers with, and the one sent: at most six months out
+    // (issue 9 §5).
     let expiry = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let sent_expiry = Utc::now().with_nanosecond(0).unwrap() + chrono::Duration::days(90);
     let link = order()
         .partial_payments(Some(Money::inr(10000)))
         .note("order", "1042")
         .notify(true, false)
         .return_url("https://shop.example/thanks")
-        .expires_at(expiry);
+        .expires_at(sent_expiry);
     let created = client.create(P, &link).await.unwrap();
 
     let request = only_call(&server, "POST", LINKS).await;
@@ -58,7 +61,7 @@ async fn create_sends_minor_units_and_every_field() {
             "description": "Order #1042",
             "reference_id": "order-1042",
             "customer": {"name": "Asha Rao", "email": "asha@example.com", "contact": "+919876543210"},
-            "expire_by": 1_893_456_000,
+            "expire_by": sent_expiry.timestamp(),
             "notify": {"sms": true, "email": false},
             "notes": {"order": "1042"},
             "callback_url": "https://shop.example/thanks",
@@ -98,9 +101,16 @@ async fn validation_runs_before_sending() {
         ((1..=16).fold(order(), |link, n| link.note(format!("k{n}"), "v")), "notes"),
         (CreateLink::new(Money::new(1235, kwd)), "amount"),
         (order().reference("r".repeat(41)), "reference"),
+        // Issue 9 §5: the server's note limit is 255 characters; the expiry at most six months out.
+        (order().note("long", "n".repeat(256)), "notes"),
+        (order().expires_at(Utc::now() + chrono::Months::new(6) + chrono::Duration::hours(1)), "expires_at"),
+        (order().partial_payments(Some(Money::inr(49951))), "minimum_partial_amount"),
     ];
     refused_before_sending(P, cases).await;
     // The edges that are allowed.
+    paylinks::validate(P, &order().note("long", "n".repeat(255))).unwrap();
+    paylinks::validate(P, &order().expires_at(Utc::now() + chrono::Duration::days(180))).unwrap();
+    paylinks::validate(P, &order().partial_payments(Some(Money::inr(49950)))).unwrap();
     paylinks::validate(P, &CreateLink::new(Money::inr(100))).unwrap();
     paylinks::validate(P, &CreateLink::new(Money::new(1230, kwd))).unwrap();
     paylinks::validate(P, &(1..=15).fold(order(), |link, n| link.note(format!("k{n}"), "v"))).unwrap();
@@ -148,7 +158,15 @@ async fn list_filters_by_reference_id() {
     assert_eq!(found.len(), 1);
     assert_eq!((found[0].id.as_str(), found[0].status), (ID_, LinkStatus::Paid));
     let request = only_request(&server).await;
-    assert_eq!(query(&request), [("reference_id".to_owned(), "order-1042".to_owned())]);
+    // One page of the maximum 100 (issue 9 §5): a short page is the last.
+    assert_eq!(
+        sorted(query(&request)),
+        [
+            ("count".to_owned(), "100".to_owned()),
+            ("reference_id".to_owned(), "order-1042".to_owned()),
+            ("skip".to_owned(), "0".to_owned())
+        ]
+    );
 }
 
 #[tokio::test]
@@ -264,7 +282,14 @@ async fn create_with_a_reference_finds_the_link_an_earlier_attempt_made() {
     assert_eq!(requests.len(), 3, "{:?}", summary(&requests));
     assert_eq!(body(&requests[0]), body(&requests[1]), "the retry sends the same body");
     assert_eq!(requests[2].method.as_str(), "GET");
-    assert_eq!(query(&requests[2]), [("reference_id".to_owned(), "order-1042".to_owned())]);
+    assert_eq!(
+        sorted(query(&requests[2])),
+        [
+            ("count".to_owned(), "100".to_owned()),
+            ("reference_id".to_owned(), "order-1042".to_owned()),
+            ("skip".to_owned(), "0".to_owned())
+        ]
+    );
 }
 
 #[tokio::test]
@@ -305,7 +330,10 @@ async fn list_without_a_reference_asks_for_every_link() {
         .await;
     let found = client.list(P, &ListFilter::default()).await.unwrap();
     assert_eq!(found.iter().map(|l| l.status).collect::<Vec<_>>(), [LinkStatus::Paid, LinkStatus::Active]);
-    assert!(query(&only_request(&server).await).is_empty());
+    assert_eq!(
+        sorted(query(&only_request(&server).await)),
+        [("count".to_owned(), "100".to_owned()), ("skip".to_owned(), "0".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -316,4 +344,58 @@ async fn an_already_attempted_reference_that_is_not_listed_stays_an_invalid_refe
     let err = result.unwrap_err();
     assert_invalid(&err, P, "reference");
     assert_eq!(api_requests(&server).await.len(), 3);
+}
+
+/// Razorpay answers one page of `count` links: `list` reads pages of 100 until a short one.
+#[tokio::test]
+async fn list_reads_every_page() {
+    use wiremock::matchers::{method, path, query_param};
+    let (server, client) = setup(P, RetryPolicy::none()).await;
+    let page = |from: usize, n: usize| {
+        let links: Vec<Value> = (from..from + n)
+            .map(|i| {
+                let mut link = razorpay_link("created");
+                link["id"] = json!(format!("plink_{i:06}"));
+                link
+            })
+            .collect();
+        json!({"count": n, "payment_links": links})
+    };
+    for (skip, body) in [("0", page(0, 100)), ("100", page(100, 100)), ("200", page(200, 7))] {
+        wiremock::Mock::given(method("GET"))
+            .and(path(LINKS))
+            .and(query_param("count", "100"))
+            .and(query_param("skip", skip))
+            .respond_with(json_response(200, body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let found = client.list(P, &ListFilter::default()).await.unwrap();
+    assert_eq!(found.len(), 207);
+    assert_eq!((found[0].id.as_str(), found[206].id.as_str()), ("plink_000000", "plink_000206"));
+    assert_eq!(api_requests(&server).await.len(), 3, "three pages, the last one short");
+}
+
+/// A server that ignores `skip` answers the first page again: the list ends there instead of
+/// listing links twice or looping.
+#[tokio::test]
+async fn list_stops_when_a_page_repeats() {
+    let (server, client) = setup(P, RetryPolicy::none()).await;
+    let links: Vec<Value> = (0..100)
+        .map(|i| {
+            let mut link = razorpay_link("created");
+            link["id"] = json!(format!("plink_{i:06}"));
+            link
+        })
+        .collect();
+    mount(&server, "GET", LINKS, 200, json!({"payment_links": links})).await;
+    let found = client.list(P, &ListFilter::default()).await.unwrap();
+    assert_eq!(found.len(), 100);
+    assert_eq!(api_requests(&server).await.len(), 2);
+}
+
+fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.sort();
+    pairs
 }

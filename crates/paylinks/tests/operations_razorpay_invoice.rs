@@ -56,11 +56,25 @@ async fn create_sends_a_link_invoice_in_minor_units() {
 }
 
 #[tokio::test]
+async fn create_sends_the_first_payment_minimum_and_the_callback() {
+    let (server, client) = setup(P, RetryPolicy::none()).await;
+    mount(&server, "POST", INVOICES, 200, invoice("issued")).await;
+    let link = order().partial_payments(Some(Money::inr(10000))).return_url("https://shop.example/thanks");
+    client.create(P, &link).await.unwrap();
+    let sent = body(&only_call(&server, "POST", INVOICES).await);
+    assert_eq!(sent["partial_payment"], json!(true));
+    assert_eq!(sent["first_payment_min_amount"], json!(10000));
+    assert_eq!(sent["callback_url"], json!("https://shop.example/thanks"));
+    assert_eq!(sent["callback_method"], json!("get"));
+}
+
+#[tokio::test]
 async fn validation_runs_before_sending() {
     let cases = [
         (CreateLink::new(Money::inr(99)), "amount"),
-        (order().return_url("https://shop.example/thanks"), "return_url"),
-        (order().partial_payments(Some(Money::inr(10000))), "minimum_partial_amount"),
+        // A first partial payment above the amount (the minimum and `return_url` themselves are
+        // sent since issue 9 §5: `first_payment_min_amount`, `callback_url`).
+        (order().partial_payments(Some(Money::inr(49951))), "minimum_partial_amount"),
         ((1..=16).fold(order(), |link, n| link.note(format!("k{n}"), "v")), "notes"),
     ];
     for err in refused_before_sending(P, cases).await {
@@ -97,7 +111,9 @@ async fn list_asks_for_link_invoices_by_receipt() {
     assert_eq!((found[0].id.as_str(), found[0].status), (ID_, LinkStatus::Paid));
     let mut params = query(&only_request(&server).await);
     params.sort();
-    assert_eq!(params, [("receipt".to_owned(), "order-1042".to_owned()), ("type".to_owned(), "link".to_owned())]);
+    // One page of the maximum 100 (issue 9 §5): a short page is the last.
+    let expected = [("count", "100"), ("receipt", "order-1042"), ("skip", "0"), ("type", "link")];
+    assert_eq!(params, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
 }
 
 #[tokio::test]
@@ -113,7 +129,16 @@ async fn list_without_a_receipt_asks_for_every_link_invoice() {
     .await;
     let found = client.list(P, &ListFilter::default()).await.unwrap();
     assert_eq!(found.len(), 2);
-    assert_eq!(query(&only_request(&server).await), [("type".to_owned(), "link".to_owned())]);
+    let mut params = query(&only_request(&server).await);
+    params.sort();
+    assert_eq!(
+        params,
+        [
+            ("count".to_owned(), "100".to_owned()),
+            ("skip".to_owned(), "0".to_owned()),
+            ("type".to_owned(), "link".to_owned())
+        ]
+    );
 }
 
 #[tokio::test]

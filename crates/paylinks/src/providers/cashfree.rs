@@ -7,8 +7,8 @@ use paylinks_core::http::Environment;
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, field, listed_by_reference, map_api_error, optional, raw_value};
-use crate::api::{LinkApi, Settings};
+use super::wire::{Call, build, error_body, field, has_text, listed_by_reference, map_api_error, optional, raw_value};
+use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
     PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
@@ -44,6 +44,8 @@ impl LinkApi for Cashfree {
     /// The merchant chooses the `link_id`, so no prefix tells a Cashfree id.
     const ID_PREFIXES: &'static [&'static str] = &[];
 
+    const AMOUNT_FIELDS: [&'static str; 2] = ["link_amount", "link_amount_paid"];
+
     type Client = Client;
     type Entity = LinkEntity;
 
@@ -56,7 +58,7 @@ impl LinkApi for Cashfree {
         request(link, link.reference.as_deref().unwrap_or("paylinks_validate")).map(drop)
     }
 
-    fn normalise(entity: LinkEntity) -> Result<PaymentLink, String> {
+    fn map_link(entity: LinkEntity) -> Result<PaymentLink, String> {
         let id = entity.link_id.clone().ok_or("the link has no link_id")?;
         let code = entity.link_currency.as_deref().ok_or("the link has no link_currency")?;
         let currency: Currency = code.parse().map_err(|e| format!("link_currency: {e}"))?;
@@ -93,6 +95,23 @@ impl LinkApi for Cashfree {
             notes: entity.link_notes.clone().unwrap_or_default(),
             raw: ProviderLink::Cashfree(Box::new(entity)),
         })
+    }
+
+    /// Cashfree's error body (`{"message", "code", "type"}`, no `link_id`) and its payment-link
+    /// webhook (`{"type": "PAYMENT_LINK_EVENT", "data": {...}, "event_time"}`,
+    /// <https://www.cashfree.com/docs/payments/online/payment-links/webhooks>). Cashfree has no
+    /// list of links.
+    fn classify(body: &serde_json::Value) -> Body {
+        if body.get("data").is_some_and(serde_json::Value::is_object) && has_text(body, "type") {
+            return Body::Event;
+        }
+        if body.get("link_id").is_none()
+            && has_text(body, "type")
+            && (has_text(body, "code") || has_text(body, "message"))
+        {
+            return error_body::<types::CashfreeError>(body).unwrap_or(Body::Link);
+        }
+        Body::Link
     }
 
     async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {

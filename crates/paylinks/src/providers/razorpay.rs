@@ -8,8 +8,8 @@ use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::rules::check_common;
-use super::wire::{Call, build, field, map_api_error, optional, raw_value};
-use crate::api::{LinkApi, Settings};
+use super::wire::{Call, build, error_body, field, has_text, list_under, map_api_error, optional, raw_value};
+use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
     PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
@@ -48,6 +48,8 @@ impl LinkApi for Razorpay {
     ];
     const ID_PREFIXES: &'static [&'static str] = &["plink_"];
 
+    const AMOUNT_FIELDS: [&'static str; 2] = ["amount", "amount_paid"];
+
     type Client = Client;
     type Entity = RazorpayLink;
 
@@ -56,11 +58,11 @@ impl LinkApi for Razorpay {
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
-        validate_common(PROVIDER, link)?;
+        rules(link)?;
         request(link).map(drop)
     }
 
-    fn normalise(entity: RazorpayLink) -> Result<PaymentLink, String> {
+    fn map_link(entity: RazorpayLink) -> Result<PaymentLink, String> {
         let id = entity.id.clone().ok_or("the link has no id")?;
         let currency = parse_currency(entity.currency.as_deref())?;
         let amount = Money::new(entity.amount.ok_or("the link has no amount")?, currency);
@@ -75,10 +77,7 @@ impl LinkApi for Razorpay {
             }
             _ => Customer::default(),
         };
-        let notes = match &entity.notes {
-            Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
-            _ => Default::default(),
-        };
+        let notes = notes_text(entity.notes.as_ref());
         Ok(PaymentLink {
             provider: PROVIDER,
             id,
@@ -100,8 +99,15 @@ impl LinkApi for Razorpay {
         })
     }
 
+    /// Razorpay's error envelope (`{"error": {"code", "description", ...}}`), its list
+    /// (`{"count", "payment_links": [...]}`; some SDK mocks say `items`) and its webhook
+    /// envelope (`{"entity": "event", "event": "payment_link.paid", "payload": {...}}`).
+    fn classify(body: &serde_json::Value) -> Body {
+        classify_razorpay(body, &["payment_links", "items"])
+    }
+
     async fn create(client: &Client, retry: &RetryPolicy, link: &CreateLink) -> Result<PaymentLink, Error> {
-        validate_common(PROVIDER, link)?;
+        rules(link)?;
         let body = request(link)?;
         let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
         let create = || async { read(&call, client.create_payment_link().body(body.clone()).send().await) };
@@ -130,15 +136,19 @@ impl LinkApi for Razorpay {
         state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
+    /// Every payment link, page by page: Razorpay answers one page of `count` links (10 when
+    /// not sent, <https://razorpay.com/docs/api/pagination>; the official Node SDK's
+    /// `paymentLink.all` always sends `count` and `skip`), so `list` asks for pages of 100 (the
+    /// maximum of Razorpay's collections) until a page is short.
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-        let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
-        retry
-            .run(|_| async {
-                let mut request = client.list_payment_links();
+        let call = &Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
+        all_pages(|skip| {
+            retry.run(move |_| async move {
+                let mut request = client.list_payment_links().count(PAGE).skip(skip);
                 if let Some(reference) = &filter.reference {
                     request = request.reference_id(reference.as_str());
                 }
-                let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
+                let response = request.send().await.map_err(|e| map_error(call, e))?.into_inner();
                 // The API documents `payment_links`; an `items` envelope is accepted too.
                 let items = match response.payment_links {
                     Some(links) if !links.is_empty() => links,
@@ -146,7 +156,8 @@ impl LinkApi for Razorpay {
                 };
                 items.into_iter().map(|link| Self::normalise(link).map_err(|m| call.decode(m))).collect()
             })
-            .await
+        })
+        .await
     }
 }
 
@@ -169,11 +180,14 @@ impl PaylinksBuilder {
     }
 }
 
-/// Documented limits: description 2048 characters, 15 notes of at most 256 characters,
-/// `reference_id` 40 characters, INR minimum 100 paise, contact 8 to 14 characters.
+/// Documented limits: description 2048 characters, 15 notes of at most 255 characters (the
+/// server's limit as its error text says; the reference pages say 256), `reference_id` 40
+/// characters, INR minimum 100 paise, contact 8 to 14 characters, a payment link's expiry at
+/// most six months out.
 const MAX_DESCRIPTION: usize = 2048;
 const MAX_NOTES: usize = 15;
-const MAX_NOTE_VALUE: usize = 256;
+const MAX_NOTE_VALUE: usize = 255;
+const MAX_EXPIRY_MONTHS: u32 = 6;
 const MAX_REFERENCE: usize = 40;
 const MIN_INR: i64 = 100;
 /// The description Razorpay answers a duplicate `reference_id` with.
@@ -219,6 +233,71 @@ pub(crate) fn validate_common(provider: Provider, link: &CreateLink) -> Result<(
     }
     if link.expires_at.is_some_and(|at| at < chrono::Utc::now() + chrono::Duration::minutes(15)) {
         return Err(Error::invalid(provider, "expires_at", "must be at least 15 minutes in the future"));
+    }
+    Ok(())
+}
+
+/// Notes of a response as text: a value another client stored as a number or a boolean reads
+/// as its JSON text (`42`, `1.5`, `true`); `[]` is no notes.
+pub(crate) fn notes_text(notes: Option<&types::NotesOrEmptyArray>) -> std::collections::BTreeMap<String, String> {
+    match notes {
+        Some(types::NotesOrEmptyArray::Notes(notes)) => {
+            notes.0.iter().map(|(key, value)| (key.clone(), value.to_string())).collect()
+        }
+        _ => Default::default(),
+    }
+}
+
+/// The rules of payment links beyond the ones both link APIs share: the expiry at most six
+/// months out (<https://razorpay.com/docs/api/payments/payment-links/create-standard/>,
+/// `expire_by`).
+fn rules(link: &CreateLink) -> Result<(), Error> {
+    validate_common(PROVIDER, link)?;
+    let latest = chrono::Utc::now().checked_add_months(chrono::Months::new(MAX_EXPIRY_MONTHS));
+    if let (Some(at), Some(latest)) = (link.expires_at, latest)
+        && at > latest
+    {
+        return Err(Error::invalid(PROVIDER, "expires_at", "expire_by can be at most 6 months from the current time"));
+    }
+    Ok(())
+}
+
+/// The documented rules between fields of a payment-link request, checked on the request
+/// itself (the spec cannot say them): `callback_method` is required with `callback_url`; a
+/// UPI link (`upi_link: true`) is INR only and takes no partial payments; the first partial
+/// payment is at most the amount. Sources: the create pages of standard and UPI payment links
+/// (<https://razorpay.com/docs/api/payments/payment-links/create-upi/>) and the SDKs'
+/// `documents/paymentLink.md` ("UPI Payment Link is not supported partial payment").
+fn check_request(body: &types::CreatePaymentLinkRequest) -> Result<(), Error> {
+    check_callback(PROVIDER, body.callback_url.as_ref(), body.callback_method.as_ref())?;
+    let upi = matches!(
+        body.upi_link,
+        Some(types::UpiLinkFlag::Bool(true) | types::UpiLinkFlag::UpiLinkFlagString(types::UpiLinkFlagString::True))
+    );
+    if upi && body.currency.as_deref().is_some_and(|c| c != "INR") {
+        return Err(Error::invalid(PROVIDER, "currency", "UPI Payment Links support INR only"));
+    }
+    if upi && (body.accept_partial == Some(true) || body.first_min_partial_amount.is_some()) {
+        return Err(Error::invalid(PROVIDER, "partial_payments", "UPI Payment Links do not support partial payments"));
+    }
+    if body.first_min_partial_amount.is_some_and(|minimum| minimum > body.amount) {
+        return Err(Error::invalid(
+            PROVIDER,
+            "minimum_partial_amount",
+            "first_min_partial_amount should be less than or equal to amount",
+        ));
+    }
+    Ok(())
+}
+
+/// `callback_method` is required when `callback_url` is set (both link APIs).
+pub(crate) fn check_callback(
+    provider: Provider,
+    url: Option<&String>,
+    method: Option<&types::CallbackMethod>,
+) -> Result<(), Error> {
+    if url.is_some() && method.is_none() {
+        return Err(Error::invalid(provider, "return_url", "callback_method is required when callback_url is present"));
     }
     Ok(())
 }
@@ -271,7 +350,35 @@ fn request(link: &CreateLink) -> Result<types::CreatePaymentLinkRequest, Error> 
             whatsapp: None,
         }));
     }
-    build(PROVIDER, body)
+    let body = build(PROVIDER, body)?;
+    check_request(&body)?;
+    Ok(body)
+}
+
+/// The page size `list` asks Razorpay's collections for: their maximum `count`.
+pub(crate) const PAGE: std::num::NonZeroU64 = std::num::NonZeroU64::new(100).unwrap();
+
+/// Every page of a Razorpay collection: `page(skip)` fetches the links from `skip` on, at
+/// most [`PAGE`]; the pages are read until one is short. A page whose first link was already
+/// read (a server that ignores `skip`) ends the list too, so that no link is listed twice.
+pub(crate) async fn all_pages<Page, PageFut>(page: Page) -> Result<Vec<crate::PaymentLink>, Error>
+where
+    Page: Fn(i64) -> PageFut,
+    PageFut: std::future::Future<Output = Result<Vec<crate::PaymentLink>, Error>>,
+{
+    let mut links: Vec<crate::PaymentLink> = Vec::new();
+    loop {
+        let skip = i64::try_from(links.len()).unwrap_or(i64::MAX);
+        let next = page(skip).await?;
+        let full = next.len() as u64 >= PAGE.get();
+        if next.first().is_some_and(|first| links.iter().any(|seen| seen.id == first.id)) {
+            return Ok(links);
+        }
+        links.extend(next);
+        if !full {
+            return Ok(links);
+        }
+    }
 }
 
 /// Razorpay's refusal of a `reference_id` that was used before.
@@ -371,4 +478,83 @@ where
             }
         })
         .await
+}
+
+/// What a saved body of either Razorpay link API is: the error envelope of every Razorpay API
+/// (<https://razorpay.com/docs/errors/>), a collection with the links under one of `lists`,
+/// or a webhook event (<https://razorpay.com/docs/webhooks/payloads/payment-links/>).
+pub(crate) fn classify_razorpay(body: &serde_json::Value, lists: &[&str]) -> Body {
+    if body.get("id").is_some() {
+        return Body::Link;
+    }
+    if body.get("entity").and_then(serde_json::Value::as_str) == Some("event")
+        || (has_text(body, "event") && body.get("payload").is_some_and(serde_json::Value::is_object))
+    {
+        return Body::Event;
+    }
+    if body.get("error").is_some_and(serde_json::Value::is_object) {
+        return error_body::<types::RazorpayError>(body).unwrap_or(Body::Link);
+    }
+    list_under(body, lists).unwrap_or(Body::Link)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upi(currency: &str, partial: bool) -> types::CreatePaymentLinkRequest {
+        types::CreatePaymentLinkRequest::builder()
+            .amount(std::num::NonZeroU64::new(1000).unwrap())
+            .currency(Some(currency.to_owned()))
+            .upi_link(Some(types::UpiLinkFlag::Bool(true)))
+            .accept_partial(partial.then_some(true))
+            .try_into()
+            .unwrap()
+    }
+
+    fn field(result: Result<(), Error>) -> String {
+        match result {
+            Err(Error::InvalidRequest { field, .. }) => field,
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn upi_links_are_inr_only_without_partial_payments() {
+        check_request(&upi("INR", false)).unwrap();
+        assert_eq!(field(check_request(&upi("USD", false))), "currency");
+        assert_eq!(field(check_request(&upi("INR", true))), "partial_payments");
+        let mut string_flag = upi("USD", false);
+        string_flag.upi_link = Some(types::UpiLinkFlag::UpiLinkFlagString(types::UpiLinkFlagString::True));
+        assert_eq!(field(check_request(&string_flag)), "currency");
+        let mut standard = upi("USD", true);
+        standard.upi_link = Some(types::UpiLinkFlag::Bool(false));
+        check_request(&standard).unwrap();
+    }
+
+    #[test]
+    fn a_callback_url_needs_its_method_and_the_minimum_is_at_most_the_amount() {
+        let mut body = upi("INR", false);
+        body.upi_link = None;
+        body.callback_url = Some("https://shop.example/thanks".into());
+        assert_eq!(field(check_request(&body)), "return_url");
+        body.callback_method = Some(types::CallbackMethod::Get);
+        check_request(&body).unwrap();
+        body.first_min_partial_amount = std::num::NonZeroU64::new(1001);
+        assert_eq!(field(check_request(&body)), "minimum_partial_amount");
+        body.first_min_partial_amount = std::num::NonZeroU64::new(1000);
+        check_request(&body).unwrap();
+    }
+
+    #[test]
+    fn note_values_sent_as_numbers_read_as_text() {
+        let body = br#"{"id":"plink_1","status":"created","currency":"INR","amount":1000,
+            "notes":{"order":1042,"ratio":1.5,"gift":true,"name":"Asha"}}"#;
+        let link = crate::decode_link(PROVIDER, body).unwrap();
+        let notes: Vec<(&str, &str)> = link.notes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(notes, [("gift", "true"), ("name", "Asha"), ("order", "1042"), ("ratio", "1.5")]);
+        let invoice = br#"{"id":"inv_1","status":"issued","currency":"INR","amount":1000,"notes":{"order":1042}}"#;
+        let link = crate::decode_link(Provider::RazorpayInvoice, invoice).unwrap();
+        assert_eq!(link.notes["order"], "1042");
+    }
 }

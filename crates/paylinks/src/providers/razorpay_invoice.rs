@@ -6,11 +6,12 @@ use paylinks_razorpay::types::{self, Invoice};
 use paylinks_razorpay::{Client, Credentials, unix_time};
 
 use super::razorpay::{
-    SETTINGS, created_once, map_error, notes_request, notification_medium, parse_currency, positive, validate_common,
+    PAGE, SETTINGS, all_pages, check_callback, created_once, map_error, notes_request, notes_text, notification_medium,
+    parse_currency, positive, validate_common,
 };
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, optional, raw_value};
-use crate::api::{LinkApi, Settings};
+use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
     RetryPolicy,
@@ -38,6 +39,8 @@ impl LinkApi for RazorpayInvoice {
     ];
     const ID_PREFIXES: &'static [&'static str] = &["inv_"];
 
+    const AMOUNT_FIELDS: [&'static str; 2] = ["amount", "amount_paid"];
+
     type Client = Client;
     type Entity = Invoice;
 
@@ -45,12 +48,18 @@ impl LinkApi for RazorpayInvoice {
         Credentials::new(id, secret)
     }
 
+    /// Razorpay's error envelope, the invoice collection (`{"entity": "collection", "count",
+    /// "items": [...]}`) and the webhook envelope (`invoice.paid`...).
+    fn classify(body: &serde_json::Value) -> Body {
+        super::razorpay::classify_razorpay(body, &["items"])
+    }
+
     fn validate(link: &CreateLink) -> Result<(), Error> {
         rules(link)?;
         request(link).map(drop)
     }
 
-    fn normalise(entity: Invoice) -> Result<PaymentLink, String> {
+    fn map_link(entity: Invoice) -> Result<PaymentLink, String> {
         let id = entity.id.clone().ok_or("the invoice has no id")?;
         let currency = parse_currency(entity.currency.as_deref())?;
         let amount = Money::new(entity.amount.ok_or("the invoice has no amount")?, currency);
@@ -61,10 +70,7 @@ impl LinkApi for RazorpayInvoice {
             email: c.email.clone().or_else(|| c.customer_email.clone()),
             phone: c.contact.clone().or_else(|| c.customer_contact.clone()),
         });
-        let notes = match &entity.notes {
-            Some(types::NotesOrEmptyArray::Notes(notes)) => notes.0.clone(),
-            _ => Default::default(),
-        };
+        let notes = notes_text(entity.notes.as_ref());
         let partial_payments = entity.partial_payment.unwrap_or(false);
         Ok(PaymentLink {
             provider: PROVIDER,
@@ -124,15 +130,19 @@ impl LinkApi for RazorpayInvoice {
         state_checked::<Self, _, _>(&call, retry, client, notify, drop).await
     }
 
+    /// Every invoice link, page by page: `GET /v1/invoices` answers one page of `count`
+    /// invoices (default 10, <https://razorpay.com/docs/api/pagination>; at most 100, as
+    /// `specs/razorpay.yaml` documents for `listInvoices`),
+    /// so `list` asks for pages of 100 until a page is short.
     async fn list(client: &Client, retry: &RetryPolicy, filter: &ListFilter) -> Result<Vec<PaymentLink>, Error> {
-        let call = Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
-        retry
-            .run(|_| async {
-                let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link);
+        let call = &Call::new(PROVIDER, "list", filter.reference.clone().unwrap_or_default());
+        all_pages(|skip| {
+            retry.run(move |_| async move {
+                let mut request = client.list_invoices().type_(types::InvoiceTypeRequest::Link).count(PAGE).skip(skip);
                 if let Some(receipt) = &filter.reference {
                     request = request.receipt(receipt.as_str());
                 }
-                let response = request.send().await.map_err(|e| map_error(&call, e))?.into_inner();
+                let response = request.send().await.map_err(|e| map_error(call, e))?.into_inner();
                 response
                     .items
                     .unwrap_or_default()
@@ -140,27 +150,14 @@ impl LinkApi for RazorpayInvoice {
                     .map(|invoice| Self::normalise(invoice).map_err(|m| call.decode(m)))
                     .collect()
             })
-            .await
+        })
+        .await
     }
 }
 
 /// The invoice API's documented rules.
 fn rules(link: &CreateLink) -> Result<(), Error> {
     validate_common(PROVIDER, link)?;
-    if link.minimum_partial_amount.is_some() {
-        return Err(Error::invalid(
-            PROVIDER,
-            "minimum_partial_amount",
-            "first_payment_min_amount is not confirmed for invoice links; use razorpay payment links",
-        ));
-    }
-    if link.return_url.is_some() {
-        return Err(Error::invalid(
-            PROVIDER,
-            "return_url",
-            "callback_url is not confirmed for invoice links; use razorpay payment links",
-        ));
-    }
     if link.customer.name.as_ref().is_some_and(|n| n.chars().count() > 50) {
         return Err(Error::invalid(PROVIDER, "customer.name", "at most 50 characters"));
     }
@@ -186,8 +183,15 @@ fn request(link: &CreateLink) -> Result<types::CreateInvoiceRequest, Error> {
         .sms_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_sms)))
         .email_notify(Some(types::InvoiceNotifyFlag::Bool(link.notify_email)))
         .partial_payment(link.partial_payments.then_some(true))
+        .first_payment_min_amount(
+            link.minimum_partial_amount.map(|m| positive(PROVIDER, "minimum_partial_amount", m.minor)).transpose()?,
+        )
+        .callback_url(link.return_url.clone())
+        .callback_method(link.return_url.as_ref().map(|_| types::CallbackMethod::Get))
         .notes(notes_request(PROVIDER, link)?);
-    build(PROVIDER, body)
+    let body: types::CreateInvoiceRequest = build(PROVIDER, body)?;
+    check_callback(PROVIDER, body.callback_url.as_ref(), body.callback_method.as_ref())?;
+    Ok(body)
 }
 
 fn read(

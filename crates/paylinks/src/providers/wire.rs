@@ -4,6 +4,7 @@
 
 use paylinks_core::{ApiError, ErrorBody};
 
+use crate::api::Body;
 use crate::{Error, PaymentLink, Provider};
 
 /// The call an error happened in.
@@ -110,4 +111,22 @@ where
     T::Error: std::fmt::Display,
 {
     value.map(|v| field(provider, name, v)).transpose()
+}
+
+/// A saved body that is an API's error answer, read as its generated error type `E` (for its
+/// code and message through [`ErrorBody`]); `None` when it does not read as one.
+pub(crate) fn error_body<E: ErrorBody + serde::de::DeserializeOwned>(body: &serde_json::Value) -> Option<Body> {
+    let error = serde_json::from_value::<E>(body.clone()).ok()?;
+    Some(Body::Error { code: error.code(), message: error.message().map(str::to_owned) })
+}
+
+/// The link bodies of a list response, under the first of `keys` that holds an array.
+#[allow(dead_code, reason = "only link APIs with a list response use it; unused when none of them is built")]
+pub(crate) fn list_under(body: &serde_json::Value, keys: &[&str]) -> Option<Body> {
+    keys.iter().find_map(|key| body.get(*key)?.as_array()).map(|items| Body::List(items.clone()))
+}
+
+/// Whether `body` has a string at `key`.
+pub(crate) fn has_text(body: &serde_json::Value, key: &str) -> bool {
+    body.get(key).is_some_and(serde_json::Value::is_string)
 }

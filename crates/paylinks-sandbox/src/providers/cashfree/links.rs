@@ -134,6 +134,7 @@ impl Link {
         let meta = request.link_meta.clone().unwrap_or_default();
         let notify = request.link_notify.clone().unwrap_or_default();
         LinkEntity {
+            entity: Some("link".to_owned()),
             cf_link_id: Some(CfLinkId::String(self.cf_link_id.to_string())),
             customer_details: Some(LinkCustomerDetails {
                 country_code: None,

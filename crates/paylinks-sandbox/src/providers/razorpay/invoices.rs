@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     Address, AddressRequest, CreateInvoiceRequest, EmptyArray, Invoice as InvoiceEntity, InvoiceCustomerDetails,
     InvoiceCustomerRequest, InvoiceDraftFlag, InvoiceLineItem, InvoiceLineItemRequest, InvoiceList, InvoiceNotifyFlag,
-    InvoiceNotifyFlagString, InvoiceTypeRequest, KnownInvoiceStatus, KnownInvoiceType, KnownNotificationStatus, Notes,
-    NotifyResult, UpdateInvoiceRequest,
+    InvoiceNotifyFlagString, InvoiceTypeRequest, KnownInvoiceStatus, KnownInvoiceType, KnownNotificationStatus,
+    NoteValue, Notes, NotifyResult, UpdateInvoiceRequest,
 };
 use serde_json::{Map, Value};
 
@@ -208,7 +208,7 @@ impl Invoice {
             notes: Some(if self.notes.is_empty() {
                 EmptyArray(Vec::new()).into()
             } else {
-                Notes(self.notes.clone()).into()
+                Notes(self.notes.iter().map(|(k, v)| (k.clone(), NoteValue::Text(v.clone()))).collect()).into()
             }),
             order_id: self.order_id.clone(),
             paid_at: self.paid_at,

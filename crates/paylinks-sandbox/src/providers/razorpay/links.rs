@@ -14,9 +14,9 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
-    KnownReminderStatus, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer, PaymentLinkCustomerOrEmptyArray,
-    PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders, PaymentMethod,
-    UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
+    KnownReminderStatus, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
+    PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
+    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
 };
 use serde_json::{Map, Value};
 
@@ -151,7 +151,10 @@ impl Link {
             expired_at: Some(self.expired_at),
             first_min_partial_amount: Some(self.first_min_partial_amount),
             id: Some(self.id.clone()),
-            notes: self.notes.clone().map(|notes| Notes(notes).into()),
+            notes: self
+                .notes
+                .clone()
+                .map(|notes| Notes(notes.into_iter().map(|(k, v)| (k, NoteValue::Text(v))).collect()).into()),
             notify: Some(self.notify.clone()),
             order_id: self.order_id.clone(),
             payments: (!payments.is_empty()).then_some(payments),
@@ -416,7 +419,10 @@ pub(super) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> R
 }
 
 fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, RazorpayError> {
-    if let Some(extra) = query.keys().find(|k| !matches!(k.as_str(), "payment_id" | "reference_id" | "upi_link")) {
+    // `count`, `skip`, `from`, `to` are accepted (specs/razorpay.yaml, listPaymentLinks); paging
+    // them is the sandbox's own work, so every matching link is one page here.
+    let known = ["payment_id", "reference_id", "upi_link", "count", "skip", "from", "to"];
+    if let Some(extra) = query.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(RazorpayError::bad_request("extra fields sent.").field(extra));
     }
     let payment_id = query.get("payment_id").filter(|p| !p.is_empty());
