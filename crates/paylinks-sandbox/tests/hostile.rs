@@ -223,6 +223,18 @@ async fn hostile_bodies_paths_and_headers_get_each_providers_error_and_the_sandb
         assert_eq!(reply.status, 400, "{}", target.provider);
         target.assert_up(&sandbox, "a raw byte above 0x7F in the path").await;
 
+        // An idempotency key that is not UTF-8: refused (not ignored, which would make a
+        // retry create a second link).
+        if target.provider == "cashfree" {
+            let mut body = target.good_body.clone();
+            body["link_id"] = json!("hostile-idempotency");
+            let head = target.head("POST", target.path.as_bytes(), &[("x-idempotency-key", b"key-\xff")]);
+            let reply = exchange(&sandbox, &head, body.to_string().into_bytes()).await;
+            target.assert_error("an idempotency key that is not UTF-8", &reply, 400);
+            assert_eq!(reply.json()["code"], "x-idempotency-key_invalid");
+            target.assert_up(&sandbox, "an idempotency key that is not UTF-8").await;
+        }
+
         // A header value that is not UTF-8 (obs-text is legal HTTP) where a credential goes: the
         // provider's 401.
         let mut without_credentials = Target { auth: Vec::new(), good_body: Value::Null, ..target };
