@@ -89,6 +89,9 @@ impl DecimalAmount {
         Decimal::from_str(&value.to_string())
             .or_else(|_| Decimal::from_scientific(&format!("{value:e}")))
             .ok()
+            // A decimal has at most 28 decimal places: a smaller number (`1e-260`) would be
+            // rounded (to 0); refuse it instead.
+            .filter(|decimal| decimal.to_string().parse::<f64>() == Ok(value))
             .map(Self)
     }
 

@@ -75,6 +75,12 @@
 //! `expire_by` expire after 180 days; every link whose expiry time passes becomes expired the
 //! next time it is read.
 //!
+//! Request bodies longer than 1 MiB are refused with 413, and a path that is not UTF-8 once
+//! percent-decoded with 400, each in the provider's error body (no provider documents a
+//! limit). Razorpay's lists answer one page, newest first: `count` links (default 10, at most
+//! 100) after `skip`, created between `from` and `to`; a lookup by id, reference or payment id
+//! costs the same however many links there are (`benches/store.rs`).
+//!
 //! # Invented messages
 //!
 //! Where the providers document no wording, the sandbox words its errors itself, in each

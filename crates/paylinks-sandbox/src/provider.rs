@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::Value;
@@ -48,6 +49,15 @@ pub(crate) trait Provider: Send + Sync + 'static {
     fn fault_status(&self, status: StatusCode) -> Response;
     /// Its 429 response (the fault injector adds `Retry-After`).
     fn rate_limited(&self, retry_after_secs: u64) -> Response;
+    /// Its error response, `status` (4xx) worded `message`, for a request [`screen`] turns
+    /// away before routing: a path that is not UTF-8 once percent-decoded, a body longer than
+    /// [`Provider::body_limit`].
+    fn refuse(&self, status: StatusCode, message: &str) -> Response;
+    /// The longest request body it reads, in bytes; longer ones are refused with 413. No
+    /// provider documents one: [`DEFAULT_BODY_LIMIT`] unless a provider says otherwise.
+    fn body_limit(&self) -> usize {
+        DEFAULT_BODY_LIMIT
+    }
 
     /// Control API: a customer pays link `id` of link API `api`; answers the link as the
     /// provider's API shows it.
@@ -56,6 +66,38 @@ pub(crate) trait Provider: Send + Sync + 'static {
     fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError>;
     /// Control API: every link of link API `api`, oldest first, as its API shows them.
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value>;
+}
+
+/// The longest request body a provider reads unless it says otherwise: 1 MiB, a hundred times
+/// the largest request a payment link needs (15 notes, a few hundred characters each).
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Middleware, outside each provider's routes: turns away in the provider's own error format
+/// what the routes cannot read, instead of axum's plain-text rejections. A path whose
+/// percent-decoded bytes are not UTF-8 (`/v1/payment_links/%FF`) is 400; a body longer than
+/// [`Provider::body_limit`] is 413 (read only up to the limit). Other requests reach the
+/// routes with their body read.
+pub(crate) async fn screen(State(provider): State<Arc<dyn Provider>>, request: Request, next: Next) -> Response {
+    if percent_encoding::percent_decode_str(request.uri().path()).decode_utf8().is_err() {
+        return provider.refuse(StatusCode::BAD_REQUEST, "The URL is not valid UTF-8 once percent-decoded.");
+    }
+    let limit = provider.body_limit();
+    let too_long = || {
+        provider.refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("The request body is longer than the {limit} bytes the API accepts."),
+        )
+    };
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_long();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        // Longer than the limit (or a body that broke off): nothing to read.
+        Err(_) => too_long(),
+    }
 }
 
 /// The state of [`guard`]: the sandbox and the provider whose credentials it checks.

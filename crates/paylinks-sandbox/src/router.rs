@@ -23,7 +23,11 @@ pub fn router(config: SandboxConfig) -> Router {
     let mut router = Router::new();
     for provider in &providers {
         let scope = FaultScope { app: app.clone(), provider: provider.clone() };
-        let routes = provider.clone().routes(&app).layer(from_fn_with_state(scope, inject));
+        let routes = provider
+            .clone()
+            .routes(&app)
+            .layer(from_fn_with_state(provider.clone(), crate::provider::screen))
+            .layer(from_fn_with_state(scope, inject));
         router = router.nest(provider.prefix(), provider.clone().outer_layers(routes, &app));
     }
     router.nest("/_sandbox", crate::control::routes(app, providers)).fallback(crate::control::not_found)

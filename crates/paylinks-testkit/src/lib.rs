@@ -11,9 +11,12 @@
 //! - [`schema`]: OpenAPI schemas as JSON Schema, to check examples and sandbox responses.
 //! - [`tables`]: the walks of the spec-example and conformance tables (every item has a row,
 //!   every row an item).
+//! - [`fuzz`]: proptest seeds from the fixtures and spec examples, JSON-aware and raw-byte
+//!   mutations, the case count from `PAYLINKS_FUZZ_CASES`.
 //! - `mock` (with the `mock` feature): wiremock helpers for the request tests (answer every
 //!   request, read headers, body checks).
 
+pub mod fuzz;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod schema;

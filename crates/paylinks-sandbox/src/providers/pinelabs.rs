@@ -134,6 +134,11 @@ impl Provider for Pinelabs {
         error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests, please retry later")
     }
 
+    /// `{"code": "INVALID_REQUEST", "message": ...}` with `status`.
+    fn refuse(&self, status: StatusCode, message: &str) -> Response {
+        error(status, "INVALID_REQUEST", message)
+    }
+
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
         stores.of::<Store>().pay(id, request.amount)
     }
@@ -376,6 +381,10 @@ impl Link {
 impl StoredLink for Link {
     const FAMILY: &'static str = NAME;
 
+    fn reference(&self) -> Option<&str> {
+        Some(&self.request.merchant_payment_link_reference)
+    }
+
     fn status_name(&self) -> String {
         self.status.to_string()
     }
@@ -415,7 +424,7 @@ struct Store {
 
 impl Store {
     fn by_reference(&mut self, reference: &str) -> Option<&mut Link> {
-        self.links.find(|link| *link.request.merchant_payment_link_reference == reference)
+        self.links.by_reference(reference)
     }
 
     /// The link `id`, if it is still `CREATED`; `refusal` words the error for a link in

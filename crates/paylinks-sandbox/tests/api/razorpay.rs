@@ -227,3 +227,57 @@ async fn upi_links_in_live_mode() {
     partial.status(400);
     assert_eq!(error_description(&partial), "partial payment not supported in upi link");
 }
+
+#[tokio::test]
+async fn lists_page_with_count_and_skip_and_look_up_by_reference() {
+    let h = start().await;
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(create(&h, &create_request(&format!("page-{n}"))).await.body["id"].as_str().unwrap().to_owned());
+    }
+    let listed = |reply: &Reply| -> Vec<String> {
+        let links = reply.body["payment_links"].as_array().unwrap();
+        links.iter().map(|link| link["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let newest: Vec<String> = ids.iter().rev().cloned().collect();
+    // The documented default page is 10 links, newest first.
+    let first = send(h.razorpay(Method::GET, "/v1/payment_links")).await;
+    first.status(200).conforms("razorpay", "listPaymentLinks");
+    assert_eq!(listed(&first), newest[..10]);
+    let second = send(h.razorpay(Method::GET, "/v1/payment_links?count=10&skip=10")).await;
+    assert_eq!(listed(second.status(200)), newest[10..]);
+    let middle = send(h.razorpay(Method::GET, "/v1/payment_links?count=3&skip=2")).await;
+    assert_eq!(listed(middle.status(200)), newest[2..5]);
+    let past_the_end = send(h.razorpay(Method::GET, "/v1/payment_links?skip=12")).await;
+    assert!(listed(past_the_end.status(200)).is_empty());
+    let everything_old = send(h.razorpay(Method::GET, "/v1/payment_links?to=0")).await;
+    assert!(listed(everything_old.status(200)).is_empty());
+    let from_now = send(h.razorpay(Method::GET, "/v1/payment_links?from=0&count=100")).await;
+    assert_eq!(listed(from_now.status(200)).len(), 12);
+    for (query, field, description) in [
+        ("count=0", "count", "The count must be between 1 and 100."),
+        ("count=101", "count", "The count must be between 1 and 100."),
+        ("count=ten", "count", "The count must be an integer."),
+        ("skip=-1", "skip", "The skip must be at least 0."),
+        ("from=yesterday", "from", "The from must be an integer."),
+    ] {
+        let refused = send(h.razorpay(Method::GET, &format!("/v1/payment_links?{query}"))).await;
+        refused.status(400).conforms("razorpay", "listPaymentLinks");
+        assert_eq!((error_description(&refused), refused.body["error"]["field"].as_str()), (description, Some(field)));
+    }
+
+    // A reference is indexed: after an update it names the link under its new reference only.
+    let renamed = send(h.razorpay(Method::PATCH, &format!("/v1/payment_links/{}", ids[3])).json(&json!({
+        "reference_id": "page-renamed"})))
+    .await;
+    renamed.status(200);
+    let by_new = send(h.razorpay(Method::GET, "/v1/payment_links?reference_id=page-renamed")).await;
+    assert_eq!(listed(by_new.status(200)), [ids[3].clone()]);
+    let by_old = send(h.razorpay(Method::GET, "/v1/payment_links?reference_id=page-3")).await;
+    assert!(listed(by_old.status(200)).is_empty());
+    let reused = create(&h, &create_request("page-3")).await;
+    reused.status(200);
+    let taken = create(&h, &create_request("page-renamed")).await;
+    taken.status(400);
+    assert_eq!(error_description(&taken), "payment link creation with reference ID already attempted");
+}

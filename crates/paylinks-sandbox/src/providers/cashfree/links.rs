@@ -338,13 +338,19 @@ impl Store {
 
 /// Runs `handle` once per `x-idempotency-key`: a retry with the same key and the same request
 /// replays the first status and body with `x-idempotency-replayed: true`; the same key with
-/// another request is a 422 `idempotency_error`.
+/// another request is a 422 `idempotency_error`; a key that is not visible ASCII text is a
+/// 400 `x-idempotency-key_invalid`.
 fn idempotent(
     app: &AppState,
     headers: &HeaderMap,
     fingerprint: String,
     handle: impl FnOnce(&mut Store) -> Result<Value, Failure>,
 ) -> Response {
+    // A key that is not text cannot be matched or echoed: refused, not treated as absent
+    // (which would create a second link on a retry).
+    if headers.get("x-idempotency-key").is_some_and(|key| key.to_str().is_err()) {
+        return to_response(invalid("x-idempotency-key", "must be visible ASCII text"));
+    }
     let mut stores = app.lock();
     let store = stores.of::<Store>();
     let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {

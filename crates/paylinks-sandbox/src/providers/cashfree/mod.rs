@@ -123,6 +123,11 @@ impl Provider for Cashfree {
         rate_limited(retry_after_secs)
     }
 
+    /// `{"message", "code": "request_failed", "type": "invalid_request_error"}` with `status`.
+    fn refuse(&self, status: StatusCode, message: &str) -> Response {
+        error(status, message, "request_failed", KnownCashfreeErrorType::InvalidRequestError)
+    }
+
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
         // `"failed": true`: a failed attempt (an unpaid `ACTIVE` order, no state change).
         let failed = match request.body.get("failed") {

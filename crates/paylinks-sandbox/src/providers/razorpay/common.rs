@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::body::{self, BodyError, DecodeError, Problem, QueryMap, present};
 use crate::ids::alnum;
+use crate::links::Page;
 
 /// The provider's name, also the control API's name of payment links.
 pub(super) const NAME: &str = "razorpay";
@@ -129,6 +130,44 @@ pub(super) fn bad_body(error: &BodyError) -> RazorpayError {
 /// The query string, or the error for one that cannot be read.
 pub(super) fn query_map(query: QueryMap) -> Result<HashMap<String, String>, RazorpayError> {
     query.map(|Query(query)| query).map_err(|_| RazorpayError::bad_request("incorrect query string received."))
+}
+
+/// The documented default page size of a Razorpay list (`count`).
+pub(super) const DEFAULT_COUNT: usize = 10;
+/// The largest page the sandbox answers (`count`).
+pub(super) const MAX_COUNT: usize = 100;
+
+/// The paging of a Razorpay list (`count`, `skip`, `from`, `to`) and the range of creation
+/// times (Unix seconds, both ends included) it asks for.
+///
+/// Razorpay documents these four for every list (<https://razorpay.com/docs/api/pagination/>):
+/// `count` entities to fetch, default 10, with `skip` (default 0) to page; `from` and `to`,
+/// Unix timestamps after and before which the entities were created. The invoices' "Fetch all
+/// invoices" (<https://razorpay.com/docs/api/payments/invoices/>) takes the same four. Not
+/// confirmed, the sandbox's choices: the largest `count`, 100 (the sandbox refuses more, and
+/// a `count` below 1, with `The count must be between 1 and 100.`); whether "Fetch All
+/// Standard Payment Links" (<https://razorpay.com/docs/api/payments/payment-links/>), whose
+/// page shows only `payment_id` and `reference_id`, pages the same way (its .NET example
+/// passes `count`); whether `from` and `to` include their ends; and the errors' wording.
+pub(super) fn page_query(
+    query: &HashMap<String, String>,
+) -> Result<(Page, std::ops::RangeInclusive<i64>), RazorpayError> {
+    let number = |key: &str, default: i64| -> Result<i64, RazorpayError> {
+        match query.get(key) {
+            None => Ok(default),
+            Some(text) => text
+                .parse::<i64>()
+                .map_err(|_| RazorpayError::bad_request(format!("The {key} must be an integer.")).field(key)),
+        }
+    };
+    let count = usize::try_from(number("count", DEFAULT_COUNT as i64)?)
+        .ok()
+        .filter(|count| (1..=MAX_COUNT).contains(count))
+        .ok_or_else(|| RazorpayError::bad_request("The count must be between 1 and 100.").field("count"))?;
+    let skip = usize::try_from(number("skip", 0)?)
+        .map_err(|_| RazorpayError::bad_request("The skip must be at least 0.").field("skip"))?;
+    let (from, to) = (number("from", i64::MIN)?, number("to", i64::MAX)?);
+    Ok((Page { skip, count }, from..=to))
 }
 
 /// 404 for a URL (or method) the API does not have.

@@ -20,8 +20,8 @@ use paylinks_razorpay::types::{
 use serde_json::{Map, Value};
 
 use super::common::{
-    INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, query_map, string_field,
-    undecodable, unknown_id,
+    INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, page_query, query_map,
+    string_field, undecodable, unknown_id,
 };
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
@@ -253,6 +253,14 @@ impl StoredLink for Invoice {
     fn to_json(&self) -> Value {
         serde_json::to_value(self.entity()).unwrap_or_default()
     }
+
+    fn reference(&self) -> Option<&str> {
+        self.receipt.as_deref()
+    }
+
+    fn payment_ids(&self) -> Vec<&str> {
+        self.payment_ids.iter().map(String::as_str).collect()
+    }
 }
 
 /// The invoices' part of the sandbox state (deleted invoices are forgotten).
@@ -276,7 +284,7 @@ impl Store {
     }
 
     fn receipt_taken(&self, receipt: &str, except: &str) -> bool {
-        self.invoices.any(|other| other.id != except && other.receipt.as_deref() == Some(receipt))
+        self.invoices.reference_taken(receipt, except)
     }
 
     /// Every invoice, oldest first, as entities.
@@ -298,7 +306,9 @@ impl Store {
         } else {
             invoice.status = KnownInvoiceStatus::PartiallyPaid;
         }
-        Ok(invoice.to_json())
+        let body = invoice.to_json();
+        self.invoices.reindex(id);
+        Ok(body)
     }
 
     /// Control API: the invoice expires now.
@@ -521,7 +531,8 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
 }
 
 /// `GET /v1/invoices?type=&payment_id=&receipt=&customer_id=&count=&skip=&from=&to=` →
-/// `{"entity": "collection", "count": N, "items": [...]}`, newest first.
+/// `{"entity": "collection", "count": N, "items": [...]}`, newest first, one page
+/// ([`page_query`]: 10 invoices unless `count` says otherwise, at most 100).
 pub(super) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
     body::respond(query_map(query).and_then(|query| list_invoices(&app, &query)))
 }
@@ -531,23 +542,7 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     if let Some(extra) = query.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(extra_field(extra));
     }
-    let number = |key: &str, default: i64| -> Result<i64, RazorpayError> {
-        match query.get(key) {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<i64>()
-                .map_err(|_| RazorpayError::bad_request(format!("The {key} must be an integer.")).field(key)),
-        }
-    };
-    let count = number("count", 10)?;
-    if !(1..=100).contains(&count) {
-        return Err(RazorpayError::bad_request("The count must be between 1 and 100.").field("count"));
-    }
-    let skip = number("skip", 0)?;
-    if skip < 0 {
-        return Err(RazorpayError::bad_request("The skip must be at least 0.").field("skip"));
-    }
-    let (from, to) = (number("from", i64::MIN)?, number("to", i64::MAX)?);
+    let (page, created) = page_query(query)?;
     let wanted_type = match query.get("type") {
         None => None,
         Some(text) => Some(
@@ -556,21 +551,28 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
                 .map_err(|_| RazorpayError::bad_request("The selected type is invalid.").field("type"))?,
         ),
     };
+    let (payment_id, receipt) = (query.get("payment_id"), query.get("receipt"));
+    let wanted = |i: &Invoice| {
+        wanted_type.is_none_or(|t| i.invoice_type == t)
+            && payment_id.is_none_or(|p| i.payment_ids.contains(p))
+            && receipt.is_none_or(|r| i.receipt.as_ref() == Some(r))
+            && query.get("customer_id").is_none_or(|c| &i.customer_id == c)
+            && created.contains(&i.created_at)
+    };
     let mut stores = app.lock();
-    let items: Vec<InvoiceEntity> = stores
-        .of::<Store>()
-        .invoices
-        .newest_first()
-        .into_iter()
-        .filter(|i| wanted_type.is_none_or(|t| i.invoice_type == t))
-        .filter(|i| query.get("payment_id").is_none_or(|p| i.payment_ids.contains(p)))
-        .filter(|i| query.get("receipt").is_none_or(|r| i.receipt.as_ref() == Some(r)))
-        .filter(|i| query.get("customer_id").is_none_or(|c| &i.customer_id == c))
-        .filter(|i| i.created_at >= from && i.created_at <= to)
-        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-        .take(usize::try_from(count).unwrap_or(0))
-        .map(|i| i.entity())
-        .collect();
+    let invoices = &mut stores.of::<Store>().invoices;
+    // A payment or a receipt names one invoice: looked up, not searched for.
+    let found = match (payment_id, receipt) {
+        (Some(payment_id), _) => Some(invoices.by_payment(payment_id)),
+        (None, Some(receipt)) => Some(invoices.by_reference(receipt)),
+        (None, None) => None,
+    };
+    let items: Vec<InvoiceEntity> = match found {
+        Some(invoice) => {
+            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(|i| i.entity()).collect()
+        }
+        None => invoices.page(page, wanted).into_iter().map(|i| i.entity()).collect(),
+    };
     let count = i64::try_from(items.len()).ok();
     let mut body = serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items: Some(items) })
         .unwrap_or_default();
@@ -677,7 +679,9 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
     if status == KnownInvoiceStatus::Draft && update.draft == Some(InvoiceDraftFlag::X0) {
         invoice.issue(now());
     }
-    Ok(invoice.to_json())
+    let body = invoice.to_json();
+    store.invoices.reindex(id);
+    Ok(body)
 }
 
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.

@@ -21,8 +21,8 @@ use paylinks_razorpay::types::{
 use serde_json::{Map, Value};
 
 use super::common::{
-    NAME, RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, new_id, notes, query_map, undecodable,
-    unknown_id,
+    NAME, RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, new_id, notes, page_query, query_map,
+    undecodable, unknown_id,
 };
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
@@ -197,6 +197,14 @@ impl StoredLink for Link {
     fn to_json(&self) -> Value {
         serde_json::to_value(self.entity()).unwrap_or_default()
     }
+
+    fn reference(&self) -> Option<&str> {
+        Some(&self.reference_id)
+    }
+
+    fn payment_ids(&self) -> Vec<&str> {
+        self.payments.iter().map(|payment| payment.id.as_str()).collect()
+    }
 }
 
 /// Razorpay v2's part of the sandbox state.
@@ -212,7 +220,7 @@ impl Store {
     }
 
     fn reference_taken(&self, reference_id: &str, except: &str) -> bool {
-        !reference_id.is_empty() && self.links.any(|l| l.reference_id == reference_id && l.id != except)
+        self.links.reference_taken(reference_id, except)
     }
 
     /// Control API: a customer pays `amount` (default: everything still due) by `method`
@@ -238,7 +246,9 @@ impl Store {
             KnownPaymentLinkStatus::PartiallyPaid
         };
         link.updated_at = at;
-        Ok(link.to_json())
+        let body = link.to_json();
+        self.links.reindex(id);
+        Ok(body)
     }
 
     /// Control API: the link expires now.
@@ -413,32 +423,42 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
     Ok(store.links.insert(link.id.clone(), link))
 }
 
-/// `GET /v1/payment_links?payment_id=&reference_id=` → `{"payment_links": [...]}`, newest first.
+/// `GET /v1/payment_links?payment_id=&reference_id=&upi_link=&count=&skip=&from=&to=` →
+/// `{"payment_links": [...]}`, newest first, one page ([`page_query`]: 10 links unless
+/// `count` says otherwise, at most 100).
 pub(super) async fn list(State(app): State<Arc<AppState>>, query: QueryMap) -> Response {
     body::respond(query_map(query).and_then(|query| list_links(&app, &query)))
 }
 
 fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, RazorpayError> {
-    // `count`, `skip`, `from`, `to` are accepted (specs/razorpay.yaml, listPaymentLinks); paging
-    // them is the sandbox's own work, so every matching link is one page here.
     let known = ["payment_id", "reference_id", "upi_link", "count", "skip", "from", "to"];
     if let Some(extra) = query.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(RazorpayError::bad_request("extra fields sent.").field(extra));
     }
+    let (page, created) = page_query(query)?;
     let payment_id = query.get("payment_id").filter(|p| !p.is_empty());
     let reference_id = query.get("reference_id").filter(|r| !r.is_empty());
     let upi_link = query.get("upi_link").map(|flag| flag == "1" || flag == "true");
+    let wanted = |link: &Link| {
+        payment_id.is_none_or(|p| link.payments.iter().any(|pay| &pay.id == p))
+            && reference_id.is_none_or(|r| &link.reference_id == r)
+            && upi_link.is_none_or(|u| link.upi_link == u)
+            && created.contains(&link.created_at)
+    };
     let mut stores = app.lock();
-    let payment_links: Vec<PaymentLink> = stores
-        .of::<Store>()
-        .links
-        .newest_first()
-        .into_iter()
-        .filter(|link| payment_id.is_none_or(|p| link.payments.iter().any(|pay| &pay.id == p)))
-        .filter(|link| reference_id.is_none_or(|r| &link.reference_id == r))
-        .filter(|link| upi_link.is_none_or(|u| link.upi_link == u))
-        .map(|link| link.entity())
-        .collect();
+    let links = &mut stores.of::<Store>().links;
+    // A payment or a reference names one link: looked up, not searched for.
+    let found = match (payment_id, reference_id) {
+        (Some(payment_id), _) => Some(links.by_payment(payment_id)),
+        (None, Some(reference_id)) => Some(links.by_reference(reference_id)),
+        (None, None) => None,
+    };
+    let payment_links: Vec<PaymentLink> = match found {
+        Some(link) => {
+            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(|l| l.entity()).collect()
+        }
+        None => links.page(page, wanted).into_iter().map(|link| link.entity()).collect(),
+    };
     let mut body =
         serde_json::to_value(PaymentLinkList { payment_links: Some(payment_links), ..PaymentLinkList::default() })
             .unwrap_or_default();
@@ -503,7 +523,9 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
         link.reminder_enable = flag;
     }
     link.updated_at = now();
-    Ok(link.to_json())
+    let body = link.to_json();
+    store.links.reindex(id);
+    Ok(body)
 }
 
 /// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled.

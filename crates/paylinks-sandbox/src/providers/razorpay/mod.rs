@@ -115,6 +115,11 @@ impl Provider for Razorpay {
             .response()
     }
 
+    /// The error envelope with `BAD_REQUEST_ERROR` and `status`.
+    fn refuse(&self, status: StatusCode, message: &str) -> Response {
+        RazorpayError::bad_request(message).with_status(status, KnownRazorpayErrorCode::BadRequestError).response()
+    }
+
     fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
         if api == INVOICES {
             stores.of::<invoices::Store>().pay(id, request.amount)
