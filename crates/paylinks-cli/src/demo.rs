@@ -33,15 +33,18 @@ pub async fn run() -> Result<(), String> {
 
 impl Demo {
     async fn all(&self) -> Result<(), String> {
-        for provider in [Provider::Cashfree, Provider::Razorpay, Provider::RazorpayInvoice, Provider::Pinelabs] {
+        let providers = self.paylinks.providers();
+        for provider in providers.iter().copied() {
             println!("━━ {provider} ━━");
             self.walk(provider).await?;
             println!();
         }
         println!("━━ cancelling an unpaid link ━━");
-        let link = self.create(Provider::Razorpay, "unpaid", false).await?;
-        let cancelled = self.paylinks.cancel(&link.link_ref()).await.map_err(|e| e.to_string())?;
-        println!("cancelled {}: status {} ({})", cancelled.link_ref(), cancelled.status, cancelled.provider_status);
+        for provider in providers {
+            let link = self.create(provider, "unpaid", false).await?;
+            let cancelled = self.paylinks.cancel(&link.link_ref()).await.map_err(|e| e.to_string())?;
+            println!("cancelled {}: status {} ({})", cancelled.link_ref(), cancelled.status, cancelled.provider_status);
+        }
         println!("\ndone: every provider created, showed, took payments and refused what its state forbids.");
         Ok(())
     }
@@ -53,16 +56,27 @@ impl Demo {
             .customer(Some("Asha Rao"), Some("asha@example.com"), Some("9876543210"))
             .note("order", "1042");
         if partial {
-            // Invoice links document no minimum first payment.
-            let minimum = (provider != Provider::RazorpayInvoice).then_some(Money::inr(10_000));
-            request = request.partial_payments(minimum);
+            // Instalments with a minimum first payment where the link API takes one, else
+            // without a minimum (its own rules, as `validate` checks them).
+            let with_minimum = request.clone().partial_payments(Some(Money::inr(10_000)));
+            request = if self.paylinks.validate(provider, &with_minimum).is_ok() {
+                with_minimum
+            } else {
+                request.partial_payments(None)
+            };
         }
         self.paylinks.create(provider, &request).await.map_err(|e| e.to_string())
     }
 
+    /// Whether the link API takes instalments at all (Pine Labs links take one full payment).
+    fn takes_instalments(&self, provider: Provider) -> bool {
+        let request =
+            CreateLink::new(Money::inr(49_950)).customer(None, None, Some("9876543210")).partial_payments(None);
+        self.paylinks.validate(provider, &request).is_ok()
+    }
+
     async fn walk(&self, provider: Provider) -> Result<(), String> {
-        // Pine Labs links take one full payment; the others allow instalments.
-        let partial = provider != Provider::Pinelabs;
+        let partial = self.takes_instalments(provider);
         let link = self.create(provider, "order", partial).await?;
         println!("created {}:", link.link_ref());
         print!("{}", output::table(&link));
