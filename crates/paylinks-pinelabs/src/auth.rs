@@ -68,6 +68,13 @@ impl TokenCache {
         if let Some(token) = cached.as_ref().filter(|t| t.expires_at - margin > Utc::now()) {
             return Ok(token.access_token.clone());
         }
+        tracing::event!(
+            name: "paylinks.token_refresh",
+            tracing::Level::INFO,
+            paylinks.provider = "pinelabs",
+            reason = if cached.is_some() { "expiring" } else { "none cached" },
+            "fetching a Pine Labs access token"
+        );
         let fresh = fetch(client, &state.credentials).await?;
         let token = fresh.access_token.clone();
         *cached = Some(fresh);

@@ -49,12 +49,7 @@ impl ClientHooks<TokenCache> for Client {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        paylinks_core::http::execute(
-            self.client(),
-            request,
-            <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in,
-        )
-        .await
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        paylinks_core::http::execute::<PinelabsError>(self.client(), request, crate::OPERATIONS, info).await
     }
 }
