@@ -5,14 +5,13 @@
 //!   spec's response examples) decoded into the generated type (`typed`), into
 //!   `serde_json::Value` (`value`), and by the facade's `decode_link` (`decode_link`).
 //! - `http_get`: a facade `get`, the generated client's `fetch_link` and a raw reqwest GET +
-//!   `Value` parse, against a minimal local HTTP/1.1 server answering a fixed Cashfree link.
+//!   `Value` parse (with the same credential headers), against a minimal local HTTP/1.1 server answering a fixed Cashfree link.
 //!
 //! `cargo test --benches -p paylinks-benches` (CI) or `cargo bench -p paylinks-benches -- --test`
 //! runs each once and prints no ratio.
 
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use paylinks::{Environment, LinkRef, Paylinks, Provider};
@@ -38,49 +37,65 @@ fn bodies<T: DeserializeOwned>(provider: Provider, spec: &str, fixtures: &str, o
     kept
 }
 
-fn decode_group<T: DeserializeOwned>(c: &mut Criterion, provider: Provider, bodies: &[Vec<u8>]) {
-    let mut group = c.benchmark_group(format!("decode_{}", provider.as_str()));
-    group.bench_function("typed", |b| {
-        b.iter(|| {
-            for body in bodies {
-                black_box(serde_json::from_slice::<T>(black_box(body)).ok());
-            }
-        })
-    });
-    group.bench_function("value", |b| {
-        b.iter(|| {
-            for body in bodies {
-                black_box(serde_json::from_slice::<Value>(black_box(body)).ok());
-            }
-        })
-    });
-    group.bench_function("decode_link", |b| {
-        b.iter(|| {
-            for body in bodies {
-                black_box(paylinks::decode_link(provider, black_box(body)).ok());
-            }
-        })
-    });
-    group.finish();
+/// Decodes every body with `decode`; `black_box` keeps the work.
+fn decode_all(bodies: &[Vec<u8>], decode: impl Fn(&[u8]) -> bool) {
+    for body in bodies {
+        black_box(decode(black_box(body)));
+    }
 }
 
-fn decode(c: &mut Criterion) {
+/// Each link API with its bodies and a typed decode of one body into its generated type.
+type DecodeSet = (Provider, Vec<Vec<u8>>, fn(&[u8]) -> bool);
+
+fn typed<T: DeserializeOwned>(body: &[u8]) -> bool {
+    black_box(serde_json::from_slice::<T>(body).ok()).is_some()
+}
+
+fn decode_sets() -> Vec<DecodeSet> {
     use paylinks_cashfree::types::LinkEntity;
     use paylinks_pinelabs::types::PaymentLink as PinelabsLink;
     use paylinks_razorpay::types::{Invoice, PaymentLink as RazorpayLink};
 
-    let link_ops = ["createLink", "fetchLink", "cancelLink"];
-    let cashfree = bodies::<LinkEntity>(Provider::Cashfree, "cashfree", "cashfree", &link_ops);
-    decode_group::<LinkEntity>(c, Provider::Cashfree, &cashfree);
-    let link_ops = ["createPaymentLink", "fetchPaymentLink", "cancelPaymentLink", "updatePaymentLink"];
-    let razorpay = bodies::<RazorpayLink>(Provider::Razorpay, "razorpay", "razorpay", &link_ops);
-    decode_group::<RazorpayLink>(c, Provider::Razorpay, &razorpay);
-    let link_ops = ["createInvoice", "fetchInvoice", "cancelInvoice", "issueInvoice", "updateInvoice"];
-    let invoices = bodies::<Invoice>(Provider::RazorpayInvoice, "razorpay", "razorpay_invoices", &link_ops);
-    decode_group::<Invoice>(c, Provider::RazorpayInvoice, &invoices);
-    let link_ops = ["createPaymentLink", "getPaymentLink", "cancelPaymentLink"];
-    let pinelabs = bodies::<PinelabsLink>(Provider::Pinelabs, "pinelabs", "pinelabs", &link_ops);
-    decode_group::<PinelabsLink>(c, Provider::Pinelabs, &pinelabs);
+    let cashfree = ["createLink", "fetchLink", "cancelLink"];
+    let razorpay = ["createPaymentLink", "fetchPaymentLink", "cancelPaymentLink", "updatePaymentLink"];
+    let invoices = ["createInvoice", "fetchInvoice", "cancelInvoice", "issueInvoice", "updateInvoice"];
+    let pinelabs = ["createPaymentLink", "getPaymentLink", "cancelPaymentLink"];
+    vec![
+        (
+            Provider::Cashfree,
+            bodies::<LinkEntity>(Provider::Cashfree, "cashfree", "cashfree", &cashfree),
+            typed::<LinkEntity>,
+        ),
+        (
+            Provider::Razorpay,
+            bodies::<RazorpayLink>(Provider::Razorpay, "razorpay", "razorpay", &razorpay),
+            typed::<RazorpayLink>,
+        ),
+        (
+            Provider::RazorpayInvoice,
+            bodies::<Invoice>(Provider::RazorpayInvoice, "razorpay", "razorpay_invoices", &invoices),
+            typed::<Invoice>,
+        ),
+        (
+            Provider::Pinelabs,
+            bodies::<PinelabsLink>(Provider::Pinelabs, "pinelabs", "pinelabs", &pinelabs),
+            typed::<PinelabsLink>,
+        ),
+    ]
+}
+
+fn decode(c: &mut Criterion) {
+    for (provider, bodies, typed) in decode_sets() {
+        let mut group = c.benchmark_group(format!("decode_{}", provider.as_str()));
+        group.bench_function("typed", |b| b.iter(|| decode_all(&bodies, typed)));
+        group.bench_function("value", |b| {
+            b.iter(|| decode_all(&bodies, |body| serde_json::from_slice::<Value>(body).is_ok()))
+        });
+        group.bench_function("decode_link", |b| {
+            b.iter(|| decode_all(&bodies, |body| paylinks::decode_link(provider, body).is_ok()))
+        });
+        group.finish();
+    }
 }
 
 /// A minimal HTTP/1.1 server on 127.0.0.1 answering every request on a kept-alive
@@ -125,78 +140,158 @@ fn fixed_server(body: Vec<u8>) -> String {
     format!("http://{addr}")
 }
 
+/// reqwest with paylinks' TLS set-up and timeouts, sending what a hand-written Cashfree call
+/// must send too (credentials, API version, `Accept`), so that the comparison is of the code
+/// and not of the request's size.
+fn raw_client() -> reqwest::Client {
+    let headers = paylinks_core::http::Headers::new("bench")
+        .add("x-client-id", "client_id", "bench-id", false)
+        .and_then(|h| h.add("x-client-secret", "client_secret", "bench-secret", true))
+        .and_then(|h| h.add("x-api-version", "api_version", paylinks_cashfree::DEFAULT_API_VERSION, false))
+        .and_then(|h| h.add("accept", "accept", "application/json", false))
+        .expect("valid headers");
+    paylinks_core::http::build_client("bench/0", headers.into_map(), paylinks_core::http::Timeouts::default())
+        .expect("a client")
+}
+
+/// The three GETs of the same link from the same fixed server.
+struct HttpSet {
+    runtime: tokio::runtime::Runtime,
+    facade: Paylinks,
+    link: LinkRef,
+    generated: paylinks_cashfree::Client,
+    raw: reqwest::Client,
+    url: String,
+}
+
+impl HttpSet {
+    fn new() -> Self {
+        let example = paylinks_testkit::spec_examples("cashfree")
+            .into_iter()
+            .find(|e| e.operation_id == "fetchLink" && e.location == "response 200")
+            .expect("a fetchLink example");
+        let base = fixed_server(serde_json::to_vec(&example.value).expect("JSON"));
+        let facade = Paylinks::builder()
+            .cashfree("bench-id", "bench-secret", Environment::Custom(base.clone()))
+            .build()
+            .expect("a facade client");
+        let generated = facade.cashfree().expect("the Cashfree client").clone();
+        Self {
+            runtime: tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime"),
+            facade,
+            link: LinkRef::new(Provider::Cashfree, "bench-link"),
+            generated,
+            raw: raw_client(),
+            url: format!("{base}/links/bench-link"),
+        }
+    }
+
+    /// reqwest alone: GET, read the body, parse a `Value`.
+    async fn raw(&self) {
+        let response = self.raw.get(&self.url).send().await.expect("a response");
+        let bytes = response.bytes().await.expect("a body");
+        black_box(serde_json::from_slice::<Value>(&bytes).expect("JSON"));
+    }
+
+    /// The generated client: `fetch_link` into `LinkEntity`.
+    async fn generated(&self) {
+        black_box(self.generated.fetch_link().link_id("bench-link").send().await.expect("a link").into_inner());
+    }
+
+    /// The facade: `get` into a `PaymentLink`.
+    async fn facade(&self) {
+        black_box(self.facade.get(&self.link).await.expect("a link"));
+    }
+
+    /// How long `n` GETs of one kind take, one after the other.
+    fn timed(&self, n: u32, get: Get) -> Duration {
+        self.runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..n {
+                match get {
+                    Get::Raw => self.raw().await,
+                    Get::Generated => self.generated().await,
+                    Get::Facade => self.facade().await,
+                }
+            }
+            start.elapsed()
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Get {
+    Raw,
+    Generated,
+    Facade,
+}
+
 fn http_get(c: &mut Criterion) {
-    let example = paylinks_testkit::spec_examples("cashfree")
-        .into_iter()
-        .find(|e| e.operation_id == "fetchLink" && e.location == "response 200")
-        .expect("a fetchLink example");
-    let body = serde_json::to_vec(&example.value).expect("JSON");
-    let base = fixed_server(body);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-
-    let facade = Paylinks::builder()
-        .cashfree("bench-id", "bench-secret", Environment::Custom(base.clone()))
-        .build()
-        .expect("a facade client");
-    let link = LinkRef::new(Provider::Cashfree, "bench-link");
-    let generated = facade.cashfree().expect("the Cashfree client").clone();
-    let raw = paylinks_core::http::plain_client(paylinks_core::http::Timeouts::default()).expect("a reqwest client");
-    let url = format!("{base}/links/bench-link");
-
+    let http = HttpSet::new();
     let mut group = c.benchmark_group("http_get");
-    group.bench_function("raw_reqwest_value", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = raw.get(&url).send().await.expect("a response");
-            let bytes = response.bytes().await.expect("a body");
-            black_box(serde_json::from_slice::<Value>(&bytes).expect("JSON"))
-        })
-    });
-    group.bench_function("generated_fetch_link", |b| {
-        b.to_async(&runtime).iter(|| async {
-            black_box(generated.fetch_link().link_id("bench-link").send().await.expect("a link").into_inner())
-        })
-    });
-    group.bench_function("facade_get", |b| {
-        b.to_async(&runtime).iter(|| async { black_box(facade.get(&link).await.expect("a link")) })
-    });
+    group.bench_function("raw_reqwest_value", |b| b.to_async(&http.runtime).iter(|| http.raw()));
+    group.bench_function("generated_fetch_link", |b| b.to_async(&http.runtime).iter(|| http.generated()));
+    group.bench_function("facade_get", |b| b.to_async(&http.runtime).iter(|| http.facade()));
     group.finish();
 }
 
-/// Where criterion writes its estimates, so that the ratios can be read back.
-fn output_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("criterion")
+/// Rounds of each side-by-side ratio.
+const ROUNDS: usize = 101;
+
+/// `b`'s time over `a`'s, measured side by side: rounds of one batch of `a` then one of `b`
+/// (the order alternating), each batch long enough to time (about 2 ms), and the median of the
+/// per-round ratios. A machine whose load changes during the run (2 shared cores) moves both
+/// halves of a round alike, which medians of two separate runs would not survive.
+/// `run(n)` runs a closure `n` times and returns how long that took.
+fn paired(rounds: usize, mut a: impl FnMut(u32) -> Duration, mut b: impl FnMut(u32) -> Duration) -> f64 {
+    let mut batch = 1u32;
+    while a(batch) < Duration::from_millis(2) && batch < 1 << 20 {
+        batch *= 2;
+    }
+    let mut ratios: Vec<f64> = (0..rounds)
+        .map(|round| {
+            let (ta, tb) = if round % 2 == 0 {
+                let ta = a(batch);
+                (ta, b(batch))
+            } else {
+                let tb = b(batch);
+                (a(batch), tb)
+            };
+            tb.as_secs_f64() / ta.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
 }
 
-/// The median of one benchmark's last run, in nanoseconds.
-fn median(group: &str, function: &str) -> Option<f64> {
-    let path = output_dir().join(group).join(function).join("new/estimates.json");
-    let estimates: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
+/// How long `n` runs of `f` take.
+fn timed(n: u32, mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    start.elapsed()
 }
 
-/// The ratio table: each figure as a ratio of two medians of this run.
-fn report() {
-    println!("\n## Ratios (medians of this run)\n");
+/// The ratio table: each figure as a ratio measured side by side ([`paired`]).
+fn report(rounds: usize) {
+    println!("\n## Ratios ({rounds} interleaved rounds each, median of the per-round ratios)\n");
     println!("| figure | ratio | target |");
     println!("|---|---|---|");
-    for provider in Provider::ALL {
-        let group = format!("decode_{}", provider.as_str());
-        if let (Some(typed), Some(value), Some(facade)) =
-            (median(&group, "typed"), median(&group, "value"), median(&group, "decode_link"))
-        {
-            println!("| {provider}: typed decode throughput / `Value` | {:.2}x | >= 1.4x |", value / typed);
-            println!("| {provider}: facade `decode_link` throughput / `Value` | {:.2}x | >= 1.0x |", value / facade);
-        }
+    for (provider, bodies, typed) in decode_sets() {
+        let value = |n| timed(n, || decode_all(&bodies, |b| serde_json::from_slice::<Value>(b).is_ok()));
+        let typed_ratio = paired(rounds, value, |n| timed(n, || decode_all(&bodies, typed)));
+        let facade = |n| timed(n, || decode_all(&bodies, |b| paylinks::decode_link(provider, b).is_ok()));
+        let facade_ratio = paired(rounds, value, facade);
+        println!("| {provider}: typed decode throughput / `Value` | {:.2}x | >= 1.4x |", 1.0 / typed_ratio);
+        println!("| {provider}: facade `decode_link` throughput / `Value` | {:.2}x | >= 1.0x |", 1.0 / facade_ratio);
     }
-    if let (Some(raw), Some(generated), Some(facade)) = (
-        median("http_get", "raw_reqwest_value"),
-        median("http_get", "generated_fetch_link"),
-        median("http_get", "facade_get"),
-    ) {
-        println!("| facade `get` time / raw reqwest GET + `Value` | {:.3}x | <= 1.05x |", facade / raw);
-        println!("| generated `fetch_link` time / raw reqwest GET + `Value` | {:.3}x | <= 1.03x |", generated / raw);
-        println!("\n(raw GET median: {:.1} µs)", raw / 1000.0);
-    }
+    let http = HttpSet::new();
+    let raw = |n| http.timed(n, Get::Raw);
+    let facade = paired(rounds, raw, |n| http.timed(n, Get::Facade));
+    let generated = paired(rounds, raw, |n| http.timed(n, Get::Generated));
+    println!("| facade `get` time / raw reqwest GET + `Value` | {facade:.3}x | <= 1.05x |");
+    println!("| generated `fetch_link` time / raw reqwest GET + `Value` | {generated:.3}x | <= 1.03x |");
 }
 
 fn main() {
@@ -204,12 +299,7 @@ fn main() {
     // each benchmark once), and `--test` or `--list` asks for no measurement either.
     let args: Vec<String> = std::env::args().collect();
     let smoke = !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test" || a == "--list");
-    if !smoke {
-        // Estimates of an earlier run must not pass for this one's.
-        let _ = std::fs::remove_dir_all(output_dir());
-    }
     let mut c = Criterion::default()
-        .output_directory(&output_dir())
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
@@ -217,6 +307,6 @@ fn main() {
     http_get(&mut c);
     c.final_summary();
     if !smoke {
-        report();
+        report(ROUNDS);
     }
 }
