@@ -66,9 +66,6 @@ mod tests {
 
     #[test]
     fn a_duplicate_key_keeps_the_last_value_as_before() {
-        assert_eq!(
-            parse::<Link>(br#"{"id": "a", "amount": 5, "amount": 6}"#),
-            Ok(Link { id: "a".into(), amount: 6 })
-        );
+        assert_eq!(parse::<Link>(br#"{"id": "a", "amount": 5, "amount": 6}"#), Ok(Link { id: "a".into(), amount: 6 }));
     }
 }
