@@ -7,7 +7,7 @@
 #
 # Takes minutes (two clean builds); run it by hand for BENCHMARKS.md, never in CI. Both builds
 # use the workspace's Cargo.lock (same versions) and run offline, one after the other, with
-# their own target folders in a temporary directory.
+# their own target folders in a temporary directory (each deleted after its build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 provider=${1:-cashfree}
@@ -95,8 +95,8 @@ async fn main() {
 RS
 for project in sdk raw; do cp "$root/Cargo.lock" "$work/$project/Cargo.lock"; done
 
-# No debug info in either build (the same for both): a third of the disk, the same ratio.
-export CARGO_PROFILE_DEV_DEBUG=0
+# Cargo's defaults, as a consumer's `cargo build` has them (set CARGO_PROFILE_DEV_DEBUG=0 to
+# save disk: both builds then lose their debug info alike).
 build() {
     local project=$1
     /usr/bin/time -f "%e" -o "$work/$project.time" \
@@ -107,7 +107,7 @@ build() {
 
 raw=$(build raw) || { echo "the raw build failed"; exit 1; }
 sdk=$(build sdk) || { echo "the paylinks build failed"; exit 1; }
-echo "clean build, ${profile[*]:-dev profile}, $(nproc) cores"
+echo "clean build, ${profile[*]:-dev profile}${CARGO_PROFILE_DEV_DEBUG:+, debug=$CARGO_PROFILE_DEV_DEBUG}, $(nproc) cores"
 echo "raw reqwest+serde+serde_json+tokio: ${raw} s"
 echo "paylinks-$provider:                ${sdk} s"
 awk -v a="$sdk" -v b="$raw" 'BEGIN { printf "ratio (paylinks-%s / raw): %.2fx (target <= 1.10x)\n", "'"$provider"'", a / b }'
