@@ -240,8 +240,9 @@ pub async fn execute<E: ErrorBody>(
     result
 }
 
-/// The span of one HTTP request: only its static fields are filled in here; nothing is
-/// evaluated when no subscriber is interested.
+/// The span of one HTTP request, with the fields known before sending. When no subscriber is
+/// interested only the lookup in `operations` (a few string comparisons) runs; no field
+/// value is evaluated or formatted.
 fn http_span<E: ErrorBody>(request: &Request, operations: &[Operation], info: &OperationInfo) -> tracing::Span {
     let url = request.url();
     let operation = crate::trace::find(operations, info.operation_id);
