@@ -4841,3 +4841,31 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of this client: progenitor's id, the spec's `operationId`, the HTTP
+/// method and the spec's path template, for the HTTP spans.
+pub(crate) const OPERATIONS: &[::paylinks_core::trace::Operation] = &[
+    ::paylinks_core::trace::Operation {
+        id: "create_link",
+        operation_id: "createLink",
+        method: "POST",
+        url_template: "/links",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "fetch_link",
+        operation_id: "fetchLink",
+        method: "GET",
+        url_template: "/links/{link_id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "cancel_link",
+        operation_id: "cancelLink",
+        method: "POST",
+        url_template: "/links/{link_id}/cancel",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "fetch_link_orders",
+        operation_id: "fetchLinkOrders",
+        method: "GET",
+        url_template: "/links/{link_id}/orders",
+    },
+];

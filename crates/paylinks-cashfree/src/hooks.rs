@@ -6,4 +6,4 @@
 //!   [`CashfreeError`](crate::types::CashfreeError) with its status kept (see
 //!   [`paylinks_core::http::execute`]).
 
-paylinks_core::impl_client_hooks!(crate::Client, crate::types::CashfreeError);
+paylinks_core::impl_client_hooks!(crate::Client, crate::types::CashfreeError, crate::OPERATIONS);

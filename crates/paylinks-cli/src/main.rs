@@ -4,6 +4,7 @@
 
 mod demo;
 mod links;
+mod logs;
 mod output;
 mod serve;
 
@@ -17,6 +18,10 @@ use paylinks::Provider;
 #[derive(Debug, Parser)]
 #[command(name = "paylinks", version, about)]
 struct Cli {
+    /// Print paylinks' spans and events (HTTP requests, retries...) to stderr: -v info, -vv
+    /// debug. RUST_LOG (tracing-subscriber's env-filter syntax) overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -61,6 +66,7 @@ pub(crate) fn parse_provider(text: &str) -> Result<Provider, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    logs::init(cli.verbose);
     let result = match cli.command {
         Command::Demo => demo::run().await,
         Command::Sandbox(args) => serve::run(args).await,

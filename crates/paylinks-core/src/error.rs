@@ -124,7 +124,7 @@ impl<E: ErrorBody> ApiError<E> {
 }
 
 /// How long to wait: the first of `E::RETRY_AFTER_HEADERS` holding whole seconds above 0.
-fn retry_after<E: ErrorBody>(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after<E: ErrorBody>(headers: &HeaderMap) -> Option<Duration> {
     E::RETRY_AFTER_HEADERS.iter().find_map(|name| {
         let seconds: u64 = headers.get(*name)?.to_str().ok()?.trim().parse().ok()?;
         (seconds > 0).then(|| Duration::from_secs(seconds))
@@ -132,7 +132,7 @@ fn retry_after<E: ErrorBody>(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// The provider's request id: the first of `E::REQUEST_ID_HEADERS` present.
-fn request_id<E: ErrorBody>(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn request_id<E: ErrorBody>(headers: &HeaderMap) -> Option<String> {
     E::REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 

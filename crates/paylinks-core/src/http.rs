@@ -4,8 +4,13 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use progenitor_client::OperationInfo;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, Request, Response};
+use tracing::Instrument;
+
+use crate::ErrorBody;
+use crate::trace::Operation;
 
 /// Which of a provider's hosts a client talks to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,21 +212,94 @@ impl NonJsonBody {
     }
 }
 
-/// Sends a request and makes sure an error response reaches the generated code as JSON.
+/// Sends a request inside its HTTP span and makes sure an error response reaches the
+/// generated code as JSON.
+///
+/// The span (`http.client`, fields in [`crate::trace`]) names the provider (`E::PROVIDER`),
+/// the operation (`info.operation_id`), its path template (looked up in `operations`, the
+/// generated client's table), the host, the attempt number ([`crate::trace::with_attempt`]),
+/// and once the response is in, its status, `error.type` and the provider's request id (the
+/// first of `E::REQUEST_ID_HEADERS`). A 429 adds a `paylinks.rate_limited` event with the
+/// wait the provider asked for (`E::RETRY_AFTER_HEADERS`).
 ///
 /// progenitor decodes a documented error status as the spec's error schema; when the body is
 /// not JSON it loses the status and prints the raw body. Here such a body is replaced by
-/// `stand_in(...)`, a body of the provider's error schema that says what arrived (status,
-/// content type, length) and carries none of the original text.
-pub async fn execute(
+/// `E::non_json_stand_in(...)`, a body of the provider's error schema that says what arrived
+/// (status, content type, length) and carries none of the original text.
+pub async fn execute<E: ErrorBody>(
     client: &reqwest::Client,
     request: Request,
-    stand_in: fn(&NonJsonBody) -> serde_json::Value,
+    operations: &[Operation],
+    info: &OperationInfo,
 ) -> reqwest::Result<Response> {
+    let span = http_span::<E>(&request, operations, info);
+    let result = send::<E>(client, request).instrument(span.clone()).await;
+    if !span.is_disabled() {
+        record_outcome::<E>(&span, &result);
+    }
+    result
+}
+
+/// The span of one HTTP request, with the fields known before sending. When no subscriber is
+/// interested only the lookup in `operations` (a few string comparisons) runs; no field
+/// value is evaluated or formatted.
+fn http_span<E: ErrorBody>(request: &Request, operations: &[Operation], info: &OperationInfo) -> tracing::Span {
+    let url = request.url();
+    let operation = crate::trace::find(operations, info.operation_id);
+    let template = operation.map_or("", |op| op.url_template);
+    tracing::info_span!(
+        target: "paylinks_core::trace",
+        "http.client",
+        otel.name = %format_args!("{} {}", request.method(), template),
+        otel.kind = "client",
+        http.request.method = request.method().as_str(),
+        url.template = template,
+        server.address = url.host_str().unwrap_or_default(),
+        server.port = url.port_or_known_default(),
+        paylinks.provider = E::PROVIDER,
+        paylinks.operation = operation.map_or(info.operation_id, |op| op.operation_id),
+        paylinks.attempt = crate::trace::attempt(),
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        paylinks.request_id = tracing::field::Empty,
+    )
+}
+
+/// Records the status, `error.type` and request id of a finished request on its span.
+fn record_outcome<E: ErrorBody>(span: &tracing::Span, result: &reqwest::Result<Response>) {
+    match result {
+        Ok(response) => {
+            let status = response.status();
+            span.record("http.response.status_code", status.as_u16());
+            if status.is_client_error() || status.is_server_error() {
+                span.record("error.type", status.as_str());
+            }
+            if let Some(id) = crate::error::request_id::<E>(response.headers()) {
+                span.record("paylinks.request_id", id.as_str());
+            }
+        }
+        Err(error) => {
+            span.record("error.type", crate::trace::transport_error_type(error));
+        }
+    }
+}
+
+async fn send<E: ErrorBody>(client: &reqwest::Client, request: Request) -> reqwest::Result<Response> {
     let response = client.execute(request).await?;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(response);
+    }
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = crate::error::retry_after::<E>(response.headers());
+        tracing::event!(
+            name: "paylinks.rate_limited",
+            target: "paylinks_core::trace",
+            tracing::Level::WARN,
+            paylinks.provider = E::PROVIDER,
+            retry_after_s = retry_after.map(|d| d.as_secs()),
+            "rate limited by the provider"
+        );
     }
     let headers = response.headers().clone();
     let version = response.version();
@@ -234,7 +312,7 @@ pub async fn execute(
             content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned),
             len: body.len(),
         };
-        serde_json::to_vec(&stand_in(&info)).unwrap_or_default()
+        serde_json::to_vec(&E::non_json_stand_in(&info)).unwrap_or_default()
     };
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

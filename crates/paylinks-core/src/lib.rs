@@ -14,6 +14,8 @@
 //!   (`Client::builder(credentials)...build()`), over the [`client::ProviderClient`] trait.
 //! - [`http`]: environments, timeouts, the `reqwest` client and the request/response hooks
 //!   every provider crate uses.
+//! - [`trace`]: the HTTP span around every request (OpenTelemetry's HTTP-client names) and
+//!   the attempt number retries hand down to it.
 //! - [`ApiError`]: the error a provider call returns, with the HTTP status always kept and
 //!   no raw response body in its `Display`; [`ErrorBody`] is what each provider tells it
 //!   (its error schema, its request-id and retry headers).
@@ -27,6 +29,7 @@ mod hooks;
 pub mod http;
 mod secret;
 mod timestamp;
+pub mod trace;
 
 pub use amount::{AmountError, DecimalAmount};
 pub use error::{ApiError, ErrorBody, describe_json_error};

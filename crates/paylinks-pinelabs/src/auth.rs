@@ -115,6 +115,13 @@ impl TokenCache {
                 return Err(replicate(failure));
             }
         }
+        tracing::event!(
+            name: "paylinks.token_refresh",
+            tracing::Level::INFO,
+            paylinks.provider = "pinelabs",
+            reason = if seen == 0 { "none cached" } else { "expiring or refused" },
+            "fetching a Pine Labs access token"
+        );
         let fetched = fetch(client, &state.credentials).await;
         let mut slot = state.slot();
         slot.fetches += 1;

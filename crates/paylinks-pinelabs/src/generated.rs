@@ -6045,3 +6045,43 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of this client: progenitor's id, the spec's `operationId`, the HTTP
+/// method and the spec's path template, for the HTTP spans.
+pub(crate) const OPERATIONS: &[::paylinks_core::trace::Operation] = &[
+    ::paylinks_core::trace::Operation {
+        id: "generate_token",
+        operation_id: "generateToken",
+        method: "POST",
+        url_template: "/api/auth/v1/token",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "create_payment_link",
+        operation_id: "createPaymentLink",
+        method: "POST",
+        url_template: "/api/pay/v1/paymentlink",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "get_payment_link_by_reference",
+        operation_id: "getPaymentLinkByReference",
+        method: "GET",
+        url_template: "/api/pay/v1/paymentlink/ref/{merchant_payment_link_reference}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "get_payment_link",
+        operation_id: "getPaymentLink",
+        method: "GET",
+        url_template: "/api/pay/v1/paymentlink/{payment_link_id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "cancel_payment_link",
+        operation_id: "cancelPaymentLink",
+        method: "PUT",
+        url_template: "/api/pay/v1/paymentlink/{payment_link_id}/cancel",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "resend_payment_link_notification",
+        operation_id: "resendPaymentLinkNotification",
+        method: "PATCH",
+        url_template: "/api/pay/v1/paymentlink/{payment_link_id}/notify",
+    },
+];

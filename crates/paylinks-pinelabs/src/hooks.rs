@@ -41,12 +41,8 @@ impl ClientHooks<TokenCache> for Client {
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let bearer =
             (info.operation_id != TOKEN_OPERATION).then(|| request.headers().get(AUTHORIZATION).cloned()).flatten();
-        let result = paylinks_core::http::execute(
-            self.client(),
-            request,
-            <PinelabsError as paylinks_core::ErrorBody>::non_json_stand_in,
-        )
-        .await;
+        let result =
+            paylinks_core::http::execute::<PinelabsError>(self.client(), request, crate::OPERATIONS, info).await;
         let unauthorized = matches!(&result, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED);
         if let (true, Some(bearer)) = (unauthorized, bearer) {
             match bearer.to_str().ok().and_then(|b| b.strip_prefix("Bearer ")) {

@@ -10426,3 +10426,91 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of this client: progenitor's id, the spec's `operationId`, the HTTP
+/// method and the spec's path template, for the HTTP spans.
+pub(crate) const OPERATIONS: &[::paylinks_core::trace::Operation] = &[
+    ::paylinks_core::trace::Operation {
+        id: "list_invoices",
+        operation_id: "listInvoices",
+        method: "GET",
+        url_template: "/v1/invoices",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "create_invoice",
+        operation_id: "createInvoice",
+        method: "POST",
+        url_template: "/v1/invoices",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "fetch_invoice",
+        operation_id: "fetchInvoice",
+        method: "GET",
+        url_template: "/v1/invoices/{id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "delete_invoice",
+        operation_id: "deleteInvoice",
+        method: "DELETE",
+        url_template: "/v1/invoices/{id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "update_invoice",
+        operation_id: "updateInvoice",
+        method: "PATCH",
+        url_template: "/v1/invoices/{id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "cancel_invoice",
+        operation_id: "cancelInvoice",
+        method: "POST",
+        url_template: "/v1/invoices/{id}/cancel",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "issue_invoice",
+        operation_id: "issueInvoice",
+        method: "POST",
+        url_template: "/v1/invoices/{id}/issue",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "notify_invoice",
+        operation_id: "notifyInvoice",
+        method: "POST",
+        url_template: "/v1/invoices/{id}/notify_by/{medium}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "list_payment_links",
+        operation_id: "listPaymentLinks",
+        method: "GET",
+        url_template: "/v1/payment_links",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "create_payment_link",
+        operation_id: "createPaymentLink",
+        method: "POST",
+        url_template: "/v1/payment_links",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "fetch_payment_link",
+        operation_id: "fetchPaymentLink",
+        method: "GET",
+        url_template: "/v1/payment_links/{id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "update_payment_link",
+        operation_id: "updatePaymentLink",
+        method: "PATCH",
+        url_template: "/v1/payment_links/{id}",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "cancel_payment_link",
+        operation_id: "cancelPaymentLink",
+        method: "POST",
+        url_template: "/v1/payment_links/{id}/cancel",
+    },
+    ::paylinks_core::trace::Operation {
+        id: "notify_payment_link",
+        operation_id: "notifyPaymentLink",
+        method: "POST",
+        url_template: "/v1/payment_links/{id}/notify_by/{medium}",
+    },
+];

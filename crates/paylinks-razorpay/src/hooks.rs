@@ -6,4 +6,4 @@
 //!   [`RazorpayError`](crate::types::RazorpayError) with its status kept (see
 //!   [`paylinks_core::http::execute`]).
 
-paylinks_core::impl_client_hooks!(crate::Client, crate::types::RazorpayError);
+paylinks_core::impl_client_hooks!(crate::Client, crate::types::RazorpayError, crate::OPERATIONS);

@@ -10,6 +10,7 @@ use std::pin::Pin;
 use paylinks_core::Secret;
 use paylinks_core::client::ProviderClient;
 use paylinks_core::http::Environment;
+use tracing::Instrument;
 
 use crate::{CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
 
@@ -188,28 +189,76 @@ impl<A: LinkApi> Debug for Connected<A> {
     }
 }
 
+/// The span of one facade operation (`paylinks.create`, `paylinks.get`...), parent of the
+/// HTTP spans of its calls: the link API, the operation, the link id when there is one, and
+/// `error.type` when it fails. Nothing is evaluated when no subscriber is interested.
+macro_rules! facade_span {
+    ($name:literal, $api:ty, $operation:literal, $id:expr) => {
+        tracing::info_span!(
+            $name,
+            otel.kind = "internal",
+            paylinks.provider = <$api>::PROVIDER.as_str(),
+            paylinks.operation = $operation,
+            paylinks.link_id = $id,
+            error.type = tracing::field::Empty,
+        )
+    };
+}
+
+/// Runs `operation` inside `span` and records `error.type` on it when it fails.
+async fn traced<T>(span: tracing::Span, operation: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    let result = operation.instrument(span.clone()).await;
+    if let Err(error) = &result {
+        span.record("error.type", error_type(error));
+    }
+    result
+}
+
+/// OpenTelemetry's `error.type` of a facade error: the variant's name in snake case (a low-
+/// cardinality value, never the message).
+pub(crate) fn error_type(error: &Error) -> &'static str {
+    match error {
+        Error::NotFound { .. } => "not_found",
+        Error::InvalidState { .. } => "invalid_state",
+        Error::InvalidRequest { .. } => "invalid_request",
+        Error::Unauthorized { .. } => "unauthorized",
+        Error::RateLimited { .. } => "rate_limited",
+        Error::Unsupported { .. } => "unsupported",
+        Error::Provider { .. } => "provider",
+        Error::Transport { .. } => "transport",
+        Error::Decode { .. } => "decode",
+        Error::ErrorBody { .. } => "error_body",
+        Error::Config { .. } => "config",
+    }
+}
+
 impl<A: LinkApi> ConnectedApi for Connected<A> {
     fn client(&self) -> &dyn Any {
         &self.client
     }
 
     fn create<'a>(&'a self, retry: &'a RetryPolicy, link: &'a CreateLink) -> BoxFuture<'a, PaymentLink> {
-        Box::pin(A::create(&self.client, retry, link))
+        let span = facade_span!("paylinks.create", A, "create", tracing::field::Empty);
+        Box::pin(traced(span, A::create(&self.client, retry, link)))
     }
 
     fn get<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink> {
-        Box::pin(A::get(&self.client, retry, id))
+        let span = facade_span!("paylinks.get", A, "get", id);
+        Box::pin(traced(span, A::get(&self.client, retry, id)))
     }
 
     fn cancel<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str) -> BoxFuture<'a, PaymentLink> {
-        Box::pin(A::cancel(&self.client, retry, id))
+        let span = facade_span!("paylinks.cancel", A, "cancel", id);
+        Box::pin(traced(span, A::cancel(&self.client, retry, id)))
     }
 
     fn resend<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str, medium: NotifyMedium) -> BoxFuture<'a, ()> {
-        Box::pin(A::resend(&self.client, retry, id, medium))
+        let span = facade_span!("paylinks.resend_notification", A, "resend_notification", id);
+        Box::pin(traced(span, A::resend(&self.client, retry, id, medium)))
     }
 
     fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>> {
-        Box::pin(A::list(&self.client, retry, filter))
+        let span = facade_span!("paylinks.list", A, "list", tracing::field::Empty);
+        Box::pin(traced(span, A::list(&self.client, retry, filter)))
     }
 }

@@ -213,6 +213,15 @@ impl<A: LinkApi> Registered for A {
     }
 
     fn decode(&self, body: &[u8]) -> Result<Decoded, Error> {
+        // The common case, one link, straight from the bytes: a body that decodes into the
+        // link entity and normalises (an id, an amount, a currency, a status) is a link. Any
+        // other body is read again through a `Value`, which tells what it is and words the
+        // errors, exactly as before.
+        if let Ok(link) =
+            serde_json::from_slice::<A::Entity>(body).map_err(drop).and_then(|e| A::normalise(e).map_err(drop))
+        {
+            return Ok(Decoded::Link(link));
+        }
         let fail = |message: String| Error::Decode { provider: A::PROVIDER, operation: "decode", message };
         let value = crate::json::parse_object(body).map_err(fail)?;
         let link = |value: &serde_json::Value| crate::json::from_value::<A::Entity>(value).and_then(A::normalise);

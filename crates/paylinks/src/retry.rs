@@ -59,10 +59,19 @@ impl RetryPolicy {
     {
         let mut attempt = 1;
         loop {
-            match call(attempt).await {
+            // The HTTP spans of this attempt carry its number (`paylinks.attempt`).
+            match paylinks_core::trace::with_attempt(attempt, call(attempt)).await {
                 Ok(value) => return Ok(value),
                 Err(error) => match self.delay_after(attempt, &error) {
                     Some(delay) => {
+                        tracing::event!(
+                            name: "paylinks.retry",
+                            tracing::Level::WARN,
+                            paylinks.attempt = attempt + 1,
+                            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                            error.type = crate::api::error_type(&error),
+                            "retrying after a transient failure"
+                        );
                         tokio::time::sleep(delay).await;
                         attempt += 1;
                     }

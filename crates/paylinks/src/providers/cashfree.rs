@@ -120,6 +120,13 @@ impl LinkApi for Cashfree {
         let body = request(link, &link_id)?;
         // The idempotency key makes a retried create replay the first response: safe to retry.
         let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
+        tracing::event!(
+            name: "paylinks.idempotent_create",
+            tracing::Level::INFO,
+            paylinks.provider = "cashfree",
+            by = "x-idempotency-key",
+            "create is safe to retry"
+        );
         let call = Call::new(PROVIDER, "create", &link_id);
         let created = retry
             .run(|_| async {

@@ -128,6 +128,13 @@ impl LinkApi for Pinelabs {
         // The reference is required and makes a duplicate create return the existing link, so a
         // retried create is safe.
         let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
+        tracing::event!(
+            name: "paylinks.idempotent_create",
+            tracing::Level::INFO,
+            paylinks.provider = "pinelabs",
+            by = "merchant_payment_link_reference",
+            "create is safe to retry"
+        );
         let body = request(link, &reference)?;
         let call = Call::new(PROVIDER, "create", &reference);
         with_token(client, retry, &call, || {

@@ -110,6 +110,15 @@ impl LinkApi for Razorpay {
         rules(link)?;
         let body = request(link)?;
         let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
+        if link.reference.is_some() {
+            tracing::event!(
+                name: "paylinks.idempotent_create",
+                tracing::Level::INFO,
+                paylinks.provider = "razorpay",
+                by = "reference_id",
+                "create is safe to retry"
+            );
+        }
         let create = || async { read(&call, client.create_payment_link().body(body.clone()).send().await) };
         let by_reference = ListFilter { reference: link.reference.clone() };
         let find = || Self::list(client, &ONE_ATTEMPT, &by_reference);
