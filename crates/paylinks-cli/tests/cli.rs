@@ -4,19 +4,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-const CREDENTIAL_VARS: &[&str] = &[
-    "CASHFREE_CLIENT_ID",
-    "CASHFREE_CLIENT_SECRET",
-    "CASHFREE_ENV",
-    "CASHFREE_BASE_URL",
-    "RAZORPAY_KEY_ID",
-    "RAZORPAY_KEY_SECRET",
-    "RAZORPAY_BASE_URL",
-    "PINELABS_CLIENT_ID",
-    "PINELABS_CLIENT_SECRET",
-    "PINELABS_ENV",
-    "PINELABS_BASE_URL",
-];
+mod common;
+use common::CREDENTIAL_VARS;
 
 fn paylinks() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_paylinks"));

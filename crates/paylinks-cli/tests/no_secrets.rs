@@ -18,6 +18,9 @@ use paylinks::{
 };
 use paylinks_sandbox::SandboxConfig;
 
+mod common;
+use common::CREDENTIAL_VARS;
+
 const CASHFREE_SECRET: &str = "SENTINELcfSecret7f3a";
 const RAZORPAY_SECRET: &str = "SENTINELrzpSecret9b1c";
 const PINELABS_SECRET: &str = "SENTINELplSecretc4d2";
@@ -34,21 +37,6 @@ const BAD_EMAIL: &str = "qzxv-not-an-email";
 const BAD_PHONE: &str = "12qzxv34";
 
 const PROVIDERS: [Provider; 4] = Provider::ALL;
-
-/// Variables the binary reads credentials from; cleared so that the host's never leak in.
-const CREDENTIAL_VARS: &[&str] = &[
-    "CASHFREE_CLIENT_ID",
-    "CASHFREE_CLIENT_SECRET",
-    "CASHFREE_ENV",
-    "CASHFREE_BASE_URL",
-    "RAZORPAY_KEY_ID",
-    "RAZORPAY_KEY_SECRET",
-    "RAZORPAY_BASE_URL",
-    "PINELABS_CLIENT_ID",
-    "PINELABS_CLIENT_SECRET",
-    "PINELABS_ENV",
-    "PINELABS_BASE_URL",
-];
 
 /// Everything captured, each with where it came from and whether customer data may be in it.
 #[derive(Default)]
