@@ -19,6 +19,8 @@
 //! - [`ApiError`]: the error a provider call returns, with the HTTP status always kept and
 //!   no raw response body in its `Display`; [`ErrorBody`] is what each provider tells it
 //!   (its error schema, its request-id and retry headers).
+//! - [`webhook`]: what verifying a webhook delivery shares: HMAC-SHA256 checked in constant
+//!   time, the replay window, the body limit and [`webhook::WebhookError`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -30,6 +32,7 @@ pub mod http;
 mod secret;
 mod timestamp;
 pub mod trace;
+pub mod webhook;
 
 pub use amount::{AmountError, DecimalAmount};
 pub use error::{ApiError, ErrorBody, describe_json_error};
