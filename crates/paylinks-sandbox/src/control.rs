@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError};
-use crate::payment::{ControlError, PayRequest};
+use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::Provider;
 use crate::state::AppState;
 
@@ -80,7 +80,16 @@ pub(crate) async fn pay(
         let request = PayRequest { amount, body: request };
         provider.pay(&mut control.app.lock(), &api, &id, &request)
     })();
-    body::respond(result)
+    match result {
+        Ok(Paid { link, redirect }) => {
+            let mut response = body::json(StatusCode::OK, &link);
+            if let Some(value) = redirect.and_then(|url| axum::http::HeaderValue::try_from(url).ok()) {
+                response.headers_mut().insert("x-sandbox-redirect", value);
+            }
+            response
+        }
+        Err(e) => e.into(),
+    }
 }
 
 /// `POST /_sandbox/{provider}/links/{id}/expire`: an open link expires now.

@@ -116,6 +116,7 @@ mod qr;
 mod router;
 mod server;
 mod state;
+mod webhooks;
 
 pub use config::{SandboxConfig, Setting, SettingDefault, SettingError, SettingSpec};
 pub use router::router;

@@ -44,6 +44,22 @@ pub(crate) struct PayRequest {
     pub(crate) body: serde_json::Map<String, serde_json::Value>,
 }
 
+/// What a control-API payment did: the link as the provider's API shows it now, and the URL
+/// the customer's browser is redirected to afterwards where the provider redirects with
+/// signed parameters (Razorpay's `callback_url`), sent back as the `x-sandbox-redirect`
+/// header of the control answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Paid {
+    pub(crate) link: serde_json::Value,
+    pub(crate) redirect: Option<String>,
+}
+
+impl From<serde_json::Value> for Paid {
+    fn from(link: serde_json::Value) -> Paid {
+        Paid { link, redirect: None }
+    }
+}
+
 /// The amount a payment of `requested` minor units (default: everything `due`) settles, or why
 /// it cannot: more than is due, a part payment where the link takes none, or a first part
 /// payment below `minimum_first`.

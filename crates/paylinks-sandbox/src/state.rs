@@ -20,6 +20,10 @@ pub(crate) struct Stores {
     by_type: HashMap<TypeId, Box<dyn Any + Send>>,
     /// Faults waiting for their requests.
     pub(crate) faults: crate::faults::Queue,
+    /// Webhook events produced by state changes, waiting to be handed to the deliveries
+    /// (each provider module pushes its own events; the delivery side takes them out).
+    #[allow(dead_code, reason = "interim: the delivery side (webhooks.rs) is being built")]
+    pub(crate) outbox: Vec<crate::webhooks::WebhookEvent>,
 }
 
 impl Stores {

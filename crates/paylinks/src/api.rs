@@ -10,9 +10,10 @@ use std::pin::Pin;
 use paylinks_core::Secret;
 use paylinks_core::client::ProviderClient;
 use paylinks_core::http::Environment;
+use paylinks_core::webhook::WebhookError;
 use tracing::Instrument;
 
-use crate::{CreateLink, Error, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
+use crate::{CreateLink, Error, LinkEvent, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
 
 /// Where a link API's credentials and host come from. Link APIs of one provider that share
 /// credentials (Razorpay's payment links and invoice links) share one `Settings`.
@@ -51,6 +52,22 @@ pub(crate) enum Body {
     List(Vec<serde_json::Value>),
     /// A webhook event.
     Event,
+}
+
+/// One webhook delivery as received, with what verifying it needs.
+#[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Delivery<'a> {
+    /// The secret the provider signs with.
+    pub secret: &'a Secret,
+    /// The replay window for providers whose signature covers a timestamp.
+    pub tolerance: std::time::Duration,
+    /// The verifier's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// The request's headers.
+    pub headers: &'a http::HeaderMap,
+    /// The raw body, exactly as received.
+    pub body: &'a [u8],
 }
 
 /// A future of a link operation, boxed so that [`ConnectedApi`] stays object-safe.
@@ -115,6 +132,25 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
     fn classify(body: &serde_json::Value) -> Body {
         let _ = body;
         Body::Link
+    }
+
+    /// The environment variable of the secret the provider signs its webhook deliveries with
+    /// (`RAZORPAY_WEBHOOK_SECRET`; Cashfree signs with `CASHFREE_CLIENT_SECRET`). Set by the
+    /// one link API of each provider that reads its events ([`Self::verify_event`]); `None`
+    /// for the others (Razorpay's invoice links: `razorpay.rs` reads `invoice.*` too).
+    #[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
+    const WEBHOOK_SECRET_VAR: Option<&'static str> = None;
+
+    /// Verifies one webhook delivery (signature over the raw body, replay window) with the
+    /// provider crate's `webhook` module and reads it as a [`LinkEvent`]. Only called for a
+    /// link API with a [`Self::WEBHOOK_SECRET_VAR`].
+    #[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
+    fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
+        let _ = delivery;
+        Err(WebhookError::NotAnEvent {
+            provider: Self::PROVIDER.owner().as_str(),
+            why: "this link API's events are read by its provider's main link API".into(),
+        })
     }
 
     /// Whether a refused `operation` (`cancel`, `resend_notification`) is explained by the

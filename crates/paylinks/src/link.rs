@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::{LinkRef, LinkStatus, Money, Provider, ProviderLink};
+use crate::{LinkRef, LinkStatus, Money, Payment, Provider, ProviderLink};
 
 /// The customer a link is for, as far as the provider says.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -61,6 +61,11 @@ pub struct PaymentLink {
     pub cancelled_at: Option<DateTime<Utc>>,
     /// The merchant's key-value notes.
     pub notes: BTreeMap<String, String>,
+    /// The payments made (or attempted) against the link, oldest first, as far as the
+    /// provider tells (Razorpay: the link's `payments`; Cashfree: the link's orders, fetched
+    /// with a second call where an operation returns the link; empty when the provider's
+    /// body has none).
+    pub payments: Vec<Payment>,
     /// The provider's typed response this link was read from.
     #[serde(skip)]
     #[schemars(skip)]

@@ -28,7 +28,7 @@ use crate::body::{self, BodyError, DecodeError, Problem, header_text};
 use crate::config::SettingSpec;
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
-use crate::payment::{ControlError, PayRequest, settle_payment};
+use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 
@@ -139,8 +139,8 @@ impl Provider for Pinelabs {
         error(status, "INVALID_REQUEST", message)
     }
 
-    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
-        stores.of::<Store>().pay(id, request.amount)
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
+        stores.of::<Store>().pay(id, request.amount).map(Paid::from)
     }
 
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {

@@ -93,6 +93,7 @@ impl LinkApi for Cashfree {
             expires_at: entity.link_expiry_time.map(|t| t.to_utc()),
             cancelled_at: None,
             notes: entity.link_notes.clone().unwrap_or_default(),
+            payments: Vec::new(),
             raw: ProviderLink::Cashfree(Box::new(entity)),
         })
     }

@@ -97,6 +97,7 @@ impl LinkApi for Pinelabs {
             expires_at: entity.expire_by.map(|t| t.to_utc()),
             cancelled_at: None,
             notes: entity.merchant_metadata.clone().unwrap_or_default(),
+            payments: Vec::new(),
             raw: ProviderLink::Pinelabs(Box::new(entity)),
         })
     }

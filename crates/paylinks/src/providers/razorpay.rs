@@ -95,6 +95,7 @@ impl LinkApi for Razorpay {
             expires_at: unix_time(entity.expire_by),
             cancelled_at: unix_time(entity.cancelled_at),
             notes,
+            payments: Vec::new(),
             raw: ProviderLink::Razorpay(Box::new(entity)),
         })
     }

@@ -92,6 +92,7 @@ impl LinkApi for RazorpayInvoice {
             expires_at: unix_time(entity.expire_by),
             cancelled_at: unix_time(entity.cancelled_at),
             notes,
+            payments: Vec::new(),
             raw: ProviderLink::RazorpayInvoice(Box::new(entity)),
         })
     }

@@ -22,7 +22,7 @@ use self::errors::{RATE_LIMIT, bad_request, bad_url, error, fault_status, rate_l
 use self::links::Store;
 use crate::body::header_text;
 use crate::config::SettingSpec;
-use crate::payment::{ControlError, PayRequest};
+use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 
@@ -128,7 +128,7 @@ impl Provider for Cashfree {
         error(status, message, "request_failed", KnownCashfreeErrorType::InvalidRequestError)
     }
 
-    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+    fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         // `"failed": true`: a failed attempt (an unpaid `ACTIVE` order, no state change).
         let failed = match request.body.get("failed") {
             None | Some(Value::Null) => false,
@@ -136,7 +136,7 @@ impl Provider for Cashfree {
             Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
         };
         let store = stores.of::<Store>();
-        if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }
+        if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from)
     }
 
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {

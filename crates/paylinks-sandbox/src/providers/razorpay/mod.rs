@@ -22,7 +22,7 @@ use serde_json::Value;
 use self::common::{RazorpayError, fault_status, not_found};
 use crate::body::header_text;
 use crate::config::SettingSpec;
-use crate::payment::{ControlError, PayRequest};
+use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 
@@ -120,13 +120,13 @@ impl Provider for Razorpay {
         RazorpayError::bad_request(message).with_status(status, KnownRazorpayErrorCode::BadRequestError).response()
     }
 
-    fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Value, ControlError> {
+    fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         if api == INVOICES {
-            stores.of::<invoices::Store>().pay(id, request.amount)
+            stores.of::<invoices::Store>().pay(id, request.amount).map(Paid::from)
         } else {
             // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
             let method = request.body.get("method").and_then(Value::as_str);
-            stores.of::<links::Store>().pay(id, request.amount, method)
+            stores.of::<links::Store>().pay(id, request.amount, method).map(Paid::from)
         }
     }
 

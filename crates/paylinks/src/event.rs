@@ -1,0 +1,96 @@
+//! What happened to a link, as a verified webhook delivery tells it: [`LinkEvent`], the same
+//! for every provider, and the payments of a link ([`Payment`]).
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::{Money, PaymentLink, Provider};
+
+/// What an event says happened, normalised across providers. The provider's own event name is
+/// kept beside it in [`LinkEvent::provider_event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The link is paid in full.
+    Paid,
+    /// A part of the link's amount was paid; more is due.
+    PartiallyPaid,
+    /// The link expired unpaid (or partly paid).
+    Expired,
+    /// The link was cancelled.
+    Cancelled,
+    /// A payment attempt on the link failed; the link is still open.
+    PaymentFailed,
+    /// Anything else the provider sends (refunds, disputes, order updates paylinks does not
+    /// interpret); the raw name is in [`LinkEvent::provider_event`].
+    Other,
+}
+
+/// The state of one payment, normalised; the provider's own status is kept beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// The money was taken (Razorpay `captured`, Cashfree order `PAID`, Pine Labs `PROCESSED`).
+    Succeeded,
+    /// Authorised or in progress, not yet settled either way.
+    Pending,
+    /// The attempt failed.
+    Failed,
+    /// Refunded (in full or in part) after it succeeded.
+    Refunded,
+    /// A status paylinks does not interpret.
+    Other,
+}
+
+/// One payment (or payment attempt) against a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Payment {
+    /// The provider's id of the payment (Razorpay `pay_…`; Cashfree: the order id of the link
+    /// order, `CFPay_…`; Pine Labs: the payment id within the order).
+    pub id: String,
+    /// The amount of the payment.
+    pub amount: Money,
+    /// The normalised status.
+    pub status: PaymentStatus,
+    /// The provider's status, exactly as sent.
+    pub provider_status: String,
+    /// How the customer paid (`card`, `upi`, `netbanking`...), as the provider names it, when
+    /// it says.
+    pub method: Option<String>,
+    /// When the payment was made (or attempted), when the provider says.
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// One verified webhook event about a payment link, the same for every provider.
+///
+/// Serialises to a stable JSON form whose JSON Schema is [`link_event_schema`].
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct LinkEvent {
+    /// The link API the event is about (`razorpay_invoice` for Razorpay's `invoice.*`
+    /// events).
+    pub provider: Provider,
+    /// The provider's id of the event, the same on every redelivery: the key to process it
+    /// exactly once (Razorpay `x-razorpay-event-id`, Pine Labs `webhook-id`; Cashfree sends
+    /// none, so it is derived from what identifies the delivery; each provider's module says
+    /// how).
+    pub event_id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// The provider's event name, exactly as sent (`payment_link.paid`, `PAYMENT_LINK_EVENT`
+    /// with its link status, `ORDER_PROCESSED`).
+    pub provider_event: String,
+    /// When the provider says the event happened, in UTC.
+    pub occurred_at: DateTime<Utc>,
+    /// The provider's id of the link the event is about, when the event names it.
+    pub link_id: Option<String>,
+    /// The link, with what the event carries (`None` when the event carries no link body).
+    pub link: Option<PaymentLink>,
+    /// The payment the event is about, when there is one.
+    pub payment: Option<Payment>,
+}
+
+/// The JSON Schema of a serialised [`LinkEvent`].
+pub fn link_event_schema() -> schemars::Schema {
+    schemars::schema_for!(LinkEvent)
+}
