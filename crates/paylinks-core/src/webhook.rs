@@ -70,9 +70,7 @@ pub enum WebhookError {
     },
     /// The signed timestamp is outside the tolerance window: a replayed (or delayed)
     /// delivery, or a clock far off.
-    #[error(
-        "{provider} webhook: the {header} timestamp is {age_secs} s from now, outside the {tolerance_secs} s window"
-    )]
+    #[error("{provider} webhook: the {header} header is {}, outside the {tolerance_secs} s replay window", describe_age(*.age_secs))]
     StaleTimestamp {
         /// The provider.
         provider: &'static str,
@@ -124,6 +122,15 @@ impl WebhookError {
             | WebhookError::NotAnEvent { provider, .. } => provider,
         }
     }
+}
+
+/// How far a refused timestamp is from the verifier's clock, in words: `600 s old`,
+/// `600 s in the future`; beyond ten years the timestamp is more likely in the wrong unit
+/// (seconds for milliseconds or the reverse) than stale, and the words say so.
+fn describe_age(age_secs: i64) -> String {
+    const TEN_YEARS: i64 = 10 * 365 * 24 * 3600;
+    let when = if age_secs >= 0 { format!("{age_secs} s old") } else { format!("{} s in the future", -age_secs) };
+    if age_secs.abs() > TEN_YEARS { format!("{when} (is it in the wrong unit?)") } else { when }
 }
 
 /// An HMAC-SHA256 key: the webhook secret (or the API secret a provider signs with). Its
@@ -289,6 +296,13 @@ mod tests {
             check("1700000301000", TimestampUnit::Milliseconds),
             Err(WebhookError::StaleTimestamp { age_secs: -301, .. })
         ));
+        let stale = check("1699999400", TimestampUnit::Seconds).unwrap_err().to_string();
+        assert_eq!(stale, "acme webhook: the t header is 600 s old, outside the 300 s replay window");
+        let early = check("1700000600", TimestampUnit::Seconds).unwrap_err().to_string();
+        assert_eq!(early, "acme webhook: the t header is 600 s in the future, outside the 300 s replay window");
+        // Seconds where milliseconds are expected: 1.7e9 ms is January 1970.
+        let unit = check("1700000000", TimestampUnit::Milliseconds).unwrap_err().to_string();
+        assert!(unit.ends_with("s old (is it in the wrong unit?), outside the 300 s replay window"), "{unit}");
         assert!(matches!(check("soon", TimestampUnit::Seconds), Err(WebhookError::MalformedHeader { .. })));
         assert!(matches!(
             check("99999999999999999", TimestampUnit::Seconds),
