@@ -481,10 +481,9 @@ components:
                 "200": {description: Acknowledged.}
 "##;
         let event = "    Event:\n      type: object\n      properties:\n        status: {$ref: \"#/components/schemas/KnownStatus\"}\n        note: {type: string, description: A note.}\n";
-        let spec = GOOD.replace("      responses:\n", &format!("{callback}      responses:\n")).replace(
-            "    Status:\n",
-            &format!("{event}    Status:\n"),
-        );
+        let spec = GOOD
+            .replace("      responses:\n", &format!("{callback}      responses:\n"))
+            .replace("    Status:\n", &format!("{event}    Status:\n"));
         let found = problems(&spec);
         assert!(found.iter().any(|p| p.contains("linkEvent") || p.contains("CALLBACK events")), "{found:?}");
         assert!(found.iter().any(|p| p.contains("closed enum")), "{found:?}");

@@ -78,7 +78,8 @@ fn every_documented_sample_verifies_under_the_openssl_signature_and_decodes() {
         } else {
             ("invoice", stem.strip_prefix("invoice_").unwrap())
         };
-        let kind = ["partially_paid", "paid", "cancelled", "expired"].into_iter().find(|k| rest.starts_with(k)).unwrap();
+        let kind =
+            ["partially_paid", "paid", "cancelled", "expired"].into_iter().find(|k| rest.starts_with(k)).unwrap();
         assert_eq!(name, format!("{entity}.{kind}"), "{}", delivery.file);
         assert!(
             matches!(event.envelope.event, WebhookEventName::KnownWebhookEventName(_)),
