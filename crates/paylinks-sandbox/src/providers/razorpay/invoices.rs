@@ -15,7 +15,8 @@ use paylinks_razorpay::types::{
     Address, AddressRequest, CreateInvoiceRequest, EmptyArray, Invoice as InvoiceEntity, InvoiceCustomerDetails,
     InvoiceCustomerRequest, InvoiceDraftFlag, InvoiceLineItem, InvoiceLineItemRequest, InvoiceList, InvoiceNotifyFlag,
     InvoiceNotifyFlagString, InvoiceTypeRequest, KnownInvoiceStatus, KnownInvoiceType, KnownNotificationStatus,
-    NoteValue, Notes, NotifyResult, UpdateInvoiceRequest,
+    KnownPaymentMethod, KnownWebhookEventName, NoteValue, Notes, NotifyResult, PaymentMethod, UpdateInvoiceRequest,
+    WebhookInvoice, WebhookPayload,
 };
 use serde_json::{Map, Value};
 
@@ -23,11 +24,13 @@ use super::common::{
     INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, page_query, query_map,
     string_field, undecodable, unknown_id,
 };
+use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
-use crate::state::AppState;
+use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
 
 /// The invoices API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "expire_by should be at least 15 minutes after current time.";
@@ -155,6 +158,8 @@ struct Invoice {
     notes: BTreeMap<String, String>,
     short_url: Option<String>,
     created_at: i64,
+    /// The `invoice.expired` event of an expiry not yet put in the outbox (see `links.rs`).
+    unsent: Option<WebhookEvent>,
 }
 
 impl Invoice {
@@ -173,6 +178,39 @@ impl Invoice {
         self.date = now;
         self.order_id = Some(new_id("order"));
         self.short_url = Some(short_url());
+    }
+
+    /// The event `name` about this invoice; with its order and the payment `paid` (id,
+    /// amount, method, time) for payment events.
+    fn event(&self, name: KnownWebhookEventName, paid: Option<(&str, i64, PaymentMethod, i64)>) -> WebhookEvent {
+        let mut payload =
+            WebhookPayload { invoice: Some(WebhookInvoice { entity: self.entity() }), ..WebhookPayload::default() };
+        if let (Some((id, amount, method, at)), Some(order_id)) = (paid, self.order_id.as_deref()) {
+            payload.payment = Some(events::payment(Captured {
+                id,
+                amount,
+                currency: &self.currency,
+                method,
+                order_id: Some(order_id),
+                invoice_id: Some(&self.id),
+                description: format!("Invoice #{}", self.id),
+                email: self.customer.email.clone().or_else(|| self.customer.customer_email.clone()),
+                contact: self.customer.contact.clone().or_else(|| self.customer.customer_contact.clone()),
+                notes: events::notes(Some(&self.notes)),
+                at,
+            }));
+            payload.order = Some(events::order(OrderOf {
+                id: order_id,
+                amount: self.amount(),
+                amount_paid: self.amount_paid,
+                currency: &self.currency,
+                receipt: self.receipt.as_deref(),
+                attempts: self.payment_ids.len(),
+                product: None,
+                created_at: self.issued_at.unwrap_or(self.created_at),
+            }));
+        }
+        events::event(name, payload)
     }
 
     fn entity(&self) -> InvoiceEntity {
@@ -248,6 +286,7 @@ impl StoredLink for Invoice {
     fn mark_expired(&mut self, at: DateTime<Utc>) {
         self.status = KnownInvoiceStatus::Expired;
         self.expired_at = Some(at.timestamp());
+        self.unsent = Some(self.event(KnownWebhookEventName::InvoiceExpired, None));
     }
 
     fn to_json(&self) -> Value {
@@ -292,29 +331,62 @@ impl Store {
         self.invoices.all_json()
     }
 
-    /// Control API: the customer pays `amount` (default: the amount due).
-    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    /// Control API: the customer pays `amount` (default: the amount due) by `method` (default
+    /// `card`); answers the invoice and the `invoice.paid` or `invoice.partially_paid` event.
+    pub(super) fn pay(
+        &mut self,
+        id: &str,
+        amount: Option<i64>,
+        method: Option<&str>,
+    ) -> Result<(Value, WebhookEvent), ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
         let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
+        let method = method.map_or_else(
+            || KnownPaymentMethod::Card.into(),
+            |method| {
+                method.parse::<KnownPaymentMethod>().map_or_else(|_| PaymentMethod::Unknown(method.into()), Into::into)
+            },
+        );
+        let (payment_id, at) = (new_id("pay"), now());
         invoice.amount_paid += amount;
-        invoice.payment_ids.push(new_id("pay"));
-        if invoice.amount_paid >= total {
+        invoice.payment_ids.push(payment_id.clone());
+        let name = if invoice.amount_paid >= total {
             invoice.status = KnownInvoiceStatus::Paid;
-            invoice.paid_at = Some(now());
+            invoice.paid_at = Some(at);
+            KnownWebhookEventName::InvoicePaid
         } else {
             invoice.status = KnownInvoiceStatus::PartiallyPaid;
-        }
+            KnownWebhookEventName::InvoicePartiallyPaid
+        };
         let body = invoice.to_json();
+        let event = invoice.event(name, Some((&payment_id, amount, method, at)));
         self.invoices.reindex(id);
-        Ok(body)
+        Ok((body, event))
     }
 
-    /// Control API: the invoice expires now.
-    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        self.invoices.expire(id)
+    /// Control API: the invoice expires now; answers it and the `invoice.expired` event.
+    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
+        let body = self.invoices.expire(id)?;
+        let invoice = self.invoices.get(id).ok_or_else(|| ControlError::not_found(INVOICES, id))?;
+        let event = invoice.unsent.take().unwrap_or_else(|| invoice.event(KnownWebhookEventName::InvoiceExpired, None));
+        Ok((body, event))
     }
+}
+
+/// Reads invoice `id` (which expires it if its `expire_by` has passed) and moves the event of
+/// an expiry not yet sent to the outbox. Every handler of an invoice by id calls it first.
+pub(super) fn notice(stores: &mut Stores, id: &str) {
+    let unsent = stores.of::<Store>().invoices.get(id).and_then(|invoice| invoice.unsent.take());
+    stores.outbox.extend(unsent);
+}
+
+/// [`notice`] for every invoice (the control API's listing reads them all).
+pub(super) fn notice_all(stores: &mut Stores) {
+    let unsent: Vec<WebhookEvent> =
+        stores.of::<Store>().invoices.newest_first().into_iter().filter_map(|i| i.unsent.take()).collect();
+    stores.outbox.extend(unsent);
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -512,6 +584,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         notes: notes(decoded.notes)?.unwrap_or_default(),
         short_url: None,
         created_at: at,
+        unsent: None,
     };
     if invoice.first_payment_min_amount.is_some_and(|min| min < 1 || min > invoice.amount()) {
         return Err(RazorpayError::bad_request("first_payment_min_amount must be between 1 and the invoice amount.")
@@ -561,6 +634,11 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let mut stores = app.lock();
     let invoices = &mut stores.of::<Store>().invoices;
+    let mut unsent = Vec::new();
+    let mut entity = |invoice: &mut Invoice| {
+        unsent.extend(invoice.unsent.take());
+        invoice.entity()
+    };
     // A payment or a receipt names one invoice: looked up, not searched for.
     let found = match (payment_id, receipt) {
         (Some(payment_id), _) => Some(invoices.by_payment(payment_id)),
@@ -569,10 +647,11 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let items: Vec<InvoiceEntity> = match found {
         Some(invoice) => {
-            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(|i| i.entity()).collect()
+            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
         }
-        None => invoices.page(page, wanted).into_iter().map(|i| i.entity()).collect(),
+        None => invoices.page(page, wanted).into_iter().map(&mut entity).collect(),
     };
+    stores.outbox.extend(unsent);
     let count = i64::try_from(items.len()).ok();
     let mut body = serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items: Some(items) })
         .unwrap_or_default();
@@ -586,6 +665,7 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
 /// `GET /v1/invoices/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
 }
 
@@ -600,6 +680,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         return Err(extra_field(extra));
     }
     let mut stores = app.lock();
+    notice(&mut stores, id);
     let store = stores.of::<Store>();
     let status = store.invoices.get(id).ok_or_else(unknown_id)?.status;
     let allowed: &[&str] = match status {
@@ -687,6 +768,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.
 pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|invoice| {
         invoice.issue(now());
         invoice.to_json()
@@ -696,6 +778,7 @@ pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<Strin
 /// `POST /v1/invoices/{id}/cancel`: only an `issued` invoice can be cancelled.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Issued).map(|invoice| {
         invoice.status = KnownInvoiceStatus::Cancelled;
         invoice.cancelled_at = Some(now());
@@ -706,6 +789,7 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 /// `DELETE /v1/invoices/{id}`: only a `draft`; answers `[]`.
 pub(super) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let store = stores.of::<Store>();
     let deletable = store.invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|_| ());
     body::respond(deletable.map(|()| {
@@ -723,6 +807,7 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
             .response();
     }
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let result = stores
         .of::<Store>()
         .invoice_in(&id, |status| matches!(status, KnownInvoiceStatus::Issued | KnownInvoiceStatus::PartiallyPaid));

@@ -14,21 +14,24 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
-    KnownReminderStatus, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
+    KnownReminderStatus, KnownWebhookEventName, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
     PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
-    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
+    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString, WebhookPayload, WebhookPaymentLink,
 };
+use paylinks_razorpay::webhook::Callback;
 use serde_json::{Map, Value};
 
 use super::common::{
     NAME, RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, new_id, notes, page_query, query_map,
     undecodable, unknown_id,
 };
+use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
-use crate::payment::{ControlError, settle_payment};
-use crate::state::AppState;
+use crate::payment::{ControlError, Paid, settle_payment};
+use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
@@ -106,6 +109,12 @@ struct Link {
     callback_method: Option<String>,
     upi_link: bool,
     order_id: Option<String>,
+    /// When the order was created (the first payment), Unix seconds.
+    order_created_at: i64,
+    /// The `payment_link.expired` event of an expiry not yet put in the outbox: made when the
+    /// link expires (its `expire_by` passed, noticed on a read, or the control API), moved to
+    /// the outbox by [`notice`] or [`Store::expire`].
+    unsent: Option<WebhookEvent>,
 }
 
 impl Link {
@@ -172,6 +181,57 @@ impl Link {
     }
 }
 
+impl Link {
+    /// The event `name` about this link; with the order and the last payment when
+    /// `with_payment` (paid and partly paid events).
+    fn event(&self, name: KnownWebhookEventName, with_payment: bool) -> WebhookEvent {
+        // The webhook's link entity carries no `payments` (docs samples).
+        let entity = PaymentLink { payments: None, ..self.entity() };
+        let mut payload =
+            WebhookPayload { payment_link: Some(WebhookPaymentLink { entity }), ..WebhookPayload::default() };
+        if let (true, Some(paid), Some(order_id)) = (with_payment, self.payments.last(), self.order_id.as_deref()) {
+            let customer = self.customer.as_ref();
+            payload.payment = Some(events::payment(Captured {
+                id: &paid.id,
+                amount: paid.amount,
+                currency: &self.currency,
+                method: paid.method.clone(),
+                order_id: Some(order_id),
+                invoice_id: None,
+                description: format!("#{}", self.id.trim_start_matches("plink_")),
+                email: customer.and_then(|c| c.email.clone()),
+                contact: customer.and_then(|c| c.contact.clone()),
+                notes: events::notes(self.notes.as_ref()),
+                at: paid.at,
+            }));
+            payload.order = Some(events::order(OrderOf {
+                id: order_id,
+                amount: self.amount,
+                amount_paid: self.amount_paid,
+                currency: &self.currency,
+                receipt: Some(&self.reference_id),
+                attempts: self.payments.len(),
+                product: Some(("payment_link_v2", self.id.trim_start_matches("plink_"))),
+                created_at: self.order_created_at,
+            }));
+        }
+        events::event(name, payload)
+    }
+
+    /// Where the customer's browser goes after the last payment, when the link has a
+    /// `callback_url`: signed with the key secret (`events::callback_redirect`).
+    fn redirect(&self, key_secret: Option<&str>) -> Option<String> {
+        let (url, key_secret, paid) = (self.callback_url.as_deref()?, key_secret?, self.payments.last()?);
+        let callback = Callback {
+            payment_id: paid.id.clone(),
+            payment_link_id: self.id.clone(),
+            reference_id: self.reference_id.clone(),
+            status: self.status.to_string(),
+        };
+        events::callback_redirect(url, key_secret, &callback)
+    }
+}
+
 impl StoredLink for Link {
     const FAMILY: &'static str = NAME;
 
@@ -192,6 +252,7 @@ impl StoredLink for Link {
         self.status = KnownPaymentLinkStatus::Expired;
         self.expired_at = at.timestamp();
         self.updated_at = self.expired_at;
+        self.unsent = Some(self.event(KnownWebhookEventName::PaymentLinkExpired, false));
     }
 
     fn to_json(&self) -> Value {
@@ -211,6 +272,9 @@ impl StoredLink for Link {
 #[derive(Debug, Default)]
 pub(super) struct Store {
     links: Links<Link>,
+    /// The key secret the links were created with (the sandbox has one key), which signs
+    /// callback redirects; set by every create.
+    key_secret: Option<String>,
 }
 
 impl Store {
@@ -224,8 +288,14 @@ impl Store {
     }
 
     /// Control API: a customer pays `amount` (default: everything still due) by `method`
-    /// (default `card`, `upi` on a UPI link).
-    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>, method: Option<&str>) -> Result<Value, ControlError> {
+    /// (default `card`, `upi` on a UPI link). Answers the link, the callback redirect (when the
+    /// link has a `callback_url`) and the `payment_link.paid` or `.partially_paid` event.
+    pub(super) fn pay(
+        &mut self,
+        id: &str,
+        amount: Option<i64>,
+        method: Option<&str>,
+    ) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
         let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
@@ -238,23 +308,45 @@ impl Store {
         };
         let at = now();
         link.payments.push(Payment { id: new_id("pay"), amount, method, at });
-        link.order_id.get_or_insert_with(|| new_id("order"));
+        if link.order_id.is_none() {
+            link.order_id = Some(new_id("order"));
+            link.order_created_at = at;
+        }
         link.amount_paid += amount;
-        link.status = if link.amount_paid >= link.amount {
-            KnownPaymentLinkStatus::Paid
+        let (status, name) = if link.amount_paid >= link.amount {
+            (KnownPaymentLinkStatus::Paid, KnownWebhookEventName::PaymentLinkPaid)
         } else {
-            KnownPaymentLinkStatus::PartiallyPaid
+            (KnownPaymentLinkStatus::PartiallyPaid, KnownWebhookEventName::PaymentLinkPartiallyPaid)
         };
+        link.status = status;
         link.updated_at = at;
-        let body = link.to_json();
+        let paid = Paid { link: link.to_json(), redirect: link.redirect(self.key_secret.as_deref()) };
+        let event = link.event(name, true);
         self.links.reindex(id);
-        Ok(body)
+        Ok((paid, event))
     }
 
-    /// Control API: the link expires now.
-    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        self.links.expire(id)
+    /// Control API: the link expires now; answers it and the `payment_link.expired` event.
+    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
+        let body = self.links.expire(id)?;
+        let link = self.links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
+        let event = link.unsent.take().unwrap_or_else(|| link.event(KnownWebhookEventName::PaymentLinkExpired, false));
+        Ok((body, event))
     }
+}
+
+/// Reads link `id` (which expires it if its `expire_by` has passed) and moves the event of an
+/// expiry not yet sent to the outbox. Every handler of a link by id calls it first.
+pub(super) fn notice(stores: &mut Stores, id: &str) {
+    let unsent = stores.of::<Store>().links.get(id).and_then(|link| link.unsent.take());
+    stores.outbox.extend(unsent);
+}
+
+/// [`notice`] for every link (the control API's listing reads them all).
+pub(super) fn notice_all(stores: &mut Stores) {
+    let unsent: Vec<WebhookEvent> =
+        stores.of::<Store>().links.newest_first().into_iter().filter_map(|link| link.unsent.take()).collect();
+    stores.outbox.extend(unsent);
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -393,6 +485,8 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         callback_method: request.callback_method.map(|method| method.to_string()),
         upi_link,
         order_id: None,
+        order_created_at: 0,
+        unsent: None,
     })
 }
 
@@ -416,6 +510,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
     let link = new_link(app, decoded)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
+    store.key_secret = app.config.text(NAME, "key_secret").map(str::to_owned);
     if store.reference_taken(&link.reference_id, "") {
         return Err(RazorpayError::bad_request("payment link creation with reference ID already attempted")
             .field("reference_id"));
@@ -447,6 +542,11 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let mut stores = app.lock();
     let links = &mut stores.of::<Store>().links;
+    let mut unsent = Vec::new();
+    let mut entity = |link: &mut Link| {
+        unsent.extend(link.unsent.take());
+        link.entity()
+    };
     // A payment or a reference names one link: looked up, not searched for.
     let found = match (payment_id, reference_id) {
         (Some(payment_id), _) => Some(links.by_payment(payment_id)),
@@ -455,10 +555,11 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let payment_links: Vec<PaymentLink> = match found {
         Some(link) => {
-            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(|l| l.entity()).collect()
+            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
         }
-        None => links.page(page, wanted).into_iter().map(|link| link.entity()).collect(),
+        None => links.page(page, wanted).into_iter().map(&mut entity).collect(),
     };
+    stores.outbox.extend(unsent);
     let mut body =
         serde_json::to_value(PaymentLinkList { payment_links: Some(payment_links), ..PaymentLinkList::default() })
             .unwrap_or_default();
@@ -472,6 +573,7 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
 /// `GET /v1/payment_links/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
 }
 
@@ -483,6 +585,7 @@ pub(super) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 
 fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     let mut stores = app.lock();
+    notice(&mut stores, id);
     let store = stores.of::<Store>();
     if !store.links.get(id).ok_or_else(unknown_id)?.is_open() {
         return Err(RazorpayError::bad_request("update can only be made in created or partially paid state"));
@@ -528,9 +631,11 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
     Ok(body)
 }
 
-/// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled.
+/// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled; the
+/// `payment_link.cancelled` event goes to the outbox.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let Some(link) = stores.of::<Store>().links.get(&id) else {
         return unknown_id().response();
     };
@@ -540,7 +645,9 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
             link.status = KnownPaymentLinkStatus::Cancelled;
             link.cancelled_at = at;
             link.updated_at = at;
-            body::json(StatusCode::OK, &link.to_json())
+            let (body, event) = (link.to_json(), link.event(KnownWebhookEventName::PaymentLinkCancelled, false));
+            stores.outbox.push(event);
+            body::json(StatusCode::OK, &body)
         }
         KnownPaymentLinkStatus::Paid | KnownPaymentLinkStatus::PartiallyPaid => {
             RazorpayError::bad_request("cannot cancel or expire an already paid/partially paid link").response()
@@ -557,7 +664,37 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
         return RazorpayError::bad_request("not a valid notification medium").field("medium").response();
     }
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let result =
         stores.of::<Store>().links.get(&id).map(|_| NotifyResult { success: Some(true) }).ok_or_else(unknown_id);
     body::respond(result.map(|done| serde_json::to_value(done).unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SandboxConfig;
+
+    #[test]
+    fn an_expiry_noticed_on_a_read_sends_its_event_once() {
+        let app = AppState::new(SandboxConfig::default());
+        let request: CreatePaymentLinkRequest = serde_json::from_value(serde_json::json!({"amount": 1000})).unwrap();
+        let mut link = new_link(&app, request).unwrap();
+        // Its expire_by has passed (creating refuses one less than 15 minutes ahead).
+        link.expire_by = now() - 1;
+        let id = link.id.clone();
+        let mut stores = app.lock();
+        stores.of::<Store>().links.insert(id.clone(), link);
+        assert!(stores.outbox.is_empty(), "not noticed yet");
+        notice(&mut stores, &id);
+        notice(&mut stores, &id);
+        notice_all(&mut stores);
+        assert!(stores.of::<Store>().expire(&id).is_err(), "already expired");
+        let names: Vec<&str> = stores.outbox.iter().map(|event| event.name.as_str()).collect();
+        assert_eq!(names, ["payment_link.expired"], "one event, however often the link is read");
+        let sent: paylinks_razorpay::types::WebhookEvent = serde_json::from_slice(&stores.outbox[0].body).unwrap();
+        let entity = sent.payload.payment_link.unwrap().entity;
+        assert_eq!(entity.id.as_deref(), Some(id.as_str()));
+        assert_eq!(entity.status.map(|s| s.to_string()).as_deref(), Some("expired"));
+    }
 }
