@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use paylinks_openapi::spec::{json_media, media_examples, operations as operations_of, resolve, resolve_response};
 
@@ -195,6 +195,32 @@ fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
             check_response_schema(doc, schema, &origin, false, &mut visited, problems);
         }
     }
+    // What the provider sends to the merchant (webhook events) is received like a response.
+    for (at, op) in callback_operations(doc) {
+        for (location, media) in json_media(doc, op) {
+            if let ("request", Some(schema)) = (location.as_str(), media.get("schema")) {
+                check_response_schema(doc, schema, &format!("{at} request"), false, &mut visited, problems);
+            }
+        }
+    }
+}
+
+/// The operations of the `callbacks` of every operation: the requests the provider sends to
+/// the merchant (webhooks), as `("callback <name> POST <url>", operation)`.
+fn callback_operations(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
+    let mut out = Vec::new();
+    for (_, op) in operations_of(doc) {
+        for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
+            for (url, item) in callback.as_object().into_iter().flatten() {
+                for (method, operation) in item.as_object().into_iter().flatten() {
+                    if let Some(operation) = operation.as_object().filter(|o| o.contains_key("responses")) {
+                        out.push((format!("callback {name} {} {url}", method.to_uppercase()), operation));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 fn check_response_schema(
@@ -301,7 +327,7 @@ fn accepts_null(doc: &Value, schema: &Value, depth: usize) -> bool {
 fn examples(doc: &Value, problems: &mut Vec<String>) {
     let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
     let mut count = 0;
-    for (at, op) in operations_of(doc) {
+    for (at, op) in operations_of(doc).into_iter().chain(callback_operations(doc)) {
         for (location, media) in json_media(doc, op) {
             let Some(schema) = media.get("schema") else {
                 continue;
@@ -393,6 +419,49 @@ components:
     #[test]
     fn a_spec_that_follows_the_rules_passes() {
         assert_eq!(problems(GOOD), Vec::<String>::new());
+    }
+
+    /// [`GOOD`] with a webhook: the provider POSTs an `Event` to the merchant.
+    fn with_callback(event_example: &str, event_property: &str) -> String {
+        let callback = format!(
+            r##"      callbacks:
+        events:
+          "https://merchant.example.com/hook":
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {{$ref: "#/components/schemas/Event"}}
+                    example: {event_example}
+              responses:
+                "200": {{description: Received.}}
+components:
+"##
+        );
+        GOOD.replace("components:\n", &callback).replace(
+            "    Status:\n",
+            &format!(
+                "    Event:\n      type: object\n      properties:\n        link: {event_property}\n    Status:\n"
+            ),
+        )
+    }
+
+    #[test]
+    fn callback_bodies_are_checked_like_responses() {
+        let good = with_callback(
+            "{link: {status: paid}}",
+            r##"{description: The link., nullable: true, oneOf: [{$ref: "#/components/schemas/Link"}]}"##,
+        );
+        assert_eq!(problems(&good), Vec::<String>::new());
+        let bad_example = with_callback(
+            "{link: {status: 7}}",
+            r##"{description: The link., nullable: true, oneOf: [{$ref: "#/components/schemas/Link"}]}"##,
+        );
+        let found = problems(&bad_example);
+        assert!(found.iter().any(|p| p.starts_with("callback events POST") && p.contains("/link")), "{found:?}");
+        let not_nullable = with_callback("{link: {status: paid}}", r##"{$ref: "#/components/schemas/Link"}"##);
+        let found = problems(&not_nullable);
+        assert!(found.iter().any(|p| p.contains("Event.link") && p.contains("rule 7")), "{found:?}");
     }
 
     #[test]
