@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use paylinks_openapi::spec::{json_media, media_examples, operations as operations_of, resolve, resolve_response};
+use paylinks_openapi::spec::{
+    is_callback, json_media, media_examples, operations as operations_of, resolve, resolve_response,
+};
 
 use crate::spec::Provider;
 
@@ -182,45 +184,21 @@ fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// Schemas reachable from success responses must not narrow what they accept (rule 6) and
-/// their enums must be open (rule 8).
+/// Schemas reachable from success responses, and from the requests of callbacks (webhook
+/// events: received like responses), must not narrow what they accept (rule 6) and their
+/// enums must be open (rule 8).
 fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
     let mut visited = BTreeSet::new();
     for (at, op) in operations_of(doc) {
         for (location, media) in json_media(doc, op) {
-            let (Some(status), Some(schema)) = (location.strip_prefix("response "), media.get("schema")) else {
+            let received = location.strip_prefix("response ").or(is_callback(&at).then_some(location.as_str()));
+            let (Some(status), Some(schema)) = (received, media.get("schema")) else {
                 continue;
             };
             let origin = format!("{at} {status}");
             check_response_schema(doc, schema, &origin, false, &mut visited, problems);
         }
     }
-    // What the provider sends to the merchant (webhook events) is received like a response.
-    for (at, op) in callback_operations(doc) {
-        for (location, media) in json_media(doc, op) {
-            if let ("request", Some(schema)) = (location.as_str(), media.get("schema")) {
-                check_response_schema(doc, schema, &format!("{at} request"), false, &mut visited, problems);
-            }
-        }
-    }
-}
-
-/// The operations of the `callbacks` of every operation: the requests the provider sends to
-/// the merchant (webhooks), as `("callback <name> POST <url>", operation)`.
-fn callback_operations(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
-    let mut out = Vec::new();
-    for (_, op) in operations_of(doc) {
-        for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
-            for (url, item) in callback.as_object().into_iter().flatten() {
-                for (method, operation) in item.as_object().into_iter().flatten() {
-                    if let Some(operation) = operation.as_object().filter(|o| o.contains_key("responses")) {
-                        out.push((format!("callback {name} {} {url}", method.to_uppercase()), operation));
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 fn check_response_schema(
@@ -327,7 +305,7 @@ fn accepts_null(doc: &Value, schema: &Value, depth: usize) -> bool {
 fn examples(doc: &Value, problems: &mut Vec<String>) {
     let components = doc.pointer("/components/schemas").cloned().unwrap_or(json!({}));
     let mut count = 0;
-    for (at, op) in operations_of(doc).into_iter().chain(callback_operations(doc)) {
+    for (at, op) in operations_of(doc) {
         for (location, media) in json_media(doc, op) {
             let Some(schema) = media.get("schema") else {
                 continue;
@@ -421,49 +399,6 @@ components:
         assert_eq!(problems(GOOD), Vec::<String>::new());
     }
 
-    /// [`GOOD`] with a webhook: the provider POSTs an `Event` to the merchant.
-    fn with_callback(event_example: &str, event_property: &str) -> String {
-        let callback = format!(
-            r##"      callbacks:
-        events:
-          "https://merchant.example.com/hook":
-            post:
-              requestBody:
-                content:
-                  application/json:
-                    schema: {{$ref: "#/components/schemas/Event"}}
-                    example: {event_example}
-              responses:
-                "200": {{description: Received.}}
-components:
-"##
-        );
-        GOOD.replace("components:\n", &callback).replace(
-            "    Status:\n",
-            &format!(
-                "    Event:\n      type: object\n      properties:\n        link: {event_property}\n    Status:\n"
-            ),
-        )
-    }
-
-    #[test]
-    fn callback_bodies_are_checked_like_responses() {
-        let good = with_callback(
-            "{link: {status: paid}}",
-            r##"{description: The link., nullable: true, oneOf: [{$ref: "#/components/schemas/Link"}]}"##,
-        );
-        assert_eq!(problems(&good), Vec::<String>::new());
-        let bad_example = with_callback(
-            "{link: {status: 7}}",
-            r##"{description: The link., nullable: true, oneOf: [{$ref: "#/components/schemas/Link"}]}"##,
-        );
-        let found = problems(&bad_example);
-        assert!(found.iter().any(|p| p.starts_with("callback events POST") && p.contains("/link")), "{found:?}");
-        let not_nullable = with_callback("{link: {status: paid}}", r##"{$ref: "#/components/schemas/Link"}"##);
-        let found = problems(&not_nullable);
-        assert!(found.iter().any(|p| p.contains("Event.link") && p.contains("rule 7")), "{found:?}");
-    }
-
     #[test]
     fn a_misspelt_key_is_caught() {
         let spec = GOOD.replace("required: true, description: The id.", "requird: true, description: The id.");
@@ -526,6 +461,35 @@ components:
         assert!(!found.iter().any(|p| p.contains("Link.status")), "{found:?}");
         let found = problems(&GOOD.replace("      required: [status]\n", ""));
         assert!(found.iter().any(|p| p.contains("Link.status: optional response property")), "{found:?}");
+    }
+
+    #[test]
+    fn callback_requests_are_linted_like_responses() {
+        let callback = r##"      callbacks:
+        events:
+          https://merchant.example/hook:
+            post:
+              operationId: linkEvent
+              summary: A link event
+              description: The provider posts it.
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/Event"}
+                    example: {status: paid, note: null}
+              responses:
+                "200": {description: Acknowledged.}
+"##;
+        let event = "    Event:\n      type: object\n      properties:\n        status: {$ref: \"#/components/schemas/KnownStatus\"}\n        note: {type: string, description: A note.}\n";
+        let spec = GOOD
+            .replace("      responses:\n", &format!("{callback}      responses:\n"))
+            .replace("    Status:\n", &format!("{event}    Status:\n"));
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("linkEvent") || p.contains("CALLBACK events")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("closed enum")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("Event.note: optional response property")), "{found:?}");
+        // The example is validated: `note: null` against a non-nullable string.
+        assert!(found.iter().any(|p| p.contains("CALLBACK events POST") && p.contains("example")), "{found:?}");
     }
 
     #[test]
