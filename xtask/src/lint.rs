@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use paylinks_openapi::spec::{json_media, media_examples, operations as operations_of, resolve, resolve_response};
+use paylinks_openapi::spec::{
+    is_callback, json_media, media_examples, operations as operations_of, resolve, resolve_response,
+};
 
 use crate::spec::Provider;
 
@@ -182,13 +184,15 @@ fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// Schemas reachable from success responses must not narrow what they accept (rule 6) and
-/// their enums must be open (rule 8).
+/// Schemas reachable from success responses, and from the request bodies of callbacks (what
+/// the provider sends to a webhook), must not narrow what they accept (rule 6) and their enums
+/// must be open (rule 8).
 fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
     let mut visited = BTreeSet::new();
     for (at, op) in operations_of(doc) {
         for (location, media) in json_media(doc, op) {
-            let (Some(status), Some(schema)) = (location.strip_prefix("response "), media.get("schema")) else {
+            let sent_by_provider = location.strip_prefix("response ").or(is_callback(&at).then_some(location.as_str()));
+            let (Some(status), Some(schema)) = (sent_by_provider, media.get("schema")) else {
                 continue;
             };
             let origin = format!("{at} {status}");
@@ -468,6 +472,36 @@ components:
             found.iter().any(|p| p.contains("Link.kind: `x-paylinks-not-nullable` must give the reason")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn callback_bodies_are_held_to_the_response_rules_and_their_examples_checked() {
+        let callback = r##"      callbacks:
+        linkEvent:
+          "{$request.body#/notify_url}":
+            post:
+              operationId: linkEvent
+              summary: A link event
+              description: Sent to notify_url.
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/Link"}
+                    example: {status: paid, amount: 100}
+              responses:
+                "200": {description: Received.}
+      responses:
+"##;
+        let spec = GOOD.replacen("      responses:\n", callback, 1);
+        assert_eq!(problems(&spec), Vec::<String>::new());
+        let found = problems(&spec.replace("example: {status: paid, amount: 100}", "example: {amount: 100}"));
+        assert!(found.iter().any(|p| p.contains("callback linkEvent") && p.contains("status")), "{found:?}");
+        // A schema only the callback sends: its optional properties must accept `null` too.
+        let event_only = spec.replace("schema: {$ref: \"#/components/schemas/Link\"}\n                    example: {status: paid, amount: 100}",
+            "schema: {$ref: \"#/components/schemas/Event\"}\n                    example: {kind: paid}")
+            .replace("components:\n  schemas:\n", "components:\n  schemas:\n    Event:\n      type: object\n      properties:\n        kind: {type: string, description: The kind.}\n");
+        let found = problems(&event_only);
+        assert!(found.iter().any(|p| p.contains("Event.kind: optional response property")), "{found:?}");
     }
 
     #[test]

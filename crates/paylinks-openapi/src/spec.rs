@@ -5,17 +5,46 @@ use serde_json::{Map, Value};
 /// The HTTP methods an OpenAPI path item can hold.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Every operation, in document order, with where it is (`GET /links/{link_id}`).
+/// What separates an operation from the name of one of its callbacks in the places
+/// [`operations`] answers.
+const CALLBACK: &str = " callback ";
+
+/// Every operation, in document order, with where it is (`GET /links/{link_id}`), each
+/// followed by the operations of its `callbacks`: the requests the provider sends to a URL the
+/// operation names (a webhook), at `POST /links callback paymentLinkEvent: POST
+/// {$request.body#/link_meta/notify_url}` ([`is_callback`]).
 pub fn operations(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, operation) in item.as_object().into_iter().flatten() {
             if let (true, Some(op)) = (METHODS.contains(&method.as_str()), operation.as_object()) {
-                out.push((format!("{} {path}", method.to_uppercase()), op));
+                let at = format!("{} {path}", method.to_uppercase());
+                let callbacks = op.get("callbacks").and_then(Value::as_object).into_iter().flatten();
+                let mut sent = Vec::new();
+                for (name, callback) in callbacks {
+                    for (expression, item) in callback.as_object().into_iter().flatten() {
+                        for (method, operation) in item.as_object().into_iter().flatten() {
+                            if let (true, Some(callback_op)) =
+                                (METHODS.contains(&method.as_str()), operation.as_object())
+                            {
+                                let place = format!("{at}{CALLBACK}{name}: {} {expression}", method.to_uppercase());
+                                sent.push((place, callback_op));
+                            }
+                        }
+                    }
+                }
+                out.push((at, op));
+                out.extend(sent);
             }
         }
     }
     out
+}
+
+/// Whether a place [`operations`] answers is a callback's: its request body is what the
+/// provider sends, held to the rules of a response.
+pub fn is_callback(at: &str) -> bool {
+    at.contains(CALLBACK)
 }
 
 /// The operation with this `operationId`.
@@ -114,6 +143,28 @@ mod tests {
         let update = operation(&doc, "updateLink").unwrap();
         let media = json_media(&doc, update);
         assert_eq!(media_examples(media[0].1), [(Some("one"), &json!(1)), (Some("two"), &json!(2))]);
+    }
+
+    #[test]
+    fn callbacks_follow_their_operation() {
+        let doc = json!({"paths": {"/links": {"post": {
+            "operationId": "createLink",
+            "callbacks": {"linkEvent": {"{$request.body#/notify_url}": {
+                "summary": "not an operation",
+                "post": {"operationId": "linkEvent", "requestBody": {"content": {"application/json": {"example": {"a": 1}}}}}
+            }}}
+        }}}});
+        let found: Vec<(String, bool)> =
+            operations(&doc).into_iter().map(|(at, _)| (at.clone(), is_callback(&at))).collect();
+        assert_eq!(
+            found,
+            [
+                ("POST /links".to_owned(), false),
+                ("POST /links callback linkEvent: POST {$request.body#/notify_url}".to_owned(), true)
+            ]
+        );
+        let event = operation(&doc, "linkEvent").unwrap();
+        assert_eq!(json_media(&doc, event)[0].0, "request");
     }
 
     #[test]
