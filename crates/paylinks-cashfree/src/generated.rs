@@ -1128,7 +1128,7 @@ succeeded meanwhile); any other value is kept as sent.
     /**A payment link webhook event (`type` PAYMENT_LINK_EVENT), sent to the link's
 `link_meta.notify_url` when the link is paid (PAID), partly paid (PARTIALLY_PAID),
 cancelled (CANCELLED) or expired (EXPIRED)
-(https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks).
+(<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks>).
 `data` is the link, with the amounts as numeric strings (`"200.12"`) and its times
 without an offset (India time), plus the `order` the event is about.
 */
