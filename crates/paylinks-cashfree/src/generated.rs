@@ -4763,6 +4763,11 @@ amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with a
 (`+05:30`), except in the documented link webhook body, whose offset-less times are read as
 India Standard Time; an optional field may be `null` (decoded as absent).
 
+Webhook: the `PAYMENT_LINK_EVENT` Cashfree sends to `link_meta.notify_url` is the `callbacks`
+entry of `createLink` (its schemas are the `PaymentLinkEvent` components), with its signature
+scheme, what stays unconfirmed and its documented example; the event writes amounts as numeric
+strings (`"200.12"`), decoded exactly like the API's numbers.
+
 
 Version: 2025-01-01*/
 pub struct Client {
