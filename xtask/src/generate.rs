@@ -32,12 +32,15 @@ pub fn run(providers: &[Provider], check: bool) -> bool {
         } else if check {
             ok = false;
             eprintln!("{shown} is stale: {} changed and `cargo xtask generate` was not run.", provider.spec_display());
+            eprintln!("What regenerating it changes for a user of paylinks-{}:", provider.name);
+            eprintln!("{}", surface_report(provider, &current, &code));
             print_diff(&current, &code);
         } else if let Err(e) = std::fs::write(&path, &code) {
             eprintln!("error: {shown}: {e}");
             ok = false;
         } else {
             println!("{shown}: written");
+            println!("{}", surface_report(provider, &current, &code));
         }
     }
     ok
@@ -63,13 +66,28 @@ fn settings(provider: &Provider) -> Result<GenerationSettings, String> {
     Ok(settings)
 }
 
+/// The API-surface report (`crate::surface`) of replacing `old` with `new`, or why there is
+/// none (a checked-in file that is not Rust); the file is written all the same.
+/// A panic of the printer (prettyplease asserts on malformed paths) loses the report only.
+fn surface_report(provider: &Provider, old: &str, new: &str) -> String {
+    match catch_unwind(|| crate::surface::Report::compare(provider.name, old, new)) {
+        Ok(Ok(report)) => report.to_string(),
+        Ok(Err(e)) => format!("{}: no API-surface report: {e}", provider.name),
+        Err(_) => format!("{}: no API-surface report: the report panicked (message above)", provider.name),
+    }
+}
+
 /// The generated file for one provider, banner included.
 pub fn generate(provider: &Provider) -> Result<String, String> {
-    let spec = provider.load()?.api;
+    generate_from(provider, &provider.load()?.api)
+}
+
+/// The generated file for one provider from a parsed spec (the tests' own specs too).
+pub fn generate_from(provider: &Provider, spec: &openapiv3::OpenAPI) -> Result<String, String> {
     let settings = settings(provider)?;
     // progenitor panics on some spec shapes (two error schemas, a `default` response that
     // differs from the success one); report those as errors that name the spec.
-    let tokens = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(&spec)))
+    let tokens = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(spec)))
         .map_err(|panic| {
             let why = panic
                 .downcast_ref::<String>()
@@ -82,7 +100,7 @@ pub fn generate(provider: &Provider) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("{}: generated code does not parse: {e}", provider.spec_display()))?;
     drop_panicking_constructor(&mut file);
-    let (table, ids) = operations_table(&spec)?;
+    let (table, ids) = operations_table(spec)?;
     file.items.push(table);
     let code = prettyplease::unparse(&file);
     // Every `OperationInfo` progenitor wrote must find its row (same snake case as progenitor).
@@ -164,5 +182,70 @@ fn print_diff(old: &str, new: &str) {
             "... {} more diff lines; run `cargo xtask generate` and `git diff` to see them all",
             lines.len() - DIFF_LINES
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEFORE: &str = r##"
+openapi: 3.0.3
+info: {title: Acme links, version: "1"}
+paths:
+  /links/{id}:
+    get:
+      operationId: fetchLink
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The link.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Link"}
+components:
+  schemas:
+    Link:
+      type: object
+      required: [id, amount]
+      properties:
+        id: {type: string}
+        amount: {type: integer, format: int64}
+        upi_intent: {type: boolean}
+"##;
+
+    fn generated(yaml: &str) -> String {
+        let spec: openapiv3::OpenAPI = serde_yaml::from_str(yaml).unwrap();
+        generate_from(&Provider { name: "acme", inner_type: None }, &spec).unwrap()
+    }
+
+    /// A small spec change through the real generator: a field's type changed, a field made
+    /// optional, one added; the report names each in the type and in its builder.
+    #[test]
+    fn a_spec_change_is_reported_as_what_it_does_to_the_generated_api() {
+        let after = BEFORE.replace("required: [id, amount]", "required: [id]").replace(
+            "upi_intent: {type: boolean}",
+            "upi_intent: {type: string}\n        enable_invoice: {type: boolean}",
+        );
+        let (old, new) = (generated(BEFORE), generated(&after));
+        let report = crate::surface::Report::compare("acme", &old, &new).unwrap().to_string();
+        assert_eq!(
+            report,
+            "  ~ types::Link.amount: i64 → Option<i64>\n\
+             \x20 + types::Link.enable_invoice: Option<bool>\n\
+             \x20 ~ types::Link.upi_intent: Option<bool> → Option<String>\n\
+             \x20 ~ types::builder::Link::amount()\n\
+             \x20     was: fn amount<T>(self, value: T) -> Self where T: TryInto<i64>, T::Error: Display\n\
+             \x20     now: fn amount<T>(self, value: T) -> Self where T: TryInto<Option<i64>>, T::Error: Display\n\
+             \x20 + fn types::builder::Link::enable_invoice<T>(self, value: T) -> Self where T: TryInto<Option<bool>>, \
+             T::Error: Display\n\
+             \x20 ~ types::builder::Link::upi_intent()\n\
+             \x20     was: fn upi_intent<T>(self, value: T) -> Self where T: TryInto<Option<bool>>, T::Error: Display\n\
+             \x20     now: fn upi_intent<T>(self, value: T) -> Self where T: TryInto<Option<String>>, T::Error: Display\n\
+             acme: 2 added, 0 removed, 4 changed"
+        );
+        let same = crate::surface::Report::compare("acme", &old, &generated(BEFORE)).unwrap();
+        assert_eq!(same.to_string(), "acme: no API change");
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask generate [PROVIDER...] [--check]`: regenerate each provider crate's client
 //!   from `specs/<provider>.yaml`; with `--check`, write nothing and fail with a diff when the
-//!   checked-in code is stale.
+//!   checked-in code is stale. Either way it prints what the change does to a user of the crate
+//!   (`surface`): public types, fields, variants, methods and trait impls added, removed or
+//!   changed, and a summary line.
 //! - `cargo xtask lint [PROVIDER...]`: check the specs against the rules of `specs/README.md`.
 //!
 //! Exit codes: 0 done, 1 a task failed (stale code, a spec problem), 2 wrong arguments.
@@ -10,6 +12,7 @@
 mod generate;
 mod lint;
 mod spec;
+mod surface;
 
 use std::process::ExitCode;
 
