@@ -17,7 +17,7 @@ use iso_currency::Currency;
 use paylinks_cashfree::types::{
     BankAccountNumber, CfLinkId, CfOrderId, CreateLinkRequest, KnownCashfreeErrorType, KnownLinkStatus,
     KnownOrderStatus, LinkCustomerDetails, LinkEntity, LinkMeta, LinkNotify, LinkOrdersStatusFilter,
-    PaymentLinkCustomerDetails, PaymentLinkOrderEntity, UpiIntent, VendorSplit,
+    PaymentLinkCustomerDetails, PaymentLinkOrderEntity, VendorSplit,
 };
 use paylinks_core::{AmountError, DecimalAmount, Timestamp};
 use serde_json::{Map, Value};
@@ -161,7 +161,7 @@ impl Link {
                 notify_url: meta.notify_url,
                 payment_methods: meta.payment_methods,
                 return_url: meta.return_url.map(String::from),
-                upi_intent: Some(UpiIntent::Bool(meta.upi_intent.unwrap_or(false))),
+                upi_intent: Some(super::version::upi_intent(meta.upi_intent.as_ref())),
             }),
             link_minimum_partial_amount: self.major(self.minimum_partial),
             link_notes: Some(request.link_notes.clone()).filter(|notes| !notes.is_empty()),
@@ -187,7 +187,7 @@ impl Link {
                     .collect::<Vec<_>>(),
             )
             .filter(|splits| !splits.is_empty()),
-            subscription: Some(request.subscription.clone()).filter(|subscription| !subscription.is_empty()),
+            subscription: request.subscription.as_ref().map(super::version::subscription),
             terms_and_conditions: Some(String::new()),
             thank_you_msg: Some(String::new()),
         }
