@@ -72,7 +72,7 @@ impl Provider for Cashfree {
     }
 
     /// `x-client-id` / `x-client-secret` (401 `authentication Failed`), then the required
-    /// `x-api-version`, one the sandbox answers ([`version::check`]).
+    /// `x-api-version`, one the sandbox answers ([`version::refusal`]).
     fn authenticate(&self, app: &AppState, _path: &str, headers: &HeaderMap) -> Option<Response> {
         let matches = |header: &str, key: &str| {
             app.config.text(NAME, key).is_some_and(|expected| header_text(headers, header) == Some(expected))
@@ -85,7 +85,7 @@ impl Provider for Cashfree {
                 KnownCashfreeErrorType::AuthenticationError,
             ));
         }
-        version::check(headers).err()
+        version::refusal(headers)
     }
 
     fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {

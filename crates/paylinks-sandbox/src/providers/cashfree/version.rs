@@ -81,29 +81,34 @@ pub(super) fn fact() -> Value {
     Value::from(SUPPORTED.iter().map(|version| version.name()).collect::<Vec<_>>())
 }
 
-/// The version a request names, or Cashfree's refusal: 400 `version is missing in header`
-/// without one, 400 code `version_invalid` for one the sandbox does not answer.
-pub(super) fn check(headers: &HeaderMap) -> Result<ApiVersion, Response> {
+/// The version a request names, if the sandbox answers it.
+fn requested(headers: &HeaderMap) -> Option<ApiVersion> {
+    header_text(headers, "x-api-version").map(str::trim).and_then(ApiVersion::parse)
+}
+
+/// Cashfree's refusal of a request whose version the sandbox does not answer: 400
+/// `version is missing in header` without one, 400 code `version_invalid` otherwise; `None`
+/// for a version it answers.
+pub(super) fn refusal(headers: &HeaderMap) -> Option<Response> {
     let text = match header_text(headers, "x-api-version").map(str::trim) {
-        None | Some("") => return Err(bad_request("request_failed", "version is missing in header")),
+        None | Some("") => return Some(bad_request("request_failed", "version is missing in header")),
+        Some(text) if ApiVersion::parse(text).is_some() => return None,
         Some(text) => text,
     };
-    ApiVersion::parse(text).ok_or_else(|| {
-        let answered = SUPPORTED.map(ApiVersion::name).join(", ");
-        let message = if NOT_ANSWERED.contains(&text) {
-            format!("x-api-version : {text} is not answered by paylinks sandbox (it answers {answered})")
-        } else {
-            format!("x-api-version : {text} is not a valid API version ({answered})")
-        };
-        bad_request("version_invalid", message)
-    })
+    let answered = SUPPORTED.map(ApiVersion::name).join(", ");
+    let message = if NOT_ANSWERED.contains(&text) {
+        format!("x-api-version : {text} is not answered by paylinks sandbox (it answers {answered})")
+    } else {
+        format!("x-api-version : {text} is not a valid API version ({answered})")
+    };
+    Some(bad_request("version_invalid", message))
 }
 
 /// Middleware, inside the credential check: the request in the shape of its version (a create
 /// of 2025-01-01 or older needs `link_id` and `link_purpose` and loses the 2026-only fields),
 /// then the answer's JSON body (a 200 link or list of orders) in that shape.
 pub(super) async fn shape(request: Request, next: Next) -> Response {
-    let Ok(version) = check(request.headers()) else {
+    let Some(version) = requested(request.headers()) else {
         return next.run(request).await;
     };
     let request = if version < ApiVersion::V2026
