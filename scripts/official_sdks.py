@@ -433,7 +433,10 @@ def cashfree_links(checks, cashfree_pg, config, control_url):
             link_currency="INR",
             link_purpose="Order #1042",
             customer_details=models.link_customer_details_entity.LinkCustomerDetailsEntity(
-                customer_phone="9999999999", customer_name="Asha Rao", customer_email="asha.rao@example.com"
+                customer_phone="9999999999",
+                customer_name="Asha Rao",
+                customer_email="asha.rao@example.com",
+                customer_bank_code=7001,
             ),
             link_partial_payments=True,
             link_minimum_partial_amount=100,
@@ -461,6 +464,8 @@ def cashfree_links(checks, cashfree_pg, config, control_url):
         checks.equal(sdk, call, "link_meta.upi_intent", (link.link_meta and link.link_meta.upi_intent), "true")
         checks.equal(sdk, call, "customer_details.customer_phone",
                      (link.customer_details and link.customer_details.customer_phone), "9999999999")
+        checks.equal(sdk, call, "customer_details.customer_bank_code",
+                     (link.customer_details and link.customer_details.customer_bank_code), 7001)
         checks.equal(sdk, call, "link_notes", link.link_notes, {"order": "1042"})
         url = link.link_url
         checks.check(sdk, call, "link_url", isinstance(url, str) and url.startswith("https://"), repr(url), "an https URL")

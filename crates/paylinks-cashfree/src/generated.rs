@@ -695,9 +695,12 @@ codes.
         pub customer_bank_acoount_holder_name: ::std::option::Option<
             ::std::string::String,
         >,
-        ///Bank code of the customer's bank (TPV), e.g. 7001; a plain number in responses.
+        /**Bank code of the customer's bank (TPV), e.g. 7001: an integer in every version's schema
+(`LinkCustomerDetailsEntity.customer_bank_code`, 2025-01-01 and 2026-01-01; the
+cashfree-pg 6.x model's strict int refuses `7001.0`) and in the documented examples.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_bank_code: ::std::option::Option<f64>,
+        pub customer_bank_code: ::std::option::Option<i64>,
         ///IFSC of the customer's bank branch (TPV).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_ifsc: ::std::option::Option<::std::string::String>,
@@ -2170,7 +2173,7 @@ wire, so both decode, and are kept as sent.
                 ::std::string::String,
             >,
             customer_bank_code: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             customer_bank_ifsc: ::std::result::Result<
@@ -2249,7 +2252,7 @@ wire, so both decode, and are kept as sent.
             }
             pub fn customer_bank_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_bank_code = value

@@ -44,6 +44,7 @@ fn link_shape(version: &str) -> Vec<(&'static str, &'static str)> {
         ("/subscription", if v2026 { "object" } else { "absent" }),
         ("/subscription/plan_details/plan_id", if v2026 { "string" } else { "absent" }),
         ("/customer_details/customer_bank_acoount_holder_name", if v2026 { "string" } else { "absent" }),
+        ("/customer_details/customer_bank_code", "integer"),
         ("/link_id", "string"),
         ("/link_amount", "number"),
     ]
@@ -82,6 +83,7 @@ fn create_request(version: &str, link_id: &str) -> Value {
         "customer_details": {
             "customer_phone": "9999999999",
             "customer_name": "Asha Rao",
+            "customer_bank_code": 7001,
             "customer_bank_acoount_holder_name": "Asha Rao"
         },
         "link_partial_payments": true,

@@ -255,7 +255,7 @@ impl Link {
                     .clone()
                     .map(BankAccountNumber::String),
                 customer_bank_acoount_holder_name: customer.customer_bank_acoount_holder_name.clone(),
-                customer_bank_code: customer.customer_bank_code.as_ref().map(|code| f64::from(**code)),
+                customer_bank_code: customer.customer_bank_code.as_ref().map(|code| i64::from(**code)),
                 customer_bank_ifsc: customer.customer_bank_ifsc.clone(),
                 customer_email: customer.customer_email.clone(),
                 customer_name: customer.customer_name.clone(),
