@@ -5786,8 +5786,8 @@ Arguments:
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
 header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
 requires the header on every call: without it, 400 `version is missing in header`
-(https://docs.cashfree.com/docs/resources); a version it does not know, 400 code
-`version_invalid` (https://www.cashfree.com/docs/api-reference/payments/errors).
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -5825,8 +5825,8 @@ digits, `-` and `_`), not Cashfree's `cf_link_id`.
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
 header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
 requires the header on every call: without it, 400 `version is missing in header`
-(https://docs.cashfree.com/docs/resources); a version it does not know, 400 code
-`version_invalid` (https://www.cashfree.com/docs/api-reference/payments/errors).
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -5864,8 +5864,8 @@ digits, `-` and `_`), not Cashfree's `cf_link_id`.
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
 header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
 requires the header on every call: without it, 400 `version is missing in header`
-(https://docs.cashfree.com/docs/resources); a version it does not know, 400 code
-`version_invalid` (https://www.cashfree.com/docs/api-reference/payments/errors).
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -5906,8 +5906,8 @@ paid orders, `ALL` returns every order of the link.
 - `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
 header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
 requires the header on every call: without it, 400 `version is missing in header`
-(https://docs.cashfree.com/docs/resources); a version it does not know, 400 code
-`version_invalid` (https://www.cashfree.com/docs/api-reference/payments/errors).
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets

@@ -17,8 +17,10 @@
 //! supported or malformed", <https://www.cashfree.com/docs/api-reference/payments/errors>; the
 //! exact message is not published); a missing header with Cashfree's documented body
 //! `version is missing in header` (code `request_failed`, <https://docs.cashfree.com/docs/resources>).
-//! The versions Cashfree published before links (`2021-05-21`, `2022-01-01`) are refused the
-//! same way, with a message saying that the sandbox does not answer them. Whether the live API
+//! Cashfree's earlier versions (`2021-05-21`, `2022-01-01`, listed on the same page) are refused
+//! the same way, with a message saying that the sandbox does not answer them. In 2022-09-01 the
+//! sandbox follows that version's schema (a boolean `upi_intent`), although a 2022-09-01 answer
+//! printed in the Go SDK's docs carries the string. Whether the live API
 //! refuses or ignores a 2026-only request field under an older version, and which form of
 //! `upi_intent` it accepts in a request of each version, is not documented: the sandbox ignores
 //! the first and accepts both forms.
