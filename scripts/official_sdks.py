@@ -10,9 +10,12 @@ fields of each body, from the provider's docs and SDK fixtures in tests/fixtures
 names the SDK, the call and the field. Exit 0 when every check passes (the known failures of
 KNOWN_FAILURES aside), 1 otherwise.
 
-Cashfree's SDK (cashfree-pg on PyPI) is not driven: no release sends the API version the
-sandbox answers (`x-api-version: 2025-01-01`; cashfree-pg 4.x and 5.x send 2023-08-01, 6.x send
-2026-01-01). It comes with the version-aware sandbox of issue 10.
+Driven: Razorpay's `razorpay` (payment links and invoice links) and Cashfree's `cashfree-pg` 6.x
+(payment links, `x-api-version: 2026-01-01`; the sandbox answers each version in its own shape).
+cashfree-pg has no base-URL option (each call builds its own `Configuration` for Cashfree's
+sandbox or production host): it is pointed at the sandbox through its own default-client hook,
+`ApiClient.set_default`, with a client that passes the generator's per-request host argument
+(`call_api(..., _host=...)`), see `cashfree_sdk_client`.
 """
 
 import importlib.metadata
@@ -23,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -362,6 +366,177 @@ def razorpay_invoice_links(checks, razorpay, config):
     )
 
 
+def cashfree_sdk_client(cashfree_pg, base_url):
+    """cashfree-pg's default `ApiClient`, which every call of its `Cashfree` class uses, made to
+    send its requests to `base_url`: `call_api` with the `_host` argument the generated client
+    already takes (its `Configuration` is built anew for Cashfree's hosts by each call)."""
+
+    class SandboxApiClient(cashfree_pg.api_client.ApiClient):
+        def call_api(self, resource_path, method, *args, **kwargs):
+            kwargs["_host"] = base_url
+            return super().call_api(resource_path, method, *args, **kwargs)
+
+    cashfree_pg.api_client.ApiClient.set_default(SandboxApiClient())
+
+
+def cashfree_pay(control_url, link_id, amount_minor):
+    """The sandbox's control API: the customer pays `amount_minor` paise of the link."""
+    request = urllib.request.Request(
+        f"{control_url}/cashfree/links/{link_id}/pay",
+        data=json.dumps({"amount": amount_minor}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return answer.status
+
+
+def cashfree_error(checks, sdk, call, error_class, action, status, fixture, message=None):
+    """`action` must raise the SDK's `error_class` for HTTP `status`, whose body has the keys and
+    JSON types of the documented error body `fixture` (the SDK hands the body over as text)."""
+    try:
+        answer = action()
+    except error_class as error:
+        checks.check(sdk, call, "exception", True, None, None)
+        checks.equal(sdk, call, "status", error.status, status)
+        try:
+            body = json.loads(error.body)
+        except (TypeError, ValueError):
+            return checks.check(sdk, call, "(body)", False, repr(error.body)[:80], "Cashfree's JSON error body")
+        checks.documented_keys(sdk, call, body, fixture)
+        documented = json.loads((FIXTURES / fixture).read_text())
+        checks.equal(sdk, call, "type", body.get("type"), documented["type"])
+        if message is not None:
+            checks.equal(sdk, call, "message", body.get("message"), message)
+        return body
+    except Exception as error:  # noqa: BLE001 - any other exception is the finding
+        return checks.check(sdk, call, "exception", False, f"{type(error).__name__}: {error}", error_class.__name__)
+    checks.check(sdk, call, "exception", False, f"an answer {str(answer)[:80]}", error_class.__name__)
+    return None
+
+
+def cashfree_links(checks, cashfree_pg, config, control_url):
+    """Cashfree's payment links through cashfree-pg's `Cashfree` class, as its README shows."""
+    sdk = "cashfree-pg"
+    api = cashfree_pg.api_client
+    models = cashfree_pg.models
+    cashfree_sdk_client(cashfree_pg, config["base_url"])
+    client = api.Cashfree(
+        XEnvironment=api.Cashfree.SANDBOX, XClientId=config["client_id"], XClientSecret=config["client_secret"]
+    )
+    version = client.XApiVersion
+
+    def request(link_id):
+        return models.create_link_request.CreateLinkRequest(
+            link_id=link_id,
+            link_amount=499.5,
+            link_currency="INR",
+            link_purpose="Order #1042",
+            customer_details=models.link_customer_details_entity.LinkCustomerDetailsEntity(
+                customer_phone="9999999999",
+                customer_name="Asha Rao",
+                customer_email="asha.rao@example.com",
+                customer_bank_code=7001,
+            ),
+            link_partial_payments=True,
+            link_minimum_partial_amount=100,
+            link_notes={"order": "1042"},
+            link_notify=models.link_notify_entity.LinkNotifyEntity(send_sms=False, send_email=False),
+            link_meta=models.link_meta_response_entity.LinkMetaResponseEntity(
+                upi_intent="true", return_url="https://example.com/thanks"
+            ),
+        )
+
+    def link_checks(call, answer, link_id, status):
+        checks.equal(sdk, call, "(HTTP status)", answer.status_code, 200)
+        checks.equal(sdk, call, "x-api-version (header)", answer.headers.get("x-api-version"), version)
+        link = answer.data
+        checks.check(sdk, call, "(body)", isinstance(link, models.link_entity.LinkEntity), type(link).__name__, "LinkEntity")
+        if not isinstance(link, models.link_entity.LinkEntity):
+            return None
+        checks.equal(sdk, call, "link_id", link.link_id, link_id)
+        checks.equal(sdk, call, "link_status", link.link_status, status)
+        checks.equal(sdk, call, "link_amount", link.link_amount, 499.5)
+        checks.equal(sdk, call, "link_currency", link.link_currency, "INR")
+        checks.equal(sdk, call, "link_purpose", link.link_purpose, "Order #1042")
+        checks.check(sdk, call, "cf_link_id", isinstance(link.cf_link_id, str) and link.cf_link_id.isdigit(),
+                     repr(link.cf_link_id), "digits, as a string")
+        checks.equal(sdk, call, "link_meta.upi_intent", (link.link_meta and link.link_meta.upi_intent), "true")
+        checks.equal(sdk, call, "customer_details.customer_phone",
+                     (link.customer_details and link.customer_details.customer_phone), "9999999999")
+        checks.equal(sdk, call, "customer_details.customer_bank_code",
+                     (link.customer_details and link.customer_details.customer_bank_code), 7001)
+        checks.equal(sdk, call, "link_notes", link.link_notes, {"order": "1042"})
+        url = link.link_url
+        checks.check(sdk, call, "link_url", isinstance(url, str) and url.startswith("https://"), repr(url), "an https URL")
+        return link
+
+    call = "PGCreateLink"
+    try:
+        created = client.PGCreateLink(request("official_sdk_cf_1"), x_idempotency_key="official-sdk-cf-1")
+    except Exception as error:  # noqa: BLE001
+        return checks.raised(sdk, call, error)
+    link_checks(call, created, "official_sdk_cf_1", "ACTIVE")
+
+    call = "PGFetchLink"
+    try:
+        fetched = client.PGFetchLink("official_sdk_cf_1")
+    except Exception as error:  # noqa: BLE001
+        return checks.raised(sdk, call, error)
+    link_checks(call, fetched, "official_sdk_cf_1", "ACTIVE")
+
+    call = "PGLinkFetchOrders"
+    try:
+        checks.equal(sdk, "(control API) pay", "(HTTP status)", cashfree_pay(control_url, "official_sdk_cf_1", 10000), 200)
+        orders = client.PGLinkFetchOrders("official_sdk_cf_1", status="ALL")
+    except Exception as error:  # noqa: BLE001
+        return checks.raised(sdk, call, error)
+    items = orders.data if isinstance(orders.data, list) else []
+    checks.equal(sdk, call, "(number of orders)", len(items), 1)
+    for order in items:
+        checks.check(sdk, call, "(item)", isinstance(order, models.payment_link_order_entity.PaymentLinkOrderEntity),
+                     type(order).__name__, "PaymentLinkOrderEntity")
+        checks.equal(sdk, call, "order_status", order.order_status, "PAID")
+        checks.equal(sdk, call, "order_amount", order.order_amount, 100)
+        checks.equal(sdk, call, "link_id", order.link_id, "official_sdk_cf_1")
+        checks.check(sdk, call, "cf_order_id", isinstance(order.cf_order_id, str), repr(order.cf_order_id), "a string")
+        checks.check(sdk, call, "payment_session_id", bool(order.payment_session_id), repr(order.payment_session_id),
+                     "a session id")
+    try:
+        partly = client.PGFetchLink("official_sdk_cf_1").data
+        checks.equal(sdk, "PGFetchLink (paid in part)", "link_status", partly.link_status, "PARTIALLY_PAID")
+        checks.equal(sdk, "PGFetchLink (paid in part)", "link_amount_paid", partly.link_amount_paid, 100)
+    except Exception as error:  # noqa: BLE001
+        return checks.raised(sdk, "PGFetchLink (paid in part)", error)
+
+    call = "PGCancelLink"
+    try:
+        client.PGCreateLink(request("official_sdk_cf_2"))
+        cancelled = client.PGCancelLink("official_sdk_cf_2")
+    except Exception as error:  # noqa: BLE001
+        return checks.raised(sdk, call, error)
+    link_checks(call, cancelled, "official_sdk_cf_2", "CANCELLED")
+
+    exceptions = cashfree_pg.exceptions
+    body = cashfree_error(
+        checks, sdk, "PGCancelLink (again)", exceptions.BadRequestException,
+        lambda: client.PGCancelLink("official_sdk_cf_2"), 400, "cashfree/spec2022_error_400_bad_request.json",
+    )
+    if body:
+        print(f"  cashfree-pg PGCancelLink (again) raised BadRequestException({body.get('message')!r})")
+    cashfree_error(
+        checks, sdk, "PGFetchLink (unknown id)", exceptions.NotFoundException,
+        lambda: client.PGFetchLink("official_sdk_cf_unknown"), 404, "cashfree/spec2022_error_404_not_found.json",
+    )
+    wrong = api.Cashfree(XEnvironment=api.Cashfree.SANDBOX, XClientId=config["client_id"], XClientSecret="not-the-secret")
+    documented = json.loads((FIXTURES / "cashfree/spec2022_error_401_authentication.json").read_text())
+    cashfree_error(
+        checks, sdk, "PGFetchLink (wrong key)", exceptions.UnauthorizedException,
+        lambda: wrong.PGFetchLink("official_sdk_cf_1"), 401, "cashfree/spec2022_error_401_authentication.json",
+        documented["message"],
+    )
+
+
 def start_sandbox(binary, log):
     """`paylinks sandbox --port 0`, and its connection JSON (the first stdout line)."""
     process = subprocess.Popen([binary, "sandbox", "--port", "0"], stdout=subprocess.PIPE, stderr=log, text=True)
@@ -395,6 +570,9 @@ def main():
     if len(sys.argv) != 2:
         raise SystemExit("usage: official_sdks.py PATH_TO_PAYLINKS_BINARY")
     try:
+        import cashfree_pg.api_client
+        import cashfree_pg.exceptions
+        import cashfree_pg.models
         import razorpay
     except ImportError as error:
         raise SystemExit(
@@ -413,11 +591,16 @@ def main():
             print(f"official SDKs against paylinks sandbox; razorpay {installed('razorpay')} at {config['base_url']}")
             razorpay_payment_links(checks, razorpay, config)
             razorpay_invoice_links(checks, razorpay, config)
-            version = connection.get("cashfree", {}).get("api_version")
+            cashfree = connection.get("cashfree")
+            if not isinstance(cashfree, dict) or not {"base_url", "client_id", "client_secret"} <= cashfree.keys():
+                raise SystemExit(
+                    f"official SDKs: no cashfree base_url, client_id and client_secret in the sandbox's {connection}"
+                )
             print(
-                f"  cashfree-pg: not driven; no release sends x-api-version {version} "
-                "(4.x and 5.x send 2023-08-01, 6.x 2026-01-01)"
+                f"official SDKs: cashfree-pg {installed('cashfree-pg')} at {cashfree['base_url']} "
+                f"(the sandbox answers x-api-version {', '.join(cashfree.get('api_version') or [])})"
             )
+            cashfree_links(checks, cashfree_pg, cashfree, connection["control_url"])
         finally:
             stop_sandbox(process)
 

@@ -13,9 +13,10 @@ pub const SANDBOX_URL: &str = "https://sandbox.cashfree.com/pg";
 /// Base URL of Cashfree's production API
 /// ([`Environment::Production`](crate::Environment::Production)).
 pub const PRODUCTION_URL: &str = "https://api.cashfree.com/pg";
-/// The `x-api-version` the spec follows, sent on every request unless
-/// [`ClientBuilder::api_version`] or a call's `x_api_version` overrides it.
-pub const DEFAULT_API_VERSION: &str = "2025-01-01";
+/// The `x-api-version` the spec follows (that of the official cashfree-pg 6.x SDKs), sent on
+/// every request unless [`ClientBuilder::api_version`] or a call's `x_api_version` overrides it
+/// (`2022-09-01`, `2023-08-01` and `2025-01-01` bodies decode into the same types).
+pub const DEFAULT_API_VERSION: &str = "2026-01-01";
 
 /// A Cashfree app's credentials (Merchant Dashboard → Developers → API keys).
 ///

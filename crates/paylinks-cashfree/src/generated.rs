@@ -115,14 +115,16 @@ value is kept as sent.
             Self::Integer(value)
         }
     }
-    /**Body of `POST /links`. `link_id` and `link_purpose` are required by the 2022-09-01 API and
-the Python SDK 5.x but optional in the latest SDKs (Go / Java 6.x); send both for
-compatibility with every API version.
+    /**Body of `POST /links`. `link_id` and `link_purpose` are required by API 2022-09-01,
+2023-08-01 (cashfree-pg 5.x models) and 2025-01-01 (the `required` list of Cashfree's
+2025-01-01 document) and optional in 2026-01-01 (cashfree-pg 6.x); send both to pin an
+older version. `enable_invoice`, `subscription` and
+`customer_details.customer_bank_acoount_holder_name` exist only in 2026-01-01.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateLinkRequest {
         pub customer_details: LinkCustomerDetailsRequest,
-        ///Enable or disable invoice generation for this link (latest API only).
+        ///Enable or disable invoice generation for this link (API 2026-01-01 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_invoice: ::std::option::Option<bool>,
         pub link_amount: ::paylinks_core::DecimalAmount,
@@ -137,7 +139,7 @@ usual value; other currencies must first be enabled for the account.
         pub link_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
         /**Merchant-chosen unique id of the link: at most 50 characters, letters, digits, `-` and
 `_` only, unique per merchant. Used as `{link_id}` by the other link endpoints.
-Required by API 2022-09-01; optional in the latest API.
+Required up to API 2025-01-01; optional in 2026-01-01.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_id: ::std::option::Option<CreateLinkRequestLinkId>,
@@ -162,19 +164,15 @@ Required by API 2022-09-01; optional in the latest API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_partial_payments: ::std::option::Option<bool>,
         /**Short description of what the payment is for, shown to the customer; at most 500
-characters. Required by API 2022-09-01; optional in the latest API.
+characters. Required up to API 2025-01-01; optional in 2026-01-01.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_purpose: ::std::option::Option<CreateLinkRequestLinkPurpose>,
         ///Easy Split only (must be enabled for the account) - how to split each payment between vendors.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub order_splits: ::std::vec::Vec<VendorSplitRequest>,
-        /**Subscription link settings (latest API only, subscription links): `subscription_id`,
-`authorization_amount`, `plan_details`, `authorization_amount_refund`,
-`subscription_expiry_time`, `subscription_first_charge_time`. Passed through as JSON.
-*/
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub subscription: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription: ::std::option::Option<LinkSubscriptionRequest>,
     }
     impl CreateLinkRequest {
         pub fn builder() -> builder::CreateLinkRequest {
@@ -243,7 +241,7 @@ usual value; other currencies must first be enabled for the account.
     }
     /**Merchant-chosen unique id of the link: at most 50 characters, letters, digits, `-` and
 `_` only, unique per merchant. Used as `{link_id}` by the other link endpoints.
-Required by API 2022-09-01; optional in the latest API.
+Required up to API 2025-01-01; optional in 2026-01-01.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -304,7 +302,7 @@ Required by API 2022-09-01; optional in the latest API.
         }
     }
     /**Short description of what the payment is for, shown to the customer; at most 500
-characters. Required by API 2022-09-01; optional in the latest API.
+characters. Required up to API 2025-01-01; optional in 2026-01-01.
 */
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -692,14 +690,17 @@ codes.
         ///Customer bank account number (TPV), a string or an integer as sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_account_number: ::std::option::Option<BankAccountNumber>,
-        ///Name of the bank account holder; the wire name is spelled `acoount` (sic).
+        ///Name of the bank account holder (API 2026-01-01 only); the wire name is spelled `acoount` (sic).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_acoount_holder_name: ::std::option::Option<
             ::std::string::String,
         >,
-        ///Bank code of the customer's bank (TPV), e.g. 7001; a plain number in responses.
+        /**Bank code of the customer's bank (TPV), e.g. 7001: an integer in every version's schema
+(`LinkCustomerDetailsEntity.customer_bank_code`, 2025-01-01 and 2026-01-01; the
+cashfree-pg 6.x model's strict int refuses `7001.0`) and in the documented examples.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_bank_code: ::std::option::Option<f64>,
+        pub customer_bank_code: ::std::option::Option<i64>,
         ///IFSC of the customer's bank branch (TPV).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_ifsc: ::std::option::Option<::std::string::String>,
@@ -724,8 +725,8 @@ codes.
         ///Customer bank account number, for a third-party validation (TPV) check.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_account_number: ::std::option::Option<::std::string::String>,
-        /**Name of the bank account holder. The wire name really is spelled `acoount` (sic) in the
-latest API (Go / Java SDK 6.x); not present in API 2022-09-01.
+        /**Name of the bank account holder. The wire name really is spelled `acoount` (sic) in
+API 2026-01-01 (cashfree-pg 6.x models); not in 2022-09-01, 2023-08-01 or 2025-01-01.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_bank_acoount_holder_name: ::std::option::Option<
@@ -824,14 +825,9 @@ payment page. Absent in API 2022-09-01.
         ///Easy Split configuration of the link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_splits: ::std::option::Option<::std::vec::Vec<VendorSplit>>,
-        /**Subscription details of a subscription link (latest API only): `plan_details`,
-`authorization_amount_refund`, `subscription_expiry_time`,
-`subscription_first_charge_time`. Kept as free JSON.
-*/
+        ///The subscription of a subscription link (API 2026-01-01 only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subscription: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub subscription: ::std::option::Option<LinkSubscription>,
         ///Terms and conditions shown on the link page (seen, empty, in the SDK docs example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terms_and_conditions: ::std::option::Option<::std::string::String>,
@@ -880,11 +876,13 @@ payment page. Absent in API 2022-09-01.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub return_url: ::std::option::Option<LinkMetaRequestReturnUrl>,
         /**If true, the link opens the UPI intent flow directly on mobile (normal flow elsewhere).
-Sent as a JSON boolean, as in every documented request example (the 2023+ SDK models
-type it as a string; the API accepts the boolean).
+A JSON boolean (`false`) in every published request example and API 2022-09-01, the
+string `"true"` / `"false"` in the 2023-08-01, 2025-01-01 and 2026-01-01 schemas (the
+cashfree-pg 6.x SDK sends the string): the caller sends the form its API version
+documents.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub upi_intent: ::std::option::Option<bool>,
+        pub upi_intent: ::std::option::Option<UpiIntent>,
     }
     impl LinkMetaRequest {
         pub fn builder() -> builder::LinkMetaRequest {
@@ -1035,6 +1033,196 @@ type it as a string; the API accepts the boolean).
             LinkOrdersStatusFilter::Paid
         }
     }
+    /**The plan of a subscription link (API 2026-01-01 only; cashfree-pg 6.0.1 `LinkPlanEntity`
+model). Every property is optional and may be `null`.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct LinkPlan {
+        ///Amount charged per cycle of a PERIODIC plan, in major units.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Currency of the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_currency: ::std::option::Option<::std::string::String>,
+        ///Id of the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_id: ::std::option::Option<::std::string::String>,
+        ///Interval of the plan, `DAY`, `WEEK`, `MONTH` or `YEAR` (a free string).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_interval_type: ::std::option::Option<::std::string::String>,
+        ///Number of billing cycles between charges.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_intervals: ::std::option::Option<i64>,
+        ///The most one charge can be, in major units.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_max_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Maximum number of payment cycles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_max_cycles: ::std::option::Option<i64>,
+        ///Name of the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_name: ::std::option::Option<::std::string::String>,
+        ///Note for the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_note: ::std::option::Option<::std::string::String>,
+        ///Type of the plan, `PERIODIC` or `ON_DEMAND` (a free string).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_type: ::std::option::Option<::std::string::String>,
+    }
+    impl LinkPlan {
+        pub fn builder() -> builder::LinkPlan {
+            Default::default()
+        }
+    }
+    /**The plan of a subscription link (API 2026-01-01 only; cashfree-pg 6.0.1
+`CreateLinkPlanRequest` model).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LinkPlanRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Currency of the plan (3-letter code, e.g. INR).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_currency: ::std::option::Option<::std::string::String>,
+        ///Unique id of the plan, 1 to 40 characters (letters, digits, `.`, `-`, `_`).
+        pub plan_id: LinkPlanRequestPlanId,
+        ///Interval of the plan, `DAY`, `WEEK`, `MONTH` or `YEAR`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_interval_type: ::std::option::Option<::std::string::String>,
+        ///Number of billing cycles between charges.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_intervals: ::std::option::Option<i64>,
+        pub plan_max_amount: ::paylinks_core::DecimalAmount,
+        ///Maximum number of payment cycles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_max_cycles: ::std::option::Option<i64>,
+        ///Name of the plan, 1 to 40 characters.
+        pub plan_name: LinkPlanRequestPlanName,
+        ///Note for the plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_note: ::std::option::Option<::std::string::String>,
+        ///Type of the plan, `PERIODIC` or `ON_DEMAND`.
+        pub plan_type: ::std::string::String,
+    }
+    impl LinkPlanRequest {
+        pub fn builder() -> builder::LinkPlanRequest {
+            Default::default()
+        }
+    }
+    ///Unique id of the plan, 1 to 40 characters (letters, digits, `.`, `-`, `_`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LinkPlanRequestPlanId(::std::string::String);
+    impl ::std::ops::Deref for LinkPlanRequestPlanId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LinkPlanRequestPlanId> for ::std::string::String {
+        fn from(value: LinkPlanRequestPlanId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LinkPlanRequestPlanId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 40usize {
+                return Err("longer than 40 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkPlanRequestPlanId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LinkPlanRequestPlanId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LinkPlanRequestPlanId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Name of the plan, 1 to 40 characters.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct LinkPlanRequestPlanName(::std::string::String);
+    impl ::std::ops::Deref for LinkPlanRequestPlanName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<LinkPlanRequestPlanName> for ::std::string::String {
+        fn from(value: LinkPlanRequestPlanName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for LinkPlanRequestPlanName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 40usize {
+                return Err("longer than 40 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LinkPlanRequestPlanName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LinkPlanRequestPlanName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LinkPlanRequestPlanName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /**Status of a payment link: ACTIVE (open for payment), PAID, PARTIALLY_PAID, EXPIRED or
 CANCELLED; any other value is kept as sent.
 */
@@ -1055,6 +1243,56 @@ CANCELLED; any other value is kept as sent.
     impl ::std::convert::From<KnownLinkStatus> for LinkStatus {
         fn from(value: KnownLinkStatus) -> Self {
             Self::KnownLinkStatus(value)
+        }
+    }
+    /**The subscription of a subscription link (API 2026-01-01 only; cashfree-pg 6.0.1
+`LinkSubscriptionEntity` model). Every property is optional and may be `null`.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct LinkSubscription {
+        ///Whether the authorization amount is refunded to the customer automatically.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authorization_amount_refund: ::std::option::Option<bool>,
+        ///The plan.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_details: ::std::option::Option<LinkPlan>,
+        ///When the subscription expires, as sent (ISO 8601).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_expiry_time: ::std::option::Option<::std::string::String>,
+        ///When the first charge is made, as sent (ISO 8601).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_first_charge_time: ::std::option::Option<::std::string::String>,
+    }
+    impl LinkSubscription {
+        pub fn builder() -> builder::LinkSubscription {
+            Default::default()
+        }
+    }
+    /**The subscription a subscription link sets up (API 2026-01-01 only; cashfree-pg 6.0.1
+`Subscription` model). Every property is optional.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct LinkSubscriptionRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authorization_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///If true, the authorization amount is refunded to the customer automatically.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authorization_amount_refund: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_details: ::std::option::Option<LinkPlanRequest>,
+        ///When the subscription expires (ISO 8601).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_expiry_time: ::std::option::Option<::std::string::String>,
+        ///When the first charge is made (ISO 8601).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_first_charge_time: ::std::option::Option<::std::string::String>,
+        ///Merchant-chosen unique id of the subscription.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_id: ::std::option::Option<::std::string::String>,
+    }
+    impl LinkSubscriptionRequest {
+        pub fn builder() -> builder::LinkSubscriptionRequest {
+            Default::default()
         }
     }
     ///URL of a sub-resource of an order (payments, settlements or refunds); API 2022-09-01.
@@ -1376,9 +1614,12 @@ USER_DROPPED, VOID, CANCELLED, PENDING. Any other value is kept as sent.
             Self::KnownTransactionStatus(value)
         }
     }
-    /**Whether the link opens the UPI intent flow directly on mobile: a JSON boolean in the
-examples and API 2022-09-01, the string `"true"` / `"false"` in the 2023+ SDK models and
-some responses. Kept as sent.
+    /**Whether the link opens the UPI intent flow directly on mobile: a JSON boolean in API
+2022-09-01 and in every published example (the 2025-01-01 document's own examples
+included), the string `"true"` / `"false"` in the schemas of 2023-08-01, 2025-01-01 and
+2026-01-01 (cashfree-pg 5.x and 6.x `LinkMetaResponseEntity`, whose strict string type
+refuses a boolean) and in the responses the SDK docs print. Both forms exist on the
+wire, so both decode, and are kept as sent.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -1630,7 +1871,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             subscription: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<super::LinkSubscriptionRequest>,
                 ::std::string::String,
             >,
         }
@@ -1860,7 +2101,7 @@ some responses. Kept as sent.
             pub fn subscription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<super::LinkSubscriptionRequest>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1932,7 +2173,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             customer_bank_code: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             customer_bank_ifsc: ::std::result::Result<
@@ -2011,7 +2252,7 @@ some responses. Kept as sent.
             }
             pub fn customer_bank_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_bank_code = value
@@ -2385,9 +2626,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             subscription: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<super::LinkSubscription>,
                 ::std::string::String,
             >,
             terms_and_conditions: ::std::result::Result<
@@ -2722,9 +2961,7 @@ some responses. Kept as sent.
             pub fn subscription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<super::LinkSubscription>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2944,7 +3181,7 @@ some responses. Kept as sent.
                 ::std::string::String,
             >,
             upi_intent: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::std::option::Option<super::UpiIntent>,
                 ::std::string::String,
             >,
         }
@@ -3001,7 +3238,7 @@ some responses. Kept as sent.
             }
             pub fn upi_intent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::UpiIntent>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.upi_intent = value
@@ -3160,6 +3397,731 @@ some responses. Kept as sent.
                 Self {
                     send_email: Ok(value.send_email),
                     send_sms: Ok(value.send_sms),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkPlan {
+            plan_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            plan_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_interval_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_intervals: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan_max_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            plan_max_cycles: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkPlan {
+            fn default() -> Self {
+                Self {
+                    plan_amount: Ok(Default::default()),
+                    plan_currency: Ok(Default::default()),
+                    plan_id: Ok(Default::default()),
+                    plan_interval_type: Ok(Default::default()),
+                    plan_intervals: Ok(Default::default()),
+                    plan_max_amount: Ok(Default::default()),
+                    plan_max_cycles: Ok(Default::default()),
+                    plan_name: Ok(Default::default()),
+                    plan_note: Ok(Default::default()),
+                    plan_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkPlan {
+            pub fn plan_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_amount: {e}")
+                    });
+                self
+            }
+            pub fn plan_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_currency: {e}")
+                    });
+                self
+            }
+            pub fn plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_id: {e}")
+                    });
+                self
+            }
+            pub fn plan_interval_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_interval_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_interval_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_intervals<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_intervals = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_intervals: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_max_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_max_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_max_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_max_cycles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_max_cycles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_max_cycles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
+                self
+            }
+            pub fn plan_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_note: {e}")
+                    });
+                self
+            }
+            pub fn plan_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkPlan> for super::LinkPlan {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkPlan,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    plan_amount: value.plan_amount?,
+                    plan_currency: value.plan_currency?,
+                    plan_id: value.plan_id?,
+                    plan_interval_type: value.plan_interval_type?,
+                    plan_intervals: value.plan_intervals?,
+                    plan_max_amount: value.plan_max_amount?,
+                    plan_max_cycles: value.plan_max_cycles?,
+                    plan_name: value.plan_name?,
+                    plan_note: value.plan_note?,
+                    plan_type: value.plan_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkPlan> for LinkPlan {
+            fn from(value: super::LinkPlan) -> Self {
+                Self {
+                    plan_amount: Ok(value.plan_amount),
+                    plan_currency: Ok(value.plan_currency),
+                    plan_id: Ok(value.plan_id),
+                    plan_interval_type: Ok(value.plan_interval_type),
+                    plan_intervals: Ok(value.plan_intervals),
+                    plan_max_amount: Ok(value.plan_max_amount),
+                    plan_max_cycles: Ok(value.plan_max_cycles),
+                    plan_name: Ok(value.plan_name),
+                    plan_note: Ok(value.plan_note),
+                    plan_type: Ok(value.plan_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkPlanRequest {
+            plan_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            plan_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_id: ::std::result::Result<
+                super::LinkPlanRequestPlanId,
+                ::std::string::String,
+            >,
+            plan_interval_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_intervals: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan_max_amount: ::std::result::Result<
+                ::paylinks_core::DecimalAmount,
+                ::std::string::String,
+            >,
+            plan_max_cycles: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan_name: ::std::result::Result<
+                super::LinkPlanRequestPlanName,
+                ::std::string::String,
+            >,
+            plan_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            plan_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkPlanRequest {
+            fn default() -> Self {
+                Self {
+                    plan_amount: Ok(Default::default()),
+                    plan_currency: Ok(Default::default()),
+                    plan_id: Err("no value supplied for plan_id".to_string()),
+                    plan_interval_type: Ok(Default::default()),
+                    plan_intervals: Ok(Default::default()),
+                    plan_max_amount: Err(
+                        "no value supplied for plan_max_amount".to_string(),
+                    ),
+                    plan_max_cycles: Ok(Default::default()),
+                    plan_name: Err("no value supplied for plan_name".to_string()),
+                    plan_note: Ok(Default::default()),
+                    plan_type: Err("no value supplied for plan_type".to_string()),
+                }
+            }
+        }
+        impl LinkPlanRequest {
+            pub fn plan_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_amount: {e}")
+                    });
+                self
+            }
+            pub fn plan_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_currency: {e}")
+                    });
+                self
+            }
+            pub fn plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkPlanRequestPlanId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_id: {e}")
+                    });
+                self
+            }
+            pub fn plan_interval_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_interval_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_interval_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_intervals<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_intervals = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_intervals: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_max_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::paylinks_core::DecimalAmount>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_max_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_max_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_max_cycles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_max_cycles = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for plan_max_cycles: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LinkPlanRequestPlanName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_name: {e}")
+                    });
+                self
+            }
+            pub fn plan_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_note: {e}")
+                    });
+                self
+            }
+            pub fn plan_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkPlanRequest> for super::LinkPlanRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkPlanRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    plan_amount: value.plan_amount?,
+                    plan_currency: value.plan_currency?,
+                    plan_id: value.plan_id?,
+                    plan_interval_type: value.plan_interval_type?,
+                    plan_intervals: value.plan_intervals?,
+                    plan_max_amount: value.plan_max_amount?,
+                    plan_max_cycles: value.plan_max_cycles?,
+                    plan_name: value.plan_name?,
+                    plan_note: value.plan_note?,
+                    plan_type: value.plan_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkPlanRequest> for LinkPlanRequest {
+            fn from(value: super::LinkPlanRequest) -> Self {
+                Self {
+                    plan_amount: Ok(value.plan_amount),
+                    plan_currency: Ok(value.plan_currency),
+                    plan_id: Ok(value.plan_id),
+                    plan_interval_type: Ok(value.plan_interval_type),
+                    plan_intervals: Ok(value.plan_intervals),
+                    plan_max_amount: Ok(value.plan_max_amount),
+                    plan_max_cycles: Ok(value.plan_max_cycles),
+                    plan_name: Ok(value.plan_name),
+                    plan_note: Ok(value.plan_note),
+                    plan_type: Ok(value.plan_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkSubscription {
+            authorization_amount_refund: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            plan_details: ::std::result::Result<
+                ::std::option::Option<super::LinkPlan>,
+                ::std::string::String,
+            >,
+            subscription_expiry_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_first_charge_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkSubscription {
+            fn default() -> Self {
+                Self {
+                    authorization_amount_refund: Ok(Default::default()),
+                    plan_details: Ok(Default::default()),
+                    subscription_expiry_time: Ok(Default::default()),
+                    subscription_first_charge_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkSubscription {
+            pub fn authorization_amount_refund<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_amount_refund = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_amount_refund: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LinkPlan>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_details: {e}")
+                    });
+                self
+            }
+            pub fn subscription_expiry_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_expiry_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_expiry_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscription_first_charge_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_first_charge_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_first_charge_time: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkSubscription> for super::LinkSubscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkSubscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authorization_amount_refund: value.authorization_amount_refund?,
+                    plan_details: value.plan_details?,
+                    subscription_expiry_time: value.subscription_expiry_time?,
+                    subscription_first_charge_time: value.subscription_first_charge_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkSubscription> for LinkSubscription {
+            fn from(value: super::LinkSubscription) -> Self {
+                Self {
+                    authorization_amount_refund: Ok(value.authorization_amount_refund),
+                    plan_details: Ok(value.plan_details),
+                    subscription_expiry_time: Ok(value.subscription_expiry_time),
+                    subscription_first_charge_time: Ok(
+                        value.subscription_first_charge_time,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LinkSubscriptionRequest {
+            authorization_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            authorization_amount_refund: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            plan_details: ::std::result::Result<
+                ::std::option::Option<super::LinkPlanRequest>,
+                ::std::string::String,
+            >,
+            subscription_expiry_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_first_charge_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LinkSubscriptionRequest {
+            fn default() -> Self {
+                Self {
+                    authorization_amount: Ok(Default::default()),
+                    authorization_amount_refund: Ok(Default::default()),
+                    plan_details: Ok(Default::default()),
+                    subscription_expiry_time: Ok(Default::default()),
+                    subscription_first_charge_time: Ok(Default::default()),
+                    subscription_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl LinkSubscriptionRequest {
+            pub fn authorization_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn authorization_amount_refund<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_amount_refund = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_amount_refund: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkPlanRequest>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_details: {e}")
+                    });
+                self
+            }
+            pub fn subscription_expiry_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_expiry_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_expiry_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscription_first_charge_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_first_charge_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_first_charge_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LinkSubscriptionRequest>
+        for super::LinkSubscriptionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LinkSubscriptionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authorization_amount: value.authorization_amount?,
+                    authorization_amount_refund: value.authorization_amount_refund?,
+                    plan_details: value.plan_details?,
+                    subscription_expiry_time: value.subscription_expiry_time?,
+                    subscription_first_charge_time: value
+                        .subscription_first_charge_time?,
+                    subscription_id: value.subscription_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LinkSubscriptionRequest>
+        for LinkSubscriptionRequest {
+            fn from(value: super::LinkSubscriptionRequest) -> Self {
+                Self {
+                    authorization_amount: Ok(value.authorization_amount),
+                    authorization_amount_refund: Ok(value.authorization_amount_refund),
+                    plan_details: Ok(value.plan_details),
+                    subscription_expiry_time: Ok(value.subscription_expiry_time),
+                    subscription_first_charge_time: Ok(
+                        value.subscription_first_charge_time,
+                    ),
+                    subscription_id: Ok(value.subscription_id),
                 }
             }
         }
@@ -4754,11 +5716,16 @@ list the orders paid (or attempted) through it.
 Authentication: every call carries the merchant's `x-client-id` and `x-client-secret` headers
 (see `securitySchemes`); the paylinks client sends them as default headers, so they are not
 operation parameters. The API version is chosen with the `x-api-version` header (`YYYY-MM-DD`);
-this spec follows `2025-01-01`, which the client sends by default.
+this spec follows `2026-01-01`, which the client sends by default (the version of the official
+cashfree-pg 6.x SDKs). Bodies of 2022-09-01, 2023-08-01 and 2025-01-01 decode too: a caller
+can pin one per client or per call. A version Cashfree does not know is refused with a 400
+`invalid_request_error` (code `version_invalid`); a missing header with a 400
+`version is missing in header`.
 
 Quirks this spec keeps: `cf_link_id` and `cf_order_id` are integers
 in the 2022-09-01 API and strings in 2023-08-01 and later; `link_meta.upi_intent` is a boolean
-in examples and a string (`"true"`/`"false"`) in the 2023+ SDK models; statuses are open enums;
+in 2022-09-01 and the examples and a string (`"true"`/`"false"`) in the 2023-08-01, 2025-01-01 and
+2026-01-01 schemas, so both are accepted, sent and received; statuses are open enums;
 amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset
 (`+05:30`), except in the documented link webhook body, whose offset-less times are read as
 India Standard Time; an optional field may be `null` (decoded as absent).
@@ -4769,7 +5736,7 @@ scheme, what stays unconfirmed and its documented example; the event writes amou
 strings (`"200.12"`), decoded exactly like the API's numbers.
 
 
-Version: 2025-01-01*/
+Version: 2026-01-01*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4790,7 +5757,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "2025-01-01"
+        "2026-01-01"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -4816,8 +5783,11 @@ be unique per merchant; it is the id used by the other link endpoints. Send an
 Sends a `POST` request to `/links`
 
 Arguments:
-- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
-header; overridable per call. Cashfree requires the header on every call.
+- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
+header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
+requires the header on every call: without it, 400 `version is missing in header`
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -4852,8 +5822,11 @@ Arguments:
 - `link_id`: The merchant's payment link id (`link_id` given at creation, at most 50 characters, letters,
 digits, `-` and `_`), not Cashfree's `cf_link_id`.
 
-- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
-header; overridable per call. Cashfree requires the header on every call.
+- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
+header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
+requires the header on every call: without it, 400 `version is missing in header`
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -4888,8 +5861,11 @@ Arguments:
 - `link_id`: The merchant's payment link id (`link_id` given at creation, at most 50 characters, letters,
 digits, `-` and `_`), not Cashfree's `cf_link_id`.
 
-- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
-header; overridable per call. Cashfree requires the header on every call.
+- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
+header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
+requires the header on every call: without it, 400 `version is missing in header`
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets
@@ -4927,8 +5903,11 @@ digits, `-` and `_`), not Cashfree's `cf_link_id`.
 - `status`: Which orders to return: `PAID` (the default when the parameter is omitted) returns only
 paid orders, `ALL` returns every order of the link.
 
-- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2025-01-01`, set by the client as a default
-header; overridable per call. Cashfree requires the header on every call.
+- `x_api_version`: API version, format `YYYY-MM-DD`. Defaults to `2026-01-01`, set by the client as a default
+header; overridable per client (`ClientBuilder::api_version`) and per call. Cashfree
+requires the header on every call: without it, 400 `version is missing in header`
+(<https://docs.cashfree.com/docs/resources>); a version it does not know, 400 code
+`version_invalid` (<https://www.cashfree.com/docs/api-reference/payments/errors>).
 
 - `x_idempotency_key`: Idempotency key (a UUID is recommended). A retry with the same key does not repeat the
 action: Cashfree replays the first response (including a 5xx) and sets

@@ -1,5 +1,6 @@
 //! Typed client for the [Cashfree Payments](https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create)
-//! payment-link API (PG API version `2025-01-01`).
+//! payment-link API (PG API version `2026-01-01`; bodies of 2022-09-01, 2023-08-01 and 2025-01-01
+//! decode too, and [`ClientBuilder::api_version`] or a call's `x_api_version` pins an older one).
 //!
 //! The client and its types are generated from `specs/cashfree.yaml` by progenitor (see
 //! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the

@@ -57,7 +57,7 @@ async fn create_link_sends_the_body_and_headers() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/pg/links");
-    assert_auth_headers(&request, "2025-01-01");
+    assert_auth_headers(&request, "2026-01-01");
     assert_eq!(header(&request, "x-idempotency-key"), ["idem-1"]);
     assert_eq!(header(&request, "x-request-id"), ["req-1"]);
     assert_eq!(
@@ -121,7 +121,7 @@ async fn cancel_link_sends_content_length_zero() {
     assert_eq!(request.method.as_str(), "POST");
     assert_eq!(request.url.path(), "/pg/links/my_link_id/cancel");
     assert_zero_length_body(&request);
-    assert_auth_headers(&request, "2025-01-01");
+    assert_auth_headers(&request, "2026-01-01");
 }
 
 #[tokio::test]

@@ -32,7 +32,7 @@ pub(crate) trait Provider: Send + Sync + 'static {
     /// Its settings (credentials and the like), with defaults and command-line flags.
     fn settings(&self) -> &'static [SettingSpec];
     /// Constant facts shown next to its settings in the connection JSON (Cashfree's
-    /// `api_version`).
+    /// `api_version`, the versions it answers).
     fn facts(&self) -> Vec<(&'static str, Value)> {
         Vec::new()
     }

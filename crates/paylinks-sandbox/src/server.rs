@@ -68,7 +68,8 @@ impl Sandbox {
     ///   "razorpay": {"base_url", "key_id", "key_secret"},
     ///   "pinelabs": {"base_url", "client_id", "client_secret", "token_ttl_secs"},
     ///   "control_url": "http://127.0.0.1:P/_sandbox"}`: for each provider its `base_url`,
-    /// its settings (a duration as `<key>_secs`) and its constant facts.
+    /// its settings (a duration as `<key>_secs`) and its constant facts (Cashfree's
+    /// `api_version`: the versions it answers, oldest first, `["2022-09-01", ..., "2026-01-01"]`).
     pub fn connection_info(&self) -> Value {
         let root = self.root_url();
         let mut info = Map::new();

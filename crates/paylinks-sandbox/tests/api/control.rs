@@ -19,7 +19,7 @@ async fn connection_info_and_base_urls() {
     assert_eq!(info["cashfree"]["base_url"], json!(h.base_url("cashfree")));
     assert_eq!(info["cashfree"]["client_id"], "cf_sandbox_app_id");
     assert_eq!(info["cashfree"]["client_secret"], "cf_sandbox_secret");
-    assert_eq!(info["cashfree"]["api_version"], "2025-01-01");
+    assert_eq!(info["cashfree"]["api_version"], json!(["2022-09-01", "2023-08-01", "2025-01-01", "2026-01-01"]));
     assert_eq!(info["razorpay"]["key_id"], "rzp_test_paylinks");
     assert_eq!(info["razorpay"]["key_secret"], "rzp_sandbox_secret");
     assert_eq!(info["pinelabs"]["client_id"], "pl_sandbox_client");

@@ -8,3 +8,4 @@ mod invoices;
 mod pinelabs;
 mod razorpay;
 mod support;
+mod versions;

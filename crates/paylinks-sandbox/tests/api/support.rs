@@ -101,13 +101,14 @@ impl Harness {
         self.sandbox.config().text(provider, key).expect("a text setting").to_owned()
     }
 
-    /// A Cashfree request with the sandbox credentials and `x-api-version`.
+    /// A Cashfree request with the sandbox credentials and `x-api-version` (the newest, which
+    /// the paylinks client sends by default).
     pub fn cashfree(&self, method: Method, path: &str) -> RequestBuilder {
         self.http
             .request(method, format!("{}{path}", self.base_url("cashfree")))
             .header("x-client-id", self.setting("cashfree", "client_id"))
             .header("x-client-secret", self.setting("cashfree", "client_secret"))
-            .header("x-api-version", "2025-01-01")
+            .header("x-api-version", "2026-01-01")
     }
 
     /// A Razorpay request with HTTP Basic credentials.

@@ -24,7 +24,7 @@ use paylinks_cashfree::types::{
     BankAccountNumber, CfLinkId, CfOrderId, CreateLinkRequest, KnownCashfreeErrorType, KnownLinkStatus,
     KnownOrderStatus, KnownTransactionStatus, LinkCustomerDetails, LinkEntity, LinkMeta, LinkNotify,
     LinkOrdersStatusFilter, PaymentLinkCustomerDetails, PaymentLinkEvent, PaymentLinkEventData, PaymentLinkEventOrder,
-    PaymentLinkOrderEntity, TransactionId, UpiIntent, VendorSplit, WebhookVersion,
+    PaymentLinkOrderEntity, TransactionId, VendorSplit, WebhookVersion,
 };
 use paylinks_core::{AmountError, DecimalAmount, Timestamp};
 use serde_json::{Map, Value};
@@ -255,7 +255,7 @@ impl Link {
                     .clone()
                     .map(BankAccountNumber::String),
                 customer_bank_acoount_holder_name: customer.customer_bank_acoount_holder_name.clone(),
-                customer_bank_code: customer.customer_bank_code.as_ref().map(|code| f64::from(**code)),
+                customer_bank_code: customer.customer_bank_code.as_ref().map(|code| i64::from(**code)),
                 customer_bank_ifsc: customer.customer_bank_ifsc.clone(),
                 customer_email: customer.customer_email.clone(),
                 customer_name: customer.customer_name.clone(),
@@ -273,7 +273,7 @@ impl Link {
                 notify_url: meta.notify_url,
                 payment_methods: meta.payment_methods,
                 return_url: meta.return_url.map(String::from),
-                upi_intent: Some(UpiIntent::Bool(meta.upi_intent.unwrap_or(false))),
+                upi_intent: Some(super::version::upi_intent(meta.upi_intent.as_ref())),
             }),
             link_minimum_partial_amount: self.major(self.minimum_partial),
             link_notes: Some(request.link_notes.clone()).filter(|notes| !notes.is_empty()),
@@ -299,7 +299,7 @@ impl Link {
                     .collect::<Vec<_>>(),
             )
             .filter(|splits| !splits.is_empty()),
-            subscription: Some(request.subscription.clone()).filter(|subscription| !subscription.is_empty()),
+            subscription: request.subscription.as_ref().map(super::version::subscription),
             terms_and_conditions: Some(String::new()),
             thank_you_msg: Some(String::new()),
         }

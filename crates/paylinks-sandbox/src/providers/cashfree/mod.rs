@@ -12,20 +12,21 @@
 
 mod errors;
 mod links;
+mod version;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use paylinks_cashfree::types::KnownCashfreeErrorType;
 use serde_json::Value;
 
-use self::errors::{RATE_LIMIT, bad_request, bad_url, error, fault_status, rate_limited};
+use self::errors::{RATE_LIMIT, bad_url, error, fault_status, rate_limited};
 use self::links::{Store, flush};
 use crate::body::header_text;
 use crate::config::{SandboxConfig, SettingSpec};
@@ -54,10 +55,6 @@ const SETTINGS: &[SettingSpec] = &[
         "cf_sandbox_secret",
     ),
 ];
-/// The Cashfree API version the sandbox follows and reports in connection info: the SDK's
-/// (`info.version` of `specs/cashfree.yaml`).
-const API_VERSION: &str = paylinks_cashfree::DEFAULT_API_VERSION;
-
 /// Cashfree PG payment links.
 pub(crate) struct Cashfree;
 
@@ -79,11 +76,11 @@ impl Provider for Cashfree {
     }
 
     fn facts(&self) -> Vec<(&'static str, Value)> {
-        vec![("api_version", Value::from(API_VERSION))]
+        vec![("api_version", version::fact())]
     }
 
     /// `x-client-id` / `x-client-secret` (401 `authentication Failed`), then the required
-    /// `x-api-version` in `YYYY-MM-DD` form (400 `version is missing in header`).
+    /// `x-api-version`, one the sandbox answers ([`version::refusal`]).
     fn authenticate(&self, app: &AppState, _path: &str, headers: &HeaderMap) -> Option<Response> {
         let matches = |header: &str, key: &str| {
             app.config.text(NAME, key).is_some_and(|expected| header_text(headers, header) == Some(expected))
@@ -96,14 +93,7 @@ impl Provider for Cashfree {
                 KnownCashfreeErrorType::AuthenticationError,
             ));
         }
-        match header_text(headers, "x-api-version").map(str::trim) {
-            None | Some("") => Some(bad_request("request_failed", "version is missing in header")),
-            Some(version) if chrono::NaiveDate::parse_from_str(version, "%Y-%m-%d").is_err() => Some(bad_request(
-                "request_failed",
-                format!("x-api-version : {version} is not a valid API version (YYYY-MM-DD)"),
-            )),
-            Some(_) => None,
-        }
+        version::refusal(headers)
     }
 
     fn routes(self: Arc<Self>, app: &Arc<AppState>) -> Router {
@@ -114,6 +104,7 @@ impl Provider for Cashfree {
             .route("/links/{link_id}/orders", get(links::orders))
             .fallback(bad_url)
             .method_not_allowed_fallback(bad_url)
+            .layer(from_fn(version::shape))
             .layer(from_fn_with_state(Guarded { app: app.clone(), provider: self }, guard))
             .with_state(app.clone())
     }
