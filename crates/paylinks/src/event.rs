@@ -64,8 +64,11 @@ pub struct Payment {
 
 /// One verified webhook event about a payment link, the same for every provider.
 ///
-/// Serialises to a stable JSON form whose JSON Schema is [`link_event_schema`].
+/// Serialises to a stable JSON form whose JSON Schema is [`link_event_schema`] (committed at
+/// `crates/paylinks/link_event.schema.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+// The committed JSON Schema keeps its description, without rustdoc links.
+#[schemars(description = "One verified webhook event about a payment link, the same for every provider.")]
 pub struct LinkEvent {
     /// The link API the event is about (`razorpay_invoice` for Razorpay's `invoice.*`
     /// events).
