@@ -304,3 +304,49 @@ fn sandbox_credentials_can_be_overridden_and_wrong_ones_are_refused() {
     let output = run(&["links", "get", "plink_ExjpAUN3gVHrPJ", "--sandbox", &base]);
     assert_clean_failure(&output, &["razorpay: credentials refused", "The api key provided is invalid"]);
 }
+
+#[test]
+fn webhook_verify_refuses_with_one_line_naming_what_is_wrong() {
+    let dir = std::env::temp_dir().join(format!("paylinks-cli-webhook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("delivery.json");
+    std::fs::write(&body, br#"{"event": "payment_link.paid", "payload": {}}"#).unwrap();
+    let body = body.to_str().unwrap();
+    for provider in ["cashfree", "razorpay", "razorpay-invoice", "pinelabs"] {
+        // No secret anywhere: the variable to set is named (or the provider's webhooks are
+        // not read by this build).
+        let output = run(&["webhook", "verify", "--provider", provider, body]);
+        let stderr = text(&output.stderr);
+        assert_clean_failure(&output, &[]);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains("_SECRET") || stderr.contains("does not support verifying webhooks"),
+            "{provider}: {stderr}"
+        );
+        // A secret, no signature headers: refused, naming the provider, never the secret.
+        let output = run(&["webhook", "verify", "--provider", provider, "--secret", "whsec_paylinks_test_cli", body]);
+        let stderr = text(&output.stderr);
+        assert_clean_failure(&output, &[]);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(!stderr.contains("whsec_paylinks_test_cli"), "{stderr}");
+        assert!(
+            stderr.contains("refused: ") && stderr.contains("header is missing")
+                || stderr.contains("does not support verifying webhooks"),
+            "{provider}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "nothing on stdout");
+    }
+    let output = run(&["webhook", "verify", "--provider", "razorpay", "--header", "no colon", body]);
+    assert_clean_failure(&output, &["Name: value"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_sandbox_takes_webhook_urls_and_refuses_bad_ones() {
+    let output = run(&["sandbox", "--port", "0", "--webhook-url", "ftp://example.com/x"]);
+    assert_clean_failure(&output, &["--webhook-url", "not an absolute http or https URL"]);
+    let output = run(&["schema", "--event"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(schema["title"], "LinkEvent");
+}
