@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use paylinks_openapi::spec::{json_media, media_examples, operations as operations_of, resolve, resolve_response};
+use paylinks_openapi::spec::{
+    is_callback, json_media, media_examples, operations as operations_of, resolve, resolve_response,
+};
 
 use crate::spec::Provider;
 
@@ -182,13 +184,15 @@ fn forbidden_constructs(value: &Value, path: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// Schemas reachable from success responses must not narrow what they accept (rule 6) and
-/// their enums must be open (rule 8).
+/// Schemas reachable from success responses, and from the requests of callbacks (webhook
+/// events: received like responses), must not narrow what they accept (rule 6) and their
+/// enums must be open (rule 8).
 fn response_schemas(doc: &Value, problems: &mut Vec<String>) {
     let mut visited = BTreeSet::new();
     for (at, op) in operations_of(doc) {
         for (location, media) in json_media(doc, op) {
-            let (Some(status), Some(schema)) = (location.strip_prefix("response "), media.get("schema")) else {
+            let received = location.strip_prefix("response ").or(is_callback(&at).then_some(location.as_str()));
+            let (Some(status), Some(schema)) = (received, media.get("schema")) else {
                 continue;
             };
             let origin = format!("{at} {status}");
@@ -457,6 +461,35 @@ components:
         assert!(!found.iter().any(|p| p.contains("Link.status")), "{found:?}");
         let found = problems(&GOOD.replace("      required: [status]\n", ""));
         assert!(found.iter().any(|p| p.contains("Link.status: optional response property")), "{found:?}");
+    }
+
+    #[test]
+    fn callback_requests_are_linted_like_responses() {
+        let callback = r##"      callbacks:
+        events:
+          https://merchant.example/hook:
+            post:
+              operationId: linkEvent
+              summary: A link event
+              description: The provider posts it.
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/Event"}
+                    example: {status: paid, note: null}
+              responses:
+                "200": {description: Acknowledged.}
+"##;
+        let event = "    Event:\n      type: object\n      properties:\n        status: {$ref: \"#/components/schemas/KnownStatus\"}\n        note: {type: string, description: A note.}\n";
+        let spec = GOOD
+            .replace("      responses:\n", &format!("{callback}      responses:\n"))
+            .replace("    Status:\n", &format!("{event}    Status:\n"));
+        let found = problems(&spec);
+        assert!(found.iter().any(|p| p.contains("linkEvent") || p.contains("CALLBACK events")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("closed enum")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("Event.note: optional response property")), "{found:?}");
+        // The example is validated: `note: null` against a non-nullable string.
+        assert!(found.iter().any(|p| p.contains("CALLBACK events POST") && p.contains("example")), "{found:?}");
     }
 
     #[test]

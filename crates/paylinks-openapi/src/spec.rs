@@ -5,17 +5,39 @@ use serde_json::{Map, Value};
 /// The HTTP methods an OpenAPI path item can hold.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Every operation, in document order, with where it is (`GET /links/{link_id}`).
+/// Where a callback operation is: `CALLBACK <name> POST <url expression> (of POST /links)`;
+/// [`is_callback`] tells these apart.
+const CALLBACK: &str = "CALLBACK ";
+
+/// Every operation, in document order, with where it is (`GET /links/{link_id}`), each
+/// followed by the operations of its `callbacks` (the requests the provider sends to the
+/// merchant, such as webhook events), labelled `CALLBACK <name> POST <url> (of GET /links)`.
 pub fn operations(doc: &Value) -> Vec<(String, &Map<String, Value>)> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, operation) in item.as_object().into_iter().flatten() {
             if let (true, Some(op)) = (METHODS.contains(&method.as_str()), operation.as_object()) {
-                out.push((format!("{} {path}", method.to_uppercase()), op));
+                let at = format!("{} {path}", method.to_uppercase());
+                out.push((at.clone(), op));
+                for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
+                    for (url, item) in callback.as_object().into_iter().flatten() {
+                        for (method, operation) in item.as_object().into_iter().flatten() {
+                            if let (true, Some(op)) = (METHODS.contains(&method.as_str()), operation.as_object()) {
+                                out.push((format!("{CALLBACK}{name} {} {url} (of {at})", method.to_uppercase()), op));
+                            }
+                        }
+                    }
+                }
             }
         }
     }
     out
+}
+
+/// Whether an operation of [`operations`] is a callback: a request the provider sends, whose
+/// body is received (read like a response) rather than sent.
+pub fn is_callback(at: &str) -> bool {
+    at.starts_with(CALLBACK)
 }
 
 /// The operation with this `operationId`.
@@ -101,6 +123,22 @@ mod tests {
         assert_eq!(found, ["GET /links/{id}", "POST /links/{id}"]);
         assert!(operation(&doc, "updateLink").is_some());
         assert!(operation(&doc, "deleteLink").is_none());
+    }
+
+    #[test]
+    fn callbacks_follow_their_operation() {
+        let doc = json!({"paths": {"/links": {"post": {
+            "operationId": "createLink",
+            "callbacks": {"events": {"https://merchant.example/hook": {
+                "description": "not an operation",
+                "post": {"operationId": "linkEvent"}
+            }}}
+        }}}});
+        let found: Vec<String> = operations(&doc).into_iter().map(|(at, _)| at).collect();
+        assert_eq!(found, ["POST /links", "CALLBACK events POST https://merchant.example/hook (of POST /links)"]);
+        assert!(!is_callback(&found[0]));
+        assert!(is_callback(&found[1]));
+        assert!(operation(&doc, "linkEvent").is_some());
     }
 
     #[test]

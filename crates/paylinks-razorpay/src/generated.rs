@@ -1390,6 +1390,65 @@ pub mod types {
             value.parse()
         }
     }
+    ///Documented order states.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownOrderStatus {
+        #[serde(rename = "created")]
+        Created,
+        #[serde(rename = "attempted")]
+        Attempted,
+        #[serde(rename = "paid")]
+        Paid,
+    }
+    impl ::std::fmt::Display for KnownOrderStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Created => f.write_str("created"),
+                Self::Attempted => f.write_str("attempted"),
+                Self::Paid => f.write_str("paid"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownOrderStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "created" => Ok(Self::Created),
+                "attempted" => Ok(Self::Attempted),
+                "paid" => Ok(Self::Paid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownOrderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownOrderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Documented payment link states.
     #[derive(
         ::serde::Deserialize,
@@ -1528,7 +1587,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Documented payment states on a link.
+    ///Documented payment states.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1542,15 +1601,24 @@ pub mod types {
         PartialOrd
     )]
     pub enum KnownPaymentStatus {
+        #[serde(rename = "created")]
+        Created,
+        #[serde(rename = "authorized")]
+        Authorized,
         #[serde(rename = "captured")]
         Captured,
+        #[serde(rename = "refunded")]
+        Refunded,
         #[serde(rename = "failed")]
         Failed,
     }
     impl ::std::fmt::Display for KnownPaymentStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
+                Self::Created => f.write_str("created"),
+                Self::Authorized => f.write_str("authorized"),
                 Self::Captured => f.write_str("captured"),
+                Self::Refunded => f.write_str("refunded"),
                 Self::Failed => f.write_str("failed"),
             }
         }
@@ -1561,7 +1629,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
+                "created" => Ok(Self::Created),
+                "authorized" => Ok(Self::Authorized),
                 "captured" => Ok(Self::Captured),
+                "refunded" => Ok(Self::Refunded),
                 "failed" => Ok(Self::Failed),
                 _ => Err("invalid value".into()),
             }
@@ -1694,6 +1765,83 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for KnownReminderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The link events this spec documents.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownWebhookEventName {
+        #[serde(rename = "payment_link.paid")]
+        PaymentLinkPaid,
+        #[serde(rename = "payment_link.partially_paid")]
+        PaymentLinkPartiallyPaid,
+        #[serde(rename = "payment_link.cancelled")]
+        PaymentLinkCancelled,
+        #[serde(rename = "payment_link.expired")]
+        PaymentLinkExpired,
+        #[serde(rename = "invoice.paid")]
+        InvoicePaid,
+        #[serde(rename = "invoice.partially_paid")]
+        InvoicePartiallyPaid,
+        #[serde(rename = "invoice.expired")]
+        InvoiceExpired,
+    }
+    impl ::std::fmt::Display for KnownWebhookEventName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PaymentLinkPaid => f.write_str("payment_link.paid"),
+                Self::PaymentLinkPartiallyPaid => {
+                    f.write_str("payment_link.partially_paid")
+                }
+                Self::PaymentLinkCancelled => f.write_str("payment_link.cancelled"),
+                Self::PaymentLinkExpired => f.write_str("payment_link.expired"),
+                Self::InvoicePaid => f.write_str("invoice.paid"),
+                Self::InvoicePartiallyPaid => f.write_str("invoice.partially_paid"),
+                Self::InvoiceExpired => f.write_str("invoice.expired"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownWebhookEventName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "payment_link.paid" => Ok(Self::PaymentLinkPaid),
+                "payment_link.partially_paid" => Ok(Self::PaymentLinkPartiallyPaid),
+                "payment_link.cancelled" => Ok(Self::PaymentLinkCancelled),
+                "payment_link.expired" => Ok(Self::PaymentLinkExpired),
+                "invoice.paid" => Ok(Self::InvoicePaid),
+                "invoice.partially_paid" => Ok(Self::InvoicePartiallyPaid),
+                "invoice.expired" => Ok(Self::InvoiceExpired),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownWebhookEventName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownWebhookEventName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2060,6 +2208,236 @@ pub mod types {
     }
     impl NotifyResult {
         pub fn builder() -> builder::NotifyResult {
+            Default::default()
+        }
+    }
+    ///An order, as events carry it (https://razorpay.com/docs/api/orders/, the order entity). For payment links v2 the order has `product_type: payment_link_v2`, `product_id` = the link id without `plink_`, `receipt` = the link's `reference_id`, and (in the docs samples) an `id` without the `order_` prefix that the payment's `order_id` carries. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Order {
+        ///Amount of the order, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<i64>,
+        ///Amount due, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_due: ::std::option::Option<i64>,
+        ///Amount paid, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_paid: ::std::option::Option<i64>,
+        ///Whether an app offer applied (newer bodies only; undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_offer: ::std::option::Option<bool>,
+        ///Number of payment attempts on the order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attempts: ::std::option::Option<i64>,
+        ///Whether a payment on the order was authorised (newer bodies only; undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authorized: ::std::option::Option<bool>,
+        ///When the order was created, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        ///ISO 4217 currency code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        ///The saved customer, when there is one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_id: ::std::option::Option<::std::string::String>,
+        ///Whether a discount applied (newer bodies only; undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discount: ::std::option::Option<bool>,
+        ///Entity name, `order` (absent in the payment-link samples).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entity: ::std::option::Option<::std::string::String>,
+        ///Minimum first partial payment, in the smallest unit of `currency`; `null` when not set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_payment_min_amount: ::std::option::Option<i64>,
+        ///Unique identifier, `order_...` (without the prefix in the payment-link samples).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The merchant's id (the account id without `acc_`; newer bodies only; undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        ///The method the order is restricted to (`upi` for UPI links); `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<::std::string::String>,
+        ///Notes of the order; `[]` when there are none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notes: ::std::option::Option<NotesOrEmptyArray>,
+        ///Offer applied to the order, if any.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offer_id: ::std::option::Option<::std::string::String>,
+        ///Offers of the order (`{}`, or a collection); kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offers: ::std::option::Option<::serde_json::Value>,
+        ///Whether the order accepts partial payments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub partial_payment: ::std::option::Option<bool>,
+        ///Whether payments are captured automatically.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_capture: ::std::option::Option<bool>,
+        ///The id of that product (the link id without `plink_`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_id: ::std::option::Option<::std::string::String>,
+        ///What the order is for (`payment_link_v2` for payment links v2).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_type: ::std::option::Option<::std::string::String>,
+        ///The API key id the order was created with, masked in the samples (`rzp_live_XXXXXXXXXXXXXX`; undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_key: ::std::option::Option<::std::string::String>,
+        ///Receipt of the order (the link's `reference_id` or the invoice's `receipt`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub receipt: ::std::option::Option<::std::string::String>,
+        ///Order state (open enum): `created`, `attempted`, `paid`, else `Unknown`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<OrderStatus>,
+        ///When the order last changed, in Unix seconds (newer bodies only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+    impl Order {
+        pub fn builder() -> builder::Order {
+            Default::default()
+        }
+    }
+    ///Order state; documented `created`, `attempted`, `paid`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum OrderStatus {
+        KnownOrderStatus(KnownOrderStatus),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for OrderStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::KnownOrderStatus(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<KnownOrderStatus> for OrderStatus {
+        fn from(value: KnownOrderStatus) -> Self {
+            Self::KnownOrderStatus(value)
+        }
+    }
+    ///A payment, as events carry it (https://razorpay.com/docs/api/payments/, the payment entity). Amounts are integers in the smallest unit of `currency`, which is the payment's own (it may differ from the link's on international payments). Every field is optional; the method-specific fields (`card`, `bank`, `wallet`, `vpa`, `upi`) are `null` or absent for other methods.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Payment {
+        ///The acquirer's references (`rrn`, `auth_code`, `bank_transaction_id`...); kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub acquirer_data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Amount paid, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<i64>,
+        ///Amount captured, in the smallest unit of `currency` (`null` in the UPI sample).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_captured: ::std::option::Option<i64>,
+        ///Amount refunded, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_refunded: ::std::option::Option<i64>,
+        ///Amount transferred to linked accounts (Route), in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount_transferred: ::std::option::Option<i64>,
+        ///Bank code (`HDFC`), for netbanking payments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bank: ::std::option::Option<::std::string::String>,
+        ///The amount in the merchant's base currency (newer bodies only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_amount: ::std::option::Option<i64>,
+        ///Whether the payment was captured.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub captured: ::std::option::Option<bool>,
+        ///The card used (`last4`, `network`, `type`, `issuer`...), for card payments; kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub card: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The card used, `card_...`, for card payments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub card_id: ::std::option::Option<::std::string::String>,
+        ///The customer's phone number, as given at checkout.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact: ::std::option::Option<::std::string::String>,
+        ///When the payment was created, in Unix seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
+        ///ISO 4217 code of the payment's currency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+        ///The saved customer, `cust_...`, when there is one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_id: ::std::option::Option<::std::string::String>,
+        ///Description of the payment (`#<link id without prefix>` for payment links).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///The customer's e-mail address, as given at checkout.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///Entity name, `payment`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub entity: ::std::option::Option<::std::string::String>,
+        ///Error code of a failed payment; `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///Error description of a failed payment; `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_description: ::std::option::Option<::std::string::String>,
+        ///Why a failed payment failed; `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_reason: ::std::option::Option<::std::string::String>,
+        ///Where a failed payment failed; `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_source: ::std::option::Option<::std::string::String>,
+        ///At which step a failed payment failed; `null` otherwise.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_step: ::std::option::Option<::std::string::String>,
+        ///Razorpay's fee including tax, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fee: ::std::option::Option<i64>,
+        ///Who pays the fee (`platform`, `customer`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fee_bearer: ::std::option::Option<::std::string::String>,
+        ///Unique identifier, `pay_` followed by 14 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the payment was made with an international card.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub international: ::std::option::Option<bool>,
+        ///The invoice the payment paid, `inv_...`; `null` for payment links v2.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub invoice_id: ::std::option::Option<::std::string::String>,
+        ///Payment method (open enum): `card`, `netbanking`, `wallet`, `emi`, `upi`, `bank_transfer`, else `Unknown`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<PaymentMethod>,
+        ///Notes of the payment (copied from the link); `[]` when there are none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notes: ::std::option::Option<NotesOrEmptyArray>,
+        ///The order the payment was made against, `order_...`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_id: ::std::option::Option<::std::string::String>,
+        ///`null`, `partial` or `full`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refund_status: ::std::option::Option<::std::string::String>,
+        ///Payment state (open enum): `created`, `authorized`, `captured`, `refunded`, `failed`, else `Unknown`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<PaymentStatus>,
+        ///Tax on the fee, in the smallest unit of `currency`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax: ::std::option::Option<i64>,
+        ///UPI details (`payer_account_type`, `vpa`), newer bodies only; kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upi: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The customer's UPI address, for UPI payments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpa: ::std::option::Option<::std::string::String>,
+        ///Wallet name (`payzapp`), for wallet payments.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub wallet: ::std::option::Option<::std::string::String>,
+    }
+    impl Payment {
+        pub fn builder() -> builder::Payment {
             Default::default()
         }
     }
@@ -2466,7 +2844,7 @@ pub mod types {
             Self::KnownPaymentMethod(value)
         }
     }
-    ///Payment state; links list captured payments (`captured`), the Node typings also name `failed`.
+    ///Payment state, documented `created`, `authorized`, `captured`, `refunded`, `failed` (https://razorpay.com/docs/payments/payments/#payment-life-cycle). A link's `payments` list captured payments (`captured`; the Node typings also name `failed`); events carry the payment as it was when the event happened.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum PaymentStatus {
@@ -3038,6 +3416,108 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///A webhook event, as Razorpay POSTs it to the webhook URL set in the Dashboard (https://razorpay.com/docs/webhooks/payment-links/, https://razorpay.com/docs/webhooks/invoices/). Verify `X-Razorpay-Signature` over the raw body before decoding. The same envelope carries every event; `contains` names the members of `payload` that are present. The fields every documented sample has are required.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookEvent {
+        ///The merchant account the event belongs to, `acc_` followed by 14 characters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_id: ::std::option::Option<::std::string::String>,
+        ///Names of the members of `payload` the event carries (`payment_link`, `order`, `payment`, `invoice`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///When the event was created, in Unix seconds (the same on every retry).
+        pub created_at: i64,
+        ///Entity name, `event`.
+        pub entity: ::std::string::String,
+        pub event: WebhookEventName,
+        pub payload: WebhookPayload,
+    }
+    impl WebhookEvent {
+        pub fn builder() -> builder::WebhookEvent {
+            Default::default()
+        }
+    }
+    ///The event's name. Link events: `payment_link.paid`, `payment_link.partially_paid`, `payment_link.cancelled`, `payment_link.expired` (payment links v2) and `invoice.paid`, `invoice.partially_paid`, `invoice.expired` (invoices and legacy invoice-based links). Any other event the webhook is subscribed to (`payment.captured`, `order.paid`...) decodes as `Unknown`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum WebhookEventName {
+        KnownWebhookEventName(KnownWebhookEventName),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for WebhookEventName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::KnownWebhookEventName(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<KnownWebhookEventName> for WebhookEventName {
+        fn from(value: KnownWebhookEventName) -> Self {
+            Self::KnownWebhookEventName(value)
+        }
+    }
+    ///`payload.invoice`. The entity is the invoice entity of the API (`Invoice`); the webhook's adds nothing `Invoice` does not accept (`supply_state_code`, `subscription_status`, `idempotency_key` are already there; the samples print `short_url` with a space after `https:`, kept as sent), so the schema is reused. The samples carry no `line_items`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookInvoice {
+        pub entity: Invoice,
+    }
+    impl WebhookInvoice {
+        pub fn builder() -> builder::WebhookInvoice {
+            Default::default()
+        }
+    }
+    ///`payload.order`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookOrder {
+        pub entity: Order,
+    }
+    impl WebhookOrder {
+        pub fn builder() -> builder::WebhookOrder {
+            Default::default()
+        }
+    }
+    ///The entities of the event, each wrapped as `{"entity": {...}}`: a snapshot taken when the event happened (https://razorpay.com/docs/webhooks/payments/, "Handy Tips"). Payment events carry the link (`payment_link` or `invoice`), its `order` and the `payment`; cancelled and expired events only the link.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct WebhookPayload {
+        ///The invoice or legacy invoice-based link of an `invoice.*` event.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub invoice: ::std::option::Option<WebhookInvoice>,
+        ///The order the payment was made against (payment events only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order: ::std::option::Option<WebhookOrder>,
+        ///The payment the event is about (payment events only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment: ::std::option::Option<WebhookPayment>,
+        ///The payment link (v2) of a `payment_link.*` event.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_link: ::std::option::Option<WebhookPaymentLink>,
+    }
+    impl WebhookPayload {
+        pub fn builder() -> builder::WebhookPayload {
+            Default::default()
+        }
+    }
+    ///`payload.payment`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookPayment {
+        pub entity: Payment,
+    }
+    impl WebhookPayment {
+        pub fn builder() -> builder::WebhookPayment {
+            Default::default()
+        }
+    }
+    ///`payload.payment_link`. The entity is the link entity of the API (`PaymentLink`) as the webhook sends it: without `payments` (so a link event never lists earlier payments), with `order_id`, `whatsapp_link`, a boolean `upi_link` and `notes` possibly `null`; every one of those fits `PaymentLink`, so the schema is reused.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookPaymentLink {
+        pub entity: PaymentLink,
+    }
+    impl WebhookPaymentLink {
+        pub fn builder() -> builder::WebhookPaymentLink {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -6074,6 +6554,1268 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Order {
+            amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount_due: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount_paid: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            app_offer: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            attempts: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            authorized: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            discount: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            entity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_payment_min_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notes: ::std::result::Result<
+                ::std::option::Option<super::NotesOrEmptyArray>,
+                ::std::string::String,
+            >,
+            offer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            offers: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            partial_payment: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            payment_capture: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            public_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            receipt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::OrderStatus>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Order {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    amount_due: Ok(Default::default()),
+                    amount_paid: Ok(Default::default()),
+                    app_offer: Ok(Default::default()),
+                    attempts: Ok(Default::default()),
+                    authorized: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    discount: Ok(Default::default()),
+                    entity: Ok(Default::default()),
+                    first_payment_min_amount: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    merchant_id: Ok(Default::default()),
+                    method: Ok(Default::default()),
+                    notes: Ok(Default::default()),
+                    offer_id: Ok(Default::default()),
+                    offers: Ok(Default::default()),
+                    partial_payment: Ok(Default::default()),
+                    payment_capture: Ok(Default::default()),
+                    product_id: Ok(Default::default()),
+                    product_type: Ok(Default::default()),
+                    public_key: Ok(Default::default()),
+                    receipt: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Order {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn amount_due<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_due = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount_due: {e}")
+                    });
+                self
+            }
+            pub fn amount_paid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_paid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount_paid: {e}")
+                    });
+                self
+            }
+            pub fn app_offer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_offer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_offer: {e}")
+                    });
+                self
+            }
+            pub fn attempts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attempts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attempts: {e}")
+                    });
+                self
+            }
+            pub fn authorized<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorized = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for authorized: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer_id: {e}")
+                    });
+                self
+            }
+            pub fn discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for discount: {e}")
+                    });
+                self
+            }
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+            pub fn first_payment_min_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_payment_min_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for first_payment_min_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotesOrEmptyArray>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn offer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offer_id: {e}")
+                    });
+                self
+            }
+            pub fn offers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offers: {e}")
+                    });
+                self
+            }
+            pub fn partial_payment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.partial_payment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for partial_payment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_capture<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_capture = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_capture: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_id: {e}")
+                    });
+                self
+            }
+            pub fn product_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_type: {e}")
+                    });
+                self
+            }
+            pub fn public_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for public_key: {e}")
+                    });
+                self
+            }
+            pub fn receipt<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.receipt = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for receipt: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Order> for super::Order {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Order,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    amount_due: value.amount_due?,
+                    amount_paid: value.amount_paid?,
+                    app_offer: value.app_offer?,
+                    attempts: value.attempts?,
+                    authorized: value.authorized?,
+                    created_at: value.created_at?,
+                    currency: value.currency?,
+                    customer_id: value.customer_id?,
+                    discount: value.discount?,
+                    entity: value.entity?,
+                    first_payment_min_amount: value.first_payment_min_amount?,
+                    id: value.id?,
+                    merchant_id: value.merchant_id?,
+                    method: value.method?,
+                    notes: value.notes?,
+                    offer_id: value.offer_id?,
+                    offers: value.offers?,
+                    partial_payment: value.partial_payment?,
+                    payment_capture: value.payment_capture?,
+                    product_id: value.product_id?,
+                    product_type: value.product_type?,
+                    public_key: value.public_key?,
+                    receipt: value.receipt?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Order> for Order {
+            fn from(value: super::Order) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    amount_due: Ok(value.amount_due),
+                    amount_paid: Ok(value.amount_paid),
+                    app_offer: Ok(value.app_offer),
+                    attempts: Ok(value.attempts),
+                    authorized: Ok(value.authorized),
+                    created_at: Ok(value.created_at),
+                    currency: Ok(value.currency),
+                    customer_id: Ok(value.customer_id),
+                    discount: Ok(value.discount),
+                    entity: Ok(value.entity),
+                    first_payment_min_amount: Ok(value.first_payment_min_amount),
+                    id: Ok(value.id),
+                    merchant_id: Ok(value.merchant_id),
+                    method: Ok(value.method),
+                    notes: Ok(value.notes),
+                    offer_id: Ok(value.offer_id),
+                    offers: Ok(value.offers),
+                    partial_payment: Ok(value.partial_payment),
+                    payment_capture: Ok(value.payment_capture),
+                    product_id: Ok(value.product_id),
+                    product_type: Ok(value.product_type),
+                    public_key: Ok(value.public_key),
+                    receipt: Ok(value.receipt),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Payment {
+            acquirer_data: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount_captured: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount_refunded: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount_transferred: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bank: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            base_amount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            captured: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            card: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            card_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            entity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_source: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_step: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fee: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            fee_bearer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            international: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            invoice_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            method: ::std::result::Result<
+                ::std::option::Option<super::PaymentMethod>,
+                ::std::string::String,
+            >,
+            notes: ::std::result::Result<
+                ::std::option::Option<super::NotesOrEmptyArray>,
+                ::std::string::String,
+            >,
+            order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refund_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::PaymentStatus>,
+                ::std::string::String,
+            >,
+            tax: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            upi: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            vpa: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            wallet: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Payment {
+            fn default() -> Self {
+                Self {
+                    acquirer_data: Ok(Default::default()),
+                    amount: Ok(Default::default()),
+                    amount_captured: Ok(Default::default()),
+                    amount_refunded: Ok(Default::default()),
+                    amount_transferred: Ok(Default::default()),
+                    bank: Ok(Default::default()),
+                    base_amount: Ok(Default::default()),
+                    captured: Ok(Default::default()),
+                    card: Ok(Default::default()),
+                    card_id: Ok(Default::default()),
+                    contact: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    entity: Ok(Default::default()),
+                    error_code: Ok(Default::default()),
+                    error_description: Ok(Default::default()),
+                    error_reason: Ok(Default::default()),
+                    error_source: Ok(Default::default()),
+                    error_step: Ok(Default::default()),
+                    fee: Ok(Default::default()),
+                    fee_bearer: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    international: Ok(Default::default()),
+                    invoice_id: Ok(Default::default()),
+                    method: Ok(Default::default()),
+                    notes: Ok(Default::default()),
+                    order_id: Ok(Default::default()),
+                    refund_status: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    tax: Ok(Default::default()),
+                    upi: Ok(Default::default()),
+                    vpa: Ok(Default::default()),
+                    wallet: Ok(Default::default()),
+                }
+            }
+        }
+        impl Payment {
+            pub fn acquirer_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.acquirer_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for acquirer_data: {e}")
+                    });
+                self
+            }
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn amount_captured<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_captured = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for amount_captured: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn amount_refunded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_refunded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for amount_refunded: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn amount_transferred<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_transferred = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for amount_transferred: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bank<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bank = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bank: {e}")
+                    });
+                self
+            }
+            pub fn base_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_amount: {e}")
+                    });
+                self
+            }
+            pub fn captured<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.captured = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for captured: {e}")
+                    });
+                self
+            }
+            pub fn card<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.card = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for card: {e}")
+                    });
+                self
+            }
+            pub fn card_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.card_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for card_id: {e}")
+                    });
+                self
+            }
+            pub fn contact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer_id: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn error_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for error_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_reason: {e}")
+                    });
+                self
+            }
+            pub fn error_source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_source: {e}")
+                    });
+                self
+            }
+            pub fn error_step<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_step = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_step: {e}")
+                    });
+                self
+            }
+            pub fn fee<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee: {e}")
+                    });
+                self
+            }
+            pub fn fee_bearer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_bearer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee_bearer: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn international<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.international = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for international: {e}")
+                    });
+                self
+            }
+            pub fn invoice_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invoice_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invoice_id: {e}")
+                    });
+                self
+            }
+            pub fn method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaymentMethod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for method: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::NotesOrEmptyArray>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
+                self
+            }
+            pub fn refund_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refund_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refund_status: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaymentStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn tax<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax: {e}")
+                    });
+                self
+            }
+            pub fn upi<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upi = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for upi: {e}")
+                    });
+                self
+            }
+            pub fn vpa<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpa = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpa: {e}")
+                    });
+                self
+            }
+            pub fn wallet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wallet = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for wallet: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Payment> for super::Payment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Payment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    acquirer_data: value.acquirer_data?,
+                    amount: value.amount?,
+                    amount_captured: value.amount_captured?,
+                    amount_refunded: value.amount_refunded?,
+                    amount_transferred: value.amount_transferred?,
+                    bank: value.bank?,
+                    base_amount: value.base_amount?,
+                    captured: value.captured?,
+                    card: value.card?,
+                    card_id: value.card_id?,
+                    contact: value.contact?,
+                    created_at: value.created_at?,
+                    currency: value.currency?,
+                    customer_id: value.customer_id?,
+                    description: value.description?,
+                    email: value.email?,
+                    entity: value.entity?,
+                    error_code: value.error_code?,
+                    error_description: value.error_description?,
+                    error_reason: value.error_reason?,
+                    error_source: value.error_source?,
+                    error_step: value.error_step?,
+                    fee: value.fee?,
+                    fee_bearer: value.fee_bearer?,
+                    id: value.id?,
+                    international: value.international?,
+                    invoice_id: value.invoice_id?,
+                    method: value.method?,
+                    notes: value.notes?,
+                    order_id: value.order_id?,
+                    refund_status: value.refund_status?,
+                    status: value.status?,
+                    tax: value.tax?,
+                    upi: value.upi?,
+                    vpa: value.vpa?,
+                    wallet: value.wallet?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Payment> for Payment {
+            fn from(value: super::Payment) -> Self {
+                Self {
+                    acquirer_data: Ok(value.acquirer_data),
+                    amount: Ok(value.amount),
+                    amount_captured: Ok(value.amount_captured),
+                    amount_refunded: Ok(value.amount_refunded),
+                    amount_transferred: Ok(value.amount_transferred),
+                    bank: Ok(value.bank),
+                    base_amount: Ok(value.base_amount),
+                    captured: Ok(value.captured),
+                    card: Ok(value.card),
+                    card_id: Ok(value.card_id),
+                    contact: Ok(value.contact),
+                    created_at: Ok(value.created_at),
+                    currency: Ok(value.currency),
+                    customer_id: Ok(value.customer_id),
+                    description: Ok(value.description),
+                    email: Ok(value.email),
+                    entity: Ok(value.entity),
+                    error_code: Ok(value.error_code),
+                    error_description: Ok(value.error_description),
+                    error_reason: Ok(value.error_reason),
+                    error_source: Ok(value.error_source),
+                    error_step: Ok(value.error_step),
+                    fee: Ok(value.fee),
+                    fee_bearer: Ok(value.fee_bearer),
+                    id: Ok(value.id),
+                    international: Ok(value.international),
+                    invoice_id: Ok(value.invoice_id),
+                    method: Ok(value.method),
+                    notes: Ok(value.notes),
+                    order_id: Ok(value.order_id),
+                    refund_status: Ok(value.refund_status),
+                    status: Ok(value.status),
+                    tax: Ok(value.tax),
+                    upi: Ok(value.upi),
+                    vpa: Ok(value.vpa),
+                    wallet: Ok(value.wallet),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PaymentLink {
             accept_partial: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -8191,6 +9933,392 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WebhookEvent {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contains: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
+            entity: ::std::result::Result<::std::string::String, ::std::string::String>,
+            event: ::std::result::Result<super::WebhookEventName, ::std::string::String>,
+            payload: ::std::result::Result<super::WebhookPayload, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookEvent {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    contains: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    entity: Err("no value supplied for entity".to_string()),
+                    event: Err("no value supplied for event".to_string()),
+                    payload: Err("no value supplied for payload".to_string()),
+                }
+            }
+        }
+        impl WebhookEvent {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn contains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for contains: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebhookEventName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn payload<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WebhookPayload>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payload = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payload: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookEvent> for super::WebhookEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    contains: value.contains?,
+                    created_at: value.created_at?,
+                    entity: value.entity?,
+                    event: value.event?,
+                    payload: value.payload?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookEvent> for WebhookEvent {
+            fn from(value: super::WebhookEvent) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    contains: Ok(value.contains),
+                    created_at: Ok(value.created_at),
+                    entity: Ok(value.entity),
+                    event: Ok(value.event),
+                    payload: Ok(value.payload),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookInvoice {
+            entity: ::std::result::Result<super::Invoice, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookInvoice {
+            fn default() -> Self {
+                Self {
+                    entity: Err("no value supplied for entity".to_string()),
+                }
+            }
+        }
+        impl WebhookInvoice {
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Invoice>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookInvoice> for super::WebhookInvoice {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookInvoice,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { entity: value.entity? })
+            }
+        }
+        impl ::std::convert::From<super::WebhookInvoice> for WebhookInvoice {
+            fn from(value: super::WebhookInvoice) -> Self {
+                Self { entity: Ok(value.entity) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookOrder {
+            entity: ::std::result::Result<super::Order, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookOrder {
+            fn default() -> Self {
+                Self {
+                    entity: Err("no value supplied for entity".to_string()),
+                }
+            }
+        }
+        impl WebhookOrder {
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Order>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookOrder> for super::WebhookOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { entity: value.entity? })
+            }
+        }
+        impl ::std::convert::From<super::WebhookOrder> for WebhookOrder {
+            fn from(value: super::WebhookOrder) -> Self {
+                Self { entity: Ok(value.entity) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookPayload {
+            invoice: ::std::result::Result<
+                ::std::option::Option<super::WebhookInvoice>,
+                ::std::string::String,
+            >,
+            order: ::std::result::Result<
+                ::std::option::Option<super::WebhookOrder>,
+                ::std::string::String,
+            >,
+            payment: ::std::result::Result<
+                ::std::option::Option<super::WebhookPayment>,
+                ::std::string::String,
+            >,
+            payment_link: ::std::result::Result<
+                ::std::option::Option<super::WebhookPaymentLink>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebhookPayload {
+            fn default() -> Self {
+                Self {
+                    invoice: Ok(Default::default()),
+                    order: Ok(Default::default()),
+                    payment: Ok(Default::default()),
+                    payment_link: Ok(Default::default()),
+                }
+            }
+        }
+        impl WebhookPayload {
+            pub fn invoice<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WebhookInvoice>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.invoice = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for invoice: {e}")
+                    });
+                self
+            }
+            pub fn order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WebhookOrder>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order: {e}")
+                    });
+                self
+            }
+            pub fn payment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WebhookPayment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payment: {e}")
+                    });
+                self
+            }
+            pub fn payment_link<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WebhookPaymentLink>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_link = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payment_link: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookPayload> for super::WebhookPayload {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookPayload,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    invoice: value.invoice?,
+                    order: value.order?,
+                    payment: value.payment?,
+                    payment_link: value.payment_link?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookPayload> for WebhookPayload {
+            fn from(value: super::WebhookPayload) -> Self {
+                Self {
+                    invoice: Ok(value.invoice),
+                    order: Ok(value.order),
+                    payment: Ok(value.payment),
+                    payment_link: Ok(value.payment_link),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookPayment {
+            entity: ::std::result::Result<super::Payment, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookPayment {
+            fn default() -> Self {
+                Self {
+                    entity: Err("no value supplied for entity".to_string()),
+                }
+            }
+        }
+        impl WebhookPayment {
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Payment>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookPayment> for super::WebhookPayment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookPayment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { entity: value.entity? })
+            }
+        }
+        impl ::std::convert::From<super::WebhookPayment> for WebhookPayment {
+            fn from(value: super::WebhookPayment) -> Self {
+                Self { entity: Ok(value.entity) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookPaymentLink {
+            entity: ::std::result::Result<super::PaymentLink, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookPaymentLink {
+            fn default() -> Self {
+                Self {
+                    entity: Err("no value supplied for entity".to_string()),
+                }
+            }
+        }
+        impl WebhookPaymentLink {
+            pub fn entity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PaymentLink>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.entity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for entity: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookPaymentLink> for super::WebhookPaymentLink {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookPaymentLink,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { entity: value.entity? })
+            }
+        }
+        impl ::std::convert::From<super::WebhookPaymentLink> for WebhookPaymentLink {
+            fn from(value: super::WebhookPaymentLink) -> Self {
+                Self { entity: Ok(value.entity) }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -8226,57 +10354,7 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Razorpay Payment Links API (v2 payment links and legacy invoice-based links)
-
-Hand-written description of the Razorpay endpoints that create and manage payment links:
-
-* **Payment Links v2** (`/v1/payment_links`): standard and UPI payment links.
-* **Legacy invoice-based payment links** (`/v1/invoices`, `type=link`), which share their
-  endpoints with the Invoices API (`type=invoice`). Razorpay ended the legacy payment-link
-  contract in 2021 (new accounts get `/v1/payment_links`), but the endpoints still serve
-  invoices and older integrations.
-
-`info.version` is the path version Razorpay puts in every URL (`/v1`); Razorpay publishes no
-other API version.
-
-**Environments.** Razorpay has one host, `https://api.razorpay.com`, for live and test mode:
-the mode is chosen by the key pair (`rzp_test_...` keys act on test data, `rzp_live_...`
-keys on live data). Test mode allows at most 30 payment links per business and rejects UPI
-payment links (`UPI Payment Links is not supported in Test Mode`).
-
-**Authentication.** HTTP Basic with `key_id` as user name and `key_secret` as password; the
-header must be exactly `Authorization: Basic <base64(key_id:key_secret)>`.
-
-**Examples** are the providers' docs examples with synthetic personal details (customer
-names, e-mail addresses, street addresses) and one correction: the docs print
-`"currency": ""` (a template variable the docs generator dropped); real bodies carry the
-code, so the examples say `INR`. The docs bodies as printed are test fixtures in
-`tests/fixtures/razorpay/` and `tests/fixtures/razorpay_invoices/` (sources in
-`tests/fixtures/SOURCES.md`).
-
-**Wire conventions this spec keeps, because real bodies carry them:**
-
-* Money is an integer in the currency's smallest unit (paise for INR; three-decimal
-  currencies such as KWD end in 0; zero-decimal currencies such as JPY as-is).
-* Timestamps are integer Unix seconds (an instant: no zone to apply). On payment links (v2)
-  `0` means "not set" (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same
-  fields are `null`.
-* Every optional response field may be `null`, decoded as absent (razorpay-java's
-  PaymentLinkTest mock sends `"updated_at": null`).
-* PHP empty arrays: an empty object may arrive as `[]` (`customer`, `notes`, `reminders`,
-  error `metadata`), so those fields accept the object or an empty array.
-* `notes` may also be `null`; `payments` is `null` until the first captured payment.
-* `upi_link` is a boolean in most bodies but the documented UPI examples send and return
-  the string `"true"`.
-* Documentation examples often show `"currency": ""` (a template variable the docs
-  generator dropped); real bodies carry an ISO 4217 code, so `currency` is a plain string.
-* Status and method enums are open: values this spec does not list decode as `Unknown`.
-* Successful calls answer HTTP 200. Errors share one envelope (`RazorpayError`); `code` is
-  `BAD_REQUEST_ERROR` for nearly every 4xx (authentication failures included), so classify
-  by HTTP status first.
-
-
-Version: v1*/
+#[doc = "Client for Razorpay Payment Links API (v2 payment links and legacy invoice-based links)\n\nHand-written description of the Razorpay endpoints that create and manage payment links:\n\n* **Payment Links v2** (`/v1/payment_links`): standard and UPI payment links.\n* **Legacy invoice-based payment links** (`/v1/invoices`, `type=link`), which share their\n  endpoints with the Invoices API (`type=invoice`). Razorpay ended the legacy payment-link\n  contract in 2021 (new accounts get `/v1/payment_links`), but the endpoints still serve\n  invoices and older integrations.\n\n`info.version` is the path version Razorpay puts in every URL (`/v1`); Razorpay publishes no\nother API version.\n\n**Environments.** Razorpay has one host, `https://api.razorpay.com`, for live and test mode:\nthe mode is chosen by the key pair (`rzp_test_...` keys act on test data, `rzp_live_...`\nkeys on live data). Test mode allows at most 30 payment links per business and rejects UPI\npayment links (`UPI Payment Links is not supported in Test Mode`).\n\n**Authentication.** HTTP Basic with `key_id` as user name and `key_secret` as password; the\nheader must be exactly `Authorization: Basic <base64(key_id:key_secret)>`.\n\n**Examples** are the providers' docs examples with synthetic personal details (customer\nnames, e-mail addresses, street addresses) and one correction: the docs print\n`\"currency\": \"\"` (a template variable the docs generator dropped); real bodies carry the\ncode, so the examples say `INR`. The docs bodies as printed are test fixtures in\n`tests/fixtures/razorpay/` and `tests/fixtures/razorpay_invoices/` (sources in\n`tests/fixtures/SOURCES.md`).\n\n**Wire conventions this spec keeps, because real bodies carry them:**\n\n* Money is an integer in the currency's smallest unit (paise for INR; three-decimal\n  currencies such as KWD end in 0; zero-decimal currencies such as JPY as-is).\n* Timestamps are integer Unix seconds (an instant: no zone to apply). On payment links (v2)\n  `0` means \"not set\" (`cancelled_at`, `expired_at`, `expire_by`); on invoices the same\n  fields are `null`.\n* Every optional response field may be `null`, decoded as absent (razorpay-java's\n  PaymentLinkTest mock sends `\"updated_at\": null`).\n* PHP empty arrays: an empty object may arrive as `[]` (`customer`, `notes`, `reminders`,\n  error `metadata`), so those fields accept the object or an empty array.\n* `notes` may also be `null`; `payments` is `null` until the first captured payment.\n* `upi_link` is a boolean in most bodies but the documented UPI examples send and return\n  the string `\"true\"`.\n* Documentation examples often show `\"currency\": \"\"` (a template variable the docs\n  generator dropped); real bodies carry an ISO 4217 code, so `currency` is a plain string.\n* Status and method enums are open: values this spec does not list decode as `Unknown`.\n* Webhook events (`WebhookEvent`, described as the `callbacks` of `createPaymentLink` and\n  `createInvoice`) are signed with the Dashboard's webhook secret, not the API key; their\n  examples are the docs' samples, kept in `tests/fixtures/razorpay*/webhooks/`.\n* Successful calls answer HTTP 200. Errors share one envelope (`RazorpayError`); `code` is\n  `BAD_REQUEST_ERROR` for nearly every 4xx (authentication failures included), so classify\n  by HTTP status first.\n\n\nVersion: v1"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,

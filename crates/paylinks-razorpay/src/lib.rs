@@ -6,7 +6,8 @@
 //! `cargo xtask generate`); this crate adds the hand-written part: credentials, the host and
 //! the client builder ([`config`]; the same shape in every paylinks provider crate), what
 //! every request and response goes through ([`hooks`]), the error type ([`Error`]) and
-//! helpers for Razorpay's conventions ([`unix_time`]).
+//! helpers for Razorpay's conventions ([`unix_time`]), and the verification of webhook
+//! deliveries and callback redirects ([`webhook`]).
 //!
 //! Razorpay has one host for test and live mode; the key decides (`rzp_test_…`,
 //! `rzp_live_…`), so [`Environment::Sandbox`] and [`Environment::Production`] reach the same
@@ -30,6 +31,7 @@ pub mod config;
 mod error;
 pub mod hooks;
 mod time;
+pub mod webhook;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]

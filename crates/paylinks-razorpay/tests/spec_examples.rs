@@ -16,7 +16,7 @@ use std::fmt::Debug;
 
 use paylinks_razorpay::types::{
     CreateInvoiceRequest, CreatePaymentLinkRequest, EmptyArray, Invoice, InvoiceList, NotifyResult, PaymentLink,
-    PaymentLinkList, RazorpayError, UpdateInvoiceRequest, UpdatePaymentLinkRequest,
+    PaymentLinkList, RazorpayError, UpdateInvoiceRequest, UpdatePaymentLinkRequest, WebhookEvent,
 };
 use paylinks_testkit::tables::ExampleTable;
 use paylinks_testkit::{SpecExample, decode_value_as, spec_examples};
@@ -39,6 +39,9 @@ enum Body {
     EmptyArray,
     NotifyResult,
     Error,
+    /// A webhook event: the request body of the `callbacks` (`paymentLinkEvent`,
+    /// `invoiceEvent`), received like a response, so it is pinned like one.
+    WebhookEvent,
 }
 
 /// Operation id → (location → body). A location not listed here fails the test, so a new
@@ -62,6 +65,8 @@ const TABLE: &[(&str, &str, Body)] = &[
     ("issueInvoice", "response 200", Body::Invoice),
     ("cancelInvoice", "response 200", Body::Invoice),
     ("notifyInvoice", "response 200", Body::NotifyResult),
+    ("paymentLinkEvent", "request", Body::WebhookEvent),
+    ("invoiceEvent", "request", Body::WebhookEvent),
 ];
 
 /// Error statuses the spec documents; their examples (if any) are `RazorpayError`s.
@@ -129,6 +134,7 @@ fn every_spec_example_decodes_into_its_generated_type() {
         Body::InvoiceList => snapshot::<InvoiceList>(example).map(drop),
         Body::EmptyArray => snapshot::<EmptyArray>(example).map(drop),
         Body::NotifyResult => snapshot::<NotifyResult>(example).map(drop),
+        Body::WebhookEvent => snapshot::<WebhookEvent>(example).map(drop),
         Body::Error => {
             let name = format!("errors-{}-{}", example.location.replace(' ', "-"), example.name);
             match errors_seen.get(&name) {
@@ -167,7 +173,8 @@ fn every_request_body_and_success_response_has_an_example() {
         }
     }
     let operations: std::collections::BTreeSet<&str> = examples.iter().map(|e| e.operation_id.as_str()).collect();
-    for operation in &operations {
+    // The webhook callbacks are requests Razorpay sends: they have no error answers.
+    for operation in operations.iter().filter(|op| !op.ends_with("Event")) {
         for location in ["response 400", "response 401"] {
             assert!(
                 examples.iter().any(|e| e.operation_id == *operation && e.location == location),
@@ -175,5 +182,9 @@ fn every_request_body_and_success_response_has_an_example() {
             );
         }
     }
-    assert_eq!(operations.len(), 14, "expected examples for the 14 operations, found {operations:?}");
+    assert_eq!(
+        operations.len(),
+        16,
+        "expected examples for the 14 operations and the 2 webhook callbacks, found {operations:?}"
+    );
 }

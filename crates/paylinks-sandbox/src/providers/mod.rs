@@ -55,6 +55,7 @@ mod tests {
                 "cashfree-client-secret",
                 "razorpay-key-id",
                 "razorpay-key-secret",
+                "razorpay-webhook-secret",
                 "pinelabs-client-id",
                 "pinelabs-client-secret",
                 "token-ttl-secs",

@@ -9,10 +9,11 @@ use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::rules::check_common;
 use super::wire::{Call, build, error_body, field, has_text, list_under, map_api_error, optional, raw_value};
-use crate::api::{Body, LinkApi, Settings};
+use crate::api::{Body, Delivery, LinkApi, Settings};
 use crate::{
-    CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
-    PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
+    CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
+    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy,
+    WebhookError,
 };
 
 const PROVIDER: Provider = Provider::Razorpay;
@@ -78,6 +79,13 @@ impl LinkApi for Razorpay {
             _ => Customer::default(),
         };
         let notes = notes_text(entity.notes.as_ref());
+        let payments = entity
+            .payments
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, payment)| link_payment(payment, currency).map_err(|why| format!("payments[{index}]: {why}")))
+            .collect::<Result<_, _>>()?;
         Ok(PaymentLink {
             provider: PROVIDER,
             id,
@@ -95,9 +103,24 @@ impl LinkApi for Razorpay {
             expires_at: unix_time(entity.expire_by),
             cancelled_at: unix_time(entity.cancelled_at),
             notes,
-            payments: Vec::new(),
+            payments,
             raw: ProviderLink::Razorpay(Box::new(entity)),
         })
+    }
+
+    /// Razorpay signs its webhook deliveries with the secret set in the Dashboard with the
+    /// webhook URL, not with the API key secret.
+    const WEBHOOK_SECRET_VAR: Option<&'static str> = Some("RAZORPAY_WEBHOOK_SECRET");
+
+    /// Verifies a delivery with [`paylinks_razorpay::webhook::Verifier`] (hex HMAC-SHA256 of the
+    /// raw body; Razorpay signs no timestamp, so `delivery.tolerance` does not apply) and reads
+    /// it: `payment_link.*` events as links of this API, `invoice.*` events as links of
+    /// [`RazorpayInvoice`](super::razorpay_invoice::RazorpayInvoice) (one secret, one URL for
+    /// both). See [`link_event`].
+    fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
+        let verifier = paylinks_razorpay::webhook::Verifier::new(delivery.secret.expose());
+        let event = verifier.verify_at(delivery.headers, delivery.body, delivery.now)?;
+        link_event(event)
     }
 
     /// Razorpay's error envelope (`{"error": {"code", "description", ...}}`), its list
@@ -169,6 +192,121 @@ impl LinkApi for Razorpay {
         })
         .await
     }
+}
+
+/// A payment of a link's `payments[]`: amounts in the link's currency (the items carry none).
+fn link_payment(payment: &types::PaymentLinkPayment, currency: Currency) -> Result<Payment, String> {
+    let id = payment.payment_id.clone().filter(|id| !id.is_empty()).ok_or("the payment has no payment_id")?;
+    let amount = payment.amount.ok_or("the payment has no amount")?;
+    let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
+    Ok(Payment {
+        id,
+        amount: Money::new(amount, currency),
+        status: payment_status(&provider_status),
+        provider_status,
+        method: payment.method.as_ref().and_then(raw_value),
+        created_at: unix_time(payment.created_at),
+    })
+}
+
+/// Razorpay's payment states (<https://razorpay.com/docs/payments/payments/#payment-life-cycle>):
+/// `captured` is money taken; `created` and `authorized` are not settled yet (an authorised
+/// payment that is never captured is refunded to the customer).
+pub(crate) fn payment_status(status: &str) -> PaymentStatus {
+    match status {
+        "captured" => PaymentStatus::Succeeded,
+        "created" | "authorized" => PaymentStatus::Pending,
+        "failed" => PaymentStatus::Failed,
+        "refunded" => PaymentStatus::Refunded,
+        _ => PaymentStatus::Other,
+    }
+}
+
+/// A verified Razorpay event as a [`LinkEvent`]:
+///
+/// - `kind` from the event name: `*.paid` paid, `*.partially_paid` partially paid,
+///   `*.cancelled` cancelled, `*.expired` expired; any other event the webhook is subscribed
+///   to (`payment.captured`, `order.paid`...) is `other`;
+/// - `occurred_at` from the envelope's `created_at` (Unix seconds);
+/// - `link` from `payload.payment_link.entity` (provider `razorpay`) or
+///   `payload.invoice.entity` (provider `razorpay_invoice`), through the same mapping as the
+///   API's answers; the webhook's link has no `payments`, so `link.payments` is empty and the
+///   event's payment is in `payment`;
+/// - `payment` from `payload.payment.entity`: its amount in the payment's own currency.
+///
+/// A `payment_link.*` event without `payload.payment_link` (or an `invoice.*` one without
+/// `payload.invoice`), or a link or payment that cannot be read, is
+/// [`WebhookError::NotAnEvent`] naming the field.
+pub(crate) fn link_event(event: paylinks_razorpay::webhook::Event) -> Result<LinkEvent, WebhookError> {
+    use paylinks_razorpay::types::{KnownWebhookEventName as Name, WebhookEventName};
+
+    let not_an_event = |why: String| WebhookError::NotAnEvent { provider: "razorpay", why };
+    let envelope = event.envelope;
+    let provider_event = raw_value(&envelope.event).unwrap_or_default();
+    let (kind, expects) = match &envelope.event {
+        WebhookEventName::KnownWebhookEventName(name) => match name {
+            Name::PaymentLinkPaid => (EventKind::Paid, Some(Provider::Razorpay)),
+            Name::PaymentLinkPartiallyPaid => (EventKind::PartiallyPaid, Some(Provider::Razorpay)),
+            Name::PaymentLinkCancelled => (EventKind::Cancelled, Some(Provider::Razorpay)),
+            Name::PaymentLinkExpired => (EventKind::Expired, Some(Provider::Razorpay)),
+            Name::InvoicePaid => (EventKind::Paid, Some(Provider::RazorpayInvoice)),
+            Name::InvoicePartiallyPaid => (EventKind::PartiallyPaid, Some(Provider::RazorpayInvoice)),
+            Name::InvoiceExpired => (EventKind::Expired, Some(Provider::RazorpayInvoice)),
+        },
+        WebhookEventName::Unknown(_) => (EventKind::Other, None),
+    };
+    let occurred_at = unix_time(Some(envelope.created_at))
+        .ok_or_else(|| not_an_event("`created_at` is not a time in Unix seconds".into()))?;
+    let payload = envelope.payload;
+    let link = match (payload.payment_link, payload.invoice) {
+        (Some(link), _) if expects != Some(Provider::RazorpayInvoice) => Some(
+            Razorpay::normalise(link.entity)
+                .map_err(|why| not_an_event(format!("payload.payment_link.entity: {why}")))?,
+        ),
+        (_, Some(invoice)) if expects != Some(Provider::Razorpay) => Some(
+            super::razorpay_invoice::RazorpayInvoice::normalise(invoice.entity)
+                .map_err(|why| not_an_event(format!("payload.invoice.entity: {why}")))?,
+        ),
+        _ => None,
+    };
+    if let (Some(expected), None) = (expects, &link) {
+        let member = if expected == Provider::Razorpay { "payment_link" } else { "invoice" };
+        return Err(not_an_event(format!("a {provider_event} event without `payload.{member}`")));
+    }
+    let payment = payload
+        .payment
+        .map(|payment| event_payment(&payment.entity))
+        .transpose()
+        .map_err(|why| not_an_event(format!("payload.payment.entity: {why}")))?;
+    Ok(LinkEvent {
+        provider: link.as_ref().map_or(expects.unwrap_or(Provider::Razorpay), |link| link.provider),
+        event_id: event.id,
+        kind,
+        provider_event,
+        occurred_at,
+        link_id: link.as_ref().map(|link| link.id.clone()),
+        link,
+        payment,
+    })
+}
+
+/// The payment entity of an event: its amount in its own currency.
+fn event_payment(payment: &types::Payment) -> Result<Payment, String> {
+    let id = payment.id.clone().filter(|id| !id.is_empty()).ok_or("the payment has no id")?;
+    let currency = match payment.currency.as_deref() {
+        None | Some("") => return Err("the payment's currency is empty, so its amount has no unit".into()),
+        Some(code) => code.parse::<Currency>().map_err(|e| format!("currency: {e}"))?,
+    };
+    let amount = payment.amount.ok_or("the payment has no amount")?;
+    let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
+    Ok(Payment {
+        id,
+        amount: Money::new(amount, currency),
+        status: payment_status(&provider_status),
+        provider_status,
+        method: payment.method.as_ref().and_then(raw_value),
+        created_at: unix_time(payment.created_at),
+    })
 }
 
 impl Paylinks {
@@ -554,6 +692,185 @@ mod tests {
         assert_eq!(field(check_request(&body)), "minimum_partial_amount");
         body.first_min_partial_amount = std::num::NonZeroU64::new(1000);
         check_request(&body).unwrap();
+    }
+
+    /// The documented samples, signed by OpenSSL (tests/fixtures/SOURCES.md), through
+    /// `verify_event` as the facade calls it.
+    mod events {
+        use super::*;
+        use crate::api::Delivery;
+
+        const SECRET: &str = "whsec_paylinks_test_razorpay";
+
+        fn fixture(folder: &str, file: &str) -> (Vec<u8>, String) {
+            let dir = paylinks_testkit::conformance_dir().join(folder).join("webhooks");
+            let body = std::fs::read(dir.join(file)).unwrap();
+            let listing = std::fs::read_to_string(dir.join("signatures.txt")).unwrap();
+            let signature = listing
+                .lines()
+                .find_map(|line| line.strip_suffix(&format!(" *{file}")))
+                .unwrap_or_else(|| panic!("{file} is signed"))
+                .to_owned();
+            (body, signature)
+        }
+
+        fn deliver(body: &[u8], signature: &str, secret: &str) -> Result<LinkEvent, WebhookError> {
+            let mut headers = http::HeaderMap::new();
+            headers.insert("x-razorpay-signature", signature.parse().unwrap());
+            headers.insert("x-razorpay-event-id", "evt_docs_1".parse().unwrap());
+            let secret = Secret::new(secret);
+            let delivery = Delivery {
+                secret: &secret,
+                tolerance: paylinks_core::webhook::DEFAULT_TOLERANCE,
+                now: chrono::Utc::now(),
+                headers: &headers,
+                body,
+            };
+            Razorpay::verify_event(&delivery)
+        }
+
+        fn event(folder: &str, file: &str) -> LinkEvent {
+            let (body, signature) = fixture(folder, file);
+            deliver(&body, &signature, SECRET).unwrap_or_else(|e| panic!("{file}: {e}"))
+        }
+
+        #[test]
+        fn a_paid_payment_link_event_reads_as_the_link_and_its_payment() {
+            let event = event("razorpay", "docs_payment_link_paid_standard.json");
+            assert_eq!(event.provider, Provider::Razorpay);
+            assert_eq!(event.event_id, "evt_docs_1");
+            assert_eq!(event.kind, EventKind::Paid);
+            assert_eq!(event.provider_event, "payment_link.paid");
+            assert_eq!(event.occurred_at.timestamp(), 1749618314);
+            assert_eq!(event.link_id.as_deref(), Some("plink_QflcnnZqCekuvL"));
+            let link = event.link.unwrap();
+            assert_eq!(link.status, LinkStatus::Paid);
+            assert_eq!(link.amount, Money::new(1000, Currency::INR));
+            assert_eq!(link.amount_paid, Money::new(1000, Currency::INR));
+            assert!(link.payments.is_empty(), "webhook links carry no payments[]");
+            let payment = event.payment.unwrap();
+            assert_eq!(payment.id, "pay_Qfldmt5StKZFCB");
+            assert_eq!(payment.amount, Money::new(1000, Currency::INR));
+            assert_eq!(payment.status, PaymentStatus::Succeeded);
+            assert_eq!(payment.provider_status, "captured");
+            assert_eq!(payment.method.as_deref(), Some("upi"));
+            assert_eq!(payment.created_at.map(|t| t.timestamp()), Some(1749618371));
+        }
+
+        #[test]
+        fn cancelled_and_expired_events_carry_only_the_link() {
+            for (file, kind, status) in [
+                ("docs_payment_link_cancelled_standard.json", EventKind::Cancelled, LinkStatus::Cancelled),
+                ("docs_payment_link_cancelled_upi.json", EventKind::Cancelled, LinkStatus::Cancelled),
+                ("docs_payment_link_expired_standard.json", EventKind::Expired, LinkStatus::Expired),
+                ("docs_payment_link_expired_upi.json", EventKind::Expired, LinkStatus::Expired),
+                ("docs_payment_link_paid_upi.json", EventKind::Paid, LinkStatus::Paid),
+            ] {
+                let event = event("razorpay", file);
+                assert_eq!((event.provider, event.kind), (Provider::Razorpay, kind), "{file}");
+                assert_eq!(event.link.as_ref().map(|l| l.status), Some(status), "{file}");
+                assert_eq!(event.payment.is_some(), kind == EventKind::Paid, "{file}");
+            }
+        }
+
+        #[test]
+        fn invoice_events_read_as_invoice_links() {
+            let files = [
+                ("docs_invoice_partially_paid_netbanking.json", EventKind::PartiallyPaid, Some("netbanking")),
+                ("docs_invoice_partially_paid_card.json", EventKind::PartiallyPaid, Some("card")),
+                ("docs_invoice_partially_paid_wallet.json", EventKind::PartiallyPaid, Some("wallet")),
+                ("docs_invoice_paid_netbanking.json", EventKind::Paid, Some("netbanking")),
+                ("docs_invoice_paid_card.json", EventKind::Paid, Some("card")),
+                ("docs_invoice_paid_wallet.json", EventKind::Paid, Some("wallet")),
+                ("docs_invoice_paid_upi.json", EventKind::Paid, Some("upi")),
+                ("docs_invoice_expired.json", EventKind::Expired, None),
+            ];
+            for (file, kind, method) in files {
+                let event = event("razorpay_invoices", file);
+                assert_eq!((event.provider, event.kind), (Provider::RazorpayInvoice, kind), "{file}");
+                let link = event.link.as_ref().unwrap();
+                assert_eq!(link.provider, Provider::RazorpayInvoice);
+                assert_eq!(event.link_id.as_deref(), Some(link.id.as_str()));
+                assert_eq!(event.payment.as_ref().and_then(|p| p.method.as_deref()), method, "{file}");
+            }
+            let partly = event("razorpay_invoices", "docs_invoice_partially_paid_netbanking.json");
+            let link = partly.link.unwrap();
+            assert_eq!(
+                (link.status, link.amount_paid.minor, link.amount.minor),
+                (LinkStatus::PartiallyPaid, 20000, 479030)
+            );
+            assert_eq!(partly.payment.unwrap().amount, Money::new(10000, Currency::INR));
+        }
+
+        #[test]
+        fn the_payment_keeps_its_own_currency() {
+            // The docs' UPI sample prints MYR on the invoice and INR on its payment: each keeps
+            // its own, nothing is converted or guessed.
+            let event = event("razorpay_invoices", "docs_invoice_partially_paid_upi.json");
+            assert_eq!(event.link.unwrap().amount.currency.code(), "MYR");
+            assert_eq!(event.payment.unwrap().amount, Money::new(10000, Currency::INR));
+        }
+
+        fn signed(body: &str) -> Result<LinkEvent, WebhookError> {
+            let headers = paylinks_razorpay::webhook::sign(SECRET, "evt_1", body.as_bytes());
+            let signature = headers["x-razorpay-signature"].to_str().unwrap().to_owned();
+            deliver(body.as_bytes(), &signature, SECRET)
+        }
+
+        #[test]
+        fn other_events_and_broken_ones() {
+            let other = signed(r#"{"entity":"event","event":"payment.captured","created_at":1749618371,"payload":{"payment":{"entity":{"id":"pay_1","amount":500,"currency":"INR","status":"captured"}}}}"#).unwrap();
+            assert_eq!((other.kind, other.provider_event.as_str()), (EventKind::Other, "payment.captured"));
+            assert_eq!((other.link, other.link_id), (None, None));
+            assert_eq!(other.payment.unwrap().amount, Money::new(500, Currency::INR));
+
+            let why = |body: &str| match signed(body) {
+                Err(WebhookError::NotAnEvent { provider: "razorpay", why }) => why,
+                other => panic!("{body}: {other:?}"),
+            };
+            let no_link = why(r#"{"entity":"event","event":"payment_link.paid","created_at":1,"payload":{}}"#);
+            assert!(no_link.contains("payload.payment_link"), "{no_link}");
+            let no_invoice = why(
+                r#"{"entity":"event","event":"invoice.paid","created_at":1,"payload":{"payment_link":{"entity":{}}}}"#,
+            );
+            assert!(no_invoice.contains("payload.invoice"), "{no_invoice}");
+            let no_currency = why(
+                r#"{"entity":"event","event":"payment_link.paid","created_at":1,"payload":{"payment_link":{"entity":{"id":"plink_1","amount":100,"currency":"INR","status":"paid"}},"payment":{"entity":{"id":"pay_1","amount":100,"status":"captured"}}}}"#,
+            );
+            assert!(
+                no_currency.contains("payload.payment.entity") && no_currency.contains("currency"),
+                "{no_currency}"
+            );
+            let bad_link = why(
+                r#"{"entity":"event","event":"payment_link.expired","created_at":1,"payload":{"payment_link":{"entity":{"id":"plink_1","amount":100,"currency":"","status":"expired"}}}}"#,
+            );
+            assert!(bad_link.contains("payload.payment_link.entity"), "{bad_link}");
+            let no_time = why(r#"{"entity":"event","event":"order.paid","created_at":0,"payload":{}}"#);
+            assert!(no_time.contains("created_at"), "{no_time}");
+        }
+
+        #[test]
+        fn a_wrong_secret_is_refused_before_anything_is_read() {
+            let (body, signature) = fixture("razorpay", "docs_payment_link_paid_standard.json");
+            assert_eq!(
+                deliver(&body, &signature, "whsec_paylinks_test_other").map(drop),
+                Err(WebhookError::SignatureMismatch { provider: "razorpay" })
+            );
+        }
+
+        #[test]
+        fn payment_states_map_as_documented() {
+            for (status, expected) in [
+                ("captured", PaymentStatus::Succeeded),
+                ("authorized", PaymentStatus::Pending),
+                ("created", PaymentStatus::Pending),
+                ("failed", PaymentStatus::Failed),
+                ("refunded", PaymentStatus::Refunded),
+                ("disputed", PaymentStatus::Other),
+            ] {
+                assert_eq!(payment_status(status), expected, "{status}");
+            }
+        }
     }
 
     #[test]

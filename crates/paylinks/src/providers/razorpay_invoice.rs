@@ -92,6 +92,9 @@ impl LinkApi for RazorpayInvoice {
             expires_at: unix_time(entity.expire_by),
             cancelled_at: unix_time(entity.cancelled_at),
             notes,
+            // The invoice entity names only a `payment_id` (the first payment of a partly paid
+            // invoice), without its amount or state: no payment is made up from it. An
+            // `invoice.*` event's payment is `LinkEvent::payment` (razorpay.rs, `link_event`).
             payments: Vec::new(),
             raw: ProviderLink::RazorpayInvoice(Box::new(entity)),
         })

@@ -15,7 +15,8 @@ use paylinks_razorpay::types::{
     Address, AddressRequest, CreateInvoiceRequest, EmptyArray, Invoice as InvoiceEntity, InvoiceCustomerDetails,
     InvoiceCustomerRequest, InvoiceDraftFlag, InvoiceLineItem, InvoiceLineItemRequest, InvoiceList, InvoiceNotifyFlag,
     InvoiceNotifyFlagString, InvoiceTypeRequest, KnownInvoiceStatus, KnownInvoiceType, KnownNotificationStatus,
-    NoteValue, Notes, NotifyResult, UpdateInvoiceRequest,
+    KnownPaymentMethod, KnownWebhookEventName, NoteValue, Notes, NotifyResult, PaymentMethod, UpdateInvoiceRequest,
+    WebhookInvoice, WebhookPayload,
 };
 use serde_json::{Map, Value};
 
@@ -23,11 +24,13 @@ use super::common::{
     INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, page_query, query_map,
     string_field, undecodable, unknown_id,
 };
+use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
 use crate::state::AppState;
+use crate::webhooks::WebhookEvent;
 
 /// The invoices API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "expire_by should be at least 15 minutes after current time.";
@@ -175,6 +178,39 @@ impl Invoice {
         self.short_url = Some(short_url());
     }
 
+    /// The event `name` about this invoice; with its order and the payment `paid` (id,
+    /// amount, method, time) for payment events.
+    fn event(&self, name: KnownWebhookEventName, paid: Option<(&str, i64, PaymentMethod, i64)>) -> WebhookEvent {
+        let mut payload =
+            WebhookPayload { invoice: Some(WebhookInvoice { entity: self.entity() }), ..WebhookPayload::default() };
+        if let (Some((id, amount, method, at)), Some(order_id)) = (paid, self.order_id.as_deref()) {
+            payload.payment = Some(events::payment(Captured {
+                id,
+                amount,
+                currency: &self.currency,
+                method,
+                order_id: Some(order_id),
+                invoice_id: Some(&self.id),
+                description: format!("Invoice #{}", self.id),
+                email: self.customer.email.clone().or_else(|| self.customer.customer_email.clone()),
+                contact: self.customer.contact.clone().or_else(|| self.customer.customer_contact.clone()),
+                notes: events::notes(Some(&self.notes)),
+                at,
+            }));
+            payload.order = Some(events::order(OrderOf {
+                id: order_id,
+                amount: self.amount(),
+                amount_paid: self.amount_paid,
+                currency: &self.currency,
+                receipt: self.receipt.as_deref(),
+                attempts: self.payment_ids.len(),
+                product: None,
+                created_at: self.issued_at.unwrap_or(self.created_at),
+            }));
+        }
+        events::event(name, payload)
+    }
+
     fn entity(&self) -> InvoiceEntity {
         let draft = self.status == KnownInvoiceStatus::Draft;
         let notification = |on: bool| (!draft && on).then(|| KnownNotificationStatus::Pending.into());
@@ -292,28 +328,46 @@ impl Store {
         self.invoices.all_json()
     }
 
-    /// Control API: the customer pays `amount` (default: the amount due).
-    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    /// Control API: the customer pays `amount` (default: the amount due) by `method` (default
+    /// `card`); answers the invoice and the `invoice.paid` or `invoice.partially_paid` event.
+    pub(super) fn pay(
+        &mut self,
+        id: &str,
+        amount: Option<i64>,
+        method: Option<&str>,
+    ) -> Result<(Value, WebhookEvent), ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
         let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
+        let method = method.map_or_else(
+            || KnownPaymentMethod::Card.into(),
+            |method| {
+                method.parse::<KnownPaymentMethod>().map_or_else(|_| PaymentMethod::Unknown(method.into()), Into::into)
+            },
+        );
+        let (payment_id, at) = (new_id("pay"), now());
         invoice.amount_paid += amount;
-        invoice.payment_ids.push(new_id("pay"));
-        if invoice.amount_paid >= total {
+        invoice.payment_ids.push(payment_id.clone());
+        let name = if invoice.amount_paid >= total {
             invoice.status = KnownInvoiceStatus::Paid;
-            invoice.paid_at = Some(now());
+            invoice.paid_at = Some(at);
+            KnownWebhookEventName::InvoicePaid
         } else {
             invoice.status = KnownInvoiceStatus::PartiallyPaid;
-        }
+            KnownWebhookEventName::InvoicePartiallyPaid
+        };
         let body = invoice.to_json();
+        let event = invoice.event(name, Some((&payment_id, amount, method, at)));
         self.invoices.reindex(id);
-        Ok(body)
+        Ok((body, event))
     }
 
-    /// Control API: the invoice expires now.
-    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        self.invoices.expire(id)
+    /// Control API: the invoice expires now; answers it and the `invoice.expired` event.
+    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
+        let body = self.invoices.expire(id)?;
+        let invoice = self.invoices.get(id).ok_or_else(|| ControlError::not_found(INVOICES, id))?;
+        Ok((body, invoice.event(KnownWebhookEventName::InvoiceExpired, None)))
     }
 }
 

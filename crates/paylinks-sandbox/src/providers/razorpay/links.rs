@@ -14,21 +14,24 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
-    KnownReminderStatus, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
+    KnownReminderStatus, KnownWebhookEventName, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
     PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
-    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString,
+    PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString, WebhookPayload, WebhookPaymentLink,
 };
+use paylinks_razorpay::webhook::Callback;
 use serde_json::{Map, Value};
 
 use super::common::{
     NAME, RazorpayError, bad_body, currency_of, expire_by, is_email, is_web_url, new_id, notes, page_query, query_map,
     undecodable, unknown_id,
 };
+use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
-use crate::payment::{ControlError, settle_payment};
+use crate::payment::{ControlError, Paid, settle_payment};
 use crate::state::AppState;
+use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
@@ -106,6 +109,8 @@ struct Link {
     callback_method: Option<String>,
     upi_link: bool,
     order_id: Option<String>,
+    /// When the order was created (the first payment), Unix seconds.
+    order_created_at: i64,
 }
 
 impl Link {
@@ -172,6 +177,57 @@ impl Link {
     }
 }
 
+impl Link {
+    /// The event `name` about this link; with the order and the last payment when
+    /// `with_payment` (paid and partly paid events).
+    fn event(&self, name: KnownWebhookEventName, with_payment: bool) -> WebhookEvent {
+        // The webhook's link entity carries no `payments` (docs samples).
+        let entity = PaymentLink { payments: None, ..self.entity() };
+        let mut payload =
+            WebhookPayload { payment_link: Some(WebhookPaymentLink { entity }), ..WebhookPayload::default() };
+        if let (true, Some(paid), Some(order_id)) = (with_payment, self.payments.last(), self.order_id.as_deref()) {
+            let customer = self.customer.as_ref();
+            payload.payment = Some(events::payment(Captured {
+                id: &paid.id,
+                amount: paid.amount,
+                currency: &self.currency,
+                method: paid.method.clone(),
+                order_id: Some(order_id),
+                invoice_id: None,
+                description: format!("#{}", self.id.trim_start_matches("plink_")),
+                email: customer.and_then(|c| c.email.clone()),
+                contact: customer.and_then(|c| c.contact.clone()),
+                notes: events::notes(self.notes.as_ref()),
+                at: paid.at,
+            }));
+            payload.order = Some(events::order(OrderOf {
+                id: order_id,
+                amount: self.amount,
+                amount_paid: self.amount_paid,
+                currency: &self.currency,
+                receipt: Some(&self.reference_id),
+                attempts: self.payments.len(),
+                product: Some(("payment_link_v2", self.id.trim_start_matches("plink_"))),
+                created_at: self.order_created_at,
+            }));
+        }
+        events::event(name, payload)
+    }
+
+    /// Where the customer's browser goes after the last payment, when the link has a
+    /// `callback_url`: signed with the key secret (`events::callback_redirect`).
+    fn redirect(&self, key_secret: Option<&str>) -> Option<String> {
+        let (url, key_secret, paid) = (self.callback_url.as_deref()?, key_secret?, self.payments.last()?);
+        let callback = Callback {
+            payment_id: paid.id.clone(),
+            payment_link_id: self.id.clone(),
+            reference_id: self.reference_id.clone(),
+            status: self.status.to_string(),
+        };
+        events::callback_redirect(url, key_secret, &callback)
+    }
+}
+
 impl StoredLink for Link {
     const FAMILY: &'static str = NAME;
 
@@ -211,6 +267,9 @@ impl StoredLink for Link {
 #[derive(Debug, Default)]
 pub(super) struct Store {
     links: Links<Link>,
+    /// The key secret the links were created with (the sandbox has one key), which signs
+    /// callback redirects; set by every create.
+    key_secret: Option<String>,
 }
 
 impl Store {
@@ -224,8 +283,14 @@ impl Store {
     }
 
     /// Control API: a customer pays `amount` (default: everything still due) by `method`
-    /// (default `card`, `upi` on a UPI link).
-    pub(super) fn pay(&mut self, id: &str, amount: Option<i64>, method: Option<&str>) -> Result<Value, ControlError> {
+    /// (default `card`, `upi` on a UPI link). Answers the link, the callback redirect (when the
+    /// link has a `callback_url`) and the `payment_link.paid` or `.partially_paid` event.
+    pub(super) fn pay(
+        &mut self,
+        id: &str,
+        amount: Option<i64>,
+        method: Option<&str>,
+    ) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
         let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
@@ -238,22 +303,29 @@ impl Store {
         };
         let at = now();
         link.payments.push(Payment { id: new_id("pay"), amount, method, at });
-        link.order_id.get_or_insert_with(|| new_id("order"));
+        if link.order_id.is_none() {
+            link.order_id = Some(new_id("order"));
+            link.order_created_at = at;
+        }
         link.amount_paid += amount;
-        link.status = if link.amount_paid >= link.amount {
-            KnownPaymentLinkStatus::Paid
+        let (status, name) = if link.amount_paid >= link.amount {
+            (KnownPaymentLinkStatus::Paid, KnownWebhookEventName::PaymentLinkPaid)
         } else {
-            KnownPaymentLinkStatus::PartiallyPaid
+            (KnownPaymentLinkStatus::PartiallyPaid, KnownWebhookEventName::PaymentLinkPartiallyPaid)
         };
+        link.status = status;
         link.updated_at = at;
-        let body = link.to_json();
+        let paid = Paid { link: link.to_json(), redirect: link.redirect(self.key_secret.as_deref()) };
+        let event = link.event(name, true);
         self.links.reindex(id);
-        Ok(body)
+        Ok((paid, event))
     }
 
-    /// Control API: the link expires now.
-    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
-        self.links.expire(id)
+    /// Control API: the link expires now; answers it and the `payment_link.expired` event.
+    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
+        let body = self.links.expire(id)?;
+        let link = self.links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
+        Ok((body, link.event(KnownWebhookEventName::PaymentLinkExpired, false)))
     }
 }
 
@@ -393,6 +465,7 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         callback_method: request.callback_method.map(|method| method.to_string()),
         upi_link,
         order_id: None,
+        order_created_at: 0,
     })
 }
 
@@ -416,6 +489,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Ra
     let link = new_link(app, decoded)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
+    store.key_secret = app.config.text(NAME, "key_secret").map(str::to_owned);
     if store.reference_taken(&link.reference_id, "") {
         return Err(RazorpayError::bad_request("payment link creation with reference ID already attempted")
             .field("reference_id"));
@@ -528,7 +602,8 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
     Ok(body)
 }
 
-/// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled.
+/// `POST /v1/payment_links/{id}/cancel`: only a `created` link can be cancelled; the
+/// `payment_link.cancelled` event goes to the outbox.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
     let Some(link) = stores.of::<Store>().links.get(&id) else {
@@ -540,7 +615,9 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
             link.status = KnownPaymentLinkStatus::Cancelled;
             link.cancelled_at = at;
             link.updated_at = at;
-            body::json(StatusCode::OK, &link.to_json())
+            let (body, event) = (link.to_json(), link.event(KnownWebhookEventName::PaymentLinkCancelled, false));
+            stores.outbox.push(event);
+            body::json(StatusCode::OK, &body)
         }
         KnownPaymentLinkStatus::Paid | KnownPaymentLinkStatus::PartiallyPaid => {
             RazorpayError::bad_request("cannot cancel or expire an already paid/partially paid link").response()

@@ -2,9 +2,13 @@
 //! `key_id:key_secret`), under `/razorpay`: Payment Links v2 (`links.rs`,
 //! <https://razorpay.com/docs/api/payments/payment-links/>) and the legacy invoice-based links
 //! (`invoices.rs`, <https://razorpay.com/docs/api/payments/invoices/>). This module holds what
-//! both share: the provider's registration, its error envelope and field readers.
+//! both share: the provider's registration, its error envelope and field readers, and its
+//! webhook events and callback redirects (`events.rs`: which change sends which event, how
+//! deliveries are signed, the `webhook_secret` setting, flag `--razorpay-webhook-secret`,
+//! default `rzp_sandbox_webhook_secret`).
 
 mod common;
+mod events;
 mod invoices;
 mod links;
 
@@ -21,16 +25,20 @@ use serde_json::Value;
 
 use self::common::{RazorpayError, fault_status, not_found};
 use crate::body::header_text;
-use crate::config::SettingSpec;
+use crate::config::{SandboxConfig, SettingSpec};
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
+use chrono::{DateTime, Utc};
 
 /// The provider's name.
 const NAME: &str = common::NAME;
 
 /// Default credentials `rzp_test_paylinks` / `rzp_sandbox_secret` (a `rzp_test_` key
-/// selects test mode, which rejects UPI links).
+/// selects test mode, which rejects UPI links), and the webhook secret
+/// `rzp_sandbox_webhook_secret` that signs the events (`events.rs`; Razorpay's webhook
+/// secret is set in the Dashboard, apart from the key).
 const SETTINGS: &[SettingSpec] = &[
     SettingSpec::text(NAME, "key_id", "razorpay-key-id", "Razorpay key id the sandbox accepts.", "rzp_test_paylinks"),
     SettingSpec::text(
@@ -39,6 +47,13 @@ const SETTINGS: &[SettingSpec] = &[
         "razorpay-key-secret",
         "Razorpay key secret the sandbox accepts.",
         "rzp_sandbox_secret",
+    ),
+    SettingSpec::text(
+        NAME,
+        "webhook_secret",
+        "razorpay-webhook-secret",
+        "Razorpay webhook secret the sandbox signs its webhook events with (X-Razorpay-Signature).",
+        "rzp_sandbox_webhook_secret",
     ),
 ];
 use self::common::INVOICES;
@@ -120,18 +135,40 @@ impl Provider for Razorpay {
         RazorpayError::bad_request(message).with_status(status, KnownRazorpayErrorCode::BadRequestError).response()
     }
 
+    /// Pays and puts the `payment_link.paid` / `.partially_paid` (or `invoice.*`) event in the
+    /// outbox; a payment link with a `callback_url` answers the signed redirect
+    /// (`events.rs`).
     fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
-        if api == INVOICES {
-            stores.of::<invoices::Store>().pay(id, request.amount).map(Paid::from)
+        // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
+        let method = request.body.get("method").and_then(Value::as_str);
+        let (paid, event) = if api == INVOICES {
+            let (link, event) = stores.of::<invoices::Store>().pay(id, request.amount, method)?;
+            (Paid::from(link), event)
         } else {
-            // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
-            let method = request.body.get("method").and_then(Value::as_str);
-            stores.of::<links::Store>().pay(id, request.amount, method).map(Paid::from)
-        }
+            stores.of::<links::Store>().pay(id, request.amount, method)?
+        };
+        stores.outbox.push(event);
+        Ok(paid)
     }
 
+    /// Expires and puts the `payment_link.expired` (or `invoice.expired`) event in the outbox.
     fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError> {
-        if api == INVOICES { stores.of::<invoices::Store>().expire(id) } else { stores.of::<links::Store>().expire(id) }
+        let (link, event) = if api == INVOICES {
+            stores.of::<invoices::Store>().expire(id)?
+        } else {
+            stores.of::<links::Store>().expire(id)?
+        };
+        stores.outbox.push(event);
+        Ok(link)
+    }
+
+    /// `X-Razorpay-Signature` (hex HMAC-SHA256 of the body under the `webhook_secret`
+    /// setting), `x-razorpay-event-id` and `content-type`. Razorpay signs no time, so `now`
+    /// changes nothing: every attempt of an event carries the same headers.
+    fn sign_webhook(&self, config: &SandboxConfig, event: &WebhookEvent, now: DateTime<Utc>) -> HeaderMap {
+        let _ = now;
+        let secret = config.text(NAME, "webhook_secret").unwrap_or_default();
+        paylinks_razorpay::webhook::sign(secret, &event.id, &event.body)
     }
 
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value> {
@@ -140,5 +177,178 @@ impl Provider for Razorpay {
         } else {
             stores.of::<links::Store>().all_links()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Bytes;
+    use axum::extract::{Path, State};
+    use paylinks_razorpay::types::{KnownWebhookEventName, WebhookEvent as Envelope, WebhookEventName};
+    use paylinks_razorpay::webhook::{Verifier, verify_callback};
+    use serde_json::json;
+
+    use super::*;
+
+    async fn read(response: Response) -> Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    fn app() -> Arc<AppState> {
+        let mut config = SandboxConfig::default();
+        config.set(NAME, "webhook_secret", "whsec_paylinks_test_sandbox").unwrap();
+        Arc::new(AppState::new(config))
+    }
+
+    async fn link(app: &Arc<AppState>, body: Value) -> String {
+        let created = read(links::create(State(app.clone()), Bytes::from(body.to_string())).await).await;
+        created["id"].as_str().unwrap_or_else(|| panic!("{created}")).to_owned()
+    }
+
+    async fn invoice(app: &Arc<AppState>) -> String {
+        let body = json!({"type": "link", "description": "A book", "partial_payment": true,
+            "customer": {"name": "Asha Rao", "email": "asha.rao@example.com"},
+            "line_items": [{"name": "A book", "amount": 39900, "quantity": 1}]});
+        let created = read(invoices::create(State(app.clone()), Bytes::from(body.to_string())).await).await;
+        created["id"].as_str().unwrap_or_else(|| panic!("{created}")).to_owned()
+    }
+
+    fn pay(app: &AppState, api: &str, id: &str, amount: Option<i64>) -> Paid {
+        let request = PayRequest { amount, body: serde_json::Map::new() };
+        Razorpay.pay(&mut app.lock(), api, id, &request).unwrap()
+    }
+
+    /// Every event in the outbox, taken out, each verified as a receiver would: the headers the
+    /// sandbox signs with, checked by the crate's verifier under the configured secret.
+    fn delivered(app: &AppState) -> Vec<Envelope> {
+        let events = std::mem::take(&mut app.lock().outbox);
+        let verifier = Verifier::new("whsec_paylinks_test_sandbox");
+        events
+            .iter()
+            .map(|event| {
+                assert_eq!(event.provider, "razorpay");
+                let headers = Razorpay.sign_webhook(&app.config, event, Utc::now());
+                assert_eq!(headers["content-type"], "application/json");
+                let verified = verifier.verify(&headers, &event.body).unwrap_or_else(|e| panic!("{}: {e}", event.name));
+                assert_eq!(verified.id, event.id);
+                assert_eq!(verified.envelope.event.to_string(), event.name);
+                // Another secret refuses it.
+                assert!(Verifier::new("rzp_sandbox_secret").verify(&headers, &event.body).is_err());
+                verified.envelope
+            })
+            .collect()
+    }
+
+    fn name(envelope: &Envelope) -> String {
+        envelope.event.to_string()
+    }
+
+    #[tokio::test]
+    async fn a_link_paid_in_two_parts_sends_partially_paid_then_paid() {
+        let app = app();
+        let id = link(
+            &app,
+            json!({"amount": 1000, "currency": "INR", "accept_partial": true, "reference_id": "TS1",
+            "customer": {"email": "asha.rao@example.com"}}),
+        )
+        .await;
+        assert!(app.lock().outbox.is_empty(), "creating sends nothing");
+        pay(&app, NAME, &id, Some(400));
+        pay(&app, NAME, &id, None);
+        let events = delivered(&app);
+        assert_eq!(events.iter().map(name).collect::<Vec<_>>(), ["payment_link.partially_paid", "payment_link.paid"]);
+        let [partly, paid] = [&events[0], &events[1]];
+        assert_eq!(partly.entity, "event");
+        assert_eq!(partly.account_id.as_deref(), Some(events::ACCOUNT_ID));
+        assert_eq!(
+            partly.contains.as_deref(),
+            Some(&["payment_link".to_owned(), "order".into(), "payment".into()][..])
+        );
+        let payment = &partly.payload.payment.as_ref().unwrap().entity;
+        assert_eq!((payment.amount, payment.currency.as_deref()), (Some(400), Some("INR")));
+        assert_eq!(payment.status.as_ref().map(ToString::to_string).as_deref(), Some("captured"));
+        assert_eq!(payment.email.as_deref(), Some("asha.rao@example.com"));
+        let link = &paid.payload.payment_link.as_ref().unwrap().entity;
+        assert_eq!((link.amount, link.amount_paid), (Some(1000), Some(1000)));
+        assert_eq!(link.status.as_ref().map(ToString::to_string).as_deref(), Some("paid"));
+        assert_eq!(link.payments, None, "a webhook's link carries no payments[]");
+        let order = &paid.payload.order.as_ref().unwrap().entity;
+        assert_eq!((order.amount_paid, order.amount_due, order.attempts), (Some(1000), Some(0), Some(2)));
+        assert_eq!(order.id, payment.order_id, "the order and the payment agree");
+        assert_eq!(paid.payload.payment.as_ref().unwrap().entity.amount, Some(600));
+    }
+
+    #[tokio::test]
+    async fn event_ids_are_unique_and_cancel_and_expire_send_the_link_only() {
+        let app = app();
+        let cancelled = link(&app, json!({"amount": 1000})).await;
+        let expired = link(&app, json!({"amount": 1000})).await;
+        let cancel = read(links::cancel(State(app.clone()), Path(cancelled.clone())).await).await;
+        assert_eq!(cancel["status"], "cancelled");
+        Razorpay.expire(&mut app.lock(), NAME, &expired).unwrap();
+        // A refused cancel (already cancelled) sends nothing.
+        read(links::cancel(State(app.clone()), Path(cancelled.clone())).await).await;
+        let ids: Vec<String> = app.lock().outbox.iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1]);
+        assert!(ids.iter().all(|id| id.starts_with("evt_") && id.len() == 18), "{ids:?}");
+        let events = delivered(&app);
+        assert_eq!(events.iter().map(name).collect::<Vec<_>>(), ["payment_link.cancelled", "payment_link.expired"]);
+        for event in &events {
+            assert_eq!(event.contains.as_deref(), Some(&["payment_link".to_owned()][..]));
+            assert!(event.payload.payment.is_none() && event.payload.order.is_none());
+        }
+        let link = |i: usize| events[i].payload.payment_link.as_ref().unwrap().entity.id.clone();
+        assert_eq!((link(0), link(1)), (Some(cancelled), Some(expired)));
+    }
+
+    #[tokio::test]
+    async fn invoice_links_send_invoice_events() {
+        let app = app();
+        let id = invoice(&app).await;
+        pay(&app, INVOICES, &id, Some(9900));
+        pay(&app, INVOICES, &id, None);
+        let expired = invoice(&app).await;
+        Razorpay.expire(&mut app.lock(), INVOICES, &expired).unwrap();
+        let events = delivered(&app);
+        assert_eq!(
+            events.iter().map(name).collect::<Vec<_>>(),
+            ["invoice.partially_paid", "invoice.paid", "invoice.expired"]
+        );
+        assert_eq!(events[1].event, WebhookEventName::KnownWebhookEventName(KnownWebhookEventName::InvoicePaid));
+        let payment = &events[1].payload.payment.as_ref().unwrap().entity;
+        assert_eq!((payment.amount, payment.invoice_id.as_deref()), (Some(30000), Some(id.as_str())));
+        let invoice = &events[1].payload.invoice.as_ref().unwrap().entity;
+        assert_eq!((invoice.amount_paid, invoice.amount_due), (Some(39900), Some(0)));
+        assert_eq!(invoice.payment_id, payment.id);
+        assert!(events[2].payload.payment.is_none());
+        assert_eq!(events[2].payload.invoice.as_ref().unwrap().entity.id.as_deref(), Some(expired.as_str()));
+    }
+
+    #[tokio::test]
+    async fn a_paid_link_with_a_callback_url_redirects_with_a_real_signature() {
+        let app = app();
+        let id = link(
+            &app,
+            json!({"amount": 1000, "reference_id": "TS35", "accept_partial": true,
+            "callback_url": "https://shop.example/thanks?order=42", "callback_method": "get"}),
+        )
+        .await;
+        let paid = pay(&app, NAME, &id, Some(500));
+        let redirect = url::Url::parse(paid.redirect.as_deref().unwrap()).unwrap();
+        assert_eq!((redirect.host_str(), redirect.path()), (Some("shop.example"), "/thanks"));
+        let query: Vec<(String, String)> = redirect.query_pairs().into_owned().collect();
+        assert_eq!(query[0], ("order".to_owned(), "42".to_owned()), "the merchant's own parameter is kept");
+        let callback = verify_callback("rzp_sandbox_secret", query.clone()).unwrap();
+        assert_eq!((callback.payment_link_id.as_str(), callback.reference_id.as_str()), (id.as_str(), "TS35"));
+        assert_eq!(callback.status, "partially_paid");
+        let event = delivered(&app).remove(0);
+        assert_eq!(event.payload.payment.unwrap().entity.id, Some(callback.payment_id));
+        // Signed with the key secret, not the webhook secret.
+        assert!(verify_callback("whsec_paylinks_test_sandbox", query).is_err());
+        // A link without a callback_url sends the customer nowhere.
+        let plain = link(&app, json!({"amount": 1000})).await;
+        assert_eq!(pay(&app, NAME, &plain, None).redirect, None);
     }
 }
