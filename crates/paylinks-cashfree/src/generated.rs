@@ -563,6 +563,8 @@ codes.
         Expired,
         #[serde(rename = "TERMINATED")]
         Terminated,
+        #[serde(rename = "TERMINATION_REQUESTED")]
+        TerminationRequested,
     }
     impl ::std::fmt::Display for KnownOrderStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -571,6 +573,7 @@ codes.
                 Self::Paid => f.write_str("PAID"),
                 Self::Expired => f.write_str("EXPIRED"),
                 Self::Terminated => f.write_str("TERMINATED"),
+                Self::TerminationRequested => f.write_str("TERMINATION_REQUESTED"),
             }
         }
     }
@@ -584,6 +587,7 @@ codes.
                 "PAID" => Ok(Self::Paid),
                 "EXPIRED" => Ok(Self::Expired),
                 "TERMINATED" => Ok(Self::Terminated),
+                "TERMINATION_REQUESTED" => Ok(Self::TerminationRequested),
                 _ => Err("invalid value".into()),
             }
         }
@@ -597,6 +601,81 @@ codes.
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for KnownOrderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Transaction (payment) statuses of Cashfree's PG.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownTransactionStatus {
+        #[serde(rename = "SUCCESS")]
+        Success,
+        #[serde(rename = "NOT_ATTEMPTED")]
+        NotAttempted,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "USER_DROPPED")]
+        UserDropped,
+        #[serde(rename = "VOID")]
+        Void,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PENDING")]
+        Pending,
+    }
+    impl ::std::fmt::Display for KnownTransactionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Success => f.write_str("SUCCESS"),
+                Self::NotAttempted => f.write_str("NOT_ATTEMPTED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::UserDropped => f.write_str("USER_DROPPED"),
+                Self::Void => f.write_str("VOID"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::Pending => f.write_str("PENDING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownTransactionStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SUCCESS" => Ok(Self::Success),
+                "NOT_ATTEMPTED" => Ok(Self::NotAttempted),
+                "FAILED" => Ok(Self::Failed),
+                "USER_DROPPED" => Ok(Self::UserDropped),
+                "VOID" => Ok(Self::Void),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PENDING" => Ok(Self::Pending),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownTransactionStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownTransactionStatus {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -990,8 +1069,12 @@ CANCELLED; any other value is kept as sent.
             Default::default()
         }
     }
-    /**Status of an order: ACTIVE (no successful payment yet), PAID (paid by one successful
-payment), EXPIRED (not paid before expiry) or TERMINATED; any other value is kept as sent.
+    /**Status of an order, as the official SDK models document it (cashfree/cashfree-pg
+model_order_entity.go, model_terminate_order_request.go): ACTIVE (no successful
+transaction yet), PAID (paid by one successful transaction), EXPIRED (not paid, expired;
+no transaction can start), TERMINATED (terminated) or TERMINATION_REQUESTED (termination
+asked for and in progress; it becomes TERMINATED, or stays as it is when a transaction
+succeeded meanwhile); any other value is kept as sent.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -1042,6 +1125,133 @@ payment), EXPIRED (not paid before expiry) or TERMINATED; any other value is kep
             Default::default()
         }
     }
+    /**A payment link webhook event (`type` PAYMENT_LINK_EVENT), sent to the link's
+`link_meta.notify_url` when the link is paid (PAID), partly paid (PARTIALLY_PAID),
+cancelled (CANCELLED) or expired (EXPIRED)
+(https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks).
+`data` is the link, with the amounts as numeric strings (`"200.12"`) and its times
+without an offset (India time), plus the `order` the event is about.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PaymentLinkEvent {
+        pub data: PaymentLinkEventData,
+        pub event_time: ::paylinks_cashfree::Timestamp,
+        ///The event's type, `PAYMENT_LINK_EVENT` for every link event.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///The version of the event's format, `1` in the documented example.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<WebhookVersion>,
+    }
+    impl PaymentLinkEvent {
+        pub fn builder() -> builder::PaymentLinkEvent {
+            Default::default()
+        }
+    }
+    /**The link of a payment link event: the fields of the link (the documented ones, typed as
+in `LinkEntity`; amounts decode from numbers and numeric strings, times without an offset
+are India time) and the `order` the event is about. Every property is optional and may be
+`null` (decoded as absent).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PaymentLinkEventData {
+        ///Cashfree's own id of the link, an integer in the documented example (`1576977`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cf_link_id: ::std::option::Option<CfLinkId>,
+        ///The customer, as sent at creation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_details: ::std::option::Option<LinkCustomerDetails>,
+        ///Amount to collect, in major units; a numeric string in the event (`"200.12"`); decoded exactly (the property's `x-rust-type`, like `DecimalAmount`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Amount paid so far, in major units; a numeric string in the event (`"55.00"`); decoded exactly (the property's `x-rust-type`, like `DecimalAmount`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_amount_paid: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///Whether automatic payment reminders are on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_auto_reminders: ::std::option::Option<bool>,
+        ///When the link was created; without an offset in the event (`2021-08-18T07:13:41`, India time).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_created_at: ::std::option::Option<::paylinks_cashfree::Timestamp>,
+        ///Currency of the link (3-letter code, e.g. INR).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_currency: ::std::option::Option<::std::string::String>,
+        ///When the link expires; without an offset in the event (India time).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
+        ///The merchant's id of the link.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_id: ::std::option::Option<::std::string::String>,
+        ///Link settings (the event's example carries only `notify_url`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_meta: ::std::option::Option<LinkMeta>,
+        ///Minimum first instalment in major units; a numeric string in the event (`"11.00"`); decoded exactly (the property's `x-rust-type`, like `DecimalAmount`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_minimum_partial_amount: ::std::option::Option<
+            ::paylinks_core::DecimalAmount,
+        >,
+        ///The key-value notes stored with the link.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_notes: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+        ///Which notifications Cashfree sends, as sent at creation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_notify: ::std::option::Option<LinkNotify>,
+        ///Whether partial payments are allowed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_partial_payments: ::std::option::Option<bool>,
+        ///What the payment is for, as shown to the customer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_purpose: ::std::option::Option<::std::string::String>,
+        /**Status of the link after the event: PAID, PARTIALLY_PAID, EXPIRED or CANCELLED (the
+values the webhook page lists); other values kept as sent.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_status: ::std::option::Option<LinkStatus>,
+        ///The payment page URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_url: ::std::option::Option<::std::string::String>,
+        /**The order (payment) the event is about: present in the documented (partial payment)
+example; whether cancelled and expired events carry one is not documented.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order: ::std::option::Option<PaymentLinkEventOrder>,
+    }
+    impl PaymentLinkEventData {
+        pub fn builder() -> builder::PaymentLinkEventData {
+            Default::default()
+        }
+    }
+    /**The order of a payment link event: one payment through the link, with its transaction.
+Every property is optional and may be `null` (decoded as absent).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PaymentLinkEventOrder {
+        ///Amount of the order, in major units; a numeric string in the event (`"22.00"`); decoded exactly (the property's `x-rust-type`, like `DecimalAmount`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_amount: ::std::option::Option<::paylinks_core::DecimalAmount>,
+        ///When the order expires; without an offset in the event (India time).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_expiry_time: ::std::option::Option<::paylinks_cashfree::Timestamp>,
+        ///Cashfree's hash of the order (`Gb2gC7z0tILhGbZUIeds`); its use is not documented.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_hash: ::std::option::Option<::std::string::String>,
+        ///Id of the order, generated by Cashfree for link orders (`CFPay_U1mgll3c0e9g_ehdcjjbtckf`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_id: ::std::option::Option<::std::string::String>,
+        ///Cashfree's id of the transaction (the payment), an integer in the documented example (`1021206`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction_id: ::std::option::Option<TransactionId>,
+        ///Status of the transaction (SUCCESS in the documented example); other values kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction_status: ::std::option::Option<TransactionStatus>,
+    }
+    impl PaymentLinkEventOrder {
+        pub fn builder() -> builder::PaymentLinkEventOrder {
+            Default::default()
+        }
+    }
     /**One order made through a payment link (items of `GET /links/{link_id}/orders`). Every
 property is optional and may be `null` (decoded as absent): Cashfree's own captured order
 responses carry `"order_tags": null`.
@@ -1088,7 +1298,7 @@ free JSON.
         ///Easy Split configuration of the order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_splits: ::std::option::Option<::std::vec::Vec<VendorSplit>>,
-        ///Status of the order (ACTIVE, PAID, EXPIRED, TERMINATED; other values kept as sent).
+        ///Status of the order (ACTIVE, PAID, EXPIRED, TERMINATED, TERMINATION_REQUESTED; other values kept as sent).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_status: ::std::option::Option<OrderStatus>,
         ///Custom key-value tags of the order (string values, up to 10).
@@ -1120,6 +1330,50 @@ free JSON.
     impl PaymentLinkOrderEntity {
         pub fn builder() -> builder::PaymentLinkOrderEntity {
             Default::default()
+        }
+    }
+    ///Cashfree's id of a transaction, an integer in the documented example; a string is kept as sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum TransactionId {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for TransactionId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for TransactionId {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
+    /**Status of the transaction of a link event's order. Only SUCCESS appears in the link
+webhook docs; the other known values are the `payment_status` values of Cashfree's PG
+payments (cashfree/cashfree-pg model_payment_entity.go): NOT_ATTEMPTED, FAILED,
+USER_DROPPED, VOID, CANCELLED, PENDING. Any other value is kept as sent.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum TransactionStatus {
+        KnownTransactionStatus(KnownTransactionStatus),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for TransactionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::KnownTransactionStatus(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<KnownTransactionStatus> for TransactionStatus {
+        fn from(value: KnownTransactionStatus) -> Self {
+            Self::KnownTransactionStatus(value)
         }
     }
     /**Whether the link opens the UPI intent flow directly on mobile: a JSON boolean in the
@@ -1186,6 +1440,26 @@ some responses. Kept as sent.
     impl VendorSplitRequest {
         pub fn builder() -> builder::VendorSplitRequest {
             Default::default()
+        }
+    }
+    ///The event format's version, an integer in the documented example (`1`); a string is kept as sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum WebhookVersion {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for WebhookVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for WebhookVersion {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
     /// Types for composing complex structures.
@@ -3100,6 +3374,668 @@ some responses. Kept as sent.
                     customer_id: Ok(value.customer_id),
                     customer_name: Ok(value.customer_name),
                     customer_phone: Ok(value.customer_phone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentLinkEvent {
+            data: ::std::result::Result<
+                super::PaymentLinkEventData,
+                ::std::string::String,
+            >,
+            event_time: ::std::result::Result<
+                ::paylinks_cashfree::Timestamp,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            version: ::std::result::Result<
+                ::std::option::Option<super::WebhookVersion>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentLinkEvent {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    event_time: Err("no value supplied for event_time".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentLinkEvent {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PaymentLinkEventData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn event_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::paylinks_cashfree::Timestamp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_time: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WebhookVersion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentLinkEvent> for super::PaymentLinkEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentLinkEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    event_time: value.event_time?,
+                    type_: value.type_?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentLinkEvent> for PaymentLinkEvent {
+            fn from(value: super::PaymentLinkEvent) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    event_time: Ok(value.event_time),
+                    type_: Ok(value.type_),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentLinkEventData {
+            cf_link_id: ::std::result::Result<
+                ::std::option::Option<super::CfLinkId>,
+                ::std::string::String,
+            >,
+            customer_details: ::std::result::Result<
+                ::std::option::Option<super::LinkCustomerDetails>,
+                ::std::string::String,
+            >,
+            link_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            link_amount_paid: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            link_auto_reminders: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            link_created_at: ::std::result::Result<
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                ::std::string::String,
+            >,
+            link_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            link_expiry_time: ::std::result::Result<
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                ::std::string::String,
+            >,
+            link_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            link_meta: ::std::result::Result<
+                ::std::option::Option<super::LinkMeta>,
+                ::std::string::String,
+            >,
+            link_minimum_partial_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            link_notes: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            link_notify: ::std::result::Result<
+                ::std::option::Option<super::LinkNotify>,
+                ::std::string::String,
+            >,
+            link_partial_payments: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            link_purpose: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            link_status: ::std::result::Result<
+                ::std::option::Option<super::LinkStatus>,
+                ::std::string::String,
+            >,
+            link_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order: ::std::result::Result<
+                ::std::option::Option<super::PaymentLinkEventOrder>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentLinkEventData {
+            fn default() -> Self {
+                Self {
+                    cf_link_id: Ok(Default::default()),
+                    customer_details: Ok(Default::default()),
+                    link_amount: Ok(Default::default()),
+                    link_amount_paid: Ok(Default::default()),
+                    link_auto_reminders: Ok(Default::default()),
+                    link_created_at: Ok(Default::default()),
+                    link_currency: Ok(Default::default()),
+                    link_expiry_time: Ok(Default::default()),
+                    link_id: Ok(Default::default()),
+                    link_meta: Ok(Default::default()),
+                    link_minimum_partial_amount: Ok(Default::default()),
+                    link_notes: Ok(Default::default()),
+                    link_notify: Ok(Default::default()),
+                    link_partial_payments: Ok(Default::default()),
+                    link_purpose: Ok(Default::default()),
+                    link_status: Ok(Default::default()),
+                    link_url: Ok(Default::default()),
+                    order: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentLinkEventData {
+            pub fn cf_link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::CfLinkId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cf_link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cf_link_id: {e}")
+                    });
+                self
+            }
+            pub fn customer_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::LinkCustomerDetails>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_amount: {e}")
+                    });
+                self
+            }
+            pub fn link_amount_paid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_amount_paid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_amount_paid: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_auto_reminders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_auto_reminders = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_auto_reminders: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_created_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_currency: {e}")
+                    });
+                self
+            }
+            pub fn link_expiry_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_expiry_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_expiry_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_id: {e}")
+                    });
+                self
+            }
+            pub fn link_meta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LinkMeta>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_meta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_meta: {e}")
+                    });
+                self
+            }
+            pub fn link_minimum_partial_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_minimum_partial_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_minimum_partial_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_notes: {e}")
+                    });
+                self
+            }
+            pub fn link_notify<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LinkNotify>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_notify = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_notify: {e}")
+                    });
+                self
+            }
+            pub fn link_partial_payments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_partial_payments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for link_partial_payments: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn link_purpose<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_purpose = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_purpose: {e}")
+                    });
+                self
+            }
+            pub fn link_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LinkStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_status: {e}")
+                    });
+                self
+            }
+            pub fn link_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.link_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for link_url: {e}")
+                    });
+                self
+            }
+            pub fn order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentLinkEventOrder>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentLinkEventData>
+        for super::PaymentLinkEventData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentLinkEventData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cf_link_id: value.cf_link_id?,
+                    customer_details: value.customer_details?,
+                    link_amount: value.link_amount?,
+                    link_amount_paid: value.link_amount_paid?,
+                    link_auto_reminders: value.link_auto_reminders?,
+                    link_created_at: value.link_created_at?,
+                    link_currency: value.link_currency?,
+                    link_expiry_time: value.link_expiry_time?,
+                    link_id: value.link_id?,
+                    link_meta: value.link_meta?,
+                    link_minimum_partial_amount: value.link_minimum_partial_amount?,
+                    link_notes: value.link_notes?,
+                    link_notify: value.link_notify?,
+                    link_partial_payments: value.link_partial_payments?,
+                    link_purpose: value.link_purpose?,
+                    link_status: value.link_status?,
+                    link_url: value.link_url?,
+                    order: value.order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentLinkEventData> for PaymentLinkEventData {
+            fn from(value: super::PaymentLinkEventData) -> Self {
+                Self {
+                    cf_link_id: Ok(value.cf_link_id),
+                    customer_details: Ok(value.customer_details),
+                    link_amount: Ok(value.link_amount),
+                    link_amount_paid: Ok(value.link_amount_paid),
+                    link_auto_reminders: Ok(value.link_auto_reminders),
+                    link_created_at: Ok(value.link_created_at),
+                    link_currency: Ok(value.link_currency),
+                    link_expiry_time: Ok(value.link_expiry_time),
+                    link_id: Ok(value.link_id),
+                    link_meta: Ok(value.link_meta),
+                    link_minimum_partial_amount: Ok(value.link_minimum_partial_amount),
+                    link_notes: Ok(value.link_notes),
+                    link_notify: Ok(value.link_notify),
+                    link_partial_payments: Ok(value.link_partial_payments),
+                    link_purpose: Ok(value.link_purpose),
+                    link_status: Ok(value.link_status),
+                    link_url: Ok(value.link_url),
+                    order: Ok(value.order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentLinkEventOrder {
+            order_amount: ::std::result::Result<
+                ::std::option::Option<::paylinks_core::DecimalAmount>,
+                ::std::string::String,
+            >,
+            order_expiry_time: ::std::result::Result<
+                ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                ::std::string::String,
+            >,
+            order_hash: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            transaction_id: ::std::result::Result<
+                ::std::option::Option<super::TransactionId>,
+                ::std::string::String,
+            >,
+            transaction_status: ::std::result::Result<
+                ::std::option::Option<super::TransactionStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentLinkEventOrder {
+            fn default() -> Self {
+                Self {
+                    order_amount: Ok(Default::default()),
+                    order_expiry_time: Ok(Default::default()),
+                    order_hash: Ok(Default::default()),
+                    order_id: Ok(Default::default()),
+                    transaction_id: Ok(Default::default()),
+                    transaction_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentLinkEventOrder {
+            pub fn order_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_core::DecimalAmount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_amount: {e}")
+                    });
+                self
+            }
+            pub fn order_expiry_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_cashfree::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_expiry_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for order_expiry_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn order_hash<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_hash = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_hash: {e}")
+                    });
+                self
+            }
+            pub fn order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
+                self
+            }
+            pub fn transaction_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TransactionId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn transaction_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TransactionStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_status: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentLinkEventOrder>
+        for super::PaymentLinkEventOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentLinkEventOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    order_amount: value.order_amount?,
+                    order_expiry_time: value.order_expiry_time?,
+                    order_hash: value.order_hash?,
+                    order_id: value.order_id?,
+                    transaction_id: value.transaction_id?,
+                    transaction_status: value.transaction_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentLinkEventOrder>
+        for PaymentLinkEventOrder {
+            fn from(value: super::PaymentLinkEventOrder) -> Self {
+                Self {
+                    order_amount: Ok(value.order_amount),
+                    order_expiry_time: Ok(value.order_expiry_time),
+                    order_hash: Ok(value.order_hash),
+                    order_id: Ok(value.order_id),
+                    transaction_id: Ok(value.transaction_id),
+                    transaction_status: Ok(value.transaction_status),
                 }
             }
         }

@@ -4,7 +4,9 @@
 //! The client and its types are generated from `specs/cashfree.yaml` by progenitor (see
 //! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the
 //! client builder ([`config`]; the same shape in every paylinks provider crate), what every
-//! request and response goes through ([`hooks`]), and the error type ([`Error`]).
+//! request and response goes through ([`hooks`]), and the error type ([`Error`]); and the
+//! payment link webhook ([`webhook`]: verifying a delivery's signature and reading its
+//! [`types::PaymentLinkEvent`]).
 //!
 //! ```no_run
 //! use paylinks_cashfree::{Client, Credentials, Environment, types};
@@ -45,6 +47,7 @@ pub mod config;
 mod error;
 pub mod hooks;
 mod time;
+pub mod webhook;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]

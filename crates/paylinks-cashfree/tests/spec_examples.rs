@@ -7,7 +7,9 @@
 
 use std::fmt::Debug;
 
-use paylinks_cashfree::types::{CashfreeError, CreateLinkRequest, LinkEntity, PaymentLinkOrderEntity};
+use paylinks_cashfree::types::{
+    CashfreeError, CreateLinkRequest, LinkEntity, PaymentLinkEvent, PaymentLinkOrderEntity,
+};
 use paylinks_testkit::tables::ExampleTable;
 use paylinks_testkit::{SpecExample, decode_value_as, spec_examples};
 use serde::de::DeserializeOwned;
@@ -24,6 +26,8 @@ const TABLE: &[(&str, &str, Check)] = &[
     ("fetchLink", "response 200", snapshot::<LinkEntity>),
     ("cancelLink", "response 200", snapshot::<LinkEntity>),
     ("fetchLinkOrders", "response 200", snapshot::<Vec<PaymentLinkOrderEntity>>),
+    // The callback of createLink: the webhook Cashfree sends to `link_meta.notify_url`.
+    ("paymentLinkEvent", "request", snapshot::<PaymentLinkEvent>),
 ];
 
 /// Error statuses documented per operation: their examples (if any) are `CashfreeError`s.

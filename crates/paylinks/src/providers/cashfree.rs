@@ -1,17 +1,26 @@
 //! Cashfree: `/pg/links`. Amounts in major units, the merchant's `link_id` is the link's id.
+//!
+//! The payments of a link are its orders (`GET /links/{link_id}/orders?status=ALL`), fetched
+//! by [`Cashfree::get`] with a second call; its webhook is the `PAYMENT_LINK_EVENT`, verified by
+//! `paylinks_cashfree::webhook` ([`Cashfree::verify_event`]).
 
-use paylinks_cashfree::types::{self, LinkEntity};
+use paylinks_cashfree::types::{
+    self, KnownOrderStatus, KnownTransactionStatus, LinkEntity, LinkOrdersStatusFilter, OrderStatus,
+    PaymentLinkEventData, PaymentLinkEventOrder, PaymentLinkOrderEntity, TransactionStatus,
+};
+use paylinks_cashfree::webhook::{Event, PAYMENT_LINK_EVENT, Verifier};
 use paylinks_cashfree::{Client, Credentials, Error as CashfreeError};
 use paylinks_core::Secret;
 use paylinks_core::http::Environment;
+use paylinks_core::webhook::WebhookError;
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
 use super::wire::{Call, build, error_body, field, has_text, listed_by_reference, map_api_error, optional, raw_value};
-use crate::api::{Body, LinkApi, Settings};
+use crate::api::{Body, Delivery, LinkApi, Settings};
 use crate::{
-    CreateLink, Currency, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks, PaylinksBuilder,
-    PaymentLink, Provider, ProviderConfig, ProviderLink, RetryPolicy,
+    CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
+    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy,
 };
 
 const PROVIDER: Provider = Provider::Cashfree;
@@ -146,12 +155,54 @@ impl LinkApi for Cashfree {
         }
     }
 
-    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
-        let call = Call::new(PROVIDER, "get", id);
-        retry.run(|_| async { read(&call, client.fetch_link().link_id(id).send().await) }).await
+    /// Cashfree signs its webhook deliveries with the client secret of the API credentials.
+    const WEBHOOK_SECRET_VAR: Option<&'static str> = Some("CASHFREE_CLIENT_SECRET");
+
+    /// A `PAYMENT_LINK_EVENT` delivery, verified by [`paylinks_cashfree::webhook::Verifier`]
+    /// (base64 HMAC-SHA256 of `x-webhook-timestamp` + the raw body, keyed with the client
+    /// secret; the timestamp within the tolerance), read as a [`LinkEvent`]:
+    ///
+    /// - `event_id`: [`paylinks_cashfree::webhook::event_id`], derived from the body
+    ///   (`PAYMENT_LINK_EVENT:<link_id>:<link_status>:<order_id>:<transaction_id>`, `-` for a
+    ///   missing part), the same on every redelivery: Cashfree sends no event id;
+    /// - `provider_event`: the event's `type` as sent (`PAYMENT_LINK_EVENT` for every link
+    ///   event); the link's status, which tells the events apart, is kept as sent in
+    ///   `link.provider_status`;
+    /// - `kind`: `payment_failed` when the event's transaction failed (`transaction_status`
+    ///   FAILED, USER_DROPPED, CANCELLED or VOID), else by `link_status`: PAID `paid`,
+    ///   PARTIALLY_PAID `partially_paid`, EXPIRED `expired`, CANCELLED `cancelled`; anything
+    ///   else (another `type`, another status) `other`;
+    /// - `occurred_at`: `event_time` in UTC (an offset-less time is India time);
+    /// - `link`: the event's link fields read like a link body (the amounts as numeric strings,
+    ///   exactly); its `payments` are the event's one payment;
+    /// - `payment`: the event's `order`, when it has one: `id` = `order_id`, `amount` =
+    ///   `order_amount` in the link's currency, `status` from `transaction_status` (SUCCESS
+    ///   succeeded; PENDING, NOT_ATTEMPTED pending; FAILED, USER_DROPPED, CANCELLED, VOID
+    ///   failed; others `other`), `created_at` = `event_time` (the order in the event carries
+    ///   no time of its own), no method (the event does not say).
+    ///
+    /// An event whose link or order lacks what a link or a payment needs (link id, currency,
+    /// amount, order id, order amount) is [`WebhookError::NotAnEvent`] naming the field.
+    fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
+        let verifier = Verifier::new(delivery.secret.expose()).with_tolerance(delivery.tolerance);
+        link_event(verifier.verify_at(delivery.headers, delivery.body, delivery.now)?)
     }
 
-    /// Cashfree cancels only ACTIVE links; a refusal says which state this one is in.
+    /// The link, then its orders (`GET /links/{link_id}/orders?status=ALL`, under the same retry
+    /// policy) as its [`PaymentLink::payments`] when the link has been paid something (a link
+    /// with nothing paid has no paid order; its unpaid attempts are left out, which saves the
+    /// second call on every fresh link). A failed second call fails the `get` with that call's
+    /// mapped error. Each order is a [`Payment`] ([`order_payment`]).
+    async fn get(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
+        let call = Call::new(PROVIDER, "get", id);
+        let link = retry.run(|_| async { read(&call, client.fetch_link().link_id(id).send().await) }).await?;
+        with_payments(&call, client, retry, link).await
+    }
+
+    /// Cashfree cancels only ACTIVE links; a refusal says which state this one is in. A link
+    /// Cashfree cancelled has nothing paid (a partly paid link is PARTIALLY_PAID, not ACTIVE),
+    /// so no orders are fetched; a link read back after a refusal is read by [`Self::get`],
+    /// payments included.
     async fn cancel(client: &Client, retry: &RetryPolicy, id: &str) -> Result<PaymentLink, Error> {
         let call = Call::new(PROVIDER, "cancel", id);
         let cancel = || async { read(&call, client.cancel_link().link_id(id).send().await) };
@@ -278,6 +329,191 @@ fn read(
     }
 }
 
+/// `link` with its orders as payments, fetched when it has been paid something (see
+/// [`Cashfree::get`]).
+async fn with_payments(
+    call: &Call,
+    client: &Client,
+    retry: &RetryPolicy,
+    mut link: PaymentLink,
+) -> Result<PaymentLink, Error> {
+    if link.amount_paid.minor == 0 {
+        return Ok(link);
+    }
+    let orders = retry
+        .run(|_| async {
+            let sent =
+                client.fetch_link_orders().link_id(link.id.as_str()).status(LinkOrdersStatusFilter::All).send().await;
+            sent.map(progenitor_client::ResponseValue::into_inner).map_err(|e| map_error(call, CashfreeError::from(e)))
+        })
+        .await?;
+    let currency = link.amount.currency;
+    let mut payments = orders
+        .iter()
+        .map(|order| order_payment(order, currency))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|m| call.decode(m))?;
+    // Oldest first; Cashfree does not document the order of the list.
+    payments.sort_by_key(|payment| payment.created_at);
+    link.payments = payments;
+    Ok(link)
+}
+
+/// One order of a link as a [`Payment`]: `id` = `order_id`, `amount` = `order_amount` in
+/// `order_currency` (the link's when absent), `created_at` = `created_at`, no method (the
+/// order does not say), `status` from `order_status`:
+///
+/// | `order_status` | status |
+/// |---|---|
+/// | PAID | succeeded |
+/// | ACTIVE (no successful transaction yet) | pending |
+/// | TERMINATION_REQUESTED (being terminated; a transaction may still succeed) | pending |
+/// | EXPIRED, TERMINATED | failed |
+/// | anything else | other |
+///
+/// An order without `order_id` or `order_amount`, or with an amount its currency cannot
+/// carry, is an error naming the field.
+pub(crate) fn order_payment(order: &PaymentLinkOrderEntity, link_currency: Currency) -> Result<Payment, String> {
+    let id = order.order_id.clone().filter(|id| !id.is_empty()).ok_or("an order of the link has no order_id")?;
+    let currency = match order.order_currency.as_deref() {
+        Some(code) => code.parse().map_err(|e| format!("order_currency: {e}"))?,
+        None => link_currency,
+    };
+    let amount = order.order_amount.ok_or("an order of the link has no order_amount")?;
+    let amount = Money::from_major(amount, currency).map_err(|e| format!("order_amount: {e}"))?;
+    let status = match order.order_status.as_ref() {
+        Some(OrderStatus::KnownOrderStatus(known)) => match known {
+            KnownOrderStatus::Paid => PaymentStatus::Succeeded,
+            KnownOrderStatus::Active | KnownOrderStatus::TerminationRequested => PaymentStatus::Pending,
+            KnownOrderStatus::Expired | KnownOrderStatus::Terminated => PaymentStatus::Failed,
+        },
+        Some(OrderStatus::Unknown(_)) | None => PaymentStatus::Other,
+    };
+    Ok(Payment {
+        id,
+        amount,
+        status,
+        provider_status: order.order_status.as_ref().and_then(raw_value).unwrap_or_default(),
+        method: None,
+        created_at: order.created_at.map(|t| t.to_utc()),
+    })
+}
+
+/// A verified Cashfree event as a [`LinkEvent`] (the mapping: [`Cashfree::verify_event`]).
+fn link_event(verified: Event) -> Result<LinkEvent, WebhookError> {
+    let not_an_event = |why: String| WebhookError::NotAnEvent { provider: PROVIDER.owner().as_str(), why };
+    let Event { id: event_id, event, .. } = verified;
+    let occurred_at = event.event_time.to_utc();
+    let data = event.data;
+    let payment = match &data.order {
+        Some(order) => Some(event_payment(order, &data, occurred_at).map_err(not_an_event)?),
+        None => None,
+    };
+    let link_status = data.link_status.as_ref().and_then(raw_value);
+    let kind = if event.type_ != PAYMENT_LINK_EVENT {
+        EventKind::Other
+    } else if payment.as_ref().is_some_and(|p| p.status == PaymentStatus::Failed) {
+        EventKind::PaymentFailed
+    } else {
+        match link_status.as_deref() {
+            Some("PAID") => EventKind::Paid,
+            Some("PARTIALLY_PAID") => EventKind::PartiallyPaid,
+            Some("EXPIRED") => EventKind::Expired,
+            Some("CANCELLED") => EventKind::Cancelled,
+            _ => EventKind::Other,
+        }
+    };
+    let link_id = data.link_id.clone();
+    // The link's amounts are checked here first so that no error shows a value.
+    if let Some(currency) = data.link_currency.as_deref().and_then(|code| code.parse::<Currency>().ok()) {
+        let amounts = [
+            ("data.link_amount", data.link_amount),
+            ("data.link_amount_paid", data.link_amount_paid),
+            ("data.link_minimum_partial_amount", data.link_minimum_partial_amount),
+        ];
+        for (field, amount) in amounts {
+            if let Some(amount) = amount {
+                exact(amount, currency, field).map_err(not_an_event)?;
+            }
+        }
+    }
+    let mut link = Cashfree::normalise(event_link(data)).map_err(|why| not_an_event(format!("data: {why}")))?;
+    link.payments = payment.iter().cloned().collect();
+    Ok(LinkEvent {
+        provider: PROVIDER,
+        event_id,
+        kind,
+        provider_event: event.type_,
+        occurred_at,
+        link_id,
+        link: Some(link),
+        payment,
+    })
+}
+
+/// An amount of an event as [`Money`]; the error names the field and the currency, not the
+/// amount.
+fn exact(amount: paylinks_core::DecimalAmount, currency: Currency, field: &str) -> Result<Money, String> {
+    Money::from_major(amount, currency)
+        .map_err(|_| format!("{field} is not an exact amount of {} (too many decimals, or too large)", currency.code()))
+}
+
+/// The link fields of an event as a link body, for [`LinkApi::normalise`].
+fn event_link(data: PaymentLinkEventData) -> LinkEntity {
+    LinkEntity {
+        cf_link_id: data.cf_link_id,
+        customer_details: data.customer_details,
+        link_amount: data.link_amount,
+        link_amount_paid: data.link_amount_paid,
+        link_auto_reminders: data.link_auto_reminders,
+        link_created_at: data.link_created_at,
+        link_currency: data.link_currency,
+        link_expiry_time: data.link_expiry_time,
+        link_id: data.link_id,
+        link_meta: data.link_meta,
+        link_minimum_partial_amount: data.link_minimum_partial_amount,
+        link_notes: data.link_notes,
+        link_notify: data.link_notify,
+        link_partial_payments: data.link_partial_payments,
+        link_purpose: data.link_purpose,
+        link_status: data.link_status,
+        link_url: data.link_url,
+        ..LinkEntity::default()
+    }
+}
+
+/// The `order` of an event as a [`Payment`] (see [`Cashfree::verify_event`]).
+fn event_payment(
+    order: &PaymentLinkEventOrder,
+    data: &PaymentLinkEventData,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+) -> Result<Payment, String> {
+    let id = order.order_id.clone().filter(|id| !id.is_empty()).ok_or("data.order has no order_id")?;
+    let code = data.link_currency.as_deref().ok_or("data has no link_currency")?;
+    let currency: Currency = code.parse().map_err(|e| format!("data.link_currency: {e}"))?;
+    let amount = order.order_amount.ok_or("data.order has no order_amount")?;
+    let amount = exact(amount, currency, "data.order.order_amount")?;
+    let status = match order.transaction_status.as_ref() {
+        Some(TransactionStatus::KnownTransactionStatus(known)) => match known {
+            KnownTransactionStatus::Success => PaymentStatus::Succeeded,
+            KnownTransactionStatus::Pending | KnownTransactionStatus::NotAttempted => PaymentStatus::Pending,
+            KnownTransactionStatus::Failed
+            | KnownTransactionStatus::UserDropped
+            | KnownTransactionStatus::Cancelled
+            | KnownTransactionStatus::Void => PaymentStatus::Failed,
+        },
+        Some(TransactionStatus::Unknown(_)) | None => PaymentStatus::Other,
+    };
+    Ok(Payment {
+        id,
+        amount,
+        status,
+        provider_status: order.transaction_status.as_ref().and_then(raw_value).unwrap_or_default(),
+        method: None,
+        created_at: Some(occurred_at),
+    })
+}
+
 fn map_error(call: &Call, error: CashfreeError) -> Error {
     // A duplicate link_id on create is a conflict on the merchant's reference.
     if call.operation == "create" && error.status().map(|s| s.as_u16()) == Some(409) {
@@ -285,4 +521,174 @@ fn map_error(call: &Call, error: CashfreeError) -> Error {
         return Error::invalid(PROVIDER, "reference", message);
     }
     map_api_error(call, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use http::{HeaderMap, HeaderName, HeaderValue};
+    use paylinks_cashfree::webhook::sign;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// The client secret the fixtures of `tests/fixtures/cashfree/webhooks/` were signed with.
+    const SECRET: &str = "whsec_paylinks_test_cashfree_client_secret";
+    const SIGNED_AT_MS: i64 = 1_746_427_759_733;
+
+    fn fixture(name: &str) -> (Vec<u8>, HeaderMap) {
+        let folder = paylinks_testkit::conformance_dir().join("cashfree/webhooks");
+        let body = std::fs::read(folder.join(format!("{name}.json"))).unwrap();
+        let mut headers = HeaderMap::new();
+        for line in std::fs::read_to_string(folder.join(format!("{name}.headers"))).unwrap().lines() {
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(
+                    HeaderName::from_bytes(name.trim().as_bytes()).unwrap(),
+                    HeaderValue::from_str(value.trim()).unwrap(),
+                );
+            }
+        }
+        (body, headers)
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(SIGNED_AT_MS).unwrap()
+    }
+
+    fn verify(headers: &HeaderMap, body: &[u8]) -> Result<LinkEvent, WebhookError> {
+        let secret = Secret::new(SECRET);
+        let delivery =
+            Delivery { secret: &secret, tolerance: std::time::Duration::from_secs(300), now: now(), headers, body };
+        Cashfree::verify_event(&delivery)
+    }
+
+    /// The documented event, signed by a test with `value` changed, verified and read.
+    fn event_with(change: impl FnOnce(&mut Value)) -> Result<LinkEvent, WebhookError> {
+        let (body, _) = fixture("docs_partially_paid");
+        let mut value: Value = serde_json::from_slice(&body).unwrap();
+        change(&mut value);
+        let body = serde_json::to_vec(&value).unwrap();
+        verify(&sign(SECRET, SIGNED_AT_MS, &body), &body)
+    }
+
+    #[test]
+    fn the_documented_event_is_a_partial_payment_with_its_order() {
+        let (body, headers) = fixture("docs_partially_paid");
+        let event = verify(&headers, &body).unwrap();
+        assert_eq!(event.provider, Provider::Cashfree);
+        assert_eq!(
+            event.event_id,
+            "PAYMENT_LINK_EVENT:payment_ps11:PARTIALLY_PAID:CFPay_U1mgll3c0e9g_ehdcjjbtckf:1021206"
+        );
+        assert_eq!(event.kind, EventKind::PartiallyPaid);
+        assert_eq!(event.provider_event, "PAYMENT_LINK_EVENT");
+        assert_eq!(event.occurred_at.to_rfc3339(), "2021-08-18T07:25:06+00:00");
+        assert_eq!(event.link_id.as_deref(), Some("payment_ps11"));
+        let link = event.link.as_ref().unwrap();
+        assert_eq!((link.status, link.provider_status.as_str()), (LinkStatus::PartiallyPaid, "PARTIALLY_PAID"));
+        assert_eq!(link.amount, Money::inr(20012));
+        assert_eq!(link.amount_paid, Money::inr(5500));
+        assert_eq!(link.minimum_partial_amount, Some(Money::inr(1100)));
+        assert_eq!(link.created_at.unwrap().to_rfc3339(), "2021-08-18T01:43:41+00:00");
+        let payment = event.payment.as_ref().unwrap();
+        assert_eq!(payment.id, "CFPay_U1mgll3c0e9g_ehdcjjbtckf");
+        assert_eq!(payment.amount, Money::inr(2200));
+        assert_eq!((payment.status, payment.provider_status.as_str()), (PaymentStatus::Succeeded, "SUCCESS"));
+        assert_eq!(payment.created_at, Some(event.occurred_at));
+        assert_eq!(payment.method, None);
+        assert_eq!(link.payments, vec![payment.clone()]);
+    }
+
+    #[test]
+    fn a_cancelled_event_without_an_order_has_no_payment() {
+        let (body, headers) = fixture("synthetic_cancelled");
+        let event = verify(&headers, &body).unwrap();
+        assert_eq!(event.kind, EventKind::Cancelled);
+        assert_eq!(event.event_id, "PAYMENT_LINK_EVENT:order-1042:CANCELLED:-:-");
+        assert_eq!(event.payment, None);
+        assert_eq!(event.link.unwrap().amount, Money::inr(49950));
+    }
+
+    #[test]
+    fn the_kind_follows_the_link_status_and_a_failed_transaction() {
+        let kind = |status: &str, transaction: &str| {
+            event_with(|v| {
+                v["data"]["link_status"] = json!(status);
+                v["data"]["order"]["transaction_status"] = json!(transaction);
+            })
+            .unwrap()
+            .kind
+        };
+        assert_eq!(kind("PAID", "SUCCESS"), EventKind::Paid);
+        assert_eq!(kind("PARTIALLY_PAID", "SUCCESS"), EventKind::PartiallyPaid);
+        assert_eq!(kind("EXPIRED", "SUCCESS"), EventKind::Expired);
+        assert_eq!(kind("CANCELLED", "SUCCESS"), EventKind::Cancelled);
+        assert_eq!(kind("ACTIVE", "SUCCESS"), EventKind::Other);
+        assert_eq!(kind("SOMETHING_NEW", "SUCCESS"), EventKind::Other);
+        for failed in ["FAILED", "USER_DROPPED", "CANCELLED", "VOID"] {
+            assert_eq!(kind("PARTIALLY_PAID", failed), EventKind::PaymentFailed, "{failed}");
+        }
+        assert_eq!(kind("ACTIVE", "PENDING"), EventKind::Other);
+        let other = event_with(|v| v["type"] = json!("PAYMENT_SUCCESS_WEBHOOK")).unwrap();
+        assert_eq!((other.kind, other.provider_event.as_str()), (EventKind::Other, "PAYMENT_SUCCESS_WEBHOOK"));
+    }
+
+    #[test]
+    fn an_event_missing_what_a_payment_needs_is_not_an_event() {
+        let err = event_with(|v| v["data"]["order"].as_object_mut().unwrap().remove("order_amount").map(drop).unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("order_amount"), "{err}");
+        let err = event_with(|v| v["data"]["order"]["order_amount"] = json!("22.001")).unwrap_err();
+        assert!(err.to_string().contains("data.order.order_amount") && !err.to_string().contains("22.001"), "{err}");
+        let err = event_with(|v| v["data"]["link_amount_paid"] = json!("55.005")).unwrap_err();
+        assert!(err.to_string().contains("data.link_amount_paid") && !err.to_string().contains("55.005"), "{err}");
+        let err = event_with(|v| v["data"]["link_currency"] = Value::Null).unwrap_err();
+        assert!(err.to_string().contains("link_currency"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_delivery_is_refused_by_the_crate_verifier() {
+        let (body, headers) = fixture("docs_partially_paid");
+        let mut changed = body.clone();
+        changed[20] ^= 1;
+        assert_eq!(verify(&headers, &changed).unwrap_err(), WebhookError::SignatureMismatch { provider: "cashfree" });
+        let secret = Secret::new("whsec_paylinks_test_other");
+        let late = now() + chrono::Duration::minutes(6);
+        let delivery = Delivery {
+            secret: &secret,
+            tolerance: std::time::Duration::from_secs(300),
+            now: late,
+            headers: &headers,
+            body: &body,
+        };
+        assert!(matches!(Cashfree::verify_event(&delivery), Err(WebhookError::StaleTimestamp { .. })));
+    }
+
+    #[test]
+    fn orders_map_to_payments_by_status() {
+        let order = |status: &str| {
+            serde_json::from_value::<PaymentLinkOrderEntity>(json!({
+                "order_id": "CFPay_a", "order_amount": 10.12, "order_currency": "INR", "order_status": status,
+                "created_at": "2023-08-11T18:02:46+05:30"
+            }))
+            .unwrap()
+        };
+        let inr: Currency = "INR".parse().unwrap();
+        let status = |s: &str| order_payment(&order(s), inr).unwrap().status;
+        assert_eq!(status("PAID"), PaymentStatus::Succeeded);
+        assert_eq!(status("ACTIVE"), PaymentStatus::Pending);
+        assert_eq!(status("TERMINATION_REQUESTED"), PaymentStatus::Pending);
+        assert_eq!(status("EXPIRED"), PaymentStatus::Failed);
+        assert_eq!(status("TERMINATED"), PaymentStatus::Failed);
+        assert_eq!(status("ON_HOLD"), PaymentStatus::Other);
+        let paid = order_payment(&order("PAID"), inr).unwrap();
+        assert_eq!(
+            (paid.id.as_str(), paid.amount, paid.provider_status.as_str()),
+            ("CFPay_a", Money::inr(1012), "PAID")
+        );
+        assert_eq!(paid.created_at.unwrap().to_rfc3339(), "2023-08-11T12:32:46+00:00");
+        let mut nameless = order("PAID");
+        nameless.order_id = None;
+        assert!(order_payment(&nameless, inr).unwrap_err().contains("order_id"));
+    }
 }

@@ -3,6 +3,12 @@
 //! generated `CreateLinkRequest`; answers are the generated `LinkEntity` and
 //! `PaymentLinkOrderEntity`. Amounts are exact minor units of the link's currency inside
 //! (ISO 4217 exponent: INR 2, JPY 0, KWD 3) and major units on the wire.
+//!
+//! Webhooks: when a link is paid (in full or in part), cancelled or expires (by the control
+//! API, or by itself, noticed the next time it is read), the store queues Cashfree's
+//! `PAYMENT_LINK_EVENT` ([`Link::event`]); the handlers move the queue to the sandbox's outbox
+//! ([`flush`]) before they let go of the lock. A failed payment attempt queues nothing:
+//! Cashfree documents no link event for one.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -16,8 +22,9 @@ use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use iso_currency::Currency;
 use paylinks_cashfree::types::{
     BankAccountNumber, CfLinkId, CfOrderId, CreateLinkRequest, KnownCashfreeErrorType, KnownLinkStatus,
-    KnownOrderStatus, LinkCustomerDetails, LinkEntity, LinkMeta, LinkNotify, LinkOrdersStatusFilter,
-    PaymentLinkCustomerDetails, PaymentLinkOrderEntity, UpiIntent, VendorSplit,
+    KnownOrderStatus, KnownTransactionStatus, LinkCustomerDetails, LinkEntity, LinkMeta, LinkNotify,
+    LinkOrdersStatusFilter, PaymentLinkCustomerDetails, PaymentLinkEvent, PaymentLinkEventData, PaymentLinkEventOrder,
+    PaymentLinkOrderEntity, TransactionId, UpiIntent, VendorSplit, WebhookVersion,
 };
 use paylinks_core::{AmountError, DecimalAmount, Timestamp};
 use serde_json::{Map, Value};
@@ -29,7 +36,8 @@ use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
-use crate::state::AppState;
+use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
 
 /// The control API's name of Cashfree links, also the provider's name.
 pub(super) const LINK_API: &str = "cashfree";
@@ -71,6 +79,12 @@ fn new_session_id() -> String {
     format!("session_{}", alnum(64))
 }
 
+/// A time as Cashfree's link webhook writes the link's and the order's times: without an
+/// offset, in India time (`2021-08-18T07:13:41`).
+fn webhook_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&IST).format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
 // ------------------------------------------------------------------------------ state
 
 /// An order made through a link (one per payment attempt); amount in minor units.
@@ -83,6 +97,10 @@ struct Order {
     session_id: String,
     created_at: DateTime<Utc>,
     expiry: DateTime<Utc>,
+    /// The id of its (one) transaction, an integer as in the webhook example (`1021206`).
+    transaction_id: i64,
+    /// The `order_hash` of the webhook (`Gb2gC7z0tILhGbZUIeds`).
+    hash: String,
 }
 
 /// A Cashfree payment link: the create request as decoded, and what happened since.
@@ -104,6 +122,8 @@ struct Link {
     qrcode: String,
     request: CreateLinkRequest,
     orders: Vec<Order>,
+    /// Whether its `EXPIRED` event was queued (a link expires once, possibly noticed late).
+    expiry_announced: bool,
 }
 
 impl Link {
@@ -123,8 +143,100 @@ impl Link {
             session_id: new_session_id(),
             created_at: Utc::now(),
             expiry: self.expiry,
+            transaction_id: fastrand::i64(1_000_000..10_000_000_000),
+            hash: alnum(20),
         });
         *next_cf_order_id += 1;
+    }
+
+    /// Cashfree's `PAYMENT_LINK_EVENT` for the link as it is now, about `order` (the payment
+    /// of a PAID / PARTIALLY_PAID event; none for CANCELLED and EXPIRED), happened `at`.
+    ///
+    /// Built from the generated `PaymentLinkEvent`, then written as Cashfree writes the event
+    /// (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks>):
+    /// the amounts as strings with the currency's decimals (`"200.12"`, `"55.00"`), the link's
+    /// and the order's times without an offset in India time (`"2021-08-18T07:13:41"`),
+    /// `event_time` with its offset. The id is `paylinks_cashfree::webhook::event_id`'s.
+    fn event(&self, order: Option<&Order>, at: DateTime<Utc>) -> WebhookEvent {
+        let entity = self.entity();
+        let notify_url = self.request.link_meta.as_ref().and_then(|meta| meta.notify_url.clone());
+        let event = PaymentLinkEvent {
+            type_: paylinks_cashfree::webhook::PAYMENT_LINK_EVENT.to_owned(),
+            version: Some(WebhookVersion::Integer(1)),
+            event_time: wire_time(at),
+            data: PaymentLinkEventData {
+                cf_link_id: Some(CfLinkId::Integer(i64::try_from(self.cf_link_id).unwrap_or(i64::MAX))),
+                link_id: entity.link_id,
+                link_status: entity.link_status,
+                link_currency: entity.link_currency,
+                link_amount: entity.link_amount,
+                link_amount_paid: entity.link_amount_paid,
+                link_partial_payments: entity.link_partial_payments,
+                link_minimum_partial_amount: entity.link_minimum_partial_amount,
+                link_purpose: entity.link_purpose,
+                link_created_at: entity.link_created_at,
+                customer_details: entity.customer_details.map(|customer| LinkCustomerDetails {
+                    customer_phone: customer.customer_phone,
+                    customer_email: customer.customer_email,
+                    customer_name: customer.customer_name,
+                    ..LinkCustomerDetails::default()
+                }),
+                link_meta: Some(LinkMeta { notify_url, ..LinkMeta::default() }),
+                link_url: entity.link_url,
+                link_expiry_time: entity.link_expiry_time,
+                link_notes: Some(self.request.link_notes.clone()),
+                link_auto_reminders: entity.link_auto_reminders,
+                link_notify: entity.link_notify,
+                order: order.map(|order| PaymentLinkEventOrder {
+                    order_amount: self.major(order.amount),
+                    order_id: Some(order.order_id.clone()),
+                    order_expiry_time: Some(wire_time(order.expiry)),
+                    order_hash: Some(order.hash.clone()),
+                    transaction_id: Some(TransactionId::Integer(order.transaction_id)),
+                    transaction_status: Some(KnownTransactionStatus::Success.into()),
+                }),
+            },
+        };
+        let id = paylinks_cashfree::webhook::event_id(&event);
+        let mut body = serde_json::to_value(&event).unwrap_or_default();
+        if let Some(data) = body.get_mut("data") {
+            let amounts = [
+                ("link_amount", self.amount),
+                ("link_amount_paid", self.amount_paid),
+                ("link_minimum_partial_amount", self.minimum_partial),
+            ];
+            for (field, minor) in amounts {
+                data[field] = Value::String(self.major_text(minor));
+            }
+            data["link_created_at"] = Value::String(webhook_time(self.created_at));
+            data["link_expiry_time"] = Value::String(webhook_time(self.expiry));
+            if let (Some(order), Some(wire)) = (order, data.get_mut("order")) {
+                wire["order_amount"] = Value::String(self.major_text(order.amount));
+                wire["order_expiry_time"] = Value::String(webhook_time(order.expiry));
+            }
+        }
+        WebhookEvent {
+            provider: LINK_API,
+            id,
+            name: paylinks_cashfree::webhook::PAYMENT_LINK_EVENT.to_owned(),
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+        }
+    }
+
+    /// Minor units as Cashfree's webhook writes an amount: a string with the currency's
+    /// decimals (`5500` INR is `"55.00"`).
+    fn major_text(&self, minor: i64) -> String {
+        self.major(minor).map(|amount| amount.to_string()).unwrap_or_default()
+    }
+
+    /// The `EXPIRED` event, once, when the link has expired (by the control API or by itself)
+    /// and it was not queued yet.
+    fn expiry_event(&mut self) -> Option<WebhookEvent> {
+        if self.status != KnownLinkStatus::Expired || self.expiry_announced {
+            return None;
+        }
+        self.expiry_announced = true;
+        Some(self.event(None, self.expiry))
     }
 
     /// The link as the API shows it.
@@ -278,6 +390,8 @@ pub(super) struct Store {
     next_cf_order_id: u64,
     pub(super) idempotency: HashMap<String, Replay>,
     recent_requests: VecDeque<Instant>,
+    /// Webhook events of the changes made since the last [`flush`], oldest first.
+    events: Vec<WebhookEvent>,
 }
 
 impl Default for Store {
@@ -288,18 +402,43 @@ impl Default for Store {
             next_cf_order_id: 3_000_000_000 + fastrand::u64(..1_000_000_000),
             idempotency: HashMap::new(),
             recent_requests: VecDeque::new(),
+            events: Vec::new(),
         }
     }
 }
 
+/// Moves the webhook events Cashfree's store queued to the sandbox's outbox; every handler
+/// and control call that reads or changes a link calls it before it lets go of the lock.
+pub(super) fn flush(stores: &mut Stores) {
+    let events = std::mem::take(&mut stores.of::<Store>().events);
+    stores.outbox.extend(events);
+}
+
 impl Store {
-    /// Control API: every link, oldest first.
+    /// The link `link_id`, expired first if its time has passed (queuing its `EXPIRED`
+    /// event then).
+    fn link(&mut self, link_id: &str) -> Option<&mut Link> {
+        let link = self.links.get(link_id)?;
+        if let Some(event) = link.expiry_event() {
+            self.events.push(event);
+        }
+        Some(link)
+    }
+
+    /// Control API: every link, oldest first (the `EXPIRED` events of those that expired by
+    /// themselves queued).
     pub(super) fn all_links(&mut self) -> Vec<Value> {
+        let mut expired: Vec<WebhookEvent> =
+            self.links.newest_first().into_iter().filter_map(|link| link.expiry_event()).collect();
+        expired.reverse();
+        self.events.extend(expired);
         self.links.all_json()
     }
 
-    /// Control API: a customer pays `amount` minor units (default: everything still due).
+    /// Control API: a customer pays `amount` minor units (default: everything still due); the
+    /// link becomes PAID or PARTIALLY_PAID and its event, with the new order, is queued.
     pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+        self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
         let amount = settle_payment(link.amount - link.amount_paid, amount, link.partial, minimum_first)?;
@@ -307,20 +446,28 @@ impl Store {
         link.status =
             if link.amount_paid >= link.amount { KnownLinkStatus::Paid } else { KnownLinkStatus::PartiallyPaid };
         link.add_order(&mut self.next_cf_order_id, amount, true);
-        Ok(link.to_json())
+        let event = link.event(link.orders.last(), Utc::now());
+        let json = link.to_json();
+        self.events.push(event);
+        Ok(json)
     }
 
     /// Control API: a payment attempt fails; the link keeps its state and gains an `ACTIVE`
-    /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only.
+    /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only. No event:
+    /// Cashfree documents no link event for a failed attempt.
     pub(super) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
+        self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         link.add_order(&mut self.next_cf_order_id, link.amount - link.amount_paid, false);
         Ok(link.to_json())
     }
 
-    /// Control API: the link expires now.
+    /// Control API: the link expires now; its `EXPIRED` event is queued.
     pub(super) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
-        self.links.expire(link_id)
+        self.link(link_id);
+        let json = self.links.expire(link_id)?;
+        self.link(link_id);
+        Ok(json)
     }
 
     /// Counts a request in the one-minute window; returns the requests left in it.
@@ -354,7 +501,9 @@ fn idempotent(
     let mut stores = app.lock();
     let store = stores.of::<Store>();
     let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {
-        return to_response(parts(handle(store)));
+        let answer = parts(handle(store));
+        flush(&mut stores);
+        return to_response(answer);
     };
     let (status, body, replayed) = match store.idempotency.get(&key) {
         Some(replay) if replay.fingerprint == fingerprint => (replay.status, replay.body.clone(), true),
@@ -369,6 +518,7 @@ fn idempotent(
         None => {
             let (status, body) = parts(handle(store));
             store.idempotency.insert(key.clone(), Replay { fingerprint, status, body: body.clone() });
+            flush(&mut stores);
             (status, body, false)
         }
     };
@@ -454,6 +604,7 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
         url,
         request,
         orders: Vec::new(),
+        expiry_announced: false,
     })
 }
 
@@ -498,10 +649,12 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
 /// `GET /links/{link_id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.of::<Store>().links.get(&link_id) {
+    let answer = match stores.of::<Store>().link(&link_id) {
         Some(link) => body::json(StatusCode::OK, &link.to_json()),
         None => to_response(link_not_found(&link_id)),
-    }
+    };
+    flush(&mut stores);
+    answer
 }
 
 /// `POST /links/{link_id}/cancel`: only an `ACTIVE` link can be cancelled.
@@ -512,7 +665,7 @@ pub(super) async fn cancel(
 ) -> Response {
     let fingerprint = format!("POST /links/{link_id}/cancel");
     idempotent(&app, &headers, fingerprint, |store| {
-        let link = store.links.get(&link_id).ok_or_else(|| link_not_found(&link_id))?;
+        let link = store.link(&link_id).ok_or_else(|| link_not_found(&link_id))?;
         if link.status != KnownLinkStatus::Active {
             return Err(fail(
                 StatusCode::BAD_REQUEST,
@@ -522,7 +675,10 @@ pub(super) async fn cancel(
             ));
         }
         link.status = KnownLinkStatus::Cancelled;
-        Ok(link.to_json())
+        let event = link.event(None, Utc::now());
+        let json = link.to_json();
+        store.events.push(event);
+        Ok(json)
     })
 }
 
@@ -537,14 +693,197 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
         Some(Err(_)) => return bad_request("status_invalid", "status : should be PAID or ALL"),
     };
     let mut stores = app.lock();
-    let Some(link) = stores.of::<Store>().links.get(&link_id) else {
-        return to_response(link_not_found(&link_id));
+    let answer = match stores.of::<Store>().link(&link_id) {
+        None => to_response(link_not_found(&link_id)),
+        Some(link) => {
+            let orders: Vec<PaymentLinkOrderEntity> = link
+                .orders
+                .iter()
+                .filter(|order| filter == LinkOrdersStatusFilter::All || order.paid)
+                .map(|order| link.order_entity(order))
+                .collect();
+            body::json(StatusCode::OK, &serde_json::to_value(orders).unwrap_or_default())
+        }
     };
-    let orders: Vec<PaymentLinkOrderEntity> = link
-        .orders
-        .iter()
-        .filter(|order| filter == LinkOrdersStatusFilter::All || order.paid)
-        .map(|order| link.order_entity(order))
-        .collect();
-    body::json(StatusCode::OK, &serde_json::to_value(orders).unwrap_or_default())
+    flush(&mut stores);
+    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::extract::{Path, State};
+    use paylinks_cashfree::webhook::{Verifier, event_id};
+    use serde_json::json;
+
+    use super::*;
+    use crate::config::SandboxConfig;
+    use crate::payment::PayRequest;
+    use crate::provider::Provider;
+
+    /// The sandbox's default Cashfree client secret, which signs its webhooks.
+    const SECRET: &str = "cf_sandbox_secret";
+    const ID: &str = "order-1042";
+
+    /// A sandbox with one ACTIVE link `order-1042` of ₹499.50 (partial payments from ₹100 when
+    /// `partial`).
+    fn app_with_link(partial: bool) -> Arc<AppState> {
+        let app = Arc::new(AppState::new(SandboxConfig::default()));
+        let request: CreateLinkRequest = serde_json::from_value(json!({
+            "link_id": ID, "link_amount": 499.5, "link_currency": "INR", "link_purpose": "Order #1042",
+            "link_partial_payments": partial, "link_minimum_partial_amount": if partial { 100 } else { 0 },
+            "customer_details": {"customer_phone": "9999999999", "customer_name": "Asha Rao"},
+            "link_meta": {"notify_url": "https://shop.example/cashfree/webhook", "return_url": "https://shop.example/thanks"},
+            "link_notes": {"order": "1042"}
+        }))
+        .unwrap();
+        let link = new_link(request, 2_000_001).unwrap();
+        app.lock().of::<Store>().links.insert(ID.to_owned(), link);
+        app
+    }
+
+    /// Takes the outbox's events.
+    fn outbox(app: &AppState) -> Vec<WebhookEvent> {
+        std::mem::take(&mut app.lock().outbox)
+    }
+
+    /// A control-API payment of `amount` paise (everything due when `None`).
+    fn pay(app: &AppState, amount: Option<i64>, body: Value) -> Result<crate::payment::Paid, ControlError> {
+        let request = PayRequest { amount, body: body.as_object().cloned().unwrap_or_default() };
+        super::super::Cashfree.pay(&mut app.lock(), LINK_API, ID, &request)
+    }
+
+    /// The event's body, once the crate's verifier accepted the headers the sandbox signs it
+    /// with, and the verifier's id equal to the sandbox's.
+    fn verified(app: &AppState, event: &WebhookEvent) -> Value {
+        assert_eq!((event.provider, event.name.as_str()), ("cashfree", "PAYMENT_LINK_EVENT"));
+        let now = Utc::now();
+        let headers = super::super::Cashfree.sign_webhook(&app.config, event, now);
+        assert_eq!(headers["x-webhook-timestamp"], now.timestamp_millis().to_string().as_str());
+        assert_eq!(headers["content-type"], "application/json");
+        let verified = Verifier::new(SECRET).verify_at(&headers, &event.body, now).unwrap();
+        assert_eq!(verified.id, event.id);
+        assert_eq!(event_id(&verified.event), event.id);
+        assert!(Verifier::new("another secret").verify_at(&headers, &event.body, now).is_err());
+        serde_json::from_slice(&event.body).unwrap()
+    }
+
+    /// `2021-08-18T07:13:41`: no offset, whole seconds.
+    fn is_offset_less(value: &Value) -> bool {
+        let text = value.as_str().unwrap_or_default();
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok()
+    }
+
+    #[test]
+    fn a_full_payment_queues_a_paid_event_in_cashfrees_wire_form() {
+        let app = app_with_link(false);
+        assert!(outbox(&app).is_empty(), "creating a link sends nothing");
+        pay(&app, None, json!({})).unwrap();
+        let events = outbox(&app);
+        assert_eq!(events.len(), 1);
+        let body = verified(&app, &events[0]);
+        let data = &body["data"];
+        assert_eq!(body["type"], "PAYMENT_LINK_EVENT");
+        assert_eq!(body["version"], 1);
+        assert!(body["event_time"].as_str().unwrap().ends_with("+05:30"), "{body}");
+        assert_eq!(data["link_id"], ID);
+        assert_eq!(data["cf_link_id"], 2_000_001);
+        assert_eq!(data["link_status"], "PAID");
+        assert_eq!((&data["link_amount"], &data["link_amount_paid"]), (&json!("499.50"), &json!("499.50")));
+        assert_eq!(data["link_minimum_partial_amount"], "0.00");
+        assert!(is_offset_less(&data["link_created_at"]) && is_offset_less(&data["link_expiry_time"]), "{data}");
+        assert_eq!(data["link_meta"], json!({"notify_url": "https://shop.example/cashfree/webhook"}));
+        assert_eq!(data["customer_details"]["customer_name"], "Asha Rao");
+        let order = &data["order"];
+        assert_eq!((&order["order_amount"], &order["transaction_status"]), (&json!("499.50"), &json!("SUCCESS")));
+        assert!(is_offset_less(&order["order_expiry_time"]), "{order}");
+        assert!(order["transaction_id"].is_i64() && order["order_hash"].is_string(), "{order}");
+        // The order is the one the orders endpoint lists.
+        let mut stores = app.lock();
+        let link = stores.of::<Store>().links.get(ID).unwrap();
+        assert_eq!(order["order_id"], link.orders[0].order_id.as_str());
+        let expected_id =
+            format!("PAYMENT_LINK_EVENT:{ID}:PAID:{}:{}", link.orders[0].order_id, link.orders[0].transaction_id);
+        assert_eq!(events[0].id, expected_id);
+    }
+
+    #[test]
+    fn each_partial_payment_queues_its_own_event() {
+        let app = app_with_link(true);
+        pay(&app, Some(20000), json!({})).unwrap();
+        pay(&app, None, json!({})).unwrap();
+        let events = outbox(&app);
+        assert_eq!(events.len(), 2);
+        let first = verified(&app, &events[0]);
+        let second = verified(&app, &events[1]);
+        assert_eq!(first["data"]["link_status"], "PARTIALLY_PAID");
+        assert_eq!(
+            (&first["data"]["link_amount_paid"], &first["data"]["order"]["order_amount"]),
+            (&json!("200.00"), &json!("200.00"))
+        );
+        assert_eq!(second["data"]["link_status"], "PAID");
+        assert_eq!(
+            (&second["data"]["link_amount_paid"], &second["data"]["order"]["order_amount"]),
+            (&json!("499.50"), &json!("299.50"))
+        );
+        assert_ne!(events[0].id, events[1].id);
+        assert_ne!(first["data"]["order"]["order_id"], second["data"]["order"]["order_id"]);
+    }
+
+    #[test]
+    fn a_failed_attempt_queues_nothing() {
+        let app = app_with_link(false);
+        pay(&app, None, json!({"failed": true})).unwrap();
+        assert!(outbox(&app).is_empty());
+        assert_eq!(app.lock().of::<Store>().links.get(ID).unwrap().orders.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_cancel_queues_a_cancelled_event_without_an_order() {
+        let app = app_with_link(false);
+        let response = cancel(State(app.clone()), HeaderMap::new(), Path(ID.to_owned())).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let events = outbox(&app);
+        assert_eq!(events.len(), 1);
+        let body = verified(&app, &events[0]);
+        assert_eq!(body["data"]["link_status"], "CANCELLED");
+        assert!(body["data"].get("order").is_none(), "{body}");
+        assert_eq!(events[0].id, format!("PAYMENT_LINK_EVENT:{ID}:CANCELLED:-:-"));
+        // A refused second cancel changes nothing and sends nothing.
+        let response = cancel(State(app.clone()), HeaderMap::new(), Path(ID.to_owned())).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(outbox(&app).is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_expiry_queues_one_expired_event_by_control_or_by_itself() {
+        let app = app_with_link(true);
+        pay(&app, Some(20000), json!({})).unwrap();
+        outbox(&app);
+        super::super::Cashfree.expire(&mut app.lock(), LINK_API, ID).unwrap();
+        let events = outbox(&app);
+        assert_eq!(events.len(), 1);
+        let body = verified(&app, &events[0]);
+        assert_eq!(
+            (&body["data"]["link_status"], &body["data"]["link_amount_paid"]),
+            (&json!("EXPIRED"), &json!("200.00"))
+        );
+        assert_eq!(events[0].id, format!("PAYMENT_LINK_EVENT:{ID}:EXPIRED:-:-"));
+        fetch(State(app.clone()), Path(ID.to_owned())).await;
+        assert!(outbox(&app).is_empty(), "announced once");
+
+        // A link whose expiry time passes is expired, and announced, when next read.
+        let app = app_with_link(false);
+        let past = Utc::now() - chrono::Duration::minutes(1);
+        app.lock().of::<Store>().links.get(ID).unwrap().expiry = past;
+        assert!(outbox(&app).is_empty());
+        let response = fetch(State(app.clone()), Path(ID.to_owned())).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let events = outbox(&app);
+        assert_eq!(events.len(), 1);
+        let body = verified(&app, &events[0]);
+        assert_eq!(body["data"]["link_status"], "EXPIRED");
+        let event_time: paylinks_cashfree::Timestamp = serde_json::from_value(body["event_time"].clone()).unwrap();
+        assert_eq!(event_time.to_utc(), past.trunc_subsecs(0), "the event happened when the link expired");
+        assert!(super::super::Cashfree.links(&mut app.lock(), LINK_API).len() == 1 && outbox(&app).is_empty());
+    }
 }

@@ -3,6 +3,12 @@
 //! (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create>), under
 //! `/cashfree/pg`, authenticated with `x-client-id` / `x-client-secret` and a required
 //! `x-api-version`.
+//!
+//! Webhooks: a paid, partly paid, cancelled or expired link queues Cashfree's
+//! `PAYMENT_LINK_EVENT` (see `links.rs`); each delivery attempt is signed like Cashfree's, with
+//! the client secret (`client_secret`, default `cf_sandbox_secret`):
+//! `x-webhook-signature` = base64 HMAC-SHA256 of `x-webhook-timestamp` (milliseconds) followed
+//! by the body ([`paylinks_cashfree::webhook::sign`]).
 
 mod errors;
 mod links;
@@ -15,16 +21,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
 use paylinks_cashfree::types::KnownCashfreeErrorType;
 use serde_json::Value;
 
 use self::errors::{RATE_LIMIT, bad_request, bad_url, error, fault_status, rate_limited};
-use self::links::Store;
+use self::links::{Store, flush};
 use crate::body::header_text;
-use crate::config::SettingSpec;
+use crate::config::{SandboxConfig, SettingSpec};
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
 
 /// The provider's name.
 const NAME: &str = links::LINK_API;
@@ -128,23 +136,40 @@ impl Provider for Cashfree {
         error(status, message, "request_failed", KnownCashfreeErrorType::InvalidRequestError)
     }
 
+    /// A payment queues the PAID or PARTIALLY_PAID event; `"failed": true` is a failed
+    /// attempt (an unpaid `ACTIVE` order, no state change, no event: Cashfree documents no
+    /// link event for it).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
-        // `"failed": true`: a failed attempt (an unpaid `ACTIVE` order, no state change).
         let failed = match request.body.get("failed") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(flag)) => *flag,
             Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
         };
         let store = stores.of::<Store>();
-        if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from)
+        let paid = if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from);
+        flush(stores);
+        paid
     }
 
+    /// Queues the EXPIRED event.
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
-        stores.of::<Store>().expire(id)
+        let expired = stores.of::<Store>().expire(id);
+        flush(stores);
+        expired
     }
 
     fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
-        stores.of::<Store>().all_links()
+        let links = stores.of::<Store>().all_links();
+        flush(stores);
+        links
+    }
+
+    /// `x-webhook-signature` (base64 HMAC-SHA256 of the timestamp text followed by the body,
+    /// keyed with the configured client secret), `x-webhook-timestamp` (`now` in Unix
+    /// milliseconds), `x-webhook-version` and `content-type: application/json`.
+    fn sign_webhook(&self, config: &SandboxConfig, event: &WebhookEvent, now: DateTime<Utc>) -> HeaderMap {
+        let secret = config.text(NAME, "client_secret").unwrap_or_default();
+        paylinks_cashfree::webhook::sign(secret, now.timestamp_millis(), &event.body)
     }
 }
 
