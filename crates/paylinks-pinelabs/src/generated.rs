@@ -1230,6 +1230,20 @@ new one.
                 })
         }
     }
+    /**The event's name (`ORDER_PROCESSED`, `PAYMENT_FAILED`, ...); a name this spec does not
+list is kept as sent.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum EventType {
+        KnownEventType(KnownEventType),
+        Unknown(::std::string::String),
+    }
+    impl ::std::convert::From<KnownEventType> for EventType {
+        fn from(value: KnownEventType) -> Self {
+            Self::KnownEventType(value)
+        }
+    }
     ///OAuth2 grant type of the token request. Only `client_credentials` exists.
     #[derive(
         ::serde::Deserialize,
@@ -1340,6 +1354,166 @@ new one.
             value.parse()
         }
     }
+    /**The documented events: `ORDER_AUTHORIZED` (pre-authorised, ready to capture),
+`ORDER_PROCESSED` (the payment was received), `ORDER_CANCELLED`, `PAYMENT_FAILED` (a
+payment against the order failed), `ORDER_FAILED` (the order failed, its payments failed
+or were cancelled), `REFUND_PROCESSED`, `REFUND_FAILED`, and the customer, token and
+subscription events.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownEventType {
+        #[serde(rename = "ORDER_AUTHORIZED")]
+        OrderAuthorized,
+        #[serde(rename = "ORDER_PROCESSED")]
+        OrderProcessed,
+        #[serde(rename = "ORDER_CANCELLED")]
+        OrderCancelled,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "ORDER_FAILED")]
+        OrderFailed,
+        #[serde(rename = "REFUND_PROCESSED")]
+        RefundProcessed,
+        #[serde(rename = "REFUND_FAILED")]
+        RefundFailed,
+        #[serde(rename = "CUSTOMER_ACTIVATED")]
+        CustomerActivated,
+        #[serde(rename = "CUSTOMER_DELETED")]
+        CustomerDeleted,
+        #[serde(rename = "CUSTOMER_SUSPENDED")]
+        CustomerSuspended,
+        #[serde(rename = "CUSTOMER_CREATION_FAILED")]
+        CustomerCreationFailed,
+        #[serde(rename = "TOKEN_ACTIVATED")]
+        TokenActivated,
+        #[serde(rename = "TOKEN_DEACTIVATED")]
+        TokenDeactivated,
+        #[serde(rename = "TOKEN_SUSPENDED")]
+        TokenSuspended,
+        #[serde(rename = "TOKEN_PROVISION_FAILED")]
+        TokenProvisionFailed,
+        #[serde(rename = "SUBSCRIPTION_ACTIVATED")]
+        SubscriptionActivated,
+        #[serde(rename = "SUBSCRIPTION_PENDING")]
+        SubscriptionPending,
+        #[serde(rename = "SUBSCRIPTION_PAUSED")]
+        SubscriptionPaused,
+        #[serde(rename = "SUBSCRIPTION_RESUMED")]
+        SubscriptionResumed,
+        #[serde(rename = "SUBSCRIPTION_COMPLETED")]
+        SubscriptionCompleted,
+        #[serde(rename = "SUBSCRIPTION_CHARGED")]
+        SubscriptionCharged,
+        #[serde(rename = "SUBSCRIPTION_HALTED")]
+        SubscriptionHalted,
+        #[serde(rename = "SUBSCRIPTION_CANCELLED")]
+        SubscriptionCancelled,
+        #[serde(rename = "SUBSCRIPTION_REVOKE_FAILED")]
+        SubscriptionRevokeFailed,
+        #[serde(rename = "SUBSCRIPTION_UPDATED")]
+        SubscriptionUpdated,
+        #[serde(rename = "SUBSCRIPTION_UPDATE_FAILED")]
+        SubscriptionUpdateFailed,
+    }
+    impl ::std::fmt::Display for KnownEventType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OrderAuthorized => f.write_str("ORDER_AUTHORIZED"),
+                Self::OrderProcessed => f.write_str("ORDER_PROCESSED"),
+                Self::OrderCancelled => f.write_str("ORDER_CANCELLED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::OrderFailed => f.write_str("ORDER_FAILED"),
+                Self::RefundProcessed => f.write_str("REFUND_PROCESSED"),
+                Self::RefundFailed => f.write_str("REFUND_FAILED"),
+                Self::CustomerActivated => f.write_str("CUSTOMER_ACTIVATED"),
+                Self::CustomerDeleted => f.write_str("CUSTOMER_DELETED"),
+                Self::CustomerSuspended => f.write_str("CUSTOMER_SUSPENDED"),
+                Self::CustomerCreationFailed => f.write_str("CUSTOMER_CREATION_FAILED"),
+                Self::TokenActivated => f.write_str("TOKEN_ACTIVATED"),
+                Self::TokenDeactivated => f.write_str("TOKEN_DEACTIVATED"),
+                Self::TokenSuspended => f.write_str("TOKEN_SUSPENDED"),
+                Self::TokenProvisionFailed => f.write_str("TOKEN_PROVISION_FAILED"),
+                Self::SubscriptionActivated => f.write_str("SUBSCRIPTION_ACTIVATED"),
+                Self::SubscriptionPending => f.write_str("SUBSCRIPTION_PENDING"),
+                Self::SubscriptionPaused => f.write_str("SUBSCRIPTION_PAUSED"),
+                Self::SubscriptionResumed => f.write_str("SUBSCRIPTION_RESUMED"),
+                Self::SubscriptionCompleted => f.write_str("SUBSCRIPTION_COMPLETED"),
+                Self::SubscriptionCharged => f.write_str("SUBSCRIPTION_CHARGED"),
+                Self::SubscriptionHalted => f.write_str("SUBSCRIPTION_HALTED"),
+                Self::SubscriptionCancelled => f.write_str("SUBSCRIPTION_CANCELLED"),
+                Self::SubscriptionRevokeFailed => {
+                    f.write_str("SUBSCRIPTION_REVOKE_FAILED")
+                }
+                Self::SubscriptionUpdated => f.write_str("SUBSCRIPTION_UPDATED"),
+                Self::SubscriptionUpdateFailed => {
+                    f.write_str("SUBSCRIPTION_UPDATE_FAILED")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownEventType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ORDER_AUTHORIZED" => Ok(Self::OrderAuthorized),
+                "ORDER_PROCESSED" => Ok(Self::OrderProcessed),
+                "ORDER_CANCELLED" => Ok(Self::OrderCancelled),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "ORDER_FAILED" => Ok(Self::OrderFailed),
+                "REFUND_PROCESSED" => Ok(Self::RefundProcessed),
+                "REFUND_FAILED" => Ok(Self::RefundFailed),
+                "CUSTOMER_ACTIVATED" => Ok(Self::CustomerActivated),
+                "CUSTOMER_DELETED" => Ok(Self::CustomerDeleted),
+                "CUSTOMER_SUSPENDED" => Ok(Self::CustomerSuspended),
+                "CUSTOMER_CREATION_FAILED" => Ok(Self::CustomerCreationFailed),
+                "TOKEN_ACTIVATED" => Ok(Self::TokenActivated),
+                "TOKEN_DEACTIVATED" => Ok(Self::TokenDeactivated),
+                "TOKEN_SUSPENDED" => Ok(Self::TokenSuspended),
+                "TOKEN_PROVISION_FAILED" => Ok(Self::TokenProvisionFailed),
+                "SUBSCRIPTION_ACTIVATED" => Ok(Self::SubscriptionActivated),
+                "SUBSCRIPTION_PENDING" => Ok(Self::SubscriptionPending),
+                "SUBSCRIPTION_PAUSED" => Ok(Self::SubscriptionPaused),
+                "SUBSCRIPTION_RESUMED" => Ok(Self::SubscriptionResumed),
+                "SUBSCRIPTION_COMPLETED" => Ok(Self::SubscriptionCompleted),
+                "SUBSCRIPTION_CHARGED" => Ok(Self::SubscriptionCharged),
+                "SUBSCRIPTION_HALTED" => Ok(Self::SubscriptionHalted),
+                "SUBSCRIPTION_CANCELLED" => Ok(Self::SubscriptionCancelled),
+                "SUBSCRIPTION_REVOKE_FAILED" => Ok(Self::SubscriptionRevokeFailed),
+                "SUBSCRIPTION_UPDATED" => Ok(Self::SubscriptionUpdated),
+                "SUBSCRIPTION_UPDATE_FAILED" => Ok(Self::SubscriptionUpdateFailed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownEventType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A documented payment link status.
     #[derive(
         ::serde::Deserialize,
@@ -1415,6 +1589,93 @@ new one.
             value.parse()
         }
     }
+    ///A documented order status.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownOrderStatus {
+        #[serde(rename = "CREATED")]
+        Created,
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "AUTHORIZED")]
+        Authorized,
+        #[serde(rename = "PROCESSED")]
+        Processed,
+        #[serde(rename = "PARTIALLY_CAPTURED")]
+        PartiallyCaptured,
+        #[serde(rename = "ATTEMPTED")]
+        Attempted,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+    }
+    impl ::std::fmt::Display for KnownOrderStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Created => f.write_str("CREATED"),
+                Self::Pending => f.write_str("PENDING"),
+                Self::Authorized => f.write_str("AUTHORIZED"),
+                Self::Processed => f.write_str("PROCESSED"),
+                Self::PartiallyCaptured => f.write_str("PARTIALLY_CAPTURED"),
+                Self::Attempted => f.write_str("ATTEMPTED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownOrderStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CREATED" => Ok(Self::Created),
+                "PENDING" => Ok(Self::Pending),
+                "AUTHORIZED" => Ok(Self::Authorized),
+                "PROCESSED" => Ok(Self::Processed),
+                "PARTIALLY_CAPTURED" => Ok(Self::PartiallyCaptured),
+                "ATTEMPTED" => Ok(Self::Attempted),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "FAILED" => Ok(Self::Failed),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownOrderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownOrderStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A documented payment method. Used as is (closed) in requests.
     #[derive(
         ::serde::Deserialize,
@@ -1483,6 +1744,73 @@ new one.
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for KnownPaymentMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A documented payment status.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum KnownPaymentStatus {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "AUTHORIZED")]
+        Authorized,
+        #[serde(rename = "PROCESSED")]
+        Processed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for KnownPaymentStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Authorized => f.write_str("AUTHORIZED"),
+                Self::Processed => f.write_str("PROCESSED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KnownPaymentStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "AUTHORIZED" => Ok(Self::Authorized),
+                "PROCESSED" => Ok(Self::Processed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KnownPaymentStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KnownPaymentStatus {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1629,6 +1957,174 @@ and `_` (`^[A-Za-z0-9_-]+$`). Unique per link; it is the idempotency key of crea
                 })
         }
     }
+    /**The order an event is about, as the Get Order API returns it. For a payment link, the
+order is the link's `order_id`. Amounts in minor units; times ISO 8601 UTC with
+milliseconds. Every field is optional: the documented samples omit `notes`,
+`purchase_details`, `callback_url` and `refunds` in turn.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Order {
+        ///Payment methods offered; unknown methods (e.g. `CARDLESS_EMI`) are kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_payment_methods: ::std::option::Option<
+            ::std::vec::Vec<PaymentMethod>,
+        >,
+        ///Where the customer is sent after a successful payment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        ///When the order was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+        ///Where the customer is sent after a failed payment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub failure_callback_url: ::std::option::Option<::std::string::String>,
+        ///How the order was integrated (`SEAMLESS`, `REDIRECT`, `IFRAME`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_mode: ::std::option::Option<::std::string::String>,
+        ///Pine Labs merchant id, e.g. `109500`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_id: ::std::option::Option<::std::string::String>,
+        /**The merchant's reference of the order. For an order created by a payment link,
+whether it is the link's `merchant_payment_link_reference` is unconfirmed.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_order_reference: ::std::option::Option<::std::string::String>,
+        ///The merchant's note on the order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notes: ::std::option::Option<::std::string::String>,
+        ///The order's amount, in minor units.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_amount: ::std::option::Option<Amount>,
+        ///Pine Labs order id, e.g. `v1-240909084141-aa-O2oJwd`; a payment link's `order_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_id: ::std::option::Option<::std::string::String>,
+        ///For a refund order (`type` `REFUND`), the order refunded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent_order_id: ::std::option::Option<::std::string::String>,
+        ///The payment attempts against the order, oldest first; `[]` when there was none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payments: ::std::option::Option<::std::vec::Vec<OrderPayment>>,
+        ///Whether the payment is only pre-authorised (captured later).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pre_auth: ::std::option::Option<BoolOrString>,
+        /**The customer (`customer`: name, e-mail, phone, addresses), `merchant_metadata` and
+`split_info` given with the order. Kept free-form: paylinks does not read it, and
+it holds customer data.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub purchase_details: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///Refunds of the order (documented only as `[]`); kept free-form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refunds: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        ///The order's status; unknown values are kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<OrderStatus>,
+        ///`CHARGE` for a payment, `REFUND` for a refund order.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When the order last changed (for a status event, when it reached that status).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+    }
+    impl Order {
+        pub fn builder() -> builder::Order {
+            Default::default()
+        }
+    }
+    ///One payment attempt against an order. Amounts in minor units.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct OrderPayment {
+        ///The acquirer's references (`approval_code`, `acquirer_reference`, `rrn`, `is_aggregator`); free-form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub acquirer_data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///With dynamic currency conversion, the amount in the order's currency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_amount: ::std::option::Option<Amount>,
+        ///Captures of a pre-authorised payment (`merchant_capture_reference`, `capture_amount`, `created_at`); free-form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capture_data: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        ///With dynamic currency conversion, the rate applied (e.g. `0.0123`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conversion_rate: ::std::option::Option<f64>,
+        ///When the payment was attempted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+        ///Why the payment failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_detail: ::std::option::Option<PaymentErrorDetail>,
+        ///Pine Labs payment id, the order id with a method suffix, e.g. `v1-240909084141-aa-O2oJwd-cc-N`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Sent on some payments (the netbanking sample), as on the order.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_mode: ::std::option::Option<::std::string::String>,
+        ///The merchant's reference of the payment.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub merchant_payment_reference: ::std::option::Option<::std::string::String>,
+        ///EMI and offer details; free-form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offer_data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The amount paid, in minor units of the currency paid in (USD for a currency-converted card payment).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_amount: ::std::option::Option<Amount>,
+        ///How the customer paid (`CARD`, `UPI`, `NETBANKING`, `CREDIT_EMI`, `POINTS`...); unknown values are kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_method: ::std::option::Option<PaymentMethod>,
+        ///Details of the method (`card_data`, `upi_data`, `netbanking_data`); free-form, it holds customer data.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_option: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///The payment's status; unknown values are kept as sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<PaymentStatus>,
+        ///When the payment last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+    }
+    impl OrderPayment {
+        pub fn builder() -> builder::OrderPayment {
+            Default::default()
+        }
+    }
+    /**Order status: `CREATED`, `PENDING`, `AUTHORIZED` (pre-authorised), `PROCESSED` (paid),
+`PARTIALLY_CAPTURED` (pre-authorised, part captured), `ATTEMPTED` (a payment failed,
+the order can still be paid), `CANCELLED`, `FAILED`, `FULLY_REFUNDED`,
+`PARTIALLY_REFUNDED`. Any other value is kept as sent.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum OrderStatus {
+        KnownOrderStatus(KnownOrderStatus),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for OrderStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::KnownOrderStatus(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<KnownOrderStatus> for OrderStatus {
+        fn from(value: KnownOrderStatus) -> Self {
+            Self::KnownOrderStatus(value)
+        }
+    }
     ///The amount of the link in minor units (paisa for INR).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PaymentAmountRequest {
@@ -1639,6 +2135,21 @@ and `_` (`^[A-Za-z0-9_-]+$`). Unique per link; it is the idempotency key of crea
     }
     impl PaymentAmountRequest {
         pub fn builder() -> builder::PaymentAmountRequest {
+            Default::default()
+        }
+    }
+    ///Why a payment failed, e.g. `PAYMENT_DECLINED`, `USER_AUTHENTICATION_FAILED`, `PAYMENT_EXPIRED`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PaymentErrorDetail {
+        ///Machine-readable reason.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Human-readable reason.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentErrorDetail {
+        pub fn builder() -> builder::PaymentErrorDetail {
             Default::default()
         }
     }
@@ -1745,6 +2256,29 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
     impl ::std::convert::From<KnownPaymentMethod> for PaymentMethod {
         fn from(value: KnownPaymentMethod) -> Self {
             Self::KnownPaymentMethod(value)
+        }
+    }
+    /**Payment status: `PENDING`, `AUTHORIZED` (pre-authorised), `PROCESSED` (money received),
+`CANCELLED`, `FAILED` (https://developer.pinelabsonline.com/docs/payment-life-cycle).
+Any other value is kept as sent.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum PaymentStatus {
+        KnownPaymentStatus(KnownPaymentStatus),
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for PaymentStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::KnownPaymentStatus(x) => x.fmt(f),
+                Self::Unknown(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<KnownPaymentStatus> for PaymentStatus {
+        fn from(value: KnownPaymentStatus) -> Self {
+            Self::KnownPaymentStatus(value)
         }
     }
     /**Error body of every Pine Labs endpoint. The docs show `additional_error_details`; the
@@ -2115,6 +2649,22 @@ Free-form; may be absent or null.
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    /**One webhook event: `{"event_type", "data"}`. Order and refund events carry the order in
+`data` (`Order`); customer, token and subscription events carry other objects there,
+which decode as an `Order` without its fields (paylinks reads only order events). No
+event time in the body: the `webhook-timestamp` header says when it was triggered.
+Source: https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/available-events.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookEvent {
+        pub data: Order,
+        pub event_type: EventType,
+    }
+    impl WebhookEvent {
+        pub fn builder() -> builder::WebhookEvent {
             Default::default()
         }
     }
@@ -3443,6 +3993,765 @@ Free-form; may be absent or null.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Order {
+            allowed_payment_methods: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
+                ::std::string::String,
+            >,
+            callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                ::std::string::String,
+            >,
+            failure_callback_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_order_reference: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            order_amount: ::std::result::Result<
+                ::std::option::Option<super::Amount>,
+                ::std::string::String,
+            >,
+            order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            parent_order_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payments: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::OrderPayment>>,
+                ::std::string::String,
+            >,
+            pre_auth: ::std::result::Result<
+                ::std::option::Option<super::BoolOrString>,
+                ::std::string::String,
+            >,
+            purchase_details: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            refunds: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::OrderStatus>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Order {
+            fn default() -> Self {
+                Self {
+                    allowed_payment_methods: Ok(Default::default()),
+                    callback_url: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    failure_callback_url: Ok(Default::default()),
+                    integration_mode: Ok(Default::default()),
+                    merchant_id: Ok(Default::default()),
+                    merchant_order_reference: Ok(Default::default()),
+                    notes: Ok(Default::default()),
+                    order_amount: Ok(Default::default()),
+                    order_id: Ok(Default::default()),
+                    parent_order_id: Ok(Default::default()),
+                    payments: Ok(Default::default()),
+                    pre_auth: Ok(Default::default()),
+                    purchase_details: Ok(Default::default()),
+                    refunds: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Order {
+            pub fn allowed_payment_methods<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PaymentMethod>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_payment_methods = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_payment_methods: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn failure_callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for failure_callback_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn integration_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_mode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for merchant_id: {e}")
+                    });
+                self
+            }
+            pub fn merchant_order_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_order_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for merchant_order_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn order_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Amount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_amount: {e}")
+                    });
+                self
+            }
+            pub fn order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for order_id: {e}")
+                    });
+                self
+            }
+            pub fn parent_order_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parent_order_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for parent_order_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::OrderPayment>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payments = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for payments: {e}")
+                    });
+                self
+            }
+            pub fn pre_auth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BoolOrString>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pre_auth = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pre_auth: {e}")
+                    });
+                self
+            }
+            pub fn purchase_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for purchase_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn refunds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refunds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refunds: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Order> for super::Order {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Order,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allowed_payment_methods: value.allowed_payment_methods?,
+                    callback_url: value.callback_url?,
+                    created_at: value.created_at?,
+                    failure_callback_url: value.failure_callback_url?,
+                    integration_mode: value.integration_mode?,
+                    merchant_id: value.merchant_id?,
+                    merchant_order_reference: value.merchant_order_reference?,
+                    notes: value.notes?,
+                    order_amount: value.order_amount?,
+                    order_id: value.order_id?,
+                    parent_order_id: value.parent_order_id?,
+                    payments: value.payments?,
+                    pre_auth: value.pre_auth?,
+                    purchase_details: value.purchase_details?,
+                    refunds: value.refunds?,
+                    status: value.status?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Order> for Order {
+            fn from(value: super::Order) -> Self {
+                Self {
+                    allowed_payment_methods: Ok(value.allowed_payment_methods),
+                    callback_url: Ok(value.callback_url),
+                    created_at: Ok(value.created_at),
+                    failure_callback_url: Ok(value.failure_callback_url),
+                    integration_mode: Ok(value.integration_mode),
+                    merchant_id: Ok(value.merchant_id),
+                    merchant_order_reference: Ok(value.merchant_order_reference),
+                    notes: Ok(value.notes),
+                    order_amount: Ok(value.order_amount),
+                    order_id: Ok(value.order_id),
+                    parent_order_id: Ok(value.parent_order_id),
+                    payments: Ok(value.payments),
+                    pre_auth: Ok(value.pre_auth),
+                    purchase_details: Ok(value.purchase_details),
+                    refunds: Ok(value.refunds),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OrderPayment {
+            acquirer_data: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            base_amount: ::std::result::Result<
+                ::std::option::Option<super::Amount>,
+                ::std::string::String,
+            >,
+            capture_data: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            conversion_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                ::std::string::String,
+            >,
+            error_detail: ::std::result::Result<
+                ::std::option::Option<super::PaymentErrorDetail>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            merchant_payment_reference: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            offer_data: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            payment_amount: ::std::result::Result<
+                ::std::option::Option<super::Amount>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<super::PaymentMethod>,
+                ::std::string::String,
+            >,
+            payment_option: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::PaymentStatus>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OrderPayment {
+            fn default() -> Self {
+                Self {
+                    acquirer_data: Ok(Default::default()),
+                    base_amount: Ok(Default::default()),
+                    capture_data: Ok(Default::default()),
+                    conversion_rate: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    error_detail: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    integration_mode: Ok(Default::default()),
+                    merchant_payment_reference: Ok(Default::default()),
+                    offer_data: Ok(Default::default()),
+                    payment_amount: Ok(Default::default()),
+                    payment_method: Ok(Default::default()),
+                    payment_option: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl OrderPayment {
+            pub fn acquirer_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.acquirer_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for acquirer_data: {e}")
+                    });
+                self
+            }
+            pub fn base_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Amount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for base_amount: {e}")
+                    });
+                self
+            }
+            pub fn capture_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.capture_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for capture_data: {e}")
+                    });
+                self
+            }
+            pub fn conversion_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conversion_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conversion_rate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn error_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaymentErrorDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_detail: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn integration_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_mode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn merchant_payment_reference<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.merchant_payment_reference = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for merchant_payment_reference: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn offer_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offer_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offer_data: {e}")
+                    });
+                self
+            }
+            pub fn payment_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Amount>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaymentMethod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_option<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_option = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_option: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaymentStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::paylinks_pinelabs::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OrderPayment> for super::OrderPayment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OrderPayment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    acquirer_data: value.acquirer_data?,
+                    base_amount: value.base_amount?,
+                    capture_data: value.capture_data?,
+                    conversion_rate: value.conversion_rate?,
+                    created_at: value.created_at?,
+                    error_detail: value.error_detail?,
+                    id: value.id?,
+                    integration_mode: value.integration_mode?,
+                    merchant_payment_reference: value.merchant_payment_reference?,
+                    offer_data: value.offer_data?,
+                    payment_amount: value.payment_amount?,
+                    payment_method: value.payment_method?,
+                    payment_option: value.payment_option?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OrderPayment> for OrderPayment {
+            fn from(value: super::OrderPayment) -> Self {
+                Self {
+                    acquirer_data: Ok(value.acquirer_data),
+                    base_amount: Ok(value.base_amount),
+                    capture_data: Ok(value.capture_data),
+                    conversion_rate: Ok(value.conversion_rate),
+                    created_at: Ok(value.created_at),
+                    error_detail: Ok(value.error_detail),
+                    id: Ok(value.id),
+                    integration_mode: Ok(value.integration_mode),
+                    merchant_payment_reference: Ok(value.merchant_payment_reference),
+                    offer_data: Ok(value.offer_data),
+                    payment_amount: Ok(value.payment_amount),
+                    payment_method: Ok(value.payment_method),
+                    payment_option: Ok(value.payment_option),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PaymentAmountRequest {
             currency: ::std::result::Result<
                 super::CurrencyCodeRequest,
@@ -3501,6 +4810,70 @@ Free-form; may be absent or null.
                 Self {
                     currency: Ok(value.currency),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentErrorDetail {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentErrorDetail {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentErrorDetail {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentErrorDetail> for super::PaymentErrorDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentErrorDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentErrorDetail> for PaymentErrorDetail {
+            fn from(value: super::PaymentErrorDetail) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -4805,6 +6178,64 @@ Free-form; may be absent or null.
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WebhookEvent {
+            data: ::std::result::Result<super::Order, ::std::string::String>,
+            event_type: ::std::result::Result<super::EventType, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookEvent {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    event_type: Err("no value supplied for event_type".to_string()),
+                }
+            }
+        }
+        impl WebhookEvent {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Order>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EventType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookEvent> for super::WebhookEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    event_type: value.event_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookEvent> for WebhookEvent {
+            fn from(value: super::WebhookEvent) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    event_type: Ok(value.event_type),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -4870,6 +6301,11 @@ Wire quirks this spec keeps on purpose so that every documented body decodes:
   reference already used returns the existing link with 200 instead of an error.
 - Every enum in a response (link status, payment methods, address type, split type) is
   open: an unknown value is kept as a string instead of failing the whole response.
+
+Webhooks: the events Pine Labs POSTs to the URL set in the dashboard are order events
+(`WebhookEvent`), described as the `orderEvents` callback of `createPaymentLink` with the
+signature scheme (Standard Webhooks form) and what stays unconfirmed; a link's events are
+those of its `order_id`.
 
 The legacy Plural v1 payment-link API (`RESPONSE_CODE`, `PAYMENT_URL`, integer
 `PAYMENT_LINK_ID`, developer.pluralonline.com/v2.0) is a different product and is not

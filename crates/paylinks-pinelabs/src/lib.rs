@@ -5,7 +5,7 @@
 //! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the
 //! client builder ([`config`]; the same shape in every paylinks provider crate), the
 //! access-token cache ([`auth`]), what every request and response goes through ([`hooks`]),
-//! and the error type ([`Error`]).
+//! the error type ([`Error`]) and the verification of webhook deliveries ([`webhook`]).
 //!
 //! ```no_run
 //! use paylinks_pinelabs::{Client, Credentials, Environment, types};
@@ -36,6 +36,7 @@ pub mod config;
 mod error;
 pub mod hooks;
 mod time;
+pub mod webhook;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, irrefutable_let_patterns, mismatched_lifetime_syntaxes, unreachable_patterns)]

@@ -29,6 +29,8 @@ const TABLE: &[(&str, &str, Check)] = &[
     ("getPaymentLinkByReference", "response 200", check::<types::PaymentLink>),
     ("cancelPaymentLink", "response 200", check::<types::PaymentLink>),
     ("resendPaymentLinkNotification", "response 200", check::<types::PaymentLink>),
+    // The webhook events Pine Labs POSTs (the `orderEvents` callback of createPaymentLink).
+    ("orderEvent", "request", check::<types::WebhookEvent>),
 ];
 
 const EXAMPLES: ExampleTable<Check> = ExampleTable { rows: TABLE, errors: None };

@@ -59,6 +59,7 @@ mod tests {
                 "pinelabs-client-id",
                 "pinelabs-client-secret",
                 "token-ttl-secs",
+                "pinelabs-webhook-secret",
             ]
         );
         assert!(config.settings().iter().all(|s| names.contains(&s.provider)));

@@ -2,6 +2,19 @@
 //! `/api/pay/v1/paymentlink` create, get, get by reference, cancel (PUT) and resend (PATCH)
 //! (<https://developer.pinelabsonline.com/reference/payment-link-create>), under `/pinelabs`,
 //! authenticated with a bearer access token from the token endpoint.
+//!
+//! Webhooks: Pine Labs sends order events, not link events
+//! (<https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/available-events>),
+//! and the order behind a link is the link's `order_id`. So when a link changes the sandbox
+//! queues the event of that order, built from the generated `WebhookEvent`, with a fresh
+//! `webhook-id` (`msg_` and 27 letters and digits): a payment `ORDER_PROCESSED` (order
+//! `PROCESSED`, the payment `PROCESSED` among `payments`; a part payment too, its payments then
+//! short of `order_amount`: Pine Labs documents no part-payment event), a cancel
+//! `ORDER_CANCELLED`, an expiry through the control API `ORDER_FAILED` (order `FAILED`: Pine
+//! Labs documents no expiry event; a link found expired when read sends none). Each delivery
+//! attempt is signed at its own time with the `pinelabs-webhook-secret` setting (default
+//! `pl_sandbox_webhook_secret`) by [`paylinks_pinelabs::webhook::sign`]: `webhook-id`,
+//! `webhook-timestamp` (seconds), `webhook-signature` (`v1,<base64>`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +23,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, patch, post, put};
@@ -19,25 +32,31 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use paylinks_core::{Secret, Timestamp};
 use paylinks_pinelabs::types::{
     Address, AddressRequest, Amount, AmountRequest, BoolOrString, CreatePaymentLinkRequest, Customer, CustomerRequest,
-    KnownLinkStatus, PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest,
-    TokenResponse,
+    KnownEventType, KnownLinkStatus, KnownOrderStatus, KnownPaymentMethod, KnownPaymentStatus, Order, OrderPayment,
+    PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest, TokenResponse,
+    WebhookEvent as EventBody,
 };
 use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError, DecodeError, Problem, header_text};
-use crate::config::SettingSpec;
+use crate::config::{SandboxConfig, SettingSpec};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
+use crate::webhooks::WebhookEvent;
 
 /// The provider's name.
 const NAME: &str = "pinelabs";
 /// The token endpoint, the one path that takes no access token.
 const TOKEN_PATH: &str = "/api/auth/v1/token";
 
-/// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour.
+/// The webhook secret deliveries are signed with unless set otherwise.
+pub(crate) const DEFAULT_WEBHOOK_SECRET: &str = "pl_sandbox_webhook_secret";
+
+/// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour; webhook
+/// deliveries signed with `pl_sandbox_webhook_secret`.
 const SETTINGS: &[SettingSpec] = &[
     SettingSpec::text(
         NAME,
@@ -59,6 +78,13 @@ const SETTINGS: &[SettingSpec] = &[
         "token-ttl-secs",
         "Lifetime of Pine Labs access tokens, in seconds (default 3600).",
         std::time::Duration::from_secs(3600),
+    ),
+    SettingSpec::text(
+        NAME,
+        "webhook_secret",
+        "pinelabs-webhook-secret",
+        "Pine Labs webhook secret the sandbox signs its deliveries with (PINELABS_WEBHOOK_SECRET of the receiver).",
+        DEFAULT_WEBHOOK_SECRET,
     ),
 ];
 
@@ -139,12 +165,31 @@ impl Provider for Pinelabs {
         error(status, "INVALID_REQUEST", message)
     }
 
+    /// A payment of `amount` (default: what is due) by UPI; queues `ORDER_PROCESSED`.
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
-        stores.of::<Store>().pay(id, request.amount).map(Paid::from)
+        let (link, event) = stores.of::<Store>().pay(id, request.amount)?;
+        stores.outbox.push(event);
+        Ok(Paid::from(link))
     }
 
+    /// Expires the link; queues `ORDER_FAILED`.
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
-        stores.of::<Store>().links.expire(id)
+        let store = stores.of::<Store>();
+        let expired = store.links.expire(id)?;
+        let event = store.links.get(id).map(|link| link.event(KnownEventType::OrderFailed, KnownOrderStatus::Failed));
+        stores.outbox.extend(event);
+        Ok(expired)
+    }
+
+    /// `webhook-id`, `webhook-timestamp` (`now`, seconds) and `webhook-signature`, signed with
+    /// the `webhook_secret` setting, and `content-type: application/json`.
+    fn sign_webhook(&self, config: &SandboxConfig, event: &WebhookEvent, now: DateTime<Utc>) -> HeaderMap {
+        let secret = config.text(NAME, "webhook_secret").unwrap_or(DEFAULT_WEBHOOK_SECRET);
+        // The ids are `msg_` and letters and digits, always a valid header value.
+        let mut headers =
+            paylinks_pinelabs::webhook::sign(secret, &event.id, now.timestamp(), &event.body).unwrap_or_default();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers
     }
 
     fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
@@ -269,6 +314,8 @@ struct Link {
     currency: String,
     amount_paid: i64,
     order_id: String,
+    /// The payments of the link's order, oldest first, as its webhook events list them.
+    payments: Vec<OrderPayment>,
     expire_by: DateTime<Utc>,
     /// `expire_by` as sent (Pine Labs echoes it verbatim, e.g. `2025-03-21T08:29Z`).
     expire_by_text: String,
@@ -378,6 +425,51 @@ impl Link {
     }
 }
 
+impl Link {
+    /// The webhook event `event_type` of the link's order, now in `status`: the generated
+    /// `WebhookEvent` with the order's amount, references, callback URLs and payments, times
+    /// in Pine Labs' millisecond form.
+    fn event(&self, event_type: KnownEventType, status: KnownOrderStatus) -> WebhookEvent {
+        let request = &self.request;
+        let order = Order {
+            order_id: Some(self.order_id.clone()),
+            // Unconfirmed: that the order of a link carries the link's reference.
+            merchant_order_reference: Some(request.merchant_payment_link_reference.to_string()),
+            type_: Some("CHARGE".into()),
+            status: Some(status.into()),
+            callback_url: request.callback_url.clone(),
+            failure_callback_url: request.failure_callback_url.clone(),
+            order_amount: Some(Amount { currency: self.currency.clone(), value: self.amount }),
+            pre_auth: Some(BoolOrString::Bool(request.pre_auth == Some(StringBool::True))),
+            payments: Some(self.payments.clone()),
+            created_at: Some(Timestamp::from(self.created_at)),
+            updated_at: Some(Timestamp::from(self.updated_at)),
+            ..Order::default()
+        };
+        let mut body =
+            serde_json::to_value(EventBody { event_type: event_type.into(), data: order }).unwrap_or_default();
+        if let Some(data) = body.get_mut("data").and_then(Value::as_object_mut) {
+            data.insert("created_at".into(), wire_time(self.created_at));
+            data.insert("updated_at".into(), wire_time(self.updated_at));
+            let payments = data.get_mut("payments").and_then(Value::as_array_mut).into_iter().flatten();
+            for (payment, stored) in payments.zip(&self.payments) {
+                let times = [("created_at", stored.created_at), ("updated_at", stored.updated_at)];
+                for (key, at) in times {
+                    if let (Some(map), Some(at)) = (payment.as_object_mut(), at) {
+                        map.insert(key.into(), wire_time(at.to_utc()));
+                    }
+                }
+            }
+        }
+        WebhookEvent {
+            provider: NAME,
+            id: format!("msg_{}", alnum(27)),
+            name: event_type.to_string(),
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+        }
+    }
+}
+
 impl StoredLink for Link {
     const FAMILY: &'static str = NAME;
 
@@ -437,19 +529,32 @@ impl Store {
         Ok(link)
     }
 
-    /// Control API: the customer pays `amount` (default: `amount_due`); a part payment
-    /// leaves the link `PARTIAL_PROCESSED`.
-    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    /// Control API: the customer pays `amount` (default: `amount_due`) by UPI; a part
+    /// payment leaves the link `PARTIAL_PROCESSED`. Answers the link and its order's
+    /// `ORDER_PROCESSED` event.
+    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<(Value, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
+        let now = Utc::now();
         link.amount_paid += amount;
         link.status = if link.amount_paid >= link.amount {
             KnownLinkStatus::Processed
         } else {
             KnownLinkStatus::PartialProcessed
         };
-        link.updated_at = Utc::now();
-        Ok(link.to_json())
+        link.updated_at = now;
+        // Pine Labs' payment ids are the order id, a method code (`up`: UPI) and one character.
+        let suffix = char::from(b'a' + u8::try_from(link.payments.len() % 26).unwrap_or(0));
+        link.payments.push(OrderPayment {
+            id: Some(format!("{}-up-{suffix}", link.order_id)),
+            status: Some(KnownPaymentStatus::Processed.into()),
+            payment_amount: Some(Amount { currency: link.currency.clone(), value: amount }),
+            payment_method: Some(KnownPaymentMethod::Upi.into()),
+            created_at: Some(Timestamp::from(now)),
+            updated_at: Some(Timestamp::from(now)),
+            ..OrderPayment::default()
+        });
+        Ok((link.to_json(), link.event(KnownEventType::OrderProcessed, KnownOrderStatus::Processed)))
     }
 }
 
@@ -572,6 +677,7 @@ fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -
         currency,
         amount_paid: 0,
         order_id: new_id("v1", now),
+        payments: Vec::new(),
         expire_by,
         expire_by_text,
         request,
@@ -621,16 +727,23 @@ async fn fetch_by_reference(State(app): State<Arc<AppState>>, Path(reference): P
     body::respond(link.map(|link| link.to_json()))
 }
 
-/// `PUT /api/pay/v1/paymentlink/{payment_link_id}/cancel`: only a `CREATED` link.
+/// `PUT /api/pay/v1/paymentlink/{payment_link_id}/cancel`: only a `CREATED` link; queues
+/// `ORDER_CANCELLED`.
 async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let link = stores.of::<Store>().created_link(&id, |status| {
-        format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
-    });
-    body::respond(link.map(|link| {
-        link.status = KnownLinkStatus::Cancelled;
-        link.updated_at = Utc::now();
-        link.to_json()
+    let cancelled = stores
+        .of::<Store>()
+        .created_link(&id, |status| {
+            format!("Payment link in {status} status cannot be cancelled; only a CREATED link can")
+        })
+        .map(|link| {
+            link.status = KnownLinkStatus::Cancelled;
+            link.updated_at = Utc::now();
+            (link.to_json(), link.event(KnownEventType::OrderCancelled, KnownOrderStatus::Cancelled))
+        });
+    body::respond(cancelled.map(|(link, event)| {
+        stores.outbox.push(event);
+        link
     }))
 }
 
@@ -641,4 +754,136 @@ async fn notify(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Res
         format!("Notification cannot be resent for a payment link in {status} status; only a CREATED link")
     });
     body::respond(link.map(|link| link.to_json()))
+}
+
+#[cfg(test)]
+mod webhook_tests {
+    use std::time::Duration;
+
+    use paylinks_pinelabs::types::{EventType, OrderStatus};
+    use paylinks_pinelabs::webhook::{self, Verifier};
+
+    use super::*;
+
+    /// A sandbox with one fresh link of ₹100 (reference `order-1042`); answers it and its id.
+    fn sandbox() -> (Arc<AppState>, String) {
+        let app = Arc::new(AppState::new(SandboxConfig::default()));
+        let request = json!({
+            "amount": {"value": 10000, "currency": "INR"},
+            "merchant_payment_link_reference": "order-1042",
+            "callback_url": "https://shop.example/thanks",
+        });
+        let link = create_link(&app, request.as_object().unwrap()).unwrap_or_else(|f| panic!("{}", f.message));
+        let id = link["payment_link_id"].as_str().unwrap().to_owned();
+        (app, id)
+    }
+
+    fn pay(app: &AppState, id: &str, amount: Option<i64>) -> Value {
+        Pinelabs.pay(&mut app.lock(), NAME, id, &PayRequest { amount, ..PayRequest::default() }).unwrap().link
+    }
+
+    /// The outbox, emptied.
+    fn drain(app: &AppState) -> Vec<WebhookEvent> {
+        std::mem::take(&mut app.lock().outbox)
+    }
+
+    /// An event as a receiver reads it: signed by the sandbox now, verified by the crate's
+    /// verifier with the default secret.
+    fn received(app: &AppState, event: &WebhookEvent) -> webhook::Event {
+        let now = Utc::now();
+        let headers = Pinelabs.sign_webhook(&app.config, event, now);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        assert_eq!(headers[webhook::ID_HEADER].to_str().unwrap(), event.id);
+        assert_eq!(headers[webhook::TIMESTAMP_HEADER].to_str().unwrap(), now.timestamp().to_string());
+        Verifier::new(DEFAULT_WEBHOOK_SECRET).verify_at(&headers, &event.body, now).unwrap()
+    }
+
+    #[test]
+    fn a_payment_queues_the_order_event_of_the_link() {
+        let (app, id) = sandbox();
+        assert!(drain(&app).is_empty(), "creating a link sends nothing");
+        let part = pay(&app, &id, Some(4000));
+        assert_eq!(part["status"], "PARTIAL_PROCESSED");
+        let full = pay(&app, &id, None);
+        assert_eq!(full["status"], "PROCESSED");
+        let events = drain(&app);
+        assert_eq!(
+            events.iter().map(|e| (e.provider, e.name.as_str())).collect::<Vec<_>>(),
+            [(NAME, "ORDER_PROCESSED"), (NAME, "ORDER_PROCESSED")]
+        );
+        assert_ne!(events[0].id, events[1].id, "one webhook-id per event");
+        assert!(events.iter().all(|e| e.id.len() == 31 && e.id.starts_with("msg_")));
+
+        let first = received(&app, &events[0]);
+        let order = &first.event.data;
+        assert_eq!(order.order_id.as_deref(), full["order_id"].as_str(), "the link names its order");
+        assert_eq!(order.merchant_order_reference.as_deref(), Some("order-1042"));
+        assert_eq!(order.order_amount.as_ref().map(|a| (a.value, a.currency.as_str())), Some((10000, "INR")));
+        assert_eq!(order.status, Some(OrderStatus::KnownOrderStatus(KnownOrderStatus::Processed)));
+        assert_eq!(order.callback_url.as_deref(), Some("https://shop.example/thanks"));
+        let payments = order.payments.as_deref().unwrap();
+        assert_eq!(payments.len(), 1);
+        assert_eq!(payments[0].payment_amount.as_ref().map(|a| a.value), Some(4000));
+        assert_eq!(payments[0].id, Some(format!("{}-up-a", full["order_id"].as_str().unwrap())));
+
+        let second = received(&app, &events[1]);
+        let payments = second.event.data.payments.unwrap();
+        assert_eq!(payments.iter().map(|p| p.payment_amount.as_ref().unwrap().value).collect::<Vec<_>>(), [4000, 6000]);
+        // Times as Pine Labs writes them, to the millisecond.
+        let body: Value = serde_json::from_slice(&events[1].body).unwrap();
+        let updated = body["data"]["updated_at"].as_str().unwrap();
+        assert!(updated.ends_with('Z') && updated.len() == 24, "{updated}");
+        assert!(body["data"]["payments"][1]["created_at"].as_str().unwrap().len() == 24);
+    }
+
+    #[test]
+    fn cancel_and_expiry_queue_their_order_events() {
+        let (app, id) = sandbox();
+        let response = tokio::runtime::Runtime::new().unwrap().block_on(cancel(State(app.clone()), Path(id.clone())));
+        assert_eq!(response.status(), StatusCode::OK);
+        let events = drain(&app);
+        assert_eq!(events.len(), 1);
+        let cancelled = received(&app, &events[0]);
+        assert_eq!(cancelled.event.event_type, EventType::KnownEventType(KnownEventType::OrderCancelled));
+        assert_eq!(cancelled.event.data.status, Some(OrderStatus::KnownOrderStatus(KnownOrderStatus::Cancelled)));
+        assert_eq!(cancelled.event.data.payments.as_deref(), Some(&[][..]));
+        // A refused cancel sends nothing.
+        let again = tokio::runtime::Runtime::new().unwrap().block_on(cancel(State(app.clone()), Path(id)));
+        assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+        assert!(drain(&app).is_empty());
+
+        let (app, id) = sandbox();
+        let expired = Pinelabs.expire(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!(expired["status"], "EXPIRED");
+        let events = drain(&app);
+        assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["ORDER_FAILED"]);
+        let failed = received(&app, &events[0]);
+        assert_eq!(failed.event.data.status, Some(OrderStatus::KnownOrderStatus(KnownOrderStatus::Failed)));
+        assert!(Pinelabs.expire(&mut app.lock(), NAME, &id).is_err());
+        assert!(drain(&app).is_empty(), "an expired link expires once");
+    }
+
+    #[test]
+    fn deliveries_are_signed_with_the_configured_secret_at_each_attempt() {
+        let (app, id) = sandbox();
+        pay(&app, &id, None);
+        let event = drain(&app).remove(0);
+        let mut config = SandboxConfig::default();
+        config.set(NAME, "webhook_secret", "whsec_paylinks_test_sandbox").unwrap();
+        let now = Utc::now();
+        let headers = Pinelabs.sign_webhook(&config, &event, now);
+        assert!(Verifier::new("whsec_paylinks_test_sandbox").verify_at(&headers, &event.body, now).is_ok());
+        assert!(matches!(
+            Verifier::new(DEFAULT_WEBHOOK_SECRET).verify_at(&headers, &event.body, now),
+            Err(webhook::WebhookError::SignatureMismatch { .. })
+        ));
+        // A later attempt carries its own time and signature, same id and body.
+        let later = now + chrono::Duration::seconds(90);
+        let retried = Pinelabs.sign_webhook(&config, &event, later);
+        assert_eq!(retried[webhook::ID_HEADER], headers[webhook::ID_HEADER]);
+        assert_ne!(retried[webhook::SIGNATURE_HEADER], headers[webhook::SIGNATURE_HEADER]);
+        let verifier = Verifier::new("whsec_paylinks_test_sandbox").with_tolerance(Duration::from_secs(60));
+        assert!(verifier.verify_at(&retried, &event.body, later).is_ok());
+        assert!(verifier.verify_at(&headers, &event.body, later).is_err(), "the first attempt is stale by then");
+    }
 }
