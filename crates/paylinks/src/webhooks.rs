@@ -284,4 +284,79 @@ mod tests {
             );
         }
     }
+
+    /// A fixture of `tests/fixtures/` (signed by OpenSSL; recipes in its `SOURCES.md`).
+    #[cfg(any(feature = "cashfree", feature = "razorpay", feature = "pinelabs"))]
+    fn fixture(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The headers of a `.headers` fixture (`Name: value` lines).
+    #[cfg(any(feature = "cashfree", feature = "pinelabs"))]
+    fn fixture_headers(path: &str) -> http::HeaderMap {
+        let text = String::from_utf8(fixture(path)).unwrap();
+        let mut headers = http::HeaderMap::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (name, value) = line.split_once(':').unwrap();
+            let name = http::HeaderName::try_from(name.trim()).unwrap();
+            headers.insert(name, value.trim().parse().unwrap());
+        }
+        headers
+    }
+
+    #[cfg(feature = "razorpay")]
+    #[test]
+    fn an_invoice_event_verifies_through_either_razorpay_link_api() {
+        let body = fixture("razorpay_invoices/webhooks/docs_invoice_paid_card.json");
+        let signatures = String::from_utf8(fixture("razorpay_invoices/webhooks/signatures.txt")).unwrap();
+        let signature = signatures.lines().find(|l| l.ends_with("*docs_invoice_paid_card.json")).unwrap();
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-razorpay-signature", signature.split(' ').next().unwrap().parse().unwrap());
+        headers.insert("x-razorpay-event-id", "evt_paylinks_test_1".parse().unwrap());
+        let webhooks = Webhooks::new().secret(Provider::RazorpayInvoice, "whsec_paylinks_test_razorpay");
+        for provider in [Provider::Razorpay, Provider::RazorpayInvoice] {
+            let event = webhooks.verify(provider, &headers, &body).unwrap();
+            assert_eq!(event.provider, Provider::RazorpayInvoice, "an invoice.* event is about an invoice link");
+            assert_eq!(event.event_id, "evt_paylinks_test_1");
+            assert_eq!(event.kind, crate::EventKind::Paid);
+            assert!(event.payment.is_some());
+        }
+        let wrong = Webhooks::new().secret(Provider::Razorpay, "whsec_paylinks_test_other");
+        let err = wrong.verify(Provider::RazorpayInvoice, &headers, &body).unwrap_err();
+        assert!(matches!(err, Error::Webhook(WebhookError::SignatureMismatch { provider: "razorpay" })), "{err}");
+    }
+
+    #[cfg(feature = "cashfree")]
+    #[test]
+    fn a_cashfree_event_verifies_within_the_window_and_is_stale_outside_it() {
+        let body = fixture("cashfree/webhooks/docs_partially_paid.json");
+        let headers = fixture_headers("cashfree/webhooks/docs_partially_paid.headers");
+        let signed_at = DateTime::from_timestamp_millis(1_746_427_759_733).unwrap();
+        let webhooks = Webhooks::new().secret(Provider::Cashfree, "whsec_paylinks_test_cashfree_client_secret");
+        let event = webhooks.verify_at(Provider::Cashfree, &headers, &body, signed_at).unwrap();
+        assert_eq!((event.provider, event.kind), (Provider::Cashfree, crate::EventKind::PartiallyPaid));
+        let later = signed_at + chrono::Duration::seconds(301);
+        let err = webhooks.verify_at(Provider::Cashfree, &headers, &body, later).unwrap_err();
+        assert!(matches!(err, Error::Webhook(WebhookError::StaleTimestamp { .. })), "{err}");
+        let wider = webhooks.tolerance(Duration::from_secs(400));
+        assert!(wider.verify_at(Provider::Cashfree, &headers, &body, later).is_ok(), "the window is configurable");
+    }
+
+    #[cfg(feature = "pinelabs")]
+    #[test]
+    fn a_pinelabs_event_verifies_with_its_webhook_secret() {
+        let body = fixture("pinelabs/webhooks/order_processed_card.json");
+        let headers = fixture_headers("pinelabs/webhooks/order_processed_card.headers");
+        let signed_at = DateTime::from_timestamp(1_725_871_841, 0).unwrap();
+        let webhooks =
+            Webhooks::from_lookup(lookup(&[("PINELABS_WEBHOOK_SECRET", "whsec_paylinks_test_pinelabs")])).unwrap();
+        let event = webhooks.verify_at(Provider::Pinelabs, &headers, &body, signed_at).unwrap();
+        assert_eq!((event.provider, event.event_id.as_str()), (Provider::Pinelabs, "msg_paylinks_test_0001"));
+        assert!(event.payment.is_some());
+        let mut changed = body.clone();
+        changed[body.len() / 2] ^= 1;
+        let err = webhooks.verify_at(Provider::Pinelabs, &headers, &changed, signed_at).unwrap_err();
+        assert!(matches!(err, Error::Webhook(WebhookError::SignatureMismatch { .. })), "{err}");
+    }
 }
