@@ -103,7 +103,9 @@ impl Demo {
     async fn show_events(&self) -> Result<(), String> {
         self.settled_deliveries().await?;
         let mut events = self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut shown = 0;
         while let Ok(received) = events.try_recv() {
+            shown += 1;
             let event = &received.event;
             let kind = serde_json::to_value(event.kind).unwrap_or_default();
             let payment = event.payment.as_ref().map_or(String::new(), |p| {
@@ -116,6 +118,9 @@ impl Demo {
                 kind.as_str().unwrap_or(""),
                 event.event_id
             );
+        }
+        if shown == 0 {
+            println!("  ↳ no webhook event (the provider sends none for this)");
         }
         Ok(())
     }

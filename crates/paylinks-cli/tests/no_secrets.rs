@@ -130,6 +130,12 @@ fn serve() -> Served {
         .args(["--cashfree-client-id", CASHFREE_ID, "--cashfree-client-secret", CASHFREE_SECRET])
         .args(["--razorpay-key-id", RAZORPAY_ID, "--razorpay-key-secret", RAZORPAY_SECRET])
         .args(["--pinelabs-client-id", PINELABS_ID, "--pinelabs-client-secret", PINELABS_SECRET])
+        .args([
+            "--razorpay-webhook-secret",
+            RAZORPAY_WEBHOOK_SECRET,
+            "--pinelabs-webhook-secret",
+            PINELABS_WEBHOOK_SECRET,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -360,6 +366,29 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
         command.args(args).output().expect("the binary runs")
     };
 
+    // webhook listen, with the sentinel webhook secrets of the environment, registered with
+    // the served sandbox (signing with the same): the cancels below are delivered, verified
+    // and printed.
+    let mut listen = paylinks_command();
+    credentials_env(&mut listen, None, &base);
+    let mut listener = listen
+        .args(["webhook", "listen", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the receiver starts");
+    let mut listened = BufReader::new(listener.stdout.take().unwrap());
+    let mut first = String::new();
+    listened.read_line(&mut first).unwrap();
+    let announced: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let url = announced["url"].as_str().unwrap().to_owned();
+    let registered = tokio::runtime::Handle::current().block_on(async {
+        let register = serde_json::json!({ "url": format!("{url}/{{provider}}") });
+        let http = paylinks::plain_http_client().unwrap();
+        http.post(format!("{control_root}/_sandbox/webhooks")).json(&register).send().await.unwrap().status()
+    });
+    assert!(registered.is_success());
+
     for provider in PROVIDERS {
         let p = provider.as_str();
         let reference = format!("nosecret-cli-{}", p.replace('_', "-"));
@@ -494,19 +523,6 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
         seen.output(&format!("webhook verify --provider {p} (no secret)"), &bare.output().unwrap(), false);
     }
     // webhook listen, given the same deliveries over HTTP on every path.
-    let mut listen = paylinks_command();
-    credentials_env(&mut listen, None, &base);
-    let mut listener = listen
-        .args(["webhook", "listen", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the receiver starts");
-    let mut listened = BufReader::new(listener.stdout.take().unwrap());
-    let mut first = String::new();
-    listened.read_line(&mut first).unwrap();
-    let announced: serde_json::Value = serde_json::from_str(&first).unwrap();
-    let url = announced["url"].as_str().unwrap().to_owned();
     let body = std::fs::read(file).unwrap();
     // (`commands` runs on a blocking thread of the test's runtime.)
     let statuses = tokio::runtime::Handle::current().block_on(async {
@@ -523,12 +539,25 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
         statuses
     });
     assert!(statuses.iter().all(|s| (400..600).contains(s)), "every delivery refused: {statuses:?}");
+    // Let the sandbox's deliveries of the cancels finish before stopping the receiver.
+    tokio::runtime::Handle::current().block_on(async {
+        let http = paylinks::plain_http_client().unwrap();
+        for _ in 0..200 {
+            let listed: serde_json::Value =
+                http.get(format!("{control_root}/_sandbox/deliveries")).send().await.unwrap().json().await.unwrap();
+            if listed["deliveries"].as_array().unwrap().iter().all(|d| d["outcome"] != "pending") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
     let _ = listener.kill();
     let (mut stdout, mut stderr) = (String::new(), String::new());
     listened.read_to_string(&mut stdout).unwrap();
     listener.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     let _ = listener.wait();
     seen.add("webhook listen first line", first);
+    assert!(stdout.matches(" cancelled (").count() >= 3, "the cancels, verified with the sentinel secrets: {stdout}");
     seen.add("webhook listen stdout", stdout);
     seen.add("webhook listen stderr", stderr);
     std::fs::remove_dir_all(&dir).unwrap();
