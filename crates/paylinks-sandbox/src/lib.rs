@@ -96,8 +96,13 @@
 //!
 //! [`SandboxConfig`] holds each provider's settings by provider name and key (defaults in
 //! [`SandboxConfig::default`], every setting with its `paylinks sandbox` flag in
-//! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret`, `razorpay` `key_id` /
-//! `key_secret`, `pinelabs` `client_id` / `client_secret` / `token_ttl`.
+//! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret` (also the secret its
+//! webhooks are signed with), `razorpay` `key_id` / `key_secret` / `webhook_secret` (default
+//! `rzp_sandbox_webhook_secret`), `pinelabs` `client_id` / `client_secret` / `token_ttl` /
+//! `webhook_secret` (default `pl_sandbox_webhook_secret`);
+//! [`SandboxConfig::webhook_secret`] names the secret a receiver verifies each provider's
+//! deliveries with. Webhook URLs and retries: [`SandboxConfig::add_webhook_url`],
+//! [`SandboxConfig::set_webhook_retry`].
 //!
 //! # Sandbox choices
 //!
