@@ -2211,7 +2211,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///An order, as events carry it (https://razorpay.com/docs/api/orders/, the order entity). For payment links v2 the order has `product_type: payment_link_v2`, `product_id` = the link id without `plink_`, `receipt` = the link's `reference_id`, and (in the docs samples) an `id` without the `order_` prefix that the payment's `order_id` carries. Every field is optional.
+    ///An order, as events carry it (<https://razorpay.com/docs/api/orders/>, the order entity). For payment links v2 the order has `product_type: payment_link_v2`, `product_id` = the link id without `plink_`, `receipt` = the link's `reference_id`, and (in the docs samples) an `id` without the `order_` prefix that the payment's `order_id` carries. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Order {
         ///Amount of the order, in the smallest unit of `currency`.
@@ -2318,7 +2318,7 @@ pub mod types {
             Self::KnownOrderStatus(value)
         }
     }
-    ///A payment, as events carry it (https://razorpay.com/docs/api/payments/, the payment entity). Amounts are integers in the smallest unit of `currency`, which is the payment's own (it may differ from the link's on international payments). Every field is optional; the method-specific fields (`card`, `bank`, `wallet`, `vpa`, `upi`) are `null` or absent for other methods.
+    ///A payment, as events carry it (<https://razorpay.com/docs/api/payments/>, the payment entity). Amounts are integers in the smallest unit of `currency`, which is the payment's own (it may differ from the link's on international payments). Every field is optional; the method-specific fields (`card`, `bank`, `wallet`, `vpa`, `upi`) are `null` or absent for other methods.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Payment {
         ///The acquirer's references (`rrn`, `auth_code`, `bank_transaction_id`...); kept as sent.
@@ -2844,7 +2844,7 @@ pub mod types {
             Self::KnownPaymentMethod(value)
         }
     }
-    ///Payment state, documented `created`, `authorized`, `captured`, `refunded`, `failed` (https://razorpay.com/docs/payments/payments/#payment-life-cycle). A link's `payments` list captured payments (`captured`; the Node typings also name `failed`); events carry the payment as it was when the event happened.
+    ///Payment state, documented `created`, `authorized`, `captured`, `refunded`, `failed` (<https://razorpay.com/docs/payments/payments/#payment-life-cycle>). A link's `payments` list captured payments (`captured`; the Node typings also name `failed`); events carry the payment as it was when the event happened.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum PaymentStatus {
@@ -3418,7 +3418,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///A webhook event, as Razorpay POSTs it to the webhook URL set in the Dashboard (https://razorpay.com/docs/webhooks/payment-links/, https://razorpay.com/docs/webhooks/invoices/). Verify `X-Razorpay-Signature` over the raw body before decoding. The same envelope carries every event; `contains` names the members of `payload` that are present. The fields every documented sample has are required.
+    ///A webhook event, as Razorpay POSTs it to the webhook URL set in the Dashboard (<https://razorpay.com/docs/webhooks/payment-links/>, <https://razorpay.com/docs/webhooks/invoices/>). Verify `X-Razorpay-Signature` over the raw body before decoding. The same envelope carries every event; `contains` names the members of `payload` that are present. The fields every documented sample has are required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookEvent {
         ///The merchant account the event belongs to, `acc_` followed by 14 characters.
@@ -3479,7 +3479,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The entities of the event, each wrapped as `{"entity": {...}}`: a snapshot taken when the event happened (https://razorpay.com/docs/webhooks/payments/, "Handy Tips"). Payment events carry the link (`payment_link` or `invoice`), its `order` and the `payment`; cancelled and expired events only the link.
+    ///The entities of the event, each wrapped as `{"entity": {...}}`: a snapshot taken when the event happened (<https://razorpay.com/docs/webhooks/payments/>, "Handy Tips"). Payment events carry the link (`payment_link` or `invoice`), its `order` and the `payment`; cancelled and expired events only the link.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhookPayload {
         ///The invoice or legacy invoice-based link of an `invoice.*` event.

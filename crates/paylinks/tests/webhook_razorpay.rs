@@ -50,11 +50,13 @@ fn no_payments_yet_is_an_empty_list() {
 }
 
 #[test]
-fn a_payment_without_its_id_amount_or_status_is_refused_with_its_index() {
+fn a_payment_without_its_id_amount_or_status_or_with_no_amount_is_refused_with_its_index() {
     for (payment, missing) in [
         (r#"{"amount":100,"status":"captured"}"#, "payment_id"),
         (r#"{"payment_id":"pay_A","status":"captured"}"#, "amount"),
         (r#"{"payment_id":"pay_A","amount":100}"#, "status"),
+        (r#"{"payment_id":"pay_A","amount":0,"status":"captured"}"#, "not above zero"),
+        (r#"{"payment_id":"pay_A","amount":-100,"status":"captured"}"#, "not above zero"),
     ] {
         let body =
             link_with_payments(&format!(r#"[{{"payment_id":"pay_0","amount":1,"status":"captured"}},{payment}]"#));

@@ -198,6 +198,9 @@ impl LinkApi for Razorpay {
 fn link_payment(payment: &types::PaymentLinkPayment, currency: Currency) -> Result<Payment, String> {
     let id = payment.payment_id.clone().filter(|id| !id.is_empty()).ok_or("the payment has no payment_id")?;
     let amount = payment.amount.ok_or("the payment has no amount")?;
+    if amount <= 0 {
+        return Err("the payment's amount is not above zero".into());
+    }
     let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
     Ok(Payment {
         id,
@@ -298,6 +301,9 @@ fn event_payment(payment: &types::Payment) -> Result<Payment, String> {
         Some(code) => code.parse::<Currency>().map_err(|e| format!("currency: {e}"))?,
     };
     let amount = payment.amount.ok_or("the payment has no amount")?;
+    if amount <= 0 {
+        return Err("the payment's amount is not above zero".into());
+    }
     let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
     Ok(Payment {
         id,
@@ -841,6 +847,10 @@ mod tests {
                 no_currency.contains("payload.payment.entity") && no_currency.contains("currency"),
                 "{no_currency}"
             );
+            let no_amount = why(
+                r#"{"entity":"event","event":"order.paid","created_at":1,"payload":{"payment":{"entity":{"id":"pay_1","amount":-1,"currency":"INR","status":"captured"}}}}"#,
+            );
+            assert!(no_amount.contains("payload.payment.entity") && no_amount.contains("above zero"), "{no_amount}");
             let bad_link = why(
                 r#"{"entity":"event","event":"payment_link.expired","created_at":1,"payload":{"payment_link":{"entity":{"id":"plink_1","amount":100,"currency":"","status":"expired"}}}}"#,
             );

@@ -9,13 +9,14 @@
 //! | payment link paid in full (control `pay`)                     | `payment_link.paid`           | `payment_link`, `order`, `payment` |
 //! | payment link paid in part (control `pay` with an `amount`)    | `payment_link.partially_paid` | `payment_link`, `order`, `payment` |
 //! | payment link cancelled (`POST /v1/payment_links/{id}/cancel`) | `payment_link.cancelled`      | `payment_link`                   |
-//! | payment link expired (control `expire`)                       | `payment_link.expired`        | `payment_link`                   |
+//! | payment link expired (control `expire`, or `expire_by` passed) | `payment_link.expired`       | `payment_link`                   |
 //! | invoice paid in full / in part (control `pay`)                | `invoice.paid` / `invoice.partially_paid` | `invoice`, `order`, `payment` |
-//! | invoice expired (control `expire`)                            | `invoice.expired`             | `invoice`                        |
+//! | invoice expired (control `expire`, or `expire_by` passed)      | `invoice.expired`             | `invoice`                        |
 //!
 //! A cancelled invoice sends nothing: Razorpay documents no `invoice.cancelled` event
 //! (<https://razorpay.com/docs/webhooks/invoices/>). A link whose `expire_by` passes is marked
-//! expired when it is next read, without an event; the control API's `expire` sends one.
+//! expired when it is next read (an API call or a control call on it, a list that shows it),
+//! and its `expired` event goes to the outbox then, once: the sandbox has no clock of its own.
 //!
 //! The body is the generated `WebhookEvent` of `specs/razorpay.yaml` serialised once (the
 //! bytes that are signed and sent), with a fresh event id `evt_` + 14 characters, the sandbox's

@@ -29,7 +29,7 @@ use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, settle_payment};
-use crate::state::AppState;
+use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The invoices API's error for an `expire_by` less than 15 minutes ahead.
@@ -158,6 +158,8 @@ struct Invoice {
     notes: BTreeMap<String, String>,
     short_url: Option<String>,
     created_at: i64,
+    /// The `invoice.expired` event of an expiry not yet put in the outbox (see `links.rs`).
+    unsent: Option<WebhookEvent>,
 }
 
 impl Invoice {
@@ -284,6 +286,7 @@ impl StoredLink for Invoice {
     fn mark_expired(&mut self, at: DateTime<Utc>) {
         self.status = KnownInvoiceStatus::Expired;
         self.expired_at = Some(at.timestamp());
+        self.unsent = Some(self.event(KnownWebhookEventName::InvoiceExpired, None));
     }
 
     fn to_json(&self) -> Value {
@@ -367,8 +370,23 @@ impl Store {
     pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
         let body = self.invoices.expire(id)?;
         let invoice = self.invoices.get(id).ok_or_else(|| ControlError::not_found(INVOICES, id))?;
-        Ok((body, invoice.event(KnownWebhookEventName::InvoiceExpired, None)))
+        let event = invoice.unsent.take().unwrap_or_else(|| invoice.event(KnownWebhookEventName::InvoiceExpired, None));
+        Ok((body, event))
     }
+}
+
+/// Reads invoice `id` (which expires it if its `expire_by` has passed) and moves the event of
+/// an expiry not yet sent to the outbox. Every handler of an invoice by id calls it first.
+pub(super) fn notice(stores: &mut Stores, id: &str) {
+    let unsent = stores.of::<Store>().invoices.get(id).and_then(|invoice| invoice.unsent.take());
+    stores.outbox.extend(unsent);
+}
+
+/// [`notice`] for every invoice (the control API's listing reads them all).
+pub(super) fn notice_all(stores: &mut Stores) {
+    let unsent: Vec<WebhookEvent> =
+        stores.of::<Store>().invoices.newest_first().into_iter().filter_map(|i| i.unsent.take()).collect();
+    stores.outbox.extend(unsent);
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -566,6 +584,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         notes: notes(decoded.notes)?.unwrap_or_default(),
         short_url: None,
         created_at: at,
+        unsent: None,
     };
     if invoice.first_payment_min_amount.is_some_and(|min| min < 1 || min > invoice.amount()) {
         return Err(RazorpayError::bad_request("first_payment_min_amount must be between 1 and the invoice amount.")
@@ -615,6 +634,11 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let mut stores = app.lock();
     let invoices = &mut stores.of::<Store>().invoices;
+    let mut unsent = Vec::new();
+    let mut entity = |invoice: &mut Invoice| {
+        unsent.extend(invoice.unsent.take());
+        invoice.entity()
+    };
     // A payment or a receipt names one invoice: looked up, not searched for.
     let found = match (payment_id, receipt) {
         (Some(payment_id), _) => Some(invoices.by_payment(payment_id)),
@@ -623,10 +647,11 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let items: Vec<InvoiceEntity> = match found {
         Some(invoice) => {
-            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(|i| i.entity()).collect()
+            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
         }
-        None => invoices.page(page, wanted).into_iter().map(|i| i.entity()).collect(),
+        None => invoices.page(page, wanted).into_iter().map(&mut entity).collect(),
     };
+    stores.outbox.extend(unsent);
     let count = i64::try_from(items.len()).ok();
     let mut body = serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items: Some(items) })
         .unwrap_or_default();
@@ -640,6 +665,7 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
 /// `GET /v1/invoices/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
 }
 
@@ -654,6 +680,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         return Err(extra_field(extra));
     }
     let mut stores = app.lock();
+    notice(&mut stores, id);
     let store = stores.of::<Store>();
     let status = store.invoices.get(id).ok_or_else(unknown_id)?.status;
     let allowed: &[&str] = match status {
@@ -741,6 +768,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.
 pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|invoice| {
         invoice.issue(now());
         invoice.to_json()
@@ -750,6 +778,7 @@ pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<Strin
 /// `POST /v1/invoices/{id}/cancel`: only an `issued` invoice can be cancelled.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Issued).map(|invoice| {
         invoice.status = KnownInvoiceStatus::Cancelled;
         invoice.cancelled_at = Some(now());
@@ -760,6 +789,7 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 /// `DELETE /v1/invoices/{id}`: only a `draft`; answers `[]`.
 pub(super) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let store = stores.of::<Store>();
     let deletable = store.invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|_| ());
     body::respond(deletable.map(|()| {
@@ -777,6 +807,7 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
             .response();
     }
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let result = stores
         .of::<Store>()
         .invoice_in(&id, |status| matches!(status, KnownInvoiceStatus::Issued | KnownInvoiceStatus::PartiallyPaid));

@@ -30,7 +30,7 @@ use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::payment::{ControlError, Paid, settle_payment};
-use crate::state::AppState;
+use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
@@ -111,6 +111,10 @@ struct Link {
     order_id: Option<String>,
     /// When the order was created (the first payment), Unix seconds.
     order_created_at: i64,
+    /// The `payment_link.expired` event of an expiry not yet put in the outbox: made when the
+    /// link expires (its `expire_by` passed, noticed on a read, or the control API), moved to
+    /// the outbox by [`notice`] or [`Store::expire`].
+    unsent: Option<WebhookEvent>,
 }
 
 impl Link {
@@ -248,6 +252,7 @@ impl StoredLink for Link {
         self.status = KnownPaymentLinkStatus::Expired;
         self.expired_at = at.timestamp();
         self.updated_at = self.expired_at;
+        self.unsent = Some(self.event(KnownWebhookEventName::PaymentLinkExpired, false));
     }
 
     fn to_json(&self) -> Value {
@@ -325,8 +330,23 @@ impl Store {
     pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
         let body = self.links.expire(id)?;
         let link = self.links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
-        Ok((body, link.event(KnownWebhookEventName::PaymentLinkExpired, false)))
+        let event = link.unsent.take().unwrap_or_else(|| link.event(KnownWebhookEventName::PaymentLinkExpired, false));
+        Ok((body, event))
     }
+}
+
+/// Reads link `id` (which expires it if its `expire_by` has passed) and moves the event of an
+/// expiry not yet sent to the outbox. Every handler of a link by id calls it first.
+pub(super) fn notice(stores: &mut Stores, id: &str) {
+    let unsent = stores.of::<Store>().links.get(id).and_then(|link| link.unsent.take());
+    stores.outbox.extend(unsent);
+}
+
+/// [`notice`] for every link (the control API's listing reads them all).
+pub(super) fn notice_all(stores: &mut Stores) {
+    let unsent: Vec<WebhookEvent> =
+        stores.of::<Store>().links.newest_first().into_iter().filter_map(|link| link.unsent.take()).collect();
+    stores.outbox.extend(unsent);
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -466,6 +486,7 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         upi_link,
         order_id: None,
         order_created_at: 0,
+        unsent: None,
     })
 }
 
@@ -521,6 +542,11 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let mut stores = app.lock();
     let links = &mut stores.of::<Store>().links;
+    let mut unsent = Vec::new();
+    let mut entity = |link: &mut Link| {
+        unsent.extend(link.unsent.take());
+        link.entity()
+    };
     // A payment or a reference names one link: looked up, not searched for.
     let found = match (payment_id, reference_id) {
         (Some(payment_id), _) => Some(links.by_payment(payment_id)),
@@ -529,10 +555,11 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let payment_links: Vec<PaymentLink> = match found {
         Some(link) => {
-            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(|l| l.entity()).collect()
+            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
         }
-        None => links.page(page, wanted).into_iter().map(|link| link.entity()).collect(),
+        None => links.page(page, wanted).into_iter().map(&mut entity).collect(),
     };
+    stores.outbox.extend(unsent);
     let mut body =
         serde_json::to_value(PaymentLinkList { payment_links: Some(payment_links), ..PaymentLinkList::default() })
             .unwrap_or_default();
@@ -546,6 +573,7 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
 /// `GET /v1/payment_links/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
 }
 
@@ -557,6 +585,7 @@ pub(super) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 
 fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     let mut stores = app.lock();
+    notice(&mut stores, id);
     let store = stores.of::<Store>();
     if !store.links.get(id).ok_or_else(unknown_id)?.is_open() {
         return Err(RazorpayError::bad_request("update can only be made in created or partially paid state"));
@@ -606,6 +635,7 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
 /// `payment_link.cancelled` event goes to the outbox.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let Some(link) = stores.of::<Store>().links.get(&id) else {
         return unknown_id().response();
     };
@@ -634,7 +664,37 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
         return RazorpayError::bad_request("not a valid notification medium").field("medium").response();
     }
     let mut stores = app.lock();
+    notice(&mut stores, &id);
     let result =
         stores.of::<Store>().links.get(&id).map(|_| NotifyResult { success: Some(true) }).ok_or_else(unknown_id);
     body::respond(result.map(|done| serde_json::to_value(done).unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SandboxConfig;
+
+    #[test]
+    fn an_expiry_noticed_on_a_read_sends_its_event_once() {
+        let app = AppState::new(SandboxConfig::default());
+        let request: CreatePaymentLinkRequest = serde_json::from_value(serde_json::json!({"amount": 1000})).unwrap();
+        let mut link = new_link(&app, request).unwrap();
+        // Its expire_by has passed (creating refuses one less than 15 minutes ahead).
+        link.expire_by = now() - 1;
+        let id = link.id.clone();
+        let mut stores = app.lock();
+        stores.of::<Store>().links.insert(id.clone(), link);
+        assert!(stores.outbox.is_empty(), "not noticed yet");
+        notice(&mut stores, &id);
+        notice(&mut stores, &id);
+        notice_all(&mut stores);
+        assert!(stores.of::<Store>().expire(&id).is_err(), "already expired");
+        let names: Vec<&str> = stores.outbox.iter().map(|event| event.name.as_str()).collect();
+        assert_eq!(names, ["payment_link.expired"], "one event, however often the link is read");
+        let sent: paylinks_razorpay::types::WebhookEvent = serde_json::from_slice(&stores.outbox[0].body).unwrap();
+        let entity = sent.payload.payment_link.unwrap().entity;
+        assert_eq!(entity.id.as_deref(), Some(id.as_str()));
+        assert_eq!(entity.status.map(|s| s.to_string()).as_deref(), Some("expired"));
+    }
 }

@@ -141,6 +141,7 @@ impl Provider for Razorpay {
     fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
         let method = request.body.get("method").and_then(Value::as_str);
+        notice(stores, api, id);
         let (paid, event) = if api == INVOICES {
             let (link, event) = stores.of::<invoices::Store>().pay(id, request.amount, method)?;
             (Paid::from(link), event)
@@ -153,6 +154,7 @@ impl Provider for Razorpay {
 
     /// Expires and puts the `payment_link.expired` (or `invoice.expired`) event in the outbox.
     fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError> {
+        notice(stores, api, id);
         let (link, event) = if api == INVOICES {
             stores.of::<invoices::Store>().expire(id)?
         } else {
@@ -171,13 +173,22 @@ impl Provider for Razorpay {
         paylinks_razorpay::webhook::sign(secret, &event.id, &event.body)
     }
 
+    /// Lists, and puts the events of the expiries this reading noticed in the outbox.
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value> {
         if api == INVOICES {
+            invoices::notice_all(stores);
             stores.of::<invoices::Store>().all_links()
         } else {
+            links::notice_all(stores);
             stores.of::<links::Store>().all_links()
         }
     }
+}
+
+/// Reads link `id` of link API `api`, so that an expiry its `expire_by` brings is noticed, and
+/// puts the event of that expiry in the outbox before anything else happens to the link.
+fn notice(stores: &mut Stores, api: &str, id: &str) {
+    if api == INVOICES { invoices::notice(stores, id) } else { links::notice(stores, id) }
 }
 
 #[cfg(test)]
