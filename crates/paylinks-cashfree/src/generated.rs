@@ -1128,7 +1128,7 @@ succeeded meanwhile); any other value is kept as sent.
     /**A payment link webhook event (`type` PAYMENT_LINK_EVENT), sent to the link's
 `link_meta.notify_url` when the link is paid (PAID), partly paid (PARTIALLY_PAID),
 cancelled (CANCELLED) or expired (EXPIRED)
-(https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks).
+(<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks>).
 `data` is the link, with the amounts as numeric strings (`"200.12"`) and its times
 without an offset (India time), plus the `order` the event is about.
 */
@@ -4762,6 +4762,11 @@ in examples and a string (`"true"`/`"false"`) in the 2023+ SDK models; statuses 
 amounts are major units (rupees) decoded exactly; timestamps are ISO 8601 with an offset
 (`+05:30`), except in the documented link webhook body, whose offset-less times are read as
 India Standard Time; an optional field may be `null` (decoded as absent).
+
+Webhook: the `PAYMENT_LINK_EVENT` Cashfree sends to `link_meta.notify_url` is the `callbacks`
+entry of `createLink` (its schemas are the `PaymentLinkEvent` components), with its signature
+scheme, what stays unconfirmed and its documented example; the event writes amounts as numeric
+strings (`"200.12"`), decoded exactly like the API's numbers.
 
 
 Version: 2025-01-01*/

@@ -587,6 +587,14 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
     if request.link_notes.len() > MAX_NOTES {
         return Err(invalid("link_notes", "at most 5 key-value pairs are allowed"));
     }
+    // A split amount is written back in every answer: one that cannot be written exactly
+    // (more than 15 significant digits) or that the currency cannot carry is refused here, as
+    // the link's own amount is (found by the sandbox's fuzz test).
+    for split in &request.order_splits {
+        if let Some(amount) = split.amount {
+            minor_units("order_splits.amount", amount, exponent)?;
+        }
+    }
     let url = link_url();
     Ok(Link {
         cf_link_id,
@@ -827,6 +835,24 @@ mod tests {
         );
         assert_ne!(events[0].id, events[1].id);
         assert_ne!(first["data"]["order"]["order_id"], second["data"]["order"]["order_id"]);
+    }
+
+    #[test]
+    fn a_split_amount_that_cannot_be_written_back_is_refused() {
+        let request = |amount: Value| -> CreateLinkRequest {
+            serde_json::from_value(json!({
+                "link_id": ID, "link_amount": 100, "link_currency": "INR",
+                "customer_details": {"customer_phone": "9999999999"},
+                "order_splits": [{"vendor_id": "Jane", "amount": amount}]
+            }))
+            .unwrap()
+        };
+        assert!(new_link(request(json!(1.45)), 1).is_ok());
+        for amount in [json!(1_000_000_000_000_000_i64), json!(1.455)] {
+            let (status, body) = new_link(request(amount.clone()), 1).unwrap_err();
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{amount}");
+            assert!(body["message"].as_str().unwrap().contains("order_splits.amount"), "{body}");
+        }
     }
 
     #[test]
