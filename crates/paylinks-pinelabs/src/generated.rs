@@ -2259,7 +2259,7 @@ published variants of the same example omit `pre_auth`, `failure_callback_url`,
         }
     }
     /**Payment status: `PENDING`, `AUTHORIZED` (pre-authorised), `PROCESSED` (money received),
-`CANCELLED`, `FAILED` (https://developer.pinelabsonline.com/docs/payment-life-cycle).
+`CANCELLED`, `FAILED` (<https://developer.pinelabsonline.com/docs/payment-life-cycle>).
 Any other value is kept as sent.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2656,7 +2656,7 @@ Free-form; may be absent or null.
 `data` (`Order`); customer, token and subscription events carry other objects there,
 which decode as an `Order` without its fields (paylinks reads only order events). No
 event time in the body: the `webhook-timestamp` header says when it was triggered.
-Source: https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/available-events.
+Source: <https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/available-events>.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookEvent {

@@ -70,8 +70,9 @@ impl fmt::Debug for Verifier {
 }
 
 /// One verified delivery: the event's id (`webhook-id`), when it was signed
-/// (`webhook-timestamp`) and the event.
-#[derive(Debug, Clone, PartialEq)]
+/// (`webhook-timestamp`) and the event. Its `Debug` shows the id, the time, the event type and
+/// the order id, not the order (which holds customer details).
+#[derive(Clone, PartialEq)]
 pub struct Event {
     /// The `webhook-id` header: the same on every delivery of this event, so the key to act on
     /// it once.
@@ -80,6 +81,17 @@ pub struct Event {
     pub timestamp: DateTime<Utc>,
     /// The event, decoded into the generated type.
     pub event: WebhookEvent,
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .field("event_type", &self.event_type())
+            .field("order_id", &self.event.data.order_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Event {
@@ -250,6 +262,15 @@ mod tests {
         let shown = format!("{verifier:?}");
         assert!(!shown.contains("paylinks_test_secret"), "{shown}");
         assert!(shown.contains("***") && shown.contains("300s"), "{shown}");
+    }
+
+    #[test]
+    fn an_event_shows_no_customer_details() {
+        let body = br#"{"event_type":"ORDER_PROCESSED","data":{"order_id":"v1-1","purchase_details":{"customer":{"email_id":"asha.rao@example.com"}}}}"#;
+        let event = Event { id: "msg_1".into(), timestamp: DateTime::UNIX_EPOCH, event: decode(body).unwrap() };
+        let shown = format!("{event:?}");
+        assert!(shown.contains("msg_1") && shown.contains("ORDER_PROCESSED") && shown.contains("v1-1"), "{shown}");
+        assert!(!shown.contains("asha"), "{shown}");
     }
 
     #[test]
