@@ -536,6 +536,40 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_attempt_carries_the_providers_headers_signed_at_that_attempt() {
+        // Every provider's event is refused twice, then taken.
+        let providers = crate::providers::all();
+        let (url, received) = receiver(&vec![500; providers.len() * 2]).await;
+        let (sandbox, http) = sandbox(&[&url], quick(4, 30)).await;
+        for provider in &providers {
+            sandbox.app.lock().outbox.push(event(provider.name(), &format!("evt_signed_{}", provider.name())));
+        }
+        produce(&sandbox, &http, event("razorpay", "evt_signed_last")).await;
+        settled(&http, &sandbox, providers.len() + 1).await;
+        let log: Vec<Record> = lock(&sandbox.app.webhooks.log).deliveries.clone();
+        let requests: Vec<(HeaderMap, Vec<u8>, std::time::Instant)> = lock(&received).requests.clone();
+        assert_eq!(requests.len(), log.iter().map(|r| r.attempts.len()).sum::<usize>());
+        assert!(log.iter().any(|r| r.attempts.len() > 1), "some deliveries were retried");
+        let mut resigned = false;
+        for record in &log {
+            let provider = providers.iter().find(|p| p.name() == record.event.provider).unwrap();
+            // The requests of one delivery are its attempts, in order (one at a time).
+            let sent: Vec<&HeaderMap> =
+                requests.iter().filter(|(_, body, _)| body == &record.event.body).map(|(h, ..)| h).collect();
+            assert_eq!(sent.len(), record.attempts.len(), "{}", record.event.id);
+            resigned |= sent.windows(2).any(|pair| pair[0] != pair[1]);
+            for (headers, attempt) in sent.iter().zip(&record.attempts) {
+                let expected = provider.sign_webhook(&sandbox.app.config, &record.event, attempt.at);
+                for (name, value) in &expected {
+                    assert_eq!(headers.get(name), Some(value), "{}: {name} as signed at its attempt", record.event.id);
+                }
+            }
+        }
+        assert!(resigned, "a provider whose signature covers a time sends new headers on a retry");
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test]
     async fn retries_are_bounded_and_back_off_exponentially() {
         let (url, received) = receiver(&[500; 10]).await;
         let (sandbox, http) = sandbox(&[&url], quick(3, 60)).await;
