@@ -85,7 +85,11 @@ pub struct LinkEvent {
     pub provider_event: String,
     /// When the provider says the event happened, in UTC.
     pub occurred_at: DateTime<Utc>,
-    /// The provider's id of the link the event is about, when the event names it.
+    /// The provider's id of the link the event is about, when the event names it: the id
+    /// [`Paylinks::get`](crate::Paylinks::get) takes (Razorpay `plink_…` / `inv_…`, Cashfree's
+    /// `link_id`), except for Pine Labs, whose events are the events of the order behind a
+    /// link and name that order (`v1-…`, the `order_id` of the link body, in
+    /// [`ProviderLink::Pinelabs`](crate::ProviderLink)), not the `pl-v1-…` link id.
     pub link_id: Option<String>,
     /// The link, with what the event carries (`None` when the event carries no link body).
     pub link: Option<PaymentLink>,
