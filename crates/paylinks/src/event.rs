@@ -90,6 +90,9 @@ pub struct LinkEvent {
     /// `link_id`), except for Pine Labs, whose events are the events of the order behind a
     /// link and name that order (`v1-…`, the `order_id` of the link body, in
     /// [`ProviderLink::Pinelabs`](crate::ProviderLink)), not the `pl-v1-…` link id.
+    #[schemars(description = "The provider's id of the link the event is about, when the event names it: the id a \
+                       fetch takes, except for Pine Labs, whose events name the order behind the link (the \
+                       link body's order_id).")]
     pub link_id: Option<String>,
     /// The link, with what the event carries (`None` when the event carries no link body).
     pub link: Option<PaymentLink>,
