@@ -1,33 +1,56 @@
-//! `paylinks demo`: the main job, offline. Starts the sandbox in-process and walks a link of
-//! every provider through its life with the facade: create, show (table and QR code), pay
-//! partially, fetch, try what the state forbids, complete.
+//! `paylinks demo`: the main job, offline. Starts the sandbox and a webhook receiver
+//! in-process and walks a link of every provider through its life with the facade: create,
+//! show (table and QR code), pay partially, fetch, try what the state forbids, complete,
+//! cancel; after each step, the webhook events the sandbox delivered and the receiver
+//! verified.
+
+use std::sync::Mutex;
+use std::time::Duration;
 
 use paylinks::{CreateLink, Error, LinkRef, Money, NotifyMedium, Paylinks, PaymentLink, Provider, RetryPolicy};
-use paylinks_sandbox::{Sandbox, SandboxConfig};
-use serde_json::json;
+use paylinks_sandbox::{Sandbox, SandboxConfig, WebhookRetry};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::links::sandbox_client;
 use crate::output;
+use crate::webhook::{self, Received};
 
 struct Demo {
     paylinks: Paylinks,
     http: reqwest::Client,
     control: String,
+    /// The events the receiver verified, not shown yet.
+    events: Mutex<UnboundedReceiver<Received>>,
 }
 
 pub async fn run() -> Result<(), String> {
-    let sandbox = Sandbox::start(SandboxConfig::default(), ([127, 0, 0, 1], 0).into())
+    let mut config = SandboxConfig::default();
+    let mut receiver = webhook::start(webhook::sandbox_webhooks(&config), ([127, 0, 0, 1], 0).into()).await?;
+    let hooks = format!("http://{}/webhooks/{{provider}}", receiver.addr);
+    config.add_webhook_url(&hooks).map_err(|e| e.to_string())?;
+    // A refused delivery shows up quickly rather than after the default 7.5 s of retries.
+    config.set_webhook_retry(WebhookRetry {
+        attempts: 2,
+        first_delay: Duration::from_millis(100),
+        ..Default::default()
+    });
+    let sandbox = Sandbox::start(config, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
     let url = format!("http://{}", sandbox.addr());
-    println!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)\n");
+    println!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)");
+    println!("its webhook events go to a receiver at {hooks}, which verifies each with paylinks::Webhooks\n");
+    let events = std::mem::replace(&mut receiver.events, tokio::sync::mpsc::unbounded_channel().1);
     let demo = Demo {
         paylinks: sandbox_client(&url, sandbox.config(), RetryPolicy::default())?,
         http: paylinks::plain_http_client().map_err(|e| e.to_string())?,
         control: format!("{url}/_sandbox"),
+        events: Mutex::new(events),
     };
     let result = demo.all().await;
     sandbox.shutdown().await;
+    drop(receiver);
     result
 }
 
@@ -44,8 +67,61 @@ impl Demo {
             let link = self.create(provider, "unpaid", false).await?;
             let cancelled = self.paylinks.cancel(&link.link_ref()).await.map_err(|e| e.to_string())?;
             println!("cancelled {}: status {} ({})", cancelled.link_ref(), cancelled.status, cancelled.provider_status);
+            self.show_events().await?;
         }
-        println!("\ndone: every provider created, showed, took payments and refused what its state forbids.");
+        let (delivered, failed) = self.delivery_counts().await?;
+        println!(
+            "\ndone: every provider created, showed, took payments and refused what its state forbids; \
+             {delivered} webhook deliveries verified by the receiver, {failed} refused."
+        );
+        Ok(())
+    }
+
+    /// Every delivery the sandbox made, once none is pending (at most 15 s).
+    async fn settled_deliveries(&self) -> Result<Vec<Value>, String> {
+        let url = format!("{}/deliveries", self.control);
+        for _ in 0..300 {
+            let response = self.http.get(&url).send().await.map_err(|e| format!("sandbox control API: {e}"))?;
+            let listed: Value = response.json().await.map_err(|e| format!("sandbox control API: {e}"))?;
+            let deliveries = listed["deliveries"].as_array().cloned().unwrap_or_default();
+            if deliveries.iter().all(|d| d["outcome"] != "pending") {
+                return Ok(deliveries);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err("webhook deliveries still pending after 15 s".to_owned())
+    }
+
+    /// How many deliveries were verified (2xx) and how many refused.
+    async fn delivery_counts(&self) -> Result<(usize, usize), String> {
+        let deliveries = self.settled_deliveries().await?;
+        let count = |outcome: &str| deliveries.iter().filter(|d| d["outcome"] == outcome).count();
+        Ok((count("delivered"), count("failed")))
+    }
+
+    /// The events the receiver verified since the last call, one line each.
+    async fn show_events(&self) -> Result<(), String> {
+        self.settled_deliveries().await?;
+        let mut events = self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut shown = 0;
+        while let Ok(received) = events.try_recv() {
+            shown += 1;
+            let event = &received.event;
+            let kind = serde_json::to_value(event.kind).unwrap_or_default();
+            let payment = event.payment.as_ref().map_or(String::new(), |p| {
+                let status = serde_json::to_value(p.status).unwrap_or_default();
+                format!(", payment {} of {} {}", p.id, p.amount, status.as_str().unwrap_or(""))
+            });
+            println!(
+                "  ↳ webhook {} → {}{payment} (event {}, signature verified)",
+                event.provider_event,
+                kind.as_str().unwrap_or(""),
+                event.event_id
+            );
+        }
+        if shown == 0 {
+            println!("  ↳ no webhook event (the provider sends none for this)");
+        }
         Ok(())
     }
 
@@ -95,6 +171,7 @@ impl Demo {
                 fetched.amount_paid,
                 fetched.amount_due()
             );
+            self.show_events().await?;
             self.try_cancel(&reference).await?;
             self.pay(provider, &link, None).await?;
         } else {
@@ -113,6 +190,7 @@ impl Demo {
             paid.amount_paid,
             paid.amount_due()
         );
+        self.show_events().await?;
         if !partial {
             self.try_cancel(&reference).await?;
         }

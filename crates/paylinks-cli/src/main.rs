@@ -7,6 +7,7 @@ mod links;
 mod logs;
 mod output;
 mod serve;
+mod webhook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,8 +42,15 @@ enum Command {
     /// the normalised PaymentLink JSON; a list response prints as an array of them. A
     /// provider's error body or a webhook event is reported as such (exit 1).
     Decode(DecodeArgs),
-    /// Print the JSON Schema of the normalised PaymentLink.
-    Schema,
+    /// Verify webhook deliveries: a saved one (`verify`) or over HTTP (`listen`).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
+    /// Print the JSON Schema of the normalised PaymentLink (`--event`: of the LinkEvent).
+    Schema {
+        /// The schema of a verified webhook event (LinkEvent) instead.
+        #[arg(long)]
+        event: bool,
+    },
     /// Draw a QR code of a URL in the terminal.
     Qr {
         /// The URL (or any text) to encode.
@@ -72,8 +80,10 @@ async fn main() -> ExitCode {
         Command::Sandbox(args) => serve::run(args).await,
         Command::Links(command) => links::run(command).await,
         Command::Decode(args) => decode(args),
-        Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&paylinks::payment_link_schema()).unwrap_or_default());
+        Command::Webhook(command) => webhook::run(command).await,
+        Command::Schema { event } => {
+            let schema = if event { paylinks::link_event_schema() } else { paylinks::payment_link_schema() };
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             Ok(())
         }
         Command::Qr { url } => output::qr(&url).map(|qr| print!("{qr}")),
@@ -87,15 +97,20 @@ async fn main() -> ExitCode {
     }
 }
 
-fn decode(args: DecodeArgs) -> Result<(), String> {
-    let body = if args.file.as_os_str() == "-" {
+/// The bytes of `file`, or of standard input for `-`, exactly as stored.
+pub(crate) fn read_input(file: &std::path::Path) -> Result<Vec<u8>, String> {
+    if file.as_os_str() == "-" {
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        body
+        Ok(body)
     } else {
-        std::fs::read(&args.file).map_err(|e| format!("cannot read {}: {e}", args.file.display()))?
-    };
+        std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))
+    }
+}
+
+fn decode(args: DecodeArgs) -> Result<(), String> {
+    let body = read_input(&args.file)?;
     // A link prints as an object, a list response as an array of links; a provider's error
     // body, a webhook event or anything else that is not a link is an error (exit 1).
     match paylinks::decode_body(args.provider, &body).map_err(|e| e.to_string())? {

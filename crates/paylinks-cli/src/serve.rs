@@ -31,6 +31,11 @@ impl FromArgMatches for SandboxArgs {
         if let Some(host) = matches.get_one::<IpAddr>("host") {
             self.host = *host;
         }
+        for url in matches.get_many::<String>("webhook-url").into_iter().flatten() {
+            self.config
+                .add_webhook_url(url)
+                .map_err(|e| clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("--webhook-url: {e}\n")))?;
+        }
         for spec in SandboxConfig::default().settings() {
             let set = match spec.default {
                 SettingDefault::Text(_) => matches
@@ -66,6 +71,17 @@ impl Args for SandboxArgs {
                     .help("Address to listen on")
                     .value_parser(clap::value_parser!(IpAddr))
                     .default_value("127.0.0.1"),
+            )
+            .arg(
+                Arg::new("webhook-url")
+                    .long("webhook-url")
+                    .value_name("URL")
+                    .help(
+                        "POST every webhook event to this URL (repeatable); {provider} in it becomes the \
+                         provider's name, e.g. http://127.0.0.1:4466/webhooks/{provider}",
+                    )
+                    .action(clap::ArgAction::Append)
+                    .value_parser(clap::value_parser!(String)),
             );
         SandboxConfig::default().settings().iter().fold(command, |command, spec| {
             let arg = Arg::new(spec.flag).long(spec.flag).help(spec.help.trim_end_matches('.'));
@@ -94,6 +110,9 @@ pub async fn run(args: SandboxArgs) -> Result<(), String> {
         lines.push(format!("  {provider:<9} {}", sandbox.base_url(provider).unwrap_or_default()));
     }
     lines.push(format!("  control   http://{}/_sandbox", sandbox.addr()));
+    for url in sandbox.config().webhook_urls() {
+        lines.push(format!("  webhooks  {url}"));
+    }
     lines.push("Ctrl-C stops it.".to_owned());
     let mut stdout = std::io::stdout().lock();
     for line in lines {

@@ -49,6 +49,12 @@ fn the_demo_runs_offline_and_shows_every_provider() {
     assert_eq!(stdout.matches("→ paid (").count(), 4, "every link ends paid: {stdout}");
     assert!(stdout.contains('█'), "a QR code is drawn");
     assert!(stdout.contains("status cancelled (cancelled)"), "{stdout}");
+    // The webhooks: every link's final payment arrives as a verified `paid` event of the
+    // whole amount or the rest, and no delivery is refused.
+    assert_eq!(stdout.matches("→ paid, payment ").count(), 4, "{stdout}");
+    assert!(stdout.contains("→ partially_paid, payment "), "{stdout}");
+    assert!(stdout.contains("→ cancelled (event "), "{stdout}");
+    assert!(stdout.contains(" webhook deliveries verified by the receiver, 0 refused."), "{stdout}");
 }
 
 #[test]
@@ -303,4 +309,202 @@ fn sandbox_credentials_can_be_overridden_and_wrong_ones_are_refused() {
     // The CLI's --sandbox uses the default credentials, which this sandbox refuses.
     let output = run(&["links", "get", "plink_ExjpAUN3gVHrPJ", "--sandbox", &base]);
     assert_clean_failure(&output, &["razorpay: credentials refused", "The api key provided is invalid"]);
+}
+
+#[test]
+fn webhook_verify_refuses_with_one_line_naming_what_is_wrong() {
+    let dir = std::env::temp_dir().join(format!("paylinks-cli-webhook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("delivery.json");
+    std::fs::write(&body, br#"{"event": "payment_link.paid", "payload": {}}"#).unwrap();
+    let body = body.to_str().unwrap();
+    for provider in ["cashfree", "razorpay", "razorpay-invoice", "pinelabs"] {
+        // No secret anywhere: the variable to set is named (or the provider's webhooks are
+        // not read by this build).
+        let output = run(&["webhook", "verify", "--provider", provider, body]);
+        let stderr = text(&output.stderr);
+        assert_clean_failure(&output, &[]);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains("_SECRET") || stderr.contains("does not support verifying webhooks"),
+            "{provider}: {stderr}"
+        );
+        // A secret, no signature headers: refused, naming the provider, never the secret.
+        let output = run(&["webhook", "verify", "--provider", provider, "--secret", "whsec_paylinks_test_cli", body]);
+        let stderr = text(&output.stderr);
+        assert_clean_failure(&output, &[]);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(!stderr.contains("whsec_paylinks_test_cli"), "{stderr}");
+        assert!(
+            stderr.contains("refused: ") && stderr.contains("header is missing")
+                || stderr.contains("does not support verifying webhooks"),
+            "{provider}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "nothing on stdout");
+    }
+    let output = run(&["webhook", "verify", "--provider", "razorpay", "--header", "no colon", body]);
+    assert_clean_failure(&output, &["Name: value"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_sandbox_takes_webhook_urls_and_refuses_bad_ones() {
+    let output = run(&["sandbox", "--port", "0", "--webhook-url", "ftp://example.com/x"]);
+    assert_clean_failure(&output, &["--webhook-url", "not an absolute http or https URL"]);
+    let output = run(&["schema", "--event"]);
+    assert!(output.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(schema["title"], "LinkEvent");
+}
+
+/// A child's stdout, line by line, from a reader thread.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// The next JSON line that `wanted` accepts (other lines are skipped), within 20 s.
+fn next_json(
+    lines: &std::sync::mpsc::Receiver<String>,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines.recv_timeout(left).expect("a line before the deadline");
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&line)
+            && wanted(&value)
+        {
+            return value;
+        }
+    }
+}
+
+/// End to end through the binaries: `paylinks sandbox --webhook-url` delivers to `paylinks
+/// webhook listen --json`, which verifies each delivery and prints it; a redelivery of the
+/// same event is printed with the same id, marked as such.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_delivers_to_webhook_listen_which_prints_each_verified_event() {
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut listen = Killed(
+        paylinks()
+            .args(["webhook", "listen", "--port", "0", "--json", "--sandbox-secrets"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let events = lines_of(&mut listen.0);
+    let announced = next_json(&events, |v| v["url"].is_string());
+    let hooks = announced["url"].as_str().unwrap().to_owned();
+    let mut sandbox = Killed(
+        paylinks()
+            .args(["sandbox", "--port", "0", "--webhook-url", &format!("{hooks}/{{provider}}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let served = lines_of(&mut sandbox.0);
+    let info = next_json(&served, |v| v["control_url"].is_string());
+    let control = info["control_url"].as_str().unwrap().to_owned();
+    let root = control.trim_end_matches("/_sandbox").to_owned();
+    let http = paylinks::plain_http_client().unwrap();
+    for provider in ["cashfree", "razorpay", "razorpay_invoice", "pinelabs"] {
+        let reference = format!("listen-{}", provider.replace('_', "-"));
+        let created = paylinks()
+            .args(["links", "create", "--provider", provider, "--amount", "499.50", "--reference", &reference])
+            .args(["--customer-phone", "9876543210", "--sandbox", &root, "--json"])
+            .output()
+            .unwrap();
+        assert!(created.status.success(), "{provider}: {}", text(&created.stderr));
+        let link: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+        let id = link["id"].as_str().unwrap();
+        let paid = http.post(format!("{control}/{provider}/links/{id}/pay")).send().await.unwrap();
+        assert!(paid.status().is_success(), "{provider}: {}", paid.text().await.unwrap());
+        let event =
+            tokio::task::block_in_place(|| next_json(&events, |v| v["provider"] == provider && v["kind"] == "paid"));
+        assert_eq!(event["payment"]["amount"], serde_json::json!({"minor": 49950, "currency": "INR"}), "{event}");
+        assert_eq!(event["payment"]["status"], "succeeded", "{event}");
+        assert_eq!(event["redelivery"], false, "{event}");
+        let event_id = event["event_id"].as_str().unwrap().to_owned();
+        assert!(!event_id.is_empty());
+        let again = http.post(format!("{control}/deliveries/{event_id}/redeliver")).send().await.unwrap();
+        assert!(again.status().is_success(), "{provider}: {}", again.text().await.unwrap());
+        let repeated = tokio::task::block_in_place(|| next_json(&events, |v| v["event_id"] == event_id.as_str()));
+        assert_eq!(repeated["redelivery"], true, "{repeated}");
+        assert_eq!(repeated["payment"], event["payment"], "the same event");
+    }
+}
+
+/// The signature of a fixture in its folder's `signatures.txt` (OpenSSL's `<hex> *<file>`).
+fn openssl_signature(folder: &str, file: &str) -> String {
+    let listed = std::fs::read_to_string(conformance(&format!("{folder}/signatures.txt"))).unwrap();
+    let line = listed.lines().find(|l| l.ends_with(&format!("*{file}"))).unwrap();
+    line.split(' ').next().unwrap().to_owned()
+}
+
+#[test]
+fn webhook_verify_prints_the_event_of_a_genuine_delivery_and_says_why_it_refuses_others() {
+    let body = conformance("razorpay/webhooks/docs_payment_link_paid_standard.json");
+    let body = body.to_str().unwrap();
+    let signature = format!(
+        "X-Razorpay-Signature: {}",
+        openssl_signature("razorpay/webhooks", "docs_payment_link_paid_standard.json")
+    );
+    let args = ["webhook", "verify", "--provider", "razorpay", "--header", &signature];
+    let event_id = "x-razorpay-event-id: evt_paylinks_test_cli";
+    let output = paylinks()
+        .env("RAZORPAY_WEBHOOK_SECRET", "whsec_paylinks_test_razorpay")
+        .args(args)
+        .args(["--header", event_id, body])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let event: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(event["provider"], "razorpay");
+    assert_eq!(event["event_id"], "evt_paylinks_test_cli");
+    assert_eq!(event["kind"], "paid");
+    assert_eq!(event["provider_event"], "payment_link.paid");
+    assert!(event["payment"]["amount"]["minor"].as_i64().is_some_and(|m| m > 0), "{event}");
+    // The same delivery under another secret, and without its event id.
+    let output = paylinks()
+        .args(args)
+        .args(["--secret", "whsec_paylinks_test_other", "--header", event_id, body])
+        .output()
+        .unwrap();
+    assert_clean_failure(&output, &["refused: razorpay webhook: the signature does not match"]);
+    assert!(!text(&output.stderr).contains("whsec_paylinks_test_other"));
+    let output = paylinks().args(args).args(["--secret", "whsec_paylinks_test_razorpay", body]).output().unwrap();
+    assert_clean_failure(&output, &["x-razorpay-event-id header is missing"]);
+    // Cashfree's fixture was signed in 2025: stale now, unless the window is that wide.
+    let headers = std::fs::read_to_string(conformance("cashfree/webhooks/docs_partially_paid.headers")).unwrap();
+    let body = conformance("cashfree/webhooks/docs_partially_paid.json");
+    let mut args =
+        vec!["webhook", "verify", "--provider", "cashfree", "--secret", "whsec_paylinks_test_cashfree_client_secret"];
+    for line in headers.lines().filter(|l| !l.trim().is_empty()) {
+        args.extend(["--header", line]);
+    }
+    args.push(body.to_str().unwrap());
+    assert_clean_failure(&run(&args), &["refused: cashfree webhook: the x-webhook-timestamp timestamp is"]);
+    args.splice(6..6, ["--tolerance", "3000000000"]);
+    let output = run(&args);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let event: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((event["provider"].as_str(), event["kind"].as_str()), (Some("cashfree"), Some("partially_paid")));
 }

@@ -25,6 +25,8 @@ const CASHFREE_SECRET: &str = "SENTINELcfSecret7f3a";
 const RAZORPAY_SECRET: &str = "SENTINELrzpSecret9b1c";
 const PINELABS_SECRET: &str = "SENTINELplSecretc4d2";
 const WRONG_SECRET: &str = "SENTINELwrongSecrete5f6";
+const RAZORPAY_WEBHOOK_SECRET: &str = "SENTINELrzpWebhookd7e8";
+const PINELABS_WEBHOOK_SECRET: &str = "SENTINELplWebhookf9a0";
 const CASHFREE_ID: &str = "cf_sentinel_app";
 const RAZORPAY_ID: &str = "rzp_test_sentinel";
 const PINELABS_ID: &str = "pl-sentinel-client";
@@ -128,6 +130,12 @@ fn serve() -> Served {
         .args(["--cashfree-client-id", CASHFREE_ID, "--cashfree-client-secret", CASHFREE_SECRET])
         .args(["--razorpay-key-id", RAZORPAY_ID, "--razorpay-key-secret", RAZORPAY_SECRET])
         .args(["--pinelabs-client-id", PINELABS_ID, "--pinelabs-client-secret", PINELABS_SECRET])
+        .args([
+            "--razorpay-webhook-secret",
+            RAZORPAY_WEBHOOK_SECRET,
+            "--pinelabs-webhook-secret",
+            PINELABS_WEBHOOK_SECRET,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -174,7 +182,9 @@ fn credentials_env(command: &mut Command, secret: Option<&str>, base: &dyn Fn(&s
         .env("RAZORPAY_BASE_URL", base("razorpay"))
         .env("PINELABS_CLIENT_ID", PINELABS_ID)
         .env("PINELABS_CLIENT_SECRET", secret.unwrap_or(PINELABS_SECRET))
-        .env("PINELABS_BASE_URL", base("pinelabs"));
+        .env("PINELABS_BASE_URL", base("pinelabs"))
+        .env("RAZORPAY_WEBHOOK_SECRET", secret.unwrap_or(RAZORPAY_WEBHOOK_SECRET))
+        .env("PINELABS_WEBHOOK_SECRET", secret.unwrap_or(PINELABS_WEBHOOK_SECRET));
 }
 
 fn sandbox_name(provider: Provider) -> &'static str {
@@ -356,6 +366,29 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
         command.args(args).output().expect("the binary runs")
     };
 
+    // webhook listen, with the sentinel webhook secrets of the environment, registered with
+    // the served sandbox (signing with the same): the cancels below are delivered, verified
+    // and printed.
+    let mut listen = paylinks_command();
+    credentials_env(&mut listen, None, &base);
+    let mut listener = listen
+        .args(["webhook", "listen", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the receiver starts");
+    let mut listened = BufReader::new(listener.stdout.take().unwrap());
+    let mut first = String::new();
+    listened.read_line(&mut first).unwrap();
+    let announced: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let url = announced["url"].as_str().unwrap().to_owned();
+    let registered = tokio::runtime::Handle::current().block_on(async {
+        let register = serde_json::json!({ "url": format!("{url}/{{provider}}") });
+        let http = paylinks::plain_http_client().unwrap();
+        http.post(format!("{control_root}/_sandbox/webhooks")).json(&register).send().await.unwrap().status()
+    });
+    assert!(registered.is_success());
+
     for provider in PROVIDERS {
         let p = provider.as_str();
         let reference = format!("nosecret-cli-{}", p.replace('_', "-"));
@@ -459,6 +492,74 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
     }
     let output = run(&["decode", "--provider", "razorpay", broken.to_str().unwrap()], None, &base);
     seen.output("decode --provider razorpay (cut short)", &output, false);
+
+    // webhook verify: a body that is no delivery (the stored link, with the customer), with
+    // signature headers that do not match, under the secrets of the environment, a wrong
+    // --secret, and none at all. Every refusal is one line that quotes neither.
+    let headers = [
+        "x-razorpay-signature: 0123abcd",
+        "x-razorpay-event-id: evt_nosecret",
+        "x-webhook-signature: c2lnbmF0dXJl",
+        "x-webhook-timestamp: 1700000000000",
+        "webhook-id: msg_nosecret",
+        "webhook-timestamp: 1700000000",
+        "webhook-signature: v1,c2lnbmF0dXJl",
+    ];
+    for provider in PROVIDERS {
+        let p = provider.as_str();
+        let mut args = vec!["webhook", "verify", "--provider", p];
+        for header in &headers {
+            args.extend(["--header", header]);
+        }
+        args.push(file);
+        let output = run(&args, None, &base);
+        assert!(!output.status.success(), "{p}: not a signed delivery");
+        seen.output(&format!("webhook verify --provider {p}"), &output, false);
+        let mut wrong = args.clone();
+        wrong.splice(4..4, ["--secret", WRONG_SECRET, "--tolerance", "60"]);
+        seen.output(&format!("webhook verify --provider {p} --secret"), &run(&wrong, None, &base), false);
+        let mut bare = paylinks_command();
+        bare.args(&args);
+        seen.output(&format!("webhook verify --provider {p} (no secret)"), &bare.output().unwrap(), false);
+    }
+    // webhook listen, given the same deliveries over HTTP on every path.
+    let body = std::fs::read(file).unwrap();
+    // (`commands` runs on a blocking thread of the test's runtime.)
+    let statuses = tokio::runtime::Handle::current().block_on(async {
+        let http = paylinks::plain_http_client().unwrap();
+        let mut statuses = Vec::new();
+        for path in ["cashfree", "razorpay", "razorpay_invoice", "pinelabs", "nosecret-unknown"] {
+            let mut request = http.post(format!("{url}/{path}")).body(body.clone());
+            for header in &headers {
+                let (name, value) = header.split_once(": ").unwrap();
+                request = request.header(name, value);
+            }
+            statuses.push(request.send().await.unwrap().status().as_u16());
+        }
+        statuses
+    });
+    assert!(statuses.iter().all(|s| (400..600).contains(s)), "every delivery refused: {statuses:?}");
+    // Let the sandbox's deliveries of the cancels finish before stopping the receiver.
+    tokio::runtime::Handle::current().block_on(async {
+        let http = paylinks::plain_http_client().unwrap();
+        for _ in 0..200 {
+            let listed: serde_json::Value =
+                http.get(format!("{control_root}/_sandbox/deliveries")).send().await.unwrap().json().await.unwrap();
+            if listed["deliveries"].as_array().unwrap().iter().all(|d| d["outcome"] != "pending") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let _ = listener.kill();
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    listened.read_to_string(&mut stdout).unwrap();
+    listener.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let _ = listener.wait();
+    seen.add("webhook listen first line", first);
+    assert!(stdout.matches(" cancelled (").count() >= 3, "the cancels, verified with the sentinel secrets: {stdout}");
+    seen.add("webhook listen stdout", stdout);
+    seen.add("webhook listen stderr", stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 
     for args in [
@@ -469,6 +570,10 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
         vec!["links", "--help"],
         vec!["links", "create", "--help"],
         vec!["sandbox", "--help"],
+        vec!["webhook", "--help"],
+        vec!["webhook", "verify", "--help"],
+        vec!["webhook", "listen", "--help"],
+        vec!["schema", "--event"],
         vec!["--version"],
         vec!["no-such-command"],
     ] {
@@ -480,8 +585,17 @@ fn commands(seen: &mut Seen, served: &Served, stored_body: &serde_json::Value) {
 async fn no_secret_and_no_customer_data_appear_anywhere() {
     let served = serve();
     let base = |p: &str| served.base_url(&sandbox_name_of(p));
-    let mut secrets: Vec<String> =
-        [CASHFREE_SECRET, RAZORPAY_SECRET, PINELABS_SECRET, WRONG_SECRET].into_iter().map(str::to_owned).collect();
+    let mut secrets: Vec<String> = [
+        CASHFREE_SECRET,
+        RAZORPAY_SECRET,
+        PINELABS_SECRET,
+        WRONG_SECRET,
+        RAZORPAY_WEBHOOK_SECRET,
+        PINELABS_WEBHOOK_SECRET,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
     // Razorpay's Basic credentials, as they travel.
     for secret in [RAZORPAY_SECRET, WRONG_SECRET] {
         secrets.push(base64::engine::general_purpose::STANDARD.encode(format!("{RAZORPAY_ID}:{secret}")));

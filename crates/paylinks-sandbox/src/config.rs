@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+use crate::webhooks::WebhookRetry;
+
 /// The value of one setting.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Setting {
@@ -130,21 +132,70 @@ impl fmt::Display for SettingError {
 
 impl std::error::Error for SettingError {}
 
-/// Everything a sandbox needs to know: each provider's settings (credentials, Pine Labs'
-/// token lifetime), by provider name and key. [`SandboxConfig::default`] holds the fixed,
-/// documented sandbox credentials of every registered provider; [`SandboxConfig::settings`]
-/// lists them. `Debug` never prints a text setting (they include secrets).
+/// Everything a sandbox needs to know: each provider's settings (credentials, webhook
+/// secrets, Pine Labs' token lifetime), by provider name and key, and where webhook events
+/// go ([`SandboxConfig::add_webhook_url`], [`SandboxConfig::set_webhook_retry`]).
+/// [`SandboxConfig::default`] holds the fixed, documented sandbox credentials of every
+/// registered provider and no webhook URL; [`SandboxConfig::settings`] lists them. `Debug`
+/// never prints a text setting (they include secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
     specs: Vec<SettingSpec>,
     values: BTreeMap<(&'static str, &'static str), Setting>,
+    webhook_urls: Vec<String>,
+    webhook_retry: WebhookRetry,
 }
 
 impl SandboxConfig {
     /// A configuration of these settings, each at its default.
     pub(crate) fn from_specs(specs: Vec<SettingSpec>) -> SandboxConfig {
         let values = specs.iter().map(|spec| ((spec.provider, spec.key), spec.default_value())).collect();
-        SandboxConfig { specs, values }
+        SandboxConfig { specs, values, webhook_urls: Vec::new(), webhook_retry: WebhookRetry::default() }
+    }
+
+    /// Registers a URL every webhook event of every provider is POSTed to (the control API's
+    /// `POST /_sandbox/webhooks` adds more while the sandbox runs; `paylinks sandbox
+    /// --webhook-url URL`). A `{provider}` in the URL is replaced by the provider's name at
+    /// each delivery (`http://127.0.0.1:9000/webhooks/{provider}` sends Razorpay's events to
+    /// `.../webhooks/razorpay`), as each provider's dashboard has its own webhook URL. A URL
+    /// given twice is registered once.
+    ///
+    /// # Errors
+    /// [`SettingError`] (`webhooks.url`) for anything but an absolute http or https URL.
+    pub fn add_webhook_url(&mut self, url: &str) -> Result<&mut Self, SettingError> {
+        let url = crate::webhooks::check_url(url).map_err(|reason| SettingError {
+            provider: "webhooks".to_owned(),
+            key: "url".to_owned(),
+            reason,
+        })?;
+        if !self.webhook_urls.contains(&url) {
+            self.webhook_urls.push(url);
+        }
+        Ok(self)
+    }
+
+    /// The secret provider `provider` (`razorpay`) signs its webhook deliveries with under
+    /// this configuration, as a receiver verifies them (its webhook secret setting, or the
+    /// API secret of a provider that signs with it); `None` for a name the sandbox does not
+    /// serve.
+    pub fn webhook_secret(&self, provider: &str) -> Option<&str> {
+        crate::providers::all().into_iter().find(|p| p.name() == provider)?.webhook_secret(self)
+    }
+
+    /// The registered webhook URLs, in registration order.
+    pub fn webhook_urls(&self) -> &[String] {
+        &self.webhook_urls
+    }
+
+    /// How deliveries are retried (default [`WebhookRetry::default`]: 5 attempts from 500 ms).
+    pub fn set_webhook_retry(&mut self, retry: WebhookRetry) -> &mut Self {
+        self.webhook_retry = retry;
+        self
+    }
+
+    /// How deliveries are retried.
+    pub fn webhook_retry(&self) -> WebhookRetry {
+        self.webhook_retry
     }
 
     /// Every setting of every provider, in registration order.

@@ -39,6 +39,9 @@ pub(crate) fn routes(app: Arc<AppState>, providers: Vec<Arc<dyn Provider>>) -> R
         .route("/", get(describe))
         .route("/reset", post(reset))
         .route("/faults", post(add_fault).get(faults).delete(clear_faults))
+        .route("/webhooks", post(add_webhook).get(webhooks).delete(clear_webhooks))
+        .route("/deliveries", get(deliveries))
+        .route("/deliveries/{event_id}/redeliver", post(redeliver))
         .route("/{provider}/links", get(links))
         .route("/{provider}/links/{id}/pay", post(pay))
         .route("/{provider}/links/{id}/expire", post(expire))
@@ -133,7 +136,46 @@ pub(crate) async fn clear_faults(State(control): State<Control>) -> Response {
     body::json(StatusCode::OK, &json!({ "faults": [] }))
 }
 
-/// `POST /_sandbox/reset`: forgets every link, order, token, idempotency key and fault.
+/// `POST /_sandbox/webhooks` with `{"url": "http://..."}`: registers a webhook URL; answers
+/// every registered URL.
+pub(crate) async fn add_webhook(State(control): State<Control>, bytes: Bytes) -> Response {
+    let added = optional_object(&bytes).and_then(|request| {
+        let url = request
+            .get("url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ControlError::invalid("url is required: an absolute http or https URL"))?;
+        control.app.webhooks.add_url(url).map_err(|why| ControlError::invalid(format!("url: {why}")))
+    });
+    match added {
+        Ok(()) => webhooks(State(control)).await,
+        Err(e) => e.into(),
+    }
+}
+
+/// `GET /_sandbox/webhooks`: the registered webhook URLs.
+pub(crate) async fn webhooks(State(control): State<Control>) -> Response {
+    body::json(StatusCode::OK, &json!({ "urls": control.app.webhooks.urls() }))
+}
+
+/// `DELETE /_sandbox/webhooks`: forgets every registered webhook URL.
+pub(crate) async fn clear_webhooks(State(control): State<Control>) -> Response {
+    control.app.webhooks.clear_urls();
+    body::json(StatusCode::OK, &json!({ "urls": [] }))
+}
+
+/// `GET /_sandbox/deliveries`: every webhook delivery, oldest first, with its attempts and
+/// outcome.
+pub(crate) async fn deliveries(State(control): State<Control>) -> Response {
+    body::json(StatusCode::OK, &json!({ "deliveries": control.app.webhooks.deliveries_json() }))
+}
+
+/// `POST /_sandbox/deliveries/{event_id}/redeliver`: sends an event again, same id and body.
+pub(crate) async fn redeliver(State(control): State<Control>, Path(event_id): Path<String>) -> Response {
+    body::respond(crate::webhooks::redeliver(&control.app, &event_id))
+}
+
+/// `POST /_sandbox/reset`: forgets every link, order, token, idempotency key, fault, webhook
+/// event and delivery (the registered webhook URLs stay).
 pub(crate) async fn reset(State(control): State<Control>) -> Response {
     control.app.reset();
     body::json(StatusCode::OK, &json!({ "reset": true }))
@@ -161,6 +203,11 @@ pub(crate) async fn describe(State(control): State<Control>) -> Response {
                 "POST /_sandbox/faults {\"provider\", \"count\", \"kind\", \"status\", \"retry_after_secs\", \"delay_ms\"}",
                 "GET /_sandbox/faults",
                 "DELETE /_sandbox/faults",
+                "POST /_sandbox/webhooks {\"url\": \"http://...\"}",
+                "GET /_sandbox/webhooks",
+                "DELETE /_sandbox/webhooks",
+                "GET /_sandbox/deliveries",
+                "POST /_sandbox/deliveries/{event_id}/redeliver",
                 "POST /_sandbox/reset",
             ],
         }),

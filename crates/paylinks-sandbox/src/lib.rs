@@ -54,18 +54,55 @@
 //!   `x-ratelimit-*`), `delay` waits and then handles the request, `drop` closes the connection
 //!   without handling the request, `drop_response` handles it (state changes happen) and closes
 //!   the connection without a complete response. `GET` lists the queue, `DELETE` clears it.
-//! - `POST /_sandbox/reset` forgets every link, token, idempotency key and fault.
+//! - `POST /_sandbox/webhooks` with `{"url": "http://127.0.0.1:9000/webhooks/razorpay"}`
+//!   registers a webhook URL (an absolute http or https URL; registering it again changes
+//!   nothing); `GET` lists them (`{"urls": [...]}`), `DELETE` forgets them all. URLs can also
+//!   be given at start ([`SandboxConfig::add_webhook_url`], `paylinks sandbox --webhook-url
+//!   URL`, repeatable).
+//! - `GET /_sandbox/deliveries` lists every webhook delivery, oldest first:
+//!   `{"deliveries": [{"delivery": n, "event_id", "provider", "event", "url", "redelivery",
+//!   "outcome": "pending"|"delivered"|"failed", "attempts": [{"at": RFC 3339, "status": 200}
+//!   | {"at", "error": "..."}], "body": <the event as sent>}]}`. Headers and secrets are not
+//!   listed.
+//! - `POST /_sandbox/deliveries/{event_id}/redeliver` sends an event again, with the same id
+//!   and body (signed anew), to every registered URL, as a provider's redelivery does: how a
+//!   receiver's dedupe is tested. Answers `{"deliveries": [...]}` (the new ones, pending);
+//!   404 for an unknown event id, 400 when no URL is registered.
+//! - `POST /_sandbox/reset` forgets every link, token, idempotency key, fault, webhook event
+//!   and delivery (deliveries under way stop); the registered webhook URLs stay.
 //! - `GET /_sandbox` describes the sandbox (credentials and endpoints).
 //!
 //! Control errors are `{"message": "..."}` with 400 (request does not fit the link) or 404
 //! (unknown provider or link).
 //!
+//! # Webhooks
+//!
+//! When a link is paid, partly paid, expires or is cancelled (through the control API, the
+//! provider's API, or the clock when an expired link is read), its provider's module queues
+//! the provider's own event, with the provider's body. Right after the request that produced
+//! it, the sandbox POSTs the event to every registered URL with the provider's headers and a
+//! real signature made with the provider's webhook secret of the configuration (each
+//! provider's `*-webhook-secret` setting; Cashfree signs with its client secret), signed anew
+//! at each attempt (timestamps included). An answer other than 2xx, a connection error or no
+//! answer within the attempt's timeout is retried with exponential backoff a bounded number
+//! of times ([`WebhookRetry`]: by default 5 attempts, waiting 0.5, 1, 2 and 4 s between them,
+//! 5 s per attempt; [`SandboxConfig::set_webhook_retry`]). Deliveries of one event to several
+//! URLs, and of several events, run concurrently: the receiver sees the events of one link in
+//! order when it answers the first before the next request changes the link. Deliveries are
+//! made with paylinks' own HTTP client (reqwest, rustls); served through [`router`] the
+//! sandbox must run inside a tokio runtime.
+//!
 //! # Configuration
 //!
 //! [`SandboxConfig`] holds each provider's settings by provider name and key (defaults in
 //! [`SandboxConfig::default`], every setting with its `paylinks sandbox` flag in
-//! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret`, `razorpay` `key_id` /
-//! `key_secret`, `pinelabs` `client_id` / `client_secret` / `token_ttl`.
+//! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret` (also the secret its
+//! webhooks are signed with), `razorpay` `key_id` / `key_secret` / `webhook_secret` (default
+//! `rzp_sandbox_webhook_secret`), `pinelabs` `client_id` / `client_secret` / `token_ttl` /
+//! `webhook_secret` (default `pl_sandbox_webhook_secret`);
+//! [`SandboxConfig::webhook_secret`] names the secret a receiver verifies each provider's
+//! deliveries with. Webhook URLs and retries: [`SandboxConfig::add_webhook_url`],
+//! [`SandboxConfig::set_webhook_retry`].
 //!
 //! # Sandbox choices
 //!
@@ -121,3 +158,4 @@ mod webhooks;
 pub use config::{SandboxConfig, Setting, SettingDefault, SettingError, SettingSpec};
 pub use router::router;
 pub use server::Sandbox;
+pub use webhooks::WebhookRetry;

@@ -71,10 +71,27 @@ pub(crate) trait Provider: Send + Sync + 'static {
     /// Control API: every link of link API `api`, oldest first, as its API shows them.
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value>;
 
+    /// The secret this provider signs its webhook deliveries with, from `config`: its
+    /// `webhook_secret` setting, or else its one text setting whose key ends in `secret` (a
+    /// provider that signs with its API secret). A provider for which neither fits overrides
+    /// this.
+    fn webhook_secret<'a>(&self, config: &'a SandboxConfig) -> Option<&'a str> {
+        if let Some(secret) = config.text(self.name(), "webhook_secret") {
+            return Some(secret);
+        }
+        let mut secrets = self
+            .settings()
+            .iter()
+            .filter(|spec| spec.key.ends_with("secret") && matches!(spec.default, crate::SettingDefault::Text(_)));
+        match (secrets.next(), secrets.next()) {
+            (Some(only), None) => config.text(self.name(), only.key),
+            _ => None,
+        }
+    }
+
     /// The headers of one delivery attempt of `event` (one of this provider's), signed at
     /// `now` with the webhook secret of `config`, as the provider sends them (content type
     /// included). A provider that sends no webhooks answers none.
-    #[allow(dead_code, reason = "interim: the delivery side (webhooks.rs) is being built")]
     fn sign_webhook(&self, config: &SandboxConfig, event: &WebhookEvent, now: DateTime<Utc>) -> HeaderMap {
         let _ = (config, event, now);
         HeaderMap::new()

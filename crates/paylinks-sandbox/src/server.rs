@@ -2,6 +2,7 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -11,13 +12,14 @@ use tokio::task::JoinHandle;
 
 use crate::config::SandboxConfig;
 use crate::conn::{ConnHandle, DroppableListener};
+use crate::state::AppState;
 
 /// A running sandbox: every provider API and the control API on one port, served by a
 /// spawned tokio task until [`Sandbox::shutdown`] (or drop).
-#[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
     config: SandboxConfig,
+    pub(crate) app: Arc<AppState>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -28,7 +30,8 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig, addr: SocketAddr) -> io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = crate::router::router(config.clone()).into_make_service_with_connect_info::<ConnHandle>();
+        let state = Arc::new(AppState::new(config.clone()));
+        let app = crate::router::routes(&state).into_make_service_with_connect_info::<ConnHandle>();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let serve = axum::serve(DroppableListener { inner: listener }, app).with_graceful_shutdown(async move {
@@ -37,7 +40,7 @@ impl Sandbox {
             // The serve future only ends on shutdown; accept errors are retried inside.
             let _ = serve.await;
         });
-        Ok(Sandbox { addr, config, stop: Some(stop), task: Some(task) })
+        Ok(Sandbox { addr, config, app: state, stop: Some(stop), task: Some(task) })
     }
 
     /// The address the sandbox listens on.
@@ -56,6 +59,13 @@ impl Sandbox {
     /// The names of the providers the sandbox serves, in registration order.
     pub fn providers(&self) -> Vec<&'static str> {
         crate::providers::all().iter().map(|p| p.name()).collect()
+    }
+
+    /// The secret provider `provider` (`razorpay`) signs its webhook deliveries with, as a
+    /// receiver verifies them: its webhook secret setting, or the API secret of a provider
+    /// that signs with it; `None` for a name the sandbox does not serve.
+    pub fn webhook_secret(&self, provider: &str) -> Option<&str> {
+        self.config.webhook_secret(provider)
     }
 
     /// The configuration the sandbox was started with.
@@ -85,7 +95,7 @@ impl Sandbox {
     }
 
     /// Stops accepting connections, lets requests in flight finish (for at most two seconds)
-    /// and stops the server task.
+    /// and stops the server task and the webhook deliveries still under way.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -95,6 +105,7 @@ impl Sandbox {
         {
             task.abort();
         }
+        self.app.webhooks.stop();
     }
 
     /// `http://host:port`, with `127.0.0.1` (or `[::1]`) for an unspecified bind address.
@@ -113,5 +124,13 @@ impl Drop for Sandbox {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+        self.app.webhooks.stop();
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    /// The address and the configuration (whose `Debug` shows no secret).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("addr", &self.addr).field("config", &self.config).finish_non_exhaustive()
     }
 }

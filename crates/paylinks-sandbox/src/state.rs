@@ -12,6 +12,8 @@ pub(crate) struct AppState {
     /// Credentials and settings.
     pub(crate) config: SandboxConfig,
     stores: Mutex<Stores>,
+    /// The webhook URLs, events and deliveries (their own locks, never held with `stores`').
+    pub(crate) webhooks: crate::webhooks::Hub,
 }
 
 /// The state of every provider, the fault queue included.
@@ -22,7 +24,6 @@ pub(crate) struct Stores {
     pub(crate) faults: crate::faults::Queue,
     /// Webhook events produced by state changes, waiting to be handed to the deliveries
     /// (each provider module pushes its own events; the delivery side takes them out).
-    #[allow(dead_code, reason = "interim: the delivery side (webhooks.rs) is being built")]
     pub(crate) outbox: Vec<crate::webhooks::WebhookEvent>,
 }
 
@@ -43,7 +44,8 @@ impl Stores {
 impl AppState {
     /// A fresh, empty sandbox state.
     pub(crate) fn new(config: SandboxConfig) -> AppState {
-        AppState { config, stores: Mutex::new(Stores::default()) }
+        let webhooks = crate::webhooks::Hub::new(config.webhook_urls().to_vec(), config.webhook_retry());
+        AppState { config, stores: Mutex::new(Stores::default()), webhooks }
     }
 
     /// The stores. Never held across an `.await`; a poisoned lock is taken over (every
@@ -52,8 +54,10 @@ impl AppState {
         self.stores.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Forgets every link, token, idempotency key and fault.
+    /// Forgets every link, token, idempotency key, fault, webhook event and delivery (and
+    /// stops the deliveries under way); the registered webhook URLs stay.
     pub(crate) fn reset(&self) {
         *self.lock() = Stores::default();
+        self.webhooks.reset();
     }
 }

@@ -54,9 +54,9 @@ pub(crate) enum Body {
     Event,
 }
 
-/// One webhook delivery as received, with what verifying it needs.
-#[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
-#[derive(Debug, Clone, Copy)]
+/// One webhook delivery as received, with what verifying it needs. Its `Debug` shows the
+/// header names and the body's length, never the secret, a header value or the body.
+#[derive(Clone, Copy)]
 pub(crate) struct Delivery<'a> {
     /// The secret the provider signs with.
     pub secret: &'a Secret,
@@ -68,6 +68,19 @@ pub(crate) struct Delivery<'a> {
     pub headers: &'a http::HeaderMap,
     /// The raw body, exactly as received.
     pub body: &'a [u8],
+}
+
+impl Debug for Delivery<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(http::HeaderName::as_str).collect();
+        f.debug_struct("Delivery")
+            .field("secret", self.secret)
+            .field("tolerance", &self.tolerance)
+            .field("now", &self.now)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// A future of a link operation, boxed so that [`ConnectedApi`] stays object-safe.
@@ -138,13 +151,11 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
     /// (`RAZORPAY_WEBHOOK_SECRET`; Cashfree signs with `CASHFREE_CLIENT_SECRET`). Set by the
     /// one link API of each provider that reads its events ([`Self::verify_event`]); `None`
     /// for the others (Razorpay's invoice links: `razorpay.rs` reads `invoice.*` too).
-    #[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
     const WEBHOOK_SECRET_VAR: Option<&'static str> = None;
 
     /// Verifies one webhook delivery (signature over the raw body, replay window) with the
     /// provider crate's `webhook` module and reads it as a [`LinkEvent`]. Only called for a
     /// link API with a [`Self::WEBHOOK_SECRET_VAR`].
-    #[allow(dead_code, reason = "interim: the webhook verification of the facade is being built")]
     fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
         let _ = delivery;
         Err(WebhookError::NotAnEvent {
@@ -265,6 +276,7 @@ pub(crate) fn error_type(error: &Error) -> &'static str {
         Error::Decode { .. } => "decode",
         Error::ErrorBody { .. } => "error_body",
         Error::Config { .. } => "config",
+        Error::Webhook(_) => "webhook",
     }
 }
 

@@ -117,6 +117,12 @@ pub enum Error {
         /// What is missing, naming the variables to set.
         message: String,
     },
+    /// A webhook delivery given to [`Webhooks::verify`](crate::Webhooks::verify) was refused:
+    /// a missing or malformed header, a signature that does not match the body, a timestamp
+    /// outside the replay window, an empty or oversized body, or a body that is not one of
+    /// the provider's events. Answer the delivery with a 4xx and do not act on it.
+    #[error(transparent)]
+    Webhook(#[from] crate::WebhookError),
 }
 
 fn status_suffix(status: &Option<String>) -> String {
@@ -149,6 +155,7 @@ impl Error {
             | Self::Transport { provider, .. }
             | Self::ErrorBody { provider, .. }
             | Self::Decode { provider, .. } => Some(*provider),
+            Self::Webhook(refusal) => refusal.provider().parse().ok(),
             Self::Config { .. } => None,
         }
     }

@@ -64,8 +64,11 @@ pub struct Payment {
 
 /// One verified webhook event about a payment link, the same for every provider.
 ///
-/// Serialises to a stable JSON form whose JSON Schema is [`link_event_schema`].
+/// Serialises to a stable JSON form whose JSON Schema is [`link_event_schema`] (committed at
+/// `crates/paylinks/link_event.schema.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+// The committed JSON Schema keeps its description, without rustdoc links.
+#[schemars(description = "One verified webhook event about a payment link, the same for every provider.")]
 pub struct LinkEvent {
     /// The link API the event is about (`razorpay_invoice` for Razorpay's `invoice.*`
     /// events).
@@ -82,7 +85,14 @@ pub struct LinkEvent {
     pub provider_event: String,
     /// When the provider says the event happened, in UTC.
     pub occurred_at: DateTime<Utc>,
-    /// The provider's id of the link the event is about, when the event names it.
+    /// The provider's id of the link the event is about, when the event names it: the id
+    /// [`Paylinks::get`](crate::Paylinks::get) takes (Razorpay `plink_…` / `inv_…`, Cashfree's
+    /// `link_id`), except for Pine Labs, whose events are the events of the order behind a
+    /// link and name that order (`v1-…`, the `order_id` of the link body, in
+    /// [`ProviderLink::Pinelabs`](crate::ProviderLink)), not the `pl-v1-…` link id.
+    #[schemars(description = "The provider's id of the link the event is about, when the event names it: the id a \
+                       fetch takes, except for Pine Labs, whose events name the order behind the link (the \
+                       link body's order_id).")]
     pub link_id: Option<String>,
     /// The link, with what the event carries (`None` when the event carries no link body).
     pub link: Option<PaymentLink>,

@@ -6,7 +6,8 @@
 //! [`PaymentLink`] (amounts as [`Money`] in exact minor units, times as UTC instants, one
 //! [`LinkStatus`] with the provider's own status kept beside it), while
 //! [`PaymentLink::raw`] keeps the provider's full typed response. Every failure is one
-//! [`Error`] to match on.
+//! [`Error`] to match on. [`Webhooks`] verifies the providers' webhook deliveries and reads
+//! them as one [`LinkEvent`] (see the README's "Receiving webhooks").
 //!
 //! Each provider is a cargo feature (`cashfree`, `razorpay`, `pinelabs`; all on by default);
 //! every [`Provider`] variant exists whatever the features, and an operation on one whose
@@ -33,6 +34,7 @@
 //! | connection, timeout, broken body | [`Error::Transport`] |
 //! | a body that does not decode or has no amount, an amount with more decimals than its currency, an amount not above zero, an amount paid below zero or above the amount | [`Error::Decode`] naming the field |
 //! | a saved body given to [`decode_link`] / [`decode_body`] that is the provider's error answer | [`Error::ErrorBody`] with its code and message |
+//! | a webhook delivery [`Webhooks::verify`] refuses: a missing or malformed header, a signature that does not match, a timestamp outside the replay window, an empty or oversized body, a body that is not an event | [`Error::Webhook`] with the [`WebhookError`] that says which |
 //!
 //! A Pine Labs 401 on a link call means the cached access token is no longer honoured: the
 //! facade fetches a fresh token and tries the call once more before reporting
@@ -55,6 +57,7 @@ mod registry;
 mod request;
 mod retry;
 mod status;
+mod webhooks;
 
 pub use client::{Paylinks, validate};
 pub use config::{PaylinksBuilder, ProviderConfig};
@@ -70,6 +73,7 @@ pub use providers::ProviderLink;
 pub use request::{CreateLink, ListFilter, NotifyMedium};
 pub use retry::RetryPolicy;
 pub use status::{LinkStatus, STATUS_TABLE, map_status};
+pub use webhooks::Webhooks;
 
 /// The generated crate of each enabled provider: `paylinks::cashfree`, `paylinks::razorpay`,
 /// `paylinks::pinelabs`.

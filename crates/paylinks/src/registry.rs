@@ -12,7 +12,9 @@ use std::sync::Arc;
 use paylinks_core::client::ClientConfig;
 use paylinks_core::http::{BuildError, Timeouts};
 
-use crate::api::{Body, Connected, ConnectedApi, LinkApi, Settings};
+use paylinks_core::webhook::WebhookError;
+
+use crate::api::{Body, Connected, ConnectedApi, Delivery, LinkApi, Settings};
 use crate::{CreateLink, Decoded, Error, Provider, ProviderConfig};
 
 /// Declares the link APIs, one entry each, and from that list: the public [`Provider`](crate::Provider) enum with its names
@@ -166,6 +168,10 @@ pub(crate) trait Registered: Sync {
     /// A saved body: a link through [`LinkApi::normalise`], a list of them, or the error that
     /// says what else it is ([`LinkApi::classify`]).
     fn decode(&self, body: &[u8]) -> Result<Decoded, Error>;
+    /// [`LinkApi::WEBHOOK_SECRET_VAR`].
+    fn webhook_secret_var(&self) -> Option<&'static str>;
+    /// [`LinkApi::verify_event`].
+    fn verify_event(&self, delivery: &Delivery<'_>) -> Result<crate::LinkEvent, WebhookError>;
     /// The API with its client, reusing the client of an API with the same settings.
     fn connect(
         &self,
@@ -210,6 +216,14 @@ impl<A: LinkApi> Registered for A {
 
     fn validate(&self, link: &CreateLink) -> Result<(), Error> {
         A::validate(link)
+    }
+
+    fn webhook_secret_var(&self) -> Option<&'static str> {
+        A::WEBHOOK_SECRET_VAR
+    }
+
+    fn verify_event(&self, delivery: &Delivery<'_>) -> Result<crate::LinkEvent, WebhookError> {
+        A::verify_event(delivery)
     }
 
     fn decode(&self, body: &[u8]) -> Result<Decoded, Error> {
