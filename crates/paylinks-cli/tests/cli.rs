@@ -576,6 +576,31 @@ async fn the_sandbox_delivers_to_webhook_listen_which_prints_each_verified_event
         assert_eq!(repeated["redelivery"], true, "{repeated}");
         assert_eq!(repeated["payment"], event["payment"], "the same event");
     }
+    // Every delivery, saved from the control API (the exact body and the last attempt's
+    // headers), verifies again with `paylinks webhook verify`.
+    let listed: serde_json::Value =
+        http.get(format!("{control}/deliveries")).send().await.unwrap().json().await.unwrap();
+    let deliveries = listed["deliveries"].as_array().unwrap();
+    assert!(deliveries.len() >= 8, "{listed}");
+    let dir = std::env::temp_dir().join(format!("paylinks-cli-saved-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for delivery in deliveries {
+        let provider = delivery["provider"].as_str().unwrap();
+        let file = dir.join("body.json");
+        std::fs::write(&file, delivery["body_text"].as_str().unwrap()).unwrap();
+        let secret = paylinks_sandbox::SandboxConfig::default().webhook_secret(provider).unwrap().to_owned();
+        let mut verify = paylinks();
+        verify.args(["webhook", "verify", "--provider", provider, "--secret", &secret]);
+        let attempt = delivery["attempts"].as_array().unwrap().last().unwrap();
+        for (name, value) in attempt["headers"].as_object().unwrap() {
+            verify.arg(format!("--header={name}: {}", value.as_str().unwrap()));
+        }
+        let output = verify.arg(&file).output().unwrap();
+        assert!(output.status.success(), "{provider}: {}", text(&output.stderr));
+        let verified: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(verified["event_id"], delivery["event_id"], "{verified}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The signature of a fixture in its folder's `signatures.txt` (OpenSSL's `<hex> *<file>`).
