@@ -1,6 +1,8 @@
 //! `paylinks`: the offline demo, a local sandbox of every provider, link commands against the
 //! real APIs or a sandbox, and decoding of saved provider responses.
 #![forbid(unsafe_code)]
+// stdout goes through `output::write_stdout` (`out!`, `outln!`), which survives a closed pipe.
+#![deny(clippy::print_stdout)]
 
 mod demo;
 mod links;
