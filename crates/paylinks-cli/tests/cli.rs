@@ -578,9 +578,18 @@ async fn the_sandbox_delivers_to_webhook_listen_which_prints_each_verified_event
     }
     // Every delivery, saved from the control API (the exact body and the last attempt's
     // headers), verifies again with `paylinks webhook verify`.
-    let listed: serde_json::Value =
-        http.get(format!("{control}/deliveries")).send().await.unwrap().json().await.unwrap();
+    // (The receiver prints an event before its answer reaches the sandbox: wait for every
+    // delivery's outcome.)
+    let mut listed = serde_json::Value::Null;
+    for _ in 0..200 {
+        listed = http.get(format!("{control}/deliveries")).send().await.unwrap().json().await.unwrap();
+        if listed["deliveries"].as_array().unwrap().iter().all(|d| d["outcome"] == "delivered") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let deliveries = listed["deliveries"].as_array().unwrap();
+    assert!(deliveries.iter().all(|d| d["outcome"] == "delivered"), "{listed}");
     assert!(deliveries.len() >= 8, "{listed}");
     let dir = std::env::temp_dir().join(format!("paylinks-cli-saved-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
