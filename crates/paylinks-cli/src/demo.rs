@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::links::sandbox_client;
-use crate::output;
+use crate::output::{self, out, outln};
 use crate::webhook::{self, Received};
 
 struct Demo {
@@ -39,8 +39,8 @@ pub async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
     let url = format!("http://{}", sandbox.addr());
-    println!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)");
-    println!("its webhook events go to a receiver at {hooks}, which verifies each with paylinks::Webhooks\n");
+    outln!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)");
+    outln!("its webhook events go to a receiver at {hooks}, which verifies each with paylinks::Webhooks\n");
     let events = std::mem::replace(&mut receiver.events, tokio::sync::mpsc::unbounded_channel().1);
     let demo = Demo {
         paylinks: sandbox_client(&url, sandbox.config(), RetryPolicy::default())?,
@@ -58,19 +58,19 @@ impl Demo {
     async fn all(&self) -> Result<(), String> {
         let providers = self.paylinks.providers();
         for provider in providers.iter().copied() {
-            println!("━━ {provider} ━━");
+            outln!("━━ {provider} ━━");
             self.walk(provider).await?;
-            println!();
+            outln!();
         }
-        println!("━━ cancelling an unpaid link ━━");
+        outln!("━━ cancelling an unpaid link ━━");
         for provider in providers {
             let link = self.create(provider, "unpaid", false).await?;
             let cancelled = self.paylinks.cancel(&link.link_ref()).await.map_err(|e| e.to_string())?;
-            println!("cancelled {}: status {} ({})", cancelled.link_ref(), cancelled.status, cancelled.provider_status);
+            outln!("cancelled {}: status {} ({})", cancelled.link_ref(), cancelled.status, cancelled.provider_status);
             self.show_events().await?;
         }
         let (delivered, failed) = self.delivery_counts().await?;
-        println!(
+        outln!(
             "\ndone: every provider created, showed, took payments and refused what its state forbids; \
              {delivered} webhook deliveries verified by the receiver, {failed} refused."
         );
@@ -112,7 +112,7 @@ impl Demo {
                 let status = serde_json::to_value(p.status).unwrap_or_default();
                 format!(", payment {} of {} {}", p.id, p.amount, status.as_str().unwrap_or(""))
             });
-            println!(
+            outln!(
                 "  ↳ webhook {} → {}{payment} (event {}, signature verified)",
                 event.provider_event,
                 kind.as_str().unwrap_or(""),
@@ -120,7 +120,7 @@ impl Demo {
             );
         }
         if shown == 0 {
-            println!("  ↳ no webhook event (the provider sends none for this)");
+            outln!("  ↳ no webhook event (the provider sends none for this)");
         }
         Ok(())
     }
@@ -154,17 +154,17 @@ impl Demo {
     async fn walk(&self, provider: Provider) -> Result<(), String> {
         let partial = self.takes_instalments(provider);
         let link = self.create(provider, "order", partial).await?;
-        println!("created {}:", link.link_ref());
-        print!("{}", output::table(&link));
+        outln!("created {}:", link.link_ref());
+        out!("{}", output::table(&link));
         if let Some(url) = &link.url {
-            print!("{}", output::qr(url)?);
+            out!("{}", output::qr(url)?);
         }
         let reference = link.link_ref();
 
         if partial {
             self.pay(provider, &link, Some(20_000)).await?;
             let fetched = self.fetch(&reference).await?;
-            println!(
+            outln!(
                 "customer paid 200.00 INR → {} ({}), paid {}, due {}",
                 fetched.status,
                 fetched.provider_status,
@@ -176,14 +176,14 @@ impl Demo {
             self.pay(provider, &link, None).await?;
         } else {
             match self.paylinks.resend_notification(&reference, NotifyMedium::Sms).await {
-                Ok(()) => println!("sent the link to the customer again"),
-                Err(error) => println!("resend refused: {}", describe(&error)),
+                Ok(()) => outln!("sent the link to the customer again"),
+                Err(error) => outln!("resend refused: {}", describe(&error)),
             }
             self.pay(provider, &link, None).await?;
         }
         let paid = self.fetch(&reference).await?;
         let what = if partial { "the rest" } else { "everything" };
-        println!(
+        outln!(
             "customer paid {what} → {} ({}), paid {}, due {}",
             paid.status,
             paid.provider_status,
@@ -209,7 +209,7 @@ impl Demo {
                 link, cancelled.provider_status
             )),
             Err(error) => {
-                println!("cancel refused as it should be: {}", describe(&error));
+                outln!("cancel refused as it should be: {}", describe(&error));
                 Ok(())
             }
         }

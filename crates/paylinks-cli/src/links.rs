@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use paylinks::{CreateLink, Currency, Environment, LinkRef, ListFilter, Money, NotifyMedium, Paylinks, Provider};
 use paylinks_sandbox::SandboxConfig;
 
+use crate::output::{out, outln};
 use crate::{output, parse_provider};
 
 #[derive(Debug, Subcommand)]
@@ -157,7 +158,7 @@ fn link_ref(args: &LinkArgs) -> Result<LinkRef, String> {
 }
 
 fn print(link: &paylinks::PaymentLink, json: bool) {
-    if json { println!("{}", output::json(link)) } else { print!("{}", output::table(link)) }
+    if json { outln!("{}", output::json(link)) } else { out!("{}", output::table(link)) }
 }
 
 pub async fn run(command: LinksCommand) -> Result<(), String> {
@@ -185,7 +186,7 @@ pub async fn run(command: LinksCommand) -> Result<(), String> {
                 .resend_notification(&reference, medium)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("{reference}: sent again by {}", medium.as_str());
+            outln!("{reference}: sent again by {}", medium.as_str());
         }
         LinksCommand::List { target, provider, reference } => {
             let links = client(target.sandbox.as_deref())?
@@ -193,12 +194,12 @@ pub async fn run(command: LinksCommand) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             if target.json {
-                println!("{}", serde_json::to_string_pretty(&links).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&links).unwrap_or_default());
             } else if links.is_empty() {
-                println!("no links");
+                outln!("no links");
             } else {
                 for link in &links {
-                    println!(
+                    outln!(
                         "{:<32} {:<15} {:>16}  {}",
                         link.link_ref().to_string(),
                         link.status.as_str(),

@@ -1,6 +1,8 @@
 //! `paylinks`: the offline demo, a local sandbox of every provider, link commands against the
 //! real APIs or a sandbox, and decoding of saved provider responses.
 #![forbid(unsafe_code)]
+// stdout goes through `output::write_stdout` (`out!`, `outln!`), which survives a closed pipe.
+#![deny(clippy::print_stdout)]
 
 mod demo;
 mod links;
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use output::{out, outln};
 use paylinks::Provider;
 
 /// Payment links of Cashfree, Razorpay and Pine Labs, one way.
@@ -67,6 +70,36 @@ struct DecodeArgs {
     file: PathBuf,
 }
 
+/// A value parser whose error is one line, `error: --flag: what is wrong` (exit 2), without
+/// clap's usage lines and without quoting the argument (a `--header` may hold a signature).
+#[derive(Clone)]
+pub(crate) struct OneLine<T> {
+    flag: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+}
+
+impl<T> OneLine<T> {
+    pub(crate) fn new(flag: &'static str, parse: fn(&str) -> Result<T, String>) -> Self {
+        OneLine { flag, parse }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for OneLine<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        _command: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let refused =
+            |why: String| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{}: {why}\n", self.flag));
+        let text = value.to_str().ok_or_else(|| refused("not UTF-8".to_owned()))?;
+        (self.parse)(text).map_err(refused)
+    }
+}
+
 pub(crate) fn parse_provider(text: &str) -> Result<Provider, String> {
     text.parse().map_err(|e: paylinks::UnknownProvider| e.to_string())
 }
@@ -83,10 +116,10 @@ async fn main() -> ExitCode {
         Command::Webhook(command) => webhook::run(command).await,
         Command::Schema { event } => {
             let schema = if event { paylinks::link_event_schema() } else { paylinks::payment_link_schema() };
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             Ok(())
         }
-        Command::Qr { url } => output::qr(&url).map(|qr| print!("{qr}")),
+        Command::Qr { url } => output::qr(&url).map(|qr| out!("{qr}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,8 +147,8 @@ fn decode(args: DecodeArgs) -> Result<(), String> {
     // A link prints as an object, a list response as an array of links; a provider's error
     // body, a webhook event or anything else that is not a link is an error (exit 1).
     match paylinks::decode_body(args.provider, &body).map_err(|e| e.to_string())? {
-        paylinks::Decoded::Link(link) => println!("{}", output::json(&link)),
-        paylinks::Decoded::Links(links) => println!("{}", serde_json::to_string_pretty(&links).unwrap_or_default()),
+        paylinks::Decoded::Link(link) => outln!("{}", output::json(&link)),
+        paylinks::Decoded::Links(links) => outln!("{}", serde_json::to_string_pretty(&links).unwrap_or_default()),
         _ => return Err(format!("{}: this kind of body is not printed yet", args.provider)),
     }
     Ok(())

@@ -1,4 +1,6 @@
-//! What the CLI prints: link tables, JSON, QR codes.
+//! What the CLI prints: link tables, JSON, QR codes; and how it writes to stdout.
+
+use std::io::{ErrorKind, Write};
 
 use paylinks::PaymentLink;
 use qrcode::QrCode;
@@ -50,3 +52,38 @@ pub fn qr(text: &str) -> Result<String, String> {
     Ok(code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build()
         + "\n")
 }
+
+/// Writes `text` to stdout and flushes it: the CLI's only way to stdout (never `println!`,
+/// which panics when the reader has gone). A closed pipe (`paylinks schema | head -c 10`)
+/// ends the process quietly with success, as the reader wanted no more; any other write error
+/// ends it with one line on stderr and exit 1.
+pub fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if error.kind() == ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        // Not `eprintln!`: stderr may be gone too, and that must not panic either.
+        let _ = writeln!(std::io::stderr(), "error: cannot write to standard output: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// `print!` through [`write_stdout`]: a closed stdout ends the process quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` through [`write_stdout`]: a closed stdout ends the process quietly instead of panicking.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {out, outln};

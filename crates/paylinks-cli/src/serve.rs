@@ -81,7 +81,7 @@ impl Args for SandboxArgs {
                          provider's name, e.g. http://127.0.0.1:4466/webhooks/{provider}",
                     )
                     .action(clap::ArgAction::Append)
-                    .value_parser(clap::value_parser!(String)),
+                    .value_parser(crate::OneLine::new("--webhook-url", parse_webhook_url)),
             );
         SandboxConfig::default().settings().iter().fold(command, |command, spec| {
             let arg = Arg::new(spec.flag).long(spec.flag).help(spec.help.trim_end_matches('.'));
@@ -97,6 +97,13 @@ impl Args for SandboxArgs {
     fn augment_args_for_update(command: Command) -> Command {
         Self::augment_args(command)
     }
+}
+
+/// A `--webhook-url` the sandbox takes: checked while parsing, so that a wrong one is one
+/// line naming the flag.
+fn parse_webhook_url(text: &str) -> Result<String, String> {
+    SandboxConfig::default().add_webhook_url(text).map_err(|e| e.reason.to_owned())?;
+    Ok(text.to_owned())
 }
 
 pub async fn run(args: SandboxArgs) -> Result<(), String> {

@@ -19,13 +19,23 @@ use paylinks_sandbox::SandboxConfig;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::parse_provider;
+use crate::{OneLine, parse_provider};
 
 #[derive(Debug, Subcommand)]
 pub enum WebhookCommand {
     /// Verify one saved delivery (its headers and raw body) and print the LinkEvent as JSON.
-    /// A missing or wrong signature, a stale timestamp, a body that is not an event: exit 1
-    /// and one line on stderr saying which.
+    ///
+    /// The headers each provider's delivery needs (give each with --header):
+    ///   razorpay, razorpay-invoice: X-Razorpay-Signature, x-razorpay-event-id
+    ///   cashfree: x-webhook-signature, x-webhook-timestamp
+    ///   pinelabs: webhook-id, webhook-timestamp, webhook-signature
+    /// A delivery saved from the sandbox (`GET /_sandbox/deliveries`) carries them.
+    ///
+    /// Exit status: 0 and the event on stdout when the delivery is genuine; 1 and one line on
+    /// stderr saying why when it is refused (a missing or wrong signature, a stale timestamp, a
+    /// body that is not an event) or no secret is set; 2 for a wrong argument (an unknown
+    /// provider, a malformed --header, an empty --secret, a --tolerance over a day).
+    #[command(verbatim_doc_comment)]
     Verify(VerifyArgs),
     /// Receive deliveries over HTTP, verify each and print one line per event, until Ctrl-C.
     ///
@@ -33,8 +43,11 @@ pub enum WebhookCommand {
     /// /webhooks/pinelabs (any provider name `paylinks` takes). Verified deliveries are
     /// answered 200, refused ones 400 (with the reason on stderr), an unknown provider 404, a
     /// provider without a secret 500. A repeated event id is printed as a redelivery. The
-    /// first stdout line is one JSON object with the receiver's URL. Point the sandbox at it
-    /// with `paylinks sandbox --webhook-url http://127.0.0.1:PORT/webhooks/{provider}`.
+    /// first stdout line is one JSON object with the receiver's URL, its paths and the
+    /// providers it has secrets for; then one line per event (with --json, one JSON object per
+    /// event: stdout carries JSON lines only). The human-readable banner goes to stderr. Point
+    /// the sandbox at it with `paylinks sandbox --webhook-url
+    /// http://127.0.0.1:PORT/webhooks/{provider}`.
     Listen(ListenArgs),
 }
 
@@ -45,14 +58,14 @@ pub struct VerifyArgs {
     provider: Provider,
     /// The webhook secret (default: the provider's variable, RAZORPAY_WEBHOOK_SECRET,
     /// PINELABS_WEBHOOK_SECRET or CASHFREE_CLIENT_SECRET; prefer it: a flag shows in the
-    /// process list).
-    #[arg(long)]
+    /// process list). Not empty.
+    #[arg(long, value_parser = OneLine::new("--secret", parse_secret))]
     secret: Option<String>,
     /// A header of the delivery, `Name: value` (repeatable).
-    #[arg(long = "header", value_parser = parse_header)]
+    #[arg(long = "header", value_name = "NAME: VALUE", value_parser = OneLine::new("--header", parse_header))]
     headers: Vec<(HeaderName, HeaderValue)>,
-    /// The replay window in seconds for signed timestamps (default 300).
-    #[arg(long, value_name = "SECS")]
+    /// The replay window in seconds for signed timestamps (default 300, at most 86400).
+    #[arg(long, value_name = "SECS", value_parser = OneLine::new("--tolerance", parse_tolerance))]
     tolerance: Option<u64>,
     /// The file holding the raw body, or - for standard input.
     file: PathBuf,
@@ -73,17 +86,43 @@ pub struct ListenArgs {
     /// signs with), instead of the secrets from the environment.
     #[arg(long)]
     sandbox_secrets: bool,
-    /// The replay window in seconds for signed timestamps (default 300).
-    #[arg(long, value_name = "SECS")]
+    /// The replay window in seconds for signed timestamps (default 300, at most 86400).
+    #[arg(long, value_name = "SECS", value_parser = OneLine::new("--tolerance", parse_tolerance))]
     tolerance: Option<u64>,
 }
 
+/// The widest replay window the CLI takes: a day. A wider one would accept a delivery
+/// captured long ago, switching the replay protection off without saying so.
+const MAX_TOLERANCE_SECS: u64 = 24 * 60 * 60;
+
+/// `Name: value`. An error names at most the header's name, never its value.
 fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let (name, value) = text.split_once(':').ok_or_else(|| "a header is `Name: value`".to_owned())?;
+    let Some((name, value)) = text.split_once(':') else {
+        return Err("a header is `Name: value` (no colon in this one)".to_owned());
+    };
     let name = HeaderName::try_from(name.trim()).map_err(|_| format!("`{}` is not a header name", name.trim()))?;
     let value =
         HeaderValue::try_from(value.trim()).map_err(|_| format!("the value of {name} is not a header value"))?;
     Ok((name, value))
+}
+
+/// A secret that is not empty (an empty one could only fail as a signature mismatch).
+fn parse_secret(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Err("the webhook secret is empty".to_owned());
+    }
+    Ok(text.to_owned())
+}
+
+/// A replay window of at most [`MAX_TOLERANCE_SECS`].
+fn parse_tolerance(text: &str) -> Result<u64, String> {
+    let secs: u64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if secs > MAX_TOLERANCE_SECS {
+        return Err(format!(
+            "{secs} s is over a day ({MAX_TOLERANCE_SECS} s): so wide a window would accept deliveries captured long ago"
+        ));
+    }
+    Ok(secs)
 }
 
 pub async fn run(command: WebhookCommand) -> Result<(), String> {
@@ -122,18 +161,23 @@ fn verify(args: VerifyArgs) -> Result<(), String> {
     if let Some(secs) = args.tolerance {
         webhooks = webhooks.tolerance(Duration::from_secs(secs));
     }
-    let event = webhooks.verify(args.provider, &headers, &body).map_err(|e| refusal(&e))?;
-    println!("{}", serde_json::to_string_pretty(&event).unwrap_or_default());
+    let event = webhooks.verify(args.provider, &headers, &body).map_err(|e| refusal(&e, "or pass --secret"))?;
+    crate::output::outln!("{}", serde_json::to_string_pretty(&event).unwrap_or_default());
     Ok(())
 }
 
-/// One line saying why a delivery was refused (the facade's errors name no secret).
-fn refusal(error: &Error) -> String {
+/// One line saying why a delivery was refused (the facade's errors name no secret). A missing
+/// secret's message points at the facade's `Webhooks::secret`; a CLI user is pointed at
+/// `instead` (a flag) besides the variable.
+fn refusal(error: &Error, instead: &str) -> String {
     match error {
         Error::Webhook(refused) => format!("refused: {refused}"),
-        other => other.to_string(),
+        other => other.to_string().replace("or Webhooks::secret", instead),
     }
 }
+
+/// What `listen` suggests besides a secret's variable.
+const LISTEN_SECRETS: &str = "or, for the local sandbox's deliveries, --sandbox-secrets";
 
 /// A verified event as the receiver reports it.
 #[derive(Debug, Clone)]
@@ -181,7 +225,7 @@ async fn receive(
                 Error::Webhook(_) => StatusCode::BAD_REQUEST,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
-            let line = refusal(&error);
+            let line = refusal(&error, LISTEN_SECRETS);
             eprintln!("{provider} delivery {line}");
             (status, format!("{line}\n"))
         }
@@ -258,30 +302,30 @@ async fn listen(args: ListenArgs) -> Result<(), String> {
     let url = format!("http://{}/webhooks", listening.addr);
     let paths: serde_json::Map<String, Value> =
         Provider::ALL.iter().map(|p| (p.as_str().to_owned(), Value::from(format!("{url}/{}", p.as_str())))).collect();
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{}", serde_json::json!({ "url": url, "paths": paths }));
-    let _ = writeln!(stdout, "paylinks webhook listen: {url}/{{provider}}");
     let names: Vec<&str> = configured.iter().map(|p| p.as_str()).collect();
-    let _ = writeln!(
-        stdout,
-        "  secrets for: {}",
-        if names.is_empty() {
-            "none (set the providers' webhook secret variables)".to_owned()
-        } else {
-            names.join(", ")
-        }
-    );
-    let _ = writeln!(stdout, "Ctrl-C stops it.");
+    // stdout: one JSON object, then the events (JSON lines only with --json). A reader that
+    // stops after this first line (closing the pipe) does not stop the receiver; one that is
+    // gone when an event comes does (`output::write_stdout`).
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", serde_json::json!({ "url": url, "paths": paths, "secrets_for": names }));
     let _ = stdout.flush();
     drop(stdout);
+    // The banner, for a person: stderr.
+    let secrets = if names.is_empty() {
+        format!("none (set the providers' webhook secret variables, {LISTEN_SECRETS})")
+    } else {
+        names.join(", ")
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "paylinks webhook listen: {url}/{{provider}}\n  secrets for: {secrets}\nCtrl-C stops it."
+    );
     loop {
         tokio::select! {
             received = listening.events.recv() => {
                 let Some(received) = received else { return Ok(()) };
                 let text = if args.json { json_line(&received) } else { line(&received) };
-                let mut stdout = std::io::stdout().lock();
-                let _ = writeln!(stdout, "{text}");
-                let _ = stdout.flush();
+                crate::output::outln!("{text}");
             }
             signal = tokio::signal::ctrl_c() => {
                 return signal.map_err(|e| format!("cannot wait for Ctrl-C: {e}"));

@@ -61,9 +61,13 @@
 //!   URL`, repeatable).
 //! - `GET /_sandbox/deliveries` lists every webhook delivery, oldest first:
 //!   `{"deliveries": [{"delivery": n, "event_id", "provider", "event", "url", "redelivery",
-//!   "outcome": "pending"|"delivered"|"failed", "attempts": [{"at": RFC 3339, "status": 200}
-//!   | {"at", "error": "..."}], "body": <the event as sent>}]}`. Headers and secrets are not
-//!   listed.
+//!   "outcome": "pending"|"delivered"|"failed", "attempts": [{"at": RFC 3339, "status": 200,
+//!   "headers": {...}} | {"at", "error": "...", "headers": {...}}], "body": <the event, parsed>,
+//!   "body_text": "<the body exactly as sent>"}]}`. Each attempt's `headers` are the ones it
+//!   was sent with (signature, timestamp, event id, content type; a retry is signed anew), so
+//!   a saved delivery verifies again: write `body_text` to a file byte for byte and give each
+//!   header of the last attempt to `paylinks webhook verify --header` (the README has a `jq`
+//!   one-liner). Secrets are not listed (a signature is not a secret).
 //! - `POST /_sandbox/deliveries/{event_id}/redeliver` sends an event again, with the same id
 //!   and body (signed anew), to every registered URL, as a provider's redelivery does: how a
 //!   receiver's dedupe is tested. Answers `{"deliveries": [...]}` (the new ones, pending);

@@ -97,11 +97,23 @@ impl Outcome {
     }
 }
 
-/// One attempt: when, and the receiver's HTTP status or why there was none.
+/// One attempt: when, the headers it was sent with (signature, timestamp, content type),
+/// and the receiver's HTTP status or why there was none.
 #[derive(Debug, Clone)]
 struct Attempt {
     at: DateTime<Utc>,
+    headers: HeaderMap,
     result: Result<u16, String>,
+}
+
+/// Headers as a JSON object of `name: value` (a name sent twice keeps its last value; the
+/// sandbox's providers send each once).
+fn headers_json(headers: &HeaderMap) -> Value {
+    headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), Value::from(String::from_utf8_lossy(value.as_bytes()))))
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
 }
 
 /// One delivery: one event to one URL, with its attempts.
@@ -125,9 +137,10 @@ impl Record {
             .iter()
             .map(|attempt| {
                 let at = attempt.at.to_rfc3339_opts(SecondsFormat::Millis, true);
+                let headers = headers_json(&attempt.headers);
                 match &attempt.result {
-                    Ok(status) => json!({ "at": at, "status": status }),
-                    Err(error) => json!({ "at": at, "error": error }),
+                    Ok(status) => json!({ "at": at, "status": status, "headers": headers }),
+                    Err(error) => json!({ "at": at, "error": error, "headers": headers }),
                 }
             })
             .collect();
@@ -143,6 +156,9 @@ impl Record {
             "outcome": self.outcome.as_str(),
             "attempts": attempts,
             "body": body,
+            // The bytes as sent and signed (UTF-8 text), to save and verify again: `body`
+            // above is parsed, and a body serialised again does not verify.
+            "body_text": String::from_utf8_lossy(&self.event.body),
         })
     }
 }
@@ -346,7 +362,7 @@ async fn deliver(app: Arc<AppState>, number: u64, event: Arc<WebhookEvent>, url:
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         let result = match hub.client() {
-            Ok(client) => send(&client, &url, headers, event.body.clone()).await,
+            Ok(client) => send(&client, &url, headers.clone(), event.body.clone()).await,
             Err(error) => Err(format!("cannot build the HTTP client: {error}")),
         };
         let delivered = matches!(result, Ok(status) if (200..300).contains(&status));
@@ -355,7 +371,7 @@ async fn deliver(app: Arc<AppState>, number: u64, event: Arc<WebhookEvent>, url:
             (false, true) => Outcome::Failed,
             (false, false) => Outcome::Pending,
         };
-        hub.record_attempt(number, Attempt { at, result }, outcome);
+        hub.record_attempt(number, Attempt { at, headers, result }, outcome);
         if delivered {
             return;
         }
@@ -510,6 +526,17 @@ mod tests {
             assert_eq!(attempts.len(), 1);
             assert_eq!(attempts[0]["status"], 200);
             assert!(DateTime::parse_from_rfc3339(attempts[0]["at"].as_str().unwrap()).is_ok());
+            // What a developer saves to verify again: the exact bytes and the headers sent.
+            assert_eq!(delivery["body_text"].as_str().unwrap().as_bytes(), sent.body.as_slice());
+            let received = if delivery["url"] == first.as_str() { &got_first } else { &got_second };
+            let (headers, ..) = &lock(received).requests[0];
+            let listed = attempts[0]["headers"].as_object().unwrap();
+            // Every header the sandbox set, as received (the HTTP client adds host and the like).
+            for (name, value) in listed {
+                assert_eq!(headers[name.as_str()].to_str().unwrap(), value.as_str().unwrap(), "{name}");
+            }
+            let names: Vec<&str> = listed.keys().map(String::as_str).collect();
+            assert_eq!(names, ["content-type", "x-razorpay-event-id", "x-razorpay-signature"]);
         }
         assert_ne!(listed[0]["delivery"], listed[1]["delivery"], "each delivery has its own number");
         sandbox.shutdown().await;

@@ -51,7 +51,7 @@ const SETTINGS: &[SettingSpec] = &[
         NAME,
         "client_secret",
         "cashfree-client-secret",
-        "Cashfree x-client-secret the sandbox accepts.",
+        "Cashfree x-client-secret the sandbox accepts; also the secret it signs Cashfree's webhook events with (x-webhook-signature), as Cashfree does.",
         "cf_sandbox_secret",
     ),
 ];
