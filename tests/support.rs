@@ -182,18 +182,29 @@ impl Receiver {
         self.lock().refusals.clone()
     }
 
-    /// The events about link `id`, once there are at least `count` (at most 20 s).
-    pub async fn events_of(&self, id: &str, count: usize) -> Vec<LinkEvent> {
+    /// The events about `link` ([`is_about`]), once there are at least `count` (at most 20 s).
+    pub async fn events_of(&self, link: &PaymentLink, count: usize) -> Vec<LinkEvent> {
         for _ in 0..400 {
-            let events: Vec<LinkEvent> =
-                self.events().into_iter().filter(|e| e.link_id.as_deref() == Some(id)).collect();
+            let events: Vec<LinkEvent> = self.events().into_iter().filter(|e| is_about(e, link)).collect();
             if events.len() >= count {
                 return events;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let refusals = self.refusals();
+        let id = &link.id;
         panic!("fewer than {count} events about {id}; refusals: {refusals:#?}; all: {:#?}", self.events());
+    }
+}
+
+/// Whether `event` is about `link`, as a merchant finds out: the event names the link's id
+/// (`LinkEvent::link_id`, the id `get` takes), or, when it names no link (Pine Labs, whose
+/// events are the events of the order behind a link), the order behind the link
+/// (`LinkEvent::order_id` against `PaymentLink::order_id`).
+pub fn is_about(event: &LinkEvent, link: &PaymentLink) -> bool {
+    match &event.link_id {
+        Some(id) => *id == link.id,
+        None => event.order_id.is_some() && event.order_id == link.order_id,
     }
 }
 

@@ -4,7 +4,7 @@
 //! event id; a receiver that fails first and takes the retry.
 
 use paylinks::{EventKind, LinkEvent, Money, PaymentLink, PaymentStatus, Provider, ProviderLink};
-use paylinks_e2e::{PROVIDERS, Receiver, World, order, with_receiver};
+use paylinks_e2e::{PROVIDERS, Receiver, World, is_about, order, with_receiver};
 
 /// Whether the link API's provider sends an event when one of its links is cancelled
 /// (Razorpay documents no `invoice.cancelled`).
@@ -18,18 +18,19 @@ fn expiry_kind(provider: Provider) -> EventKind {
     if provider == Provider::Pinelabs { EventKind::PaymentFailed } else { EventKind::Expired }
 }
 
-/// The id an event names `link` by: the link's id, or for Pine Labs (whose events are the
-/// events of the order behind a link) the link's `order_id`.
-fn event_link_id(link: &PaymentLink) -> String {
-    match &link.raw {
-        ProviderLink::Pinelabs(raw) => raw.order_id.clone().expect("a Pine Labs link names its order"),
-        _ => link.id.clone(),
-    }
+/// The order behind a Pine Labs link, as `create` returned it: `PaymentLink::order_id`, the
+/// link body's `order_id` (a `v1-…` id, not the `pl-v1-…` link id).
+fn pinelabs_order(link: &PaymentLink) -> &str {
+    let order = link.order_id.as_deref().unwrap_or_else(|| panic!("a Pine Labs link names its order: {link:#?}"));
+    let ProviderLink::Pinelabs(raw) = &link.raw else { panic!("a Pine Labs link: {link:#?}") };
+    assert_eq!(raw.order_id.as_deref(), Some(order), "the body's order_id");
+    assert!(order.starts_with("v1-") && order != link.id, "{order}");
+    order
 }
 
 /// The one event about `link` of `kind`, after waiting for at least `count` events about it.
 async fn event(receiver: &Receiver, link: &PaymentLink, count: usize, kind: EventKind) -> LinkEvent {
-    let events = receiver.events_of(&event_link_id(link), count).await;
+    let events = receiver.events_of(link, count).await;
     let matching: Vec<&LinkEvent> = events.iter().filter(|e| e.kind == kind).collect();
     assert_eq!(matching.len(), 1, "{}: one {kind:?} event about {}: {events:#?}", link.provider, link.id);
     matching[0].clone()
@@ -39,7 +40,15 @@ async fn event(receiver: &Receiver, link: &PaymentLink, count: usize, kind: Even
 fn check_common(event: &LinkEvent, link: &PaymentLink) {
     let provider = link.provider;
     assert_eq!(event.provider, provider, "{event:#?}");
-    assert_eq!(event.link_id, Some(event_link_id(link)), "{provider}");
+    if provider == Provider::Pinelabs {
+        // An order event: it names the order behind the link, never the link; a merchant finds
+        // the link by matching `event.order_id` against `link.order_id`.
+        assert_eq!(event.link_id, None, "{provider}: {event:#?}");
+        assert_eq!(event.order_id.as_deref(), Some(pinelabs_order(link)), "{provider}");
+    } else {
+        assert_eq!(event.link_id.as_deref(), Some(link.id.as_str()), "{provider}: the id get takes");
+    }
+    assert!(is_about(event, link), "{provider}");
     assert!(!event.event_id.is_empty(), "{provider}: an event id to dedupe on");
     assert!(!event.provider_event.is_empty(), "{provider}");
     let age = chrono::Utc::now() - event.occurred_at;
@@ -81,6 +90,29 @@ async fn paid_in_two_parts_each_payment_is_an_event_on_every_provider() {
         }
         assert_ne!(partial.event_id, paid.event_id, "{provider}: two events, two ids");
         assert_ne!(partial.payment.as_ref().unwrap().id, paid.payment.as_ref().unwrap().id, "{provider}");
+        // The order each payment event names, against the order `get` shows on the link.
+        let fetched = world.paylinks.get(&link.link_ref()).await.unwrap();
+        for event in [&partial, &paid] {
+            assert!(is_about(event, &fetched), "{provider}: {event:#?}");
+            let order = event.order_id.as_deref();
+            match provider {
+                // One order per payment, none on the link: the event names its payment's order.
+                Provider::Cashfree => {
+                    assert_eq!(fetched.order_id, None, "{provider}");
+                    assert_eq!(order, event.payment.as_ref().map(|p| p.id.as_str()), "{provider}");
+                    assert!(order.is_some_and(|o| o.starts_with("CFPay_")), "{provider}: {order:?}");
+                }
+                // One order per link (Razorpay's from the first payment on): the link's.
+                _ => {
+                    assert!(order.is_some(), "{provider}: {event:#?}");
+                    assert_eq!(order, fetched.order_id.as_deref(), "{provider}");
+                }
+            }
+            if let Some(carried) = &event.link {
+                assert_eq!(carried.order_id, fetched.order_id, "{provider}: the event's link names the same order");
+            }
+        }
+        assert_eq!(partial.order_id == paid.order_id, provider != Provider::Cashfree, "{provider}");
     }
     assert!(receiver.refusals().is_empty(), "{:#?}", receiver.refusals());
     let deliveries = world.settled_deliveries().await;
@@ -100,9 +132,13 @@ async fn a_cancelled_and_an_expired_link_are_events_on_every_provider() {
         let event_expired = event(&receiver, &expired, 1, expiry_kind(provider)).await;
         check_common(&event_expired, &expired);
         assert!(event_expired.payment.is_none(), "{provider}: nothing was paid");
+        if provider != Provider::Pinelabs {
+            // Nothing was paid: no order is named (Razorpay's order comes with the first payment,
+            // Cashfree's with each payment).
+            assert_eq!(event_expired.order_id, None, "{provider}");
+        }
         world.settled_deliveries().await;
-        let cancelled_id = event_link_id(&cancelled);
-        let about_cancelled = receiver.events().into_iter().filter(|e| e.link_id.as_ref() == Some(&cancelled_id));
+        let about_cancelled = receiver.events().into_iter().filter(|e| is_about(e, &cancelled));
         let about_cancelled: Vec<LinkEvent> = about_cancelled.collect();
         if sends_cancelled(provider) {
             assert_eq!(about_cancelled.len(), 1, "{provider}: {about_cancelled:#?}");
@@ -124,12 +160,13 @@ async fn a_redelivery_carries_the_same_event_id_on_every_provider() {
         world.pay(&link, None).await;
         let first = event(&receiver, &link, 1, EventKind::Paid).await;
         world.redeliver(&first.event_id).await;
-        let events = receiver.events_of(&event_link_id(&link), 2).await;
+        let events = receiver.events_of(&link, 2).await;
         assert_eq!(events.len(), 2, "{provider}: {events:#?}");
         let again = &events[1];
         assert_eq!(again.event_id, first.event_id, "{provider}: the dedupe key is stable");
         assert_eq!(again.kind, first.kind, "{provider}");
         assert_eq!(again.payment, first.payment, "{provider}");
+        assert_eq!((&again.link_id, &again.order_id), (&first.link_id, &first.order_id), "{provider}");
         assert_eq!(again.occurred_at, first.occurred_at, "{provider}");
     }
     let deliveries = world.settled_deliveries().await;

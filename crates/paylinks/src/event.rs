@@ -85,15 +85,38 @@ pub struct LinkEvent {
     pub provider_event: String,
     /// When the provider says the event happened, in UTC.
     pub occurred_at: DateTime<Utc>,
-    /// The provider's id of the link the event is about, when the event names it: the id
-    /// [`Paylinks::get`](crate::Paylinks::get) takes (Razorpay `plink_…` / `inv_…`, Cashfree's
-    /// `link_id`), except for Pine Labs, whose events are the events of the order behind a
-    /// link and name that order (`v1-…`, the `order_id` of the link body, in
-    /// [`ProviderLink::Pinelabs`](crate::ProviderLink)), not the `pl-v1-…` link id.
-    #[schemars(description = "The provider's id of the link the event is about, when the event names it: the id a \
-                       fetch takes, except for Pine Labs, whose events name the order behind the link (the \
-                       link body's order_id).")]
+    /// The id of the link the event is about, when the event names it: strictly the id
+    /// [`Paylinks::get`](crate::Paylinks::get) takes and [`PaymentLink::id`] holds (Razorpay
+    /// `plink_…` / `inv_…`, Cashfree's `link_id`). `None` when the event does not name its
+    /// link: Pine Labs' events are the events of the order behind a link and never carry the
+    /// `pl-v1-…` link id. To find a Pine Labs event's link, match [`LinkEvent::order_id`]
+    /// against [`PaymentLink::order_id`].
+    #[schemars(description = "The id of the link the event is about, when the event names it: strictly the id a \
+                       fetch takes (the link's id); null when the event does not name its link (Pine Labs, \
+                       whose events name the order behind the link: match order_id against the link's \
+                       order_id).")]
     pub link_id: Option<String>,
+    /// The provider's order the event names, exactly as sent, when it names one:
+    ///
+    /// - Pine Labs: `data.order_id` (`v1-…`), the order behind the link: the same value as the
+    ///   link's [`PaymentLink::order_id`], and the only way to find a Pine Labs event's link
+    ///   (match `event.order_id` against `link.order_id`;
+    ///   <https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/available-events>);
+    /// - Razorpay (payment links and invoices): `payload.order.entity.id`, present in payment
+    ///   events (`*.paid`, `*.partially_paid`), absent from cancelled and expired ones. Kept as
+    ///   sent: in the documented payment-link samples
+    ///   (<https://razorpay.com/docs/webhooks/payment-links/>) it lacks the `order_` prefix
+    ///   that the payment's `order_id` and the link's `order_id` carry (`QflczVVaNJciLq` for
+    ///   `order_QflczVVaNJciLq`); the invoice samples carry the prefix;
+    /// - Cashfree: `data.order.order_id` (`CFPay_…`), the order of the one payment the event
+    ///   is about (a Cashfree link has one order per payment and no order of its own, so
+    ///   [`PaymentLink::order_id`] is `None`); the link itself is named by `link_id`
+    ///   (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/webhooks>).
+    #[schemars(description = "The provider's order the event names, exactly as sent: Pine Labs data.order_id (the \
+                       order behind the link, equal to the link's order_id), Razorpay payload.order.entity.id \
+                       (payment events; the documented payment-link samples omit the order_ prefix), Cashfree \
+                       data.order.order_id (the order of the event's one payment).")]
+    pub order_id: Option<String>,
     /// The link, with what the event carries (`None` when the event carries no link body).
     pub link: Option<PaymentLink>,
     /// The payment the event is about, when there is one.

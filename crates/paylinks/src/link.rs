@@ -35,6 +35,25 @@ pub struct PaymentLink {
     /// invoice `receipt`, Pine Labs `merchant_payment_link_reference`; Cashfree's `link_id` is
     /// both id and reference).
     pub reference: Option<String>,
+    /// The provider's order behind the link, where the link body names one:
+    ///
+    /// - Pine Labs: `order_id` (`v1-…`), the order created with the link
+    ///   (<https://developer.pinelabsonline.com/reference/pay-by-links-object>). Pine Labs'
+    ///   webhook events are the events of this order and name it, never the `pl-v1-…` link
+    ///   id: to find a Pine Labs event's link, match [`LinkEvent::order_id`](crate::LinkEvent)
+    ///   against this;
+    /// - Razorpay payment links: `order_id` (`order_…`), created at the first checkout
+    ///   attempt, so `None` before it
+    ///   (<https://razorpay.com/docs/api/payments/payment-links/entity/>);
+    /// - Razorpay invoices: `order_id` (`order_…`), `None` on drafts;
+    /// - Cashfree: always `None`: a Cashfree link has no order of its own; each payment
+    ///   attempt is an order of the link (`CFPay_…`, the [`Payment::id`](crate::Payment) of
+    ///   [`PaymentLink::payments`], and a link event's [`LinkEvent::order_id`](crate::LinkEvent)).
+    #[schemars(description = "The provider's order behind the link, where the link body names one: Pine Labs \
+                       order_id (v1-…; its webhook events name this order, not the link: match an event's \
+                       order_id against it), Razorpay payment links and invoices order_id (order_…, once \
+                       created); always null for Cashfree, whose links have one order per payment.")]
+    pub order_id: Option<String>,
     /// The normalised status.
     pub status: LinkStatus,
     /// The provider's status, exactly as sent.

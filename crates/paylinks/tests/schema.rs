@@ -30,6 +30,7 @@ fn the_schema_names_every_stable_key() {
         "provider",
         "id",
         "reference",
+        "order_id",
         "status",
         "provider_status",
         "amount",
@@ -67,7 +68,9 @@ fn the_link_event_schema_is_the_committed_one() {
     );
     let schema = serde_json::to_value(paylinks::link_event_schema()).unwrap();
     let properties = schema["properties"].as_object().unwrap();
-    for key in ["provider", "event_id", "kind", "provider_event", "occurred_at", "link_id", "link", "payment"] {
+    for key in
+        ["provider", "event_id", "kind", "provider_event", "occurred_at", "link_id", "order_id", "link", "payment"]
+    {
         assert!(properties.contains_key(key), "missing {key}");
     }
 }

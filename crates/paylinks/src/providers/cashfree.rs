@@ -89,6 +89,9 @@ impl LinkApi for Cashfree {
             provider: PROVIDER,
             reference: Some(id.clone()),
             id,
+            // A Cashfree link has no order of its own: each payment attempt is an order of the
+            // link (its `payments`, and a link event's `LinkEvent::order_id`).
+            order_id: None,
             status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
             provider_status,
             amount,
@@ -173,6 +176,10 @@ impl LinkApi for Cashfree {
     ///   PARTIALLY_PAID `partially_paid`, EXPIRED `expired`, CANCELLED `cancelled`; anything
     ///   else (another `type`, another status) `other`;
     /// - `occurred_at`: `event_time` in UTC (an offset-less time is India time);
+    /// - `link_id`: `data.link_id`, the id `get` takes;
+    /// - `order_id`: `data.order.order_id` (`CFPay_…`), the order of the event's one payment
+    ///   (`None` without an `order`); the link has no order of its own, so `link.order_id` is
+    ///   `None`;
     /// - `link`: the event's link fields read like a link body (the amounts as numeric strings,
     ///   exactly); its `payments` are the event's one payment;
     /// - `payment`: the event's `order`, when it has one: `id` = `order_id`, `amount` =
@@ -424,6 +431,7 @@ fn link_event(verified: Event) -> Result<LinkEvent, WebhookError> {
         }
     };
     let link_id = data.link_id.clone();
+    let order_id = data.order.as_ref().and_then(|order| order.order_id.clone());
     // The link's amounts are checked here first so that no error shows a value.
     if let Some(currency) = data.link_currency.as_deref().and_then(|code| code.parse::<Currency>().ok()) {
         let amounts = [
@@ -446,6 +454,7 @@ fn link_event(verified: Event) -> Result<LinkEvent, WebhookError> {
         provider_event: event.type_,
         occurred_at,
         link_id,
+        order_id,
         link: Some(link),
         payment,
     })
@@ -584,7 +593,10 @@ mod tests {
         assert_eq!(event.provider_event, "PAYMENT_LINK_EVENT");
         assert_eq!(event.occurred_at.to_rfc3339(), "2021-08-18T07:25:06+00:00");
         assert_eq!(event.link_id.as_deref(), Some("payment_ps11"));
+        assert_eq!(event.order_id.as_deref(), Some("CFPay_U1mgll3c0e9g_ehdcjjbtckf"), "the order of the payment");
         let link = event.link.as_ref().unwrap();
+        assert_eq!(link.id, "payment_ps11");
+        assert_eq!(link.order_id, None, "a Cashfree link has no order of its own");
         assert_eq!((link.status, link.provider_status.as_str()), (LinkStatus::PartiallyPaid, "PARTIALLY_PAID"));
         assert_eq!(link.amount, Money::inr(20012));
         assert_eq!(link.amount_paid, Money::inr(5500));
@@ -606,6 +618,7 @@ mod tests {
         assert_eq!(event.kind, EventKind::Cancelled);
         assert_eq!(event.event_id, "PAYMENT_LINK_EVENT:order-1042:CANCELLED:-:-");
         assert_eq!(event.payment, None);
+        assert_eq!((event.link_id.as_deref(), event.order_id), (Some("order-1042"), None));
         assert_eq!(event.link.unwrap().amount, Money::inr(49950));
     }
 

@@ -88,6 +88,8 @@ impl LinkApi for Pinelabs {
             provider: PROVIDER,
             id,
             reference: entity.merchant_payment_link_reference.clone(),
+            // The order behind the link: what the webhook events name.
+            order_id: entity.order_id.clone().filter(|id| !id.is_empty()),
             status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
             provider_status,
             amount: total,
@@ -387,9 +389,11 @@ fn map_error(call: &Call, error: PinelabsError) -> Error {
 ///   whose payment failed with `PAYMENT_EXPIRED`: a payment attempt, not the link);
 /// - `occurred_at`: the order's `updated_at` (when it reached the state the event reports,
 ///   the same on every delivery), else the signed `webhook-timestamp`;
-/// - `link_id`: the order id (`v1-…`). Pine Labs' events do not carry `payment_link_id`: they
-///   name the order behind the link, which the link body gives as `order_id`
-///   ([`ProviderLink::Pinelabs`]'s `order_id`); match on it. Not the `pl-v1-…` id `get` takes;
+/// - `link_id`: `None`. Pine Labs' events do not carry `payment_link_id` (the `pl-v1-…` id
+///   `get` takes): they name the order behind the link;
+/// - `order_id`: `data.order_id` (`v1-…`), the order behind the link, which the link body
+///   gives as `order_id` ([`PaymentLink::order_id`]): match `event.order_id` against
+///   `link.order_id` to find the event's link;
 /// - `link`: `None` (the event carries the order, not the link);
 /// - `payment`: the order's payment the event is about: the latest processed one for a paid
 ///   event, the latest failed one for a failed payment, else the latest; `None` when the
@@ -429,7 +433,9 @@ pub(crate) fn link_event(event: &webhook::Event) -> Result<LinkEvent, WebhookErr
         kind,
         provider_event: event.event_type(),
         occurred_at: order.updated_at.map_or(event.timestamp, |t| t.to_utc()),
-        link_id: order.order_id.clone(),
+        // The event names the order, never the link (`pl-v1-…`).
+        link_id: None,
+        order_id: order.order_id.clone(),
         link: None,
         payment,
     })
@@ -541,7 +547,8 @@ mod webhook_tests {
         assert_eq!(paid.kind, EventKind::Paid);
         assert_eq!(paid.provider_event, "ORDER_PROCESSED");
         assert_eq!(paid.occurred_at, time("2024-09-09T08:50:41.082Z"));
-        assert_eq!(paid.link_id.as_deref(), Some("v1-240909084141-aa-O2oJwd"));
+        assert_eq!(paid.link_id, None, "the event names the order, not the link");
+        assert_eq!(paid.order_id.as_deref(), Some("v1-240909084141-aa-O2oJwd"));
         assert!(paid.link.is_none());
         assert_eq!(
             paid.payment,
@@ -580,11 +587,12 @@ mod webhook_tests {
         for (file, kind, payment_status) in expected {
             let event = event(file);
             assert_eq!(event.kind, kind, "{file}");
-            assert!(event.link_id.as_deref().is_some_and(|id| id.starts_with("v1-")), "{file}");
+            assert_eq!(event.link_id, None, "{file}");
+            assert!(event.order_id.as_deref().is_some_and(|id| id.starts_with("v1-")), "{file}");
             assert_eq!(event.payment.as_ref().map(|p| p.provider_status.as_str()), payment_status, "{file}");
             if let Some(payment) = &event.payment {
                 assert!(
-                    payment.id.starts_with(event.link_id.as_deref().unwrap()),
+                    payment.id.starts_with(event.order_id.as_deref().unwrap()),
                     "{file}: the payment id extends the order id"
                 );
                 assert!(payment.amount.minor > 0, "{file}");

@@ -90,6 +90,8 @@ impl LinkApi for Razorpay {
             provider: PROVIDER,
             id,
             reference: entity.reference_id.clone().filter(|r| !r.is_empty()),
+            // Created at the first checkout attempt: absent (or null) before.
+            order_id: entity.order_id.clone().filter(|id| !id.is_empty()),
             status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
             provider_status,
             amount,
@@ -235,6 +237,10 @@ pub(crate) fn payment_status(status: &str) -> PaymentStatus {
 ///   `payload.invoice.entity` (provider `razorpay_invoice`), through the same mapping as the
 ///   API's answers; the webhook's link has no `payments`, so `link.payments` is empty and the
 ///   event's payment is in `payment`;
+/// - `link_id`: the link's `id` (`plink_…` / `inv_…`), when the event carries the link;
+/// - `order_id` from `payload.order.entity.id` (payment events only), exactly as sent: the
+///   documented payment-link samples give it without the `order_` prefix that
+///   `payload.payment.entity.order_id` and the link's `order_id` carry;
 /// - `payment` from `payload.payment.entity`: its amount in the payment's own currency.
 ///
 /// A `payment_link.*` event without `payload.payment_link` (or an `invoice.*` one without
@@ -261,6 +267,8 @@ pub(crate) fn link_event(event: paylinks_razorpay::webhook::Event) -> Result<Lin
     let occurred_at = unix_time(Some(envelope.created_at))
         .ok_or_else(|| not_an_event("`created_at` is not a time in Unix seconds".into()))?;
     let payload = envelope.payload;
+    // As sent: the documented payment-link samples give it without the `order_` prefix.
+    let order_id = payload.order.as_ref().and_then(|order| order.entity.id.clone());
     let link = match (payload.payment_link, payload.invoice) {
         (Some(link), _) if expects != Some(Provider::RazorpayInvoice) => Some(
             Razorpay::normalise(link.entity)
@@ -288,6 +296,7 @@ pub(crate) fn link_event(event: paylinks_razorpay::webhook::Event) -> Result<Lin
         provider_event,
         occurred_at,
         link_id: link.as_ref().map(|link| link.id.clone()),
+        order_id,
         link,
         payment,
     })
@@ -749,7 +758,11 @@ mod tests {
             assert_eq!(event.provider_event, "payment_link.paid");
             assert_eq!(event.occurred_at.timestamp(), 1749618314);
             assert_eq!(event.link_id.as_deref(), Some("plink_QflcnnZqCekuvL"));
+            // As sent: the documented order entity's id lacks the `order_` prefix that the
+            // link's and the payment's `order_id` carry.
+            assert_eq!(event.order_id.as_deref(), Some("QflczVVaNJciLq"));
             let link = event.link.unwrap();
+            assert_eq!(link.order_id.as_deref(), Some("order_QflczVVaNJciLq"));
             assert_eq!(link.status, LinkStatus::Paid);
             assert_eq!(link.amount, Money::new(1000, Currency::INR));
             assert_eq!(link.amount_paid, Money::new(1000, Currency::INR));
@@ -765,17 +778,33 @@ mod tests {
 
         #[test]
         fn cancelled_and_expired_events_carry_only_the_link() {
-            for (file, kind, status) in [
-                ("docs_payment_link_cancelled_standard.json", EventKind::Cancelled, LinkStatus::Cancelled),
-                ("docs_payment_link_cancelled_upi.json", EventKind::Cancelled, LinkStatus::Cancelled),
-                ("docs_payment_link_expired_standard.json", EventKind::Expired, LinkStatus::Expired),
-                ("docs_payment_link_expired_upi.json", EventKind::Expired, LinkStatus::Expired),
-                ("docs_payment_link_paid_upi.json", EventKind::Paid, LinkStatus::Paid),
+            // (file, kind, status, the event's order id, the link's order id)
+            for (file, kind, status, order, link_order) in [
+                ("docs_payment_link_cancelled_standard.json", EventKind::Cancelled, LinkStatus::Cancelled, None, None),
+                ("docs_payment_link_cancelled_upi.json", EventKind::Cancelled, LinkStatus::Cancelled, None, None),
+                ("docs_payment_link_expired_standard.json", EventKind::Expired, LinkStatus::Expired, None, None),
+                (
+                    "docs_payment_link_expired_upi.json",
+                    EventKind::Expired,
+                    LinkStatus::Expired,
+                    None,
+                    Some("order_Qb2g8aDXbi3yQd"),
+                ),
+                (
+                    "docs_payment_link_paid_upi.json",
+                    EventKind::Paid,
+                    LinkStatus::Paid,
+                    Some("Qb2gOAUzSm5zpv"),
+                    Some("order_Qb2gOAUzSm5zpv"),
+                ),
             ] {
                 let event = event("razorpay", file);
                 assert_eq!((event.provider, event.kind), (Provider::Razorpay, kind), "{file}");
                 assert_eq!(event.link.as_ref().map(|l| l.status), Some(status), "{file}");
                 assert_eq!(event.payment.is_some(), kind == EventKind::Paid, "{file}");
+                assert_eq!(event.link_id.as_deref(), event.link.as_ref().map(|l| l.id.as_str()), "{file}");
+                assert_eq!(event.order_id.as_deref(), order, "{file}");
+                assert_eq!(event.link.as_ref().and_then(|l| l.order_id.as_deref()), link_order, "{file}");
             }
         }
 
@@ -798,6 +827,11 @@ mod tests {
                 assert_eq!(link.provider, Provider::RazorpayInvoice);
                 assert_eq!(event.link_id.as_deref(), Some(link.id.as_str()));
                 assert_eq!(event.payment.as_ref().and_then(|p| p.method.as_deref()), method, "{file}");
+                // The invoice samples give the order entity's id with its prefix: the same
+                // order as the invoice's; an expired invoice's event carries no order.
+                assert!(link.order_id.as_deref().is_some_and(|id| id.starts_with("order_")), "{file}");
+                let expected = (kind != EventKind::Expired).then_some(link.order_id.as_deref()).flatten();
+                assert_eq!(event.order_id.as_deref(), expected, "{file}");
             }
             let partly = event("razorpay_invoices", "docs_invoice_partially_paid_netbanking.json");
             let link = partly.link.unwrap();
@@ -827,7 +861,7 @@ mod tests {
         fn other_events_and_broken_ones() {
             let other = signed(r#"{"entity":"event","event":"payment.captured","created_at":1749618371,"payload":{"payment":{"entity":{"id":"pay_1","amount":500,"currency":"INR","status":"captured"}}}}"#).unwrap();
             assert_eq!((other.kind, other.provider_event.as_str()), (EventKind::Other, "payment.captured"));
-            assert_eq!((other.link, other.link_id), (None, None));
+            assert_eq!((other.link, other.link_id, other.order_id), (None, None, None));
             assert_eq!(other.payment.unwrap().amount, Money::new(500, Currency::INR));
 
             let why = |body: &str| match signed(body) {

@@ -76,6 +76,8 @@ impl LinkApi for RazorpayInvoice {
             provider: PROVIDER,
             id,
             reference: entity.receipt.clone().filter(|r| !r.is_empty()),
+            // `null` on drafts.
+            order_id: entity.order_id.clone().filter(|id| !id.is_empty()),
             status: crate::status::row_status(Self::STATUS_ROWS, &provider_status),
             provider_status,
             amount,
