@@ -258,7 +258,8 @@ pub async fn start(webhooks: Webhooks, addr: SocketAddr) -> Result<Listening, St
     Ok(Listening { addr, events, task })
 }
 
-/// One line for a verified event: time, provider, kind, link, payment, event id.
+/// One line for a verified event: time, provider, kind, link (or, when the event names no
+/// link, the order behind it: Pine Labs), payment, event id.
 pub fn line(received: &Received) -> String {
     let event = &received.event;
     let payment = event.payment.as_ref().map_or(String::new(), |p| {
@@ -271,12 +272,16 @@ pub fn line(received: &Received) -> String {
     });
     let kind = serde_json::to_value(event.kind).unwrap_or_default();
     format!(
-        "{} {} {} ({}) link {}{} event {}{}",
+        "{} {} {} ({}) {}{} event {}{}",
         event.occurred_at.to_rfc3339(),
         event.provider,
         kind.as_str().unwrap_or(""),
         event.provider_event,
-        event.link_id.as_deref().unwrap_or("-"),
+        match (&event.link_id, &event.order_id) {
+            (Some(id), _) => format!("link {id}"),
+            (None, Some(order)) => format!("order {order}"),
+            (None, None) => "link -".to_owned(),
+        },
         payment,
         event.event_id,
         if received.redelivery { " (redelivery)" } else { "" }
