@@ -199,18 +199,32 @@ impl LinkApi for Razorpay {
 /// A payment of a link's `payments[]`: amounts in the link's currency (the items carry none).
 fn link_payment(payment: &types::PaymentLinkPayment, currency: Currency) -> Result<Payment, String> {
     let id = payment.payment_id.clone().filter(|id| !id.is_empty()).ok_or("the payment has no payment_id")?;
-    let amount = payment.amount.ok_or("the payment has no amount")?;
+    let status = payment.status.as_ref().and_then(raw_value);
+    payment_of(id, payment.amount, currency, status, payment.method.as_ref().and_then(raw_value), payment.created_at)
+}
+
+/// A [`Payment`] from the fields both kinds of Razorpay payment carry: an amount above zero in
+/// `currency`'s minor units and a status, or why not (naming the field, never a value).
+fn payment_of(
+    id: String,
+    amount: Option<i64>,
+    currency: Currency,
+    provider_status: Option<String>,
+    method: Option<String>,
+    created_at: Option<i64>,
+) -> Result<Payment, String> {
+    let amount = amount.ok_or("the payment has no amount")?;
     if amount <= 0 {
         return Err("the payment's amount is not above zero".into());
     }
-    let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
+    let provider_status = provider_status.ok_or("the payment has no status")?;
     Ok(Payment {
         id,
         amount: Money::new(amount, currency),
         status: payment_status(&provider_status),
         provider_status,
-        method: payment.method.as_ref().and_then(raw_value),
-        created_at: unix_time(payment.created_at),
+        method,
+        created_at: unix_time(created_at),
     })
 }
 
@@ -309,19 +323,8 @@ fn event_payment(payment: &types::Payment) -> Result<Payment, String> {
         None | Some("") => return Err("the payment's currency is empty, so its amount has no unit".into()),
         Some(code) => code.parse::<Currency>().map_err(|e| format!("currency: {e}"))?,
     };
-    let amount = payment.amount.ok_or("the payment has no amount")?;
-    if amount <= 0 {
-        return Err("the payment's amount is not above zero".into());
-    }
-    let provider_status = payment.status.as_ref().and_then(raw_value).ok_or("the payment has no status")?;
-    Ok(Payment {
-        id,
-        amount: Money::new(amount, currency),
-        status: payment_status(&provider_status),
-        provider_status,
-        method: payment.method.as_ref().and_then(raw_value),
-        created_at: unix_time(payment.created_at),
-    })
+    let status = payment.status.as_ref().and_then(raw_value);
+    payment_of(id, payment.amount, currency, status, payment.method.as_ref().and_then(raw_value), payment.created_at)
 }
 
 impl Paylinks {
