@@ -182,7 +182,7 @@ pub(crate) async fn reset(State(control): State<Control>) -> Response {
 }
 
 /// `GET /_sandbox`: what the sandbox serves and the credentials it accepts: for each provider
-/// its `path`, its settings and its constant facts.
+/// its `path`, its settings and its constant facts; the webhook URLs and retries.
 pub(crate) async fn describe(State(control): State<Control>) -> Response {
     let mut providers = Map::new();
     for provider in control.providers.iter() {
@@ -192,10 +192,17 @@ pub(crate) async fn describe(State(control): State<Control>) -> Response {
         members.extend(provider.facts().into_iter().map(|(key, value)| (key.to_owned(), value)));
         providers.insert(provider.name().to_owned(), Value::Object(members));
     }
+    let retry = control.app.webhooks.retry();
     body::json(
         StatusCode::OK,
         &json!({
             "providers": providers,
+            "webhooks": {
+                "urls": control.app.webhooks.urls(),
+                "attempts": retry.attempts,
+                "first_delay_ms": u64::try_from(retry.first_delay.as_millis()).unwrap_or(u64::MAX),
+                "timeout_ms": u64::try_from(retry.timeout.as_millis()).unwrap_or(u64::MAX),
+            },
             "control": [
                 "POST /_sandbox/{provider}/links/{id}/pay {\"amount\": <minor units>}",
                 "POST /_sandbox/{provider}/links/{id}/expire",

@@ -74,7 +74,8 @@
 //!   404 for an unknown event id, 400 when no URL is registered.
 //! - `POST /_sandbox/reset` forgets every link, token, idempotency key, fault, webhook event
 //!   and delivery (deliveries under way stop); the registered webhook URLs stay.
-//! - `GET /_sandbox` describes the sandbox (credentials and endpoints).
+//! - `GET /_sandbox` describes the sandbox (credentials, endpoints, webhook URLs and
+//!   retries).
 //!
 //! Control errors are `{"message": "..."}` with 400 (request does not fit the link) or 404
 //! (unknown provider or link).

@@ -221,6 +221,11 @@ impl Hub {
         lock(&self.urls).clear();
     }
 
+    /// How deliveries are retried.
+    pub(crate) fn retry(&self) -> WebhookRetry {
+        self.retry
+    }
+
     /// Every delivery, oldest first, as the control API lists them.
     pub(crate) fn deliveries_json(&self) -> Value {
         Value::Array(lock(&self.log).deliveries.iter().map(Record::to_json).collect())
@@ -670,6 +675,11 @@ mod tests {
         assert_eq!(lock(&received).requests.len(), 1, "no URL, no delivery");
         let described = control(&http, &sandbox, reqwest::Method::GET, "").await.1;
         assert!(described["control"].as_array().unwrap().iter().any(|c| c == "GET /_sandbox/deliveries"));
+        assert_eq!(
+            described["webhooks"],
+            json!({ "urls": [], "attempts": 2, "first_delay_ms": 10, "timeout_ms": 2000 }),
+            "the URLs and retries"
+        );
         sandbox.shutdown().await;
     }
 
