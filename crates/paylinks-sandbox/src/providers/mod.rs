@@ -21,11 +21,11 @@ impl Default for SandboxConfig {
     /// The fixed, documented sandbox credentials of every provider and their other settings
     /// at their defaults:
     ///
-    /// | provider | id | secret |
-    /// |---|---|---|
-    /// | `cashfree` | `client_id` = `cf_sandbox_app_id` | `client_secret` = `cf_sandbox_secret` |
-    /// | `razorpay` | `key_id` = `rzp_test_paylinks` | `key_secret` = `rzp_sandbox_secret` |
-    /// | `pinelabs` | `client_id` = `pl_sandbox_client` | `client_secret` = `pl_sandbox_secret` |
+    /// | provider | id | secret | webhook secret (signs its deliveries) |
+    /// |---|---|---|---|
+    /// | `cashfree` | `client_id` = `cf_sandbox_app_id` | `client_secret` = `cf_sandbox_secret` | the client secret (Cashfree signs with it) |
+    /// | `razorpay` | `key_id` = `rzp_test_paylinks` | `key_secret` = `rzp_sandbox_secret` | `webhook_secret` = `rzp_sandbox_webhook_secret` |
+    /// | `pinelabs` | `client_id` = `pl_sandbox_client` | `client_secret` = `pl_sandbox_secret` | `webhook_secret` = `pl_sandbox_webhook_secret` |
     ///
     /// and a Pine Labs access-token lifetime (`pinelabs` / `token_ttl`) of one hour.
     fn default() -> Self {
