@@ -16,7 +16,10 @@ use paylinks_core::webhook::WebhookError;
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, error_body, field, has_text, listed_by_reference, map_api_error, optional, raw_value};
+use super::wire::{
+    Call, build, error_body, field, has_text, idempotent_create, listed_by_reference, map_api_error, optional,
+    raw_value,
+};
 use crate::api::{Body, Delivery, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
@@ -133,13 +136,7 @@ impl LinkApi for Cashfree {
         let body = request(link, &link_id)?;
         // The idempotency key makes a retried create replay the first response: safe to retry.
         let key = link.idempotency_key.clone().unwrap_or_else(|| link_id.clone());
-        tracing::event!(
-            name: "paylinks.idempotent_create",
-            tracing::Level::INFO,
-            paylinks.provider = "cashfree",
-            by = "x-idempotency-key",
-            "create is safe to retry"
-        );
+        idempotent_create(PROVIDER, "x-idempotency-key");
         let call = Call::new(PROVIDER, "create", &link_id);
         let created = retry
             .run(|_| async {

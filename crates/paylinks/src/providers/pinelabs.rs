@@ -9,7 +9,10 @@ use paylinks_pinelabs::{Client, Credentials, Error as PinelabsError};
 
 use super::refusals::state_checked;
 use super::rules::{check_common, check_reference, random_id};
-use super::wire::{Call, build, error_body, field, has_text, listed_by_reference, map_api_error, optional, raw_value};
+use super::wire::{
+    Call, build, error_body, field, has_text, idempotent_create, listed_by_reference, map_api_error, optional,
+    raw_value,
+};
 use crate::api::{Body, Delivery, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
@@ -145,13 +148,7 @@ impl LinkApi for Pinelabs {
         // The reference is required and makes a duplicate create return the existing link, so a
         // retried create is safe.
         let reference = link.reference.clone().unwrap_or_else(|| random_id("paylinks-", 16));
-        tracing::event!(
-            name: "paylinks.idempotent_create",
-            tracing::Level::INFO,
-            paylinks.provider = "pinelabs",
-            by = "merchant_payment_link_reference",
-            "create is safe to retry"
-        );
+        idempotent_create(PROVIDER, "merchant_payment_link_reference");
         let body = request(link, &reference)?;
         let call = Call::new(PROVIDER, "create", &reference);
         with_token(client, retry, &call, || {

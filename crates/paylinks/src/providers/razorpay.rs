@@ -8,7 +8,9 @@ use paylinks_razorpay::{Client, Credentials, Error as RazorpayError, unix_time};
 
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::rules::check_common;
-use super::wire::{Call, build, error_body, field, has_text, list_under, map_api_error, optional, raw_value};
+use super::wire::{
+    Call, build, error_body, field, has_text, idempotent_create, list_under, map_api_error, optional, raw_value,
+};
 use crate::api::{Body, Delivery, LinkApi, Settings};
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
@@ -137,13 +139,7 @@ impl LinkApi for Razorpay {
         let body = request(link)?;
         let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
         if link.reference.is_some() {
-            tracing::event!(
-                name: "paylinks.idempotent_create",
-                tracing::Level::INFO,
-                paylinks.provider = "razorpay",
-                by = "reference_id",
-                "create is safe to retry"
-            );
+            idempotent_create(PROVIDER, "reference_id");
         }
         let create = || async { read(&call, client.create_payment_link().body(body.clone()).send().await) };
         let by_reference = ListFilter { reference: link.reference.clone() };

@@ -10,7 +10,7 @@ use super::razorpay::{
     parse_currency, positive, validate_common,
 };
 use super::refusals::{ONE_ATTEMPT, state_checked};
-use super::wire::{Call, build, optional, raw_value};
+use super::wire::{Call, build, idempotent_create, optional, raw_value};
 use crate::api::{Body, LinkApi, Settings};
 use crate::{
     CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
@@ -107,13 +107,7 @@ impl LinkApi for RazorpayInvoice {
         let body = request(link)?;
         let call = Call::new(PROVIDER, "create", link.reference.clone().unwrap_or_default());
         if link.reference.is_some() {
-            tracing::event!(
-                name: "paylinks.idempotent_create",
-                tracing::Level::INFO,
-                paylinks.provider = "razorpay_invoice",
-                by = "receipt",
-                "create is safe to retry"
-            );
+            idempotent_create(PROVIDER, "receipt");
         }
         let create = || async { read(&call, client.create_invoice().body(body.clone()).send().await) };
         let by_reference = ListFilter { reference: link.reference.clone() };

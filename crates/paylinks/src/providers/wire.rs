@@ -66,6 +66,18 @@ pub(crate) fn map_api_error<E: ErrorBody>(call: &Call, error: ApiError<E>) -> Er
     }
 }
 
+/// The event a create that is safe to retry records (`paylinks.idempotent_create`): which
+/// link API, and `by` what it is idempotent (`x-idempotency-key`, `reference_id`, ...).
+pub(crate) fn idempotent_create(provider: Provider, by: &'static str) {
+    tracing::event!(
+        name: "paylinks.idempotent_create",
+        tracing::Level::INFO,
+        paylinks.provider = provider.as_str(),
+        by,
+        "create is safe to retry"
+    );
+}
+
 /// The provider's raw value of an open enum (`"paid"`, `"ACTIVE"`), as sent.
 pub(crate) fn raw_value<T: serde::Serialize>(value: &T) -> Option<String> {
     match serde_json::to_value(value).ok()? {
