@@ -179,15 +179,9 @@ fn webhook_api(provider: Provider) -> Result<(&'static dyn registry::Registered,
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
     use crate::WebhookError;
-
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |name| map.get(name).cloned()
-    }
+    use crate::config::tests::lookup;
 
     #[test]
     fn each_provider_that_reads_events_has_one_variable_read_once() {
