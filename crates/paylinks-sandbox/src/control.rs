@@ -6,13 +6,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError};
-use crate::payment::{ControlError, Paid, PayRequest};
+use crate::payment::{ControlError, Paid, PayRequest, Redirect};
 use crate::provider::Provider;
 use crate::state::AppState;
 
@@ -80,14 +80,26 @@ pub(crate) async fn pay(
                 Some(value.as_i64().ok_or_else(|| ControlError::invalid("amount must be an integer of minor units"))?)
             }
         };
-        let request = PayRequest { amount, body: request };
+        let failed = match request.get("failed") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
+        };
+        let request = PayRequest { amount, failed, body: request };
         provider.pay(&mut control.app.lock(), &api, &id, &request)
     })();
     match result {
         Ok(Paid { link, redirect }) => {
             let mut response = body::json(StatusCode::OK, &link);
-            if let Some(value) = redirect.and_then(|url| axum::http::HeaderValue::try_from(url).ok()) {
-                response.headers_mut().insert("x-sandbox-redirect", value);
+            let headers = response.headers_mut();
+            if let Some(value) = redirect.as_ref().and_then(|r| HeaderValue::try_from(r.url()).ok()) {
+                headers.insert("x-sandbox-redirect", value);
+            }
+            if let Some(Redirect::PostForm { fields, .. }) = &redirect {
+                let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+                if let Ok(value) = HeaderValue::try_from(form) {
+                    headers.insert("x-sandbox-redirect-form", value);
+                }
             }
             response
         }

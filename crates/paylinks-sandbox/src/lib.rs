@@ -151,6 +151,7 @@ mod faults;
 mod ids;
 mod inject;
 mod links;
+mod page;
 mod payment;
 mod provider;
 mod providers;

@@ -35,23 +35,50 @@ impl From<ControlError> for Response {
     }
 }
 
-/// A payment the control API asks for: `amount` in minor units (`None`: everything still
-/// due), and the whole request body for what a provider reads besides (its own members,
-/// documented in the crate docs).
+/// A payment the control API (or the payment page) asks for: `amount` in minor units
+/// (`None`: everything still due), whether it is a failed attempt (`"failed": true`: no money
+/// moves, the link stays open), and the whole request body for what a provider reads besides
+/// (its own members, documented in the crate docs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PayRequest {
     pub(crate) amount: Option<i64>,
+    pub(crate) failed: bool,
     pub(crate) body: serde_json::Map<String, serde_json::Value>,
 }
 
-/// What a control-API payment did: the link as the provider's API shows it now, and the URL
-/// the customer's browser is redirected to afterwards where the provider redirects with
-/// signed parameters (Razorpay's `callback_url`), sent back as the `x-sandbox-redirect`
-/// header of the control answer.
+/// Where a provider sends the customer's browser after a payment attempt, as its docs
+/// describe: a GET of a URL (query parameters included), or a form POSTed to a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Redirect {
+    /// `303 See Other` to this absolute URL.
+    Get(String),
+    /// The browser POSTs these form fields (`application/x-www-form-urlencoded`) to `url`.
+    PostForm {
+        /// The absolute URL the form is posted to.
+        url: String,
+        /// The fields, in the order they are sent.
+        fields: Vec<(String, String)>,
+    },
+}
+
+impl Redirect {
+    /// The URL the browser goes to.
+    pub(crate) fn url(&self) -> &str {
+        match self {
+            Redirect::Get(url) | Redirect::PostForm { url, .. } => url,
+        }
+    }
+}
+
+/// What a payment (or a failed attempt) did: the link as the provider's API shows it now, and
+/// where the customer's browser is sent next (the provider's callback or return URL), if
+/// anywhere. The control API answers the redirect's URL in the `x-sandbox-redirect` header
+/// (and a form's fields, URL-encoded, in `x-sandbox-redirect-form`); the payment page sends
+/// the browser there.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Paid {
     pub(crate) link: serde_json::Value,
-    pub(crate) redirect: Option<String>,
+    pub(crate) redirect: Option<Redirect>,
 }
 
 impl From<serde_json::Value> for Paid {

@@ -16,6 +16,7 @@ use serde_json::Value;
 use chrono::{DateTime, Utc};
 
 use crate::config::{SandboxConfig, SettingSpec};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -70,6 +71,12 @@ pub(crate) trait Provider: Send + Sync + 'static {
     fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError>;
     /// Control API: every link of link API `api`, oldest first, as its API shows them.
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value>;
+    /// Payment page: link `id` of link API `api` as the page shows it (expired first if its
+    /// time has passed); 404 for an unknown link.
+    fn page(&self, stores: &mut Stores, api: &str, id: &str) -> Result<PageLink, ControlError> {
+        let _ = (stores, id);
+        Err(ControlError::unknown(format!("{api} has no payment page yet")))
+    }
 
     /// The secret this provider signs its webhook deliveries with, from `config`: its
     /// `webhook_secret` setting, or else its one text setting whose key ends in `secret` (a

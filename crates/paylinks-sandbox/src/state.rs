@@ -14,6 +14,10 @@ pub(crate) struct AppState {
     stores: Mutex<Stores>,
     /// The webhook URLs, events and deliveries (their own locks, never held with `stores`').
     pub(crate) webhooks: crate::webhooks::Hub,
+    /// The sandbox's root URL as a browser reaches it (`http://127.0.0.1:4455`, no trailing
+    /// slash): the configured public URL, else the address [`crate::Sandbox::start`] bound,
+    /// else (a [`crate::router`] embedded elsewhere) the `Host` of the first request.
+    pub(crate) public_url: std::sync::OnceLock<String>,
 }
 
 /// The state of every provider, the fault queue included.
@@ -45,7 +49,15 @@ impl AppState {
     /// A fresh, empty sandbox state.
     pub(crate) fn new(config: SandboxConfig) -> AppState {
         let webhooks = crate::webhooks::Hub::new(config.webhook_urls().to_vec(), config.webhook_retry());
-        AppState { config, stores: Mutex::new(Stores::default()), webhooks }
+        AppState { config, stores: Mutex::new(Stores::default()), webhooks, public_url: std::sync::OnceLock::new() }
+    }
+
+    /// The URL of link `id`'s payment page (`{public_url}/pay/{api}/{id}`, the id
+    /// percent-encoded): what every provider's link URL fields hold.
+    pub(crate) fn page_url(&self, api: &str, id: &str) -> String {
+        let root = self.public_url.get().map_or("http://127.0.0.1", String::as_str);
+        let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        format!("{root}/pay/{api}/{id}")
     }
 
     /// The stores. Never held across an `.await`; a poisoned lock is taken over (every

@@ -756,7 +756,9 @@ mod tests {
 
     /// A control-API payment of `amount` paise (everything due when `None`).
     fn pay(app: &AppState, amount: Option<i64>, body: Value) -> Result<crate::payment::Paid, ControlError> {
-        let request = PayRequest { amount, body: body.as_object().cloned().unwrap_or_default() };
+        let body = body.as_object().cloned().unwrap_or_default();
+        let failed = body.get("failed").and_then(Value::as_bool).unwrap_or(false);
+        let request = PayRequest { amount, failed, body };
         super::super::Cashfree.pay(&mut app.lock(), LINK_API, ID, &request)
     }
 

@@ -131,13 +131,8 @@ impl Provider for Cashfree {
     /// attempt (an unpaid `ACTIVE` order, no state change, no event: Cashfree documents no
     /// link event for it).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
-        let failed = match request.body.get("failed") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(flag)) => *flag,
-            Some(_) => return Err(ControlError::invalid("failed must be a boolean")),
-        };
         let store = stores.of::<Store>();
-        let paid = if failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from);
+        let paid = if request.failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from);
         flush(stores);
         paid
     }

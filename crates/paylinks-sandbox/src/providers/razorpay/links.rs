@@ -29,7 +29,7 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
-use crate::payment::{ControlError, Paid, settle_payment};
+use crate::payment::{ControlError, Paid, Redirect, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
@@ -220,7 +220,7 @@ impl Link {
 
     /// Where the customer's browser goes after the last payment, when the link has a
     /// `callback_url`: signed with the key secret (`events::callback_redirect`).
-    fn redirect(&self, key_secret: Option<&str>) -> Option<String> {
+    fn redirect(&self, key_secret: Option<&str>) -> Option<Redirect> {
         let (url, key_secret, paid) = (self.callback_url.as_deref()?, key_secret?, self.payments.last()?);
         let callback = Callback {
             payment_id: paid.id.clone(),
@@ -228,7 +228,7 @@ impl Link {
             reference_id: self.reference_id.clone(),
             status: self.status.to_string(),
         };
-        events::callback_redirect(url, key_secret, &callback)
+        events::callback_redirect(url, key_secret, &callback).map(Redirect::Get)
     }
 }
 

@@ -226,7 +226,7 @@ mod tests {
     }
 
     fn pay(app: &AppState, api: &str, id: &str, amount: Option<i64>) -> Paid {
-        let request = PayRequest { amount, body: serde_json::Map::new() };
+        let request = PayRequest { amount, ..PayRequest::default() };
         Razorpay.pay(&mut app.lock(), api, id, &request).unwrap()
     }
 
@@ -347,7 +347,7 @@ mod tests {
         )
         .await;
         let paid = pay(&app, NAME, &id, Some(500));
-        let redirect = url::Url::parse(paid.redirect.as_deref().unwrap()).unwrap();
+        let redirect = url::Url::parse(paid.redirect.as_ref().unwrap().url()).unwrap();
         assert_eq!((redirect.host_str(), redirect.path()), (Some("shop.example"), "/thanks"));
         let query: Vec<(String, String)> = redirect.query_pairs().into_owned().collect();
         assert_eq!(query[0], ("order".to_owned(), "42".to_owned()), "the merchant's own parameter is kept");
