@@ -42,6 +42,7 @@ use crate::body::{self, BodyError, DecodeError, Problem, header_text};
 use crate::config::{SandboxConfig, SettingSpec};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
@@ -179,6 +180,25 @@ impl Provider for Pinelabs {
         let event = store.links.get(id).map(|link| link.event(KnownEventType::OrderFailed, KnownOrderStatus::Failed));
         stores.outbox.extend(event);
         Ok(expired)
+    }
+
+    /// The link as the payment page shows it; 404 for an unknown link. Pine Labs links take
+    /// part payments of any amount (the sandbox's rule: Pine Labs documents no switch or
+    /// minimum for them), so `partial_minimum` is always `Some(0)`.
+    fn page(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<PageLink, ControlError> {
+        let link = stores.of::<Store>().links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
+        Ok(PageLink {
+            provider: "Pine Labs Online",
+            id: link.id.clone(),
+            description: link.request.description.clone().filter(|d| !d.is_empty()),
+            currency: link.currency.clone(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: Some(link.expire_by),
+            partial_minimum: Some(0),
+        })
     }
 
     /// `webhook-id`, `webhook-timestamp` (`now`, seconds) and `webhook-signature`, signed with
@@ -834,6 +854,21 @@ mod webhook_tests {
         let updated = body["data"]["updated_at"].as_str().unwrap();
         assert!(updated.ends_with('Z') && updated.len() == 24, "{updated}");
         assert!(body["data"]["payments"][1]["created_at"].as_str().unwrap().len() == 24);
+    }
+
+    #[test]
+    fn the_page_shows_the_link_which_always_takes_part_payments() {
+        let (app, id) = sandbox();
+        pay(&app, &id, Some(4000));
+        let page = Pinelabs.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.provider, page.id.as_str()), ("Pine Labs Online", id.as_str()));
+        assert_eq!((page.currency.as_str(), page.amount, page.paid), ("INR", 10000, 4000));
+        assert_eq!((page.status.as_str(), page.open, page.partial_minimum), ("PARTIAL_PROCESSED", true, Some(0)));
+        assert!(Pinelabs.page(&mut app.lock(), NAME, "pl-v1-nope").is_err());
+        let past = Utc::now() - chrono::Duration::seconds(1);
+        app.lock().of::<Store>().links.get(&id).unwrap().expire_by = past;
+        let page = Pinelabs.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
     }
 
     #[test]

@@ -35,12 +35,15 @@ use super::errors::{
 use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The control API's name of Cashfree links, also the provider's name.
 pub(super) const LINK_API: &str = "cashfree";
+/// The product the payment page names.
+const PRODUCT: &str = "Cashfree Payments";
 /// Default lifetime of a link (30 days, as documented).
 const DEFAULT_EXPIRY_DAYS: i64 = 30;
 /// At most this many `link_notes`, as documented.
@@ -462,6 +465,25 @@ impl Store {
         Ok(link.to_json())
     }
 
+    /// Payment page: link `link_id` as the page shows it (expired first if its time has
+    /// passed, queuing its `EXPIRED` event then); `None` for an unknown link. Part payments
+    /// as the link's `link_partial_payments` / `link_minimum_partial_amount` say.
+    pub(super) fn page(&mut self, link_id: &str) -> Option<PageLink> {
+        let link = self.link(link_id)?;
+        Some(PageLink {
+            provider: PRODUCT,
+            id: link.link_id.clone(),
+            description: link.request.link_purpose.as_ref().map(|p| p.to_string()).filter(|p| !p.is_empty()),
+            currency: link.currency.code().to_owned(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: Some(link.expiry),
+            partial_minimum: link.partial.then_some(link.minimum_partial),
+        })
+    }
+
     /// Control API: the link expires now; its `EXPIRED` event is queued.
     pub(super) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
         self.link(link_id);
@@ -855,6 +877,28 @@ mod tests {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{amount}");
             assert!(body["message"].as_str().unwrap().contains("order_splits.amount"), "{body}");
         }
+    }
+
+    #[test]
+    fn the_page_shows_the_link_and_expires_it_when_its_time_has_passed() {
+        let app = app_with_link(true);
+        pay(&app, Some(20000), json!({})).unwrap();
+        outbox(&app);
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.provider, page.id.as_str(), page.description.as_deref()), (PRODUCT, ID, Some("Order #1042")));
+        assert_eq!((page.currency.as_str(), page.amount, page.paid), ("INR", 49950, 20000));
+        assert_eq!((page.status.as_str(), page.open), ("PARTIALLY_PAID", true));
+        assert_eq!(page.partial_minimum, Some(10000), "link_minimum_partial_amount, in paise");
+        let full = app_with_link(false);
+        assert_eq!(super::super::Cashfree.page(&mut full.lock(), LINK_API, ID).unwrap().partial_minimum, None);
+        let missing = super::super::Cashfree.page(&mut app.lock(), LINK_API, "nope").unwrap_err();
+        assert_eq!(Response::from(missing).status(), StatusCode::NOT_FOUND);
+
+        let past = Utc::now() - chrono::Duration::minutes(1);
+        app.lock().of::<Store>().links.get(ID).unwrap().expiry = past;
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
+        assert_eq!(outbox(&app).len(), 1, "the expiry the page noticed is announced");
     }
 
     #[test]

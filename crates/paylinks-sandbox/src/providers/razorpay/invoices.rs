@@ -28,6 +28,7 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -364,6 +365,25 @@ impl Store {
         let event = invoice.event(name, Some((&payment_id, amount, method, at)));
         self.invoices.reindex(id);
         Ok((body, event))
+    }
+
+    /// Payment page: invoice `id` as the page shows it (the caller [`notice`]s it first);
+    /// `None` for an unknown invoice. Part payments as `partial_payment` /
+    /// `first_payment_min_amount` say. A draft shows as closed (it cannot be paid until issued).
+    pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
+        let invoice = self.invoices.get(id)?;
+        Some(PageLink {
+            provider: "Razorpay Invoices",
+            id: invoice.id.clone(),
+            description: invoice.description.clone().filter(|d| !d.is_empty()),
+            currency: invoice.currency.clone(),
+            amount: invoice.amount(),
+            paid: invoice.amount_paid,
+            status: invoice.status.to_string(),
+            open: invoice.is_payable(),
+            expires_at: invoice.expires_at(),
+            partial_minimum: invoice.partial_payment.then(|| invoice.first_payment_min_amount.unwrap_or(0)),
+        })
     }
 
     /// Control API: the invoice expires now; answers it and the `invoice.expired` event.

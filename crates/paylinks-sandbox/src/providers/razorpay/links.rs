@@ -29,6 +29,7 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -324,6 +325,32 @@ impl Store {
         let event = link.event(name, true);
         self.links.reindex(id);
         Ok((paid, event))
+    }
+
+    /// Payment page: link `id` as the page shows it (the caller [`notice`]s it first); `None`
+    /// for an unknown link. Part payments as `accept_partial` / `first_min_partial_amount` say.
+    pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
+        let link = self.links.get(id)?;
+        Some(PageLink {
+            provider: "Razorpay Payment Links",
+            id: link.id.clone(),
+            description: Some(link.description.clone()).filter(|d| !d.is_empty()),
+            currency: link.currency.clone(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: StoredLink::expires_at(link),
+            partial_minimum: link.accept_partial.then_some(link.first_min_partial_amount),
+        })
+    }
+
+    /// Sets link `id`'s `expire_by` (Unix seconds), as a link created long ago would have.
+    #[cfg(test)]
+    pub(super) fn set_expire_by(&mut self, id: &str, at: i64) {
+        if let Some(link) = self.links.get(id) {
+            link.expire_by = at;
+        }
     }
 
     /// Control API: the link expires now; answers it and the `payment_link.expired` event.
