@@ -40,7 +40,7 @@ use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError, DecodeError, Problem, header_text};
 use crate::config::{SandboxConfig, SettingSpec};
-use crate::ids::{alnum, lower_alnum};
+use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
@@ -220,11 +220,6 @@ impl Provider for Pinelabs {
 /// A Pine Labs id: `<prefix>-<yymmddHHMMSS>-aa-<6 random>`, e.g. `pl-v1-250306082755-aa-uT0noy`.
 fn new_id(prefix: &str, at: DateTime<Utc>) -> String {
     format!("{prefix}-{}-aa-{}", at.format("%y%m%d%H%M%S"), alnum(6))
-}
-
-/// A Pine Labs short link: `https://shortener.v2.pinepg.in/PLUTUS/<random>`.
-fn short_url() -> String {
-    format!("https://shortener.v2.pinepg.in/PLUTUS/{}", lower_alnum(7))
 }
 
 /// A time as Pine Labs writes it: ISO 8601 UTC with milliseconds, `2025-03-06T08:27:55.881Z`.
@@ -641,7 +636,15 @@ fn jwt(client_id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String
 /// The link a decoded create request describes, after the rules the spec cannot say: the
 /// amount's currency and limits, a customer reachable by e-mail or phone, an expiry within
 /// 180 days, at most 10 metadata entries.
-fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -> Result<Link, Failure> {
+///
+/// Its `payment_link` is the sandbox's payment page of the link ([`AppState::page_url`],
+/// `{public_url}/pay/pinelabs/{payment_link_id}`), where Pine Labs' is a short link
+/// (`https://shortener.v2.pinepg.in/PLUTUS/<code>`).
+fn new_link(
+    app: &AppState,
+    request: CreatePaymentLinkRequest,
+    expire_by_text: Option<String>,
+) -> Result<Link, Failure> {
     let currency = request.amount.currency.to_string();
     if iso_currency::Currency::from_code(&currency).is_none() {
         return Err(invalid("amount.currency must be a 3-letter ISO 4217 code"));
@@ -689,9 +692,10 @@ fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -
         (Some(at), None) => (at.to_utc(), wire_text(at.to_utc())),
         (None, _) => (latest, wire_text(latest)),
     };
+    let id = new_id("pl-v1", now);
     Ok(Link {
-        id: new_id("pl-v1", now),
-        url: short_url(),
+        url: app.page_url(NAME, &id),
+        id,
         status: KnownLinkStatus::Created,
         amount,
         currency,
@@ -719,7 +723,7 @@ async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
 fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Failure> {
     let expire_by_text = request.get("expire_by").and_then(Value::as_str).map(str::to_owned);
     let decoded: CreatePaymentLinkRequest = body::decode(request).map_err(|e| undecodable(&e))?;
-    let link = new_link(decoded, expire_by_text)?;
+    let link = new_link(app, decoded, expire_by_text)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
     if let Some(existing) = store.by_reference(&link.request.merchant_payment_link_reference) {

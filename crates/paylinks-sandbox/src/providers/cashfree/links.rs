@@ -62,11 +62,6 @@ fn wire_time(at: DateTime<Utc>) -> paylinks_cashfree::Timestamp {
     Timestamp::from(at.trunc_subsecs(0).with_timezone(&IST))
 }
 
-/// A Cashfree link URL: `https://payments-test.cashfree.com/links/<random>`.
-fn link_url() -> String {
-    format!("https://payments-test.cashfree.com/links/{}", lower_alnum(12))
-}
-
 /// A merchant link id generated when a create request has none.
 fn new_link_id() -> String {
     format!("link_{}", alnum(16))
@@ -576,7 +571,11 @@ fn minor_units(field: &str, amount: DecimalAmount, exponent: u32) -> Result<i64,
 /// Checks what the spec cannot say about a decoded create request (currency, exact amounts
 /// in the currency's minor unit, the minimum partial payment, the expiry time, at most five
 /// notes, a non-blank phone) and builds the link.
-fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
+///
+/// Its `link_url` (and the QR code of it) is the sandbox's payment page of the link,
+/// [`AppState::page_url`] (`{public_url}/pay/cashfree/{link_id}`), where Cashfree's is
+/// `https://payments.cashfree.com/links/<code>`.
+fn new_link(app: &AppState, request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
     let (currency, exponent) = Currency::from_code(&request.link_currency)
         .and_then(|currency| currency.exponent().map(|exponent| (currency, u32::from(exponent))))
         .ok_or_else(|| invalid("link_currency", "should be a 3-letter ISO 4217 currency code such as INR"))?;
@@ -617,10 +616,11 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
             minor_units("order_splits.amount", amount, exponent)?;
         }
     }
-    let url = link_url();
+    let link_id = request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string());
+    let url = app.page_url(LINK_API, &link_id);
     Ok(Link {
         cf_link_id,
-        link_id: request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string()),
+        link_id,
         status: KnownLinkStatus::Active,
         currency,
         exponent,
@@ -656,11 +656,12 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
         Ok(map) => format!("POST /links {}", Value::Object(map.clone())),
         Err(_) => format!("POST /links {}", String::from_utf8_lossy(&bytes)),
     };
+    let page_of = app.clone();
     idempotent(&app, &headers, fingerprint, move |store| {
         let mut request = request.map_err(|e| bad_body(&e))?;
         read_naive_expiry_in_ist(&mut request);
         let request: CreateLinkRequest = body::decode(&request).map_err(|e| undecodable(&e))?;
-        let link = new_link(request, store.next_cf_link_id)?;
+        let link = new_link(&page_of, request, store.next_cf_link_id)?;
         if store.links.contains(&link.link_id) {
             return Err(fail(
                 StatusCode::CONFLICT,
@@ -766,7 +767,7 @@ mod tests {
             "link_notes": {"order": "1042"}
         }))
         .unwrap();
-        let link = new_link(request, 2_000_001).unwrap();
+        let link = new_link(&app, request, 2_000_001).unwrap();
         app.lock().of::<Store>().links.insert(ID.to_owned(), link);
         app
     }
@@ -871,9 +872,10 @@ mod tests {
             }))
             .unwrap()
         };
-        assert!(new_link(request(json!(1.45)), 1).is_ok());
+        let app = AppState::new(SandboxConfig::default());
+        assert!(new_link(&app, request(json!(1.45)), 1).is_ok());
         for amount in [json!(1_000_000_000_000_000_i64), json!(1.455)] {
-            let (status, body) = new_link(request(amount.clone()), 1).unwrap_err();
+            let (status, body) = new_link(&app, request(amount.clone()), 1).unwrap_err();
             assert_eq!(status, StatusCode::BAD_REQUEST, "{amount}");
             assert!(body["message"].as_str().unwrap().contains("order_splits.amount"), "{body}");
         }

@@ -27,7 +27,6 @@ use super::common::{
 };
 use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
-use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, settle_payment};
@@ -61,11 +60,6 @@ const CREATE_FIELDS: &[&str] = &[
 const CUSTOMER_FIELDS: &[&str] = &["name", "email", "contact"];
 /// The members an update request may carry (anything else: `wrong input fields sent.`).
 const UPDATE_FIELDS: &[&str] = &["accept_partial", "reference_id", "expire_by", "notes", "reminder_enable"];
-
-/// A v2 short URL: `https://rzp.io/rzp/<random>`.
-fn short_url() -> String {
-    format!("https://rzp.io/rzp/{}", alnum(8))
-}
 
 /// Now, in Unix seconds.
 fn now() -> i64 {
@@ -483,8 +477,11 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
     }
     let notify = request.notify.unwrap_or_default();
     let at = now();
+    let id = new_id("plink");
     Ok(Link {
-        id: new_id("plink"),
+        // The sandbox's payment page of the link, where Razorpay's is `https://rzp.io/rzp/<code>`.
+        short_url: app.page_url(NAME, &id),
+        id,
         accept_partial,
         amount,
         amount_paid: 0,
@@ -506,7 +503,6 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         payments: Vec::new(),
         reference_id: request.reference_id.map(String::from).unwrap_or_default(),
         reminder_enable: request.reminder_enable.unwrap_or(false),
-        short_url: short_url(),
         status: KnownPaymentLinkStatus::Created,
         callback_url: request.callback_url,
         callback_method: request.callback_method.map(|method| method.to_string()),
