@@ -491,10 +491,20 @@ impl Store {
     /// Cashfree documents no link event for a failed attempt; no redirect: it documents
     /// `return_url` as where the customer goes after the payment, and the sandbox keeps the
     /// customer on the link's page to try again (unconfirmed).
-    pub(super) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
+    /// The attempt is of `amount` (default: everything still due), refused as a payment of it
+    /// would be.
+    pub(super) fn fail_payment(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
-        link.add_order(&mut self.next_cf_order_id, link.amount - link.amount_paid, false);
+        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: link.currency.code(),
+            partial_allowed: link.partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        link.add_order(&mut self.next_cf_order_id, amount, false);
         Ok(link.to_json())
     }
 
@@ -993,6 +1003,21 @@ mod tests {
         pay(&app, None, json!({"failed": true})).unwrap();
         assert!(outbox(&app).is_empty());
         assert_eq!(app.lock().of::<Store>().links.get(ID).unwrap().orders.len(), 1);
+        // An attempt of part of the amount: an unpaid order of that amount; refused like a
+        // payment where the link would refuse it.
+        let app = app_with_link(true);
+        let failed = pay(&app, Some(20000), json!({"failed": true})).unwrap();
+        assert_eq!((&failed.link["link_status"], &failed.link["link_amount_paid"]), (&json!("ACTIVE"), &json!(0)));
+        let mut stores = app.lock();
+        let order = &stores.of::<Store>().links.get(ID).unwrap().orders[0];
+        assert_eq!((order.amount, order.paid), (20000, false));
+        drop(stores);
+        assert!(
+            pay(&app, Some(5000), json!({"failed": true}))
+                .unwrap_err()
+                .message()
+                .contains("link_minimum_partial_amount")
+        );
     }
 
     #[tokio::test]

@@ -134,7 +134,11 @@ impl Provider for Cashfree {
     /// redirect).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         let store = stores.of::<Store>();
-        let paid = if request.failed { store.fail_payment(id).map(Paid::from) } else { store.pay(id, request.amount) };
+        let paid = if request.failed {
+            store.fail_payment(id, request.amount).map(Paid::from)
+        } else {
+            store.pay(id, request.amount)
+        };
         flush(stores);
         paid
     }
