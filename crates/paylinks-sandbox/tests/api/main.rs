@@ -7,5 +7,6 @@ mod faults;
 mod invoices;
 mod pinelabs;
 mod razorpay;
+mod redirects;
 mod support;
 mod versions;

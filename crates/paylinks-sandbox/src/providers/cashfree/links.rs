@@ -35,12 +35,34 @@ use super::errors::{
 use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
-use crate::payment::{ControlError, settle_payment};
+use crate::page::PageLink;
+use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The control API's name of Cashfree links, also the provider's name.
 pub(super) const LINK_API: &str = "cashfree";
+/// The product the payment page names.
+const PRODUCT: &str = "Cashfree Payments";
+/// Cashfree's words for a payment a link will not take, after its API reference's
+/// descriptions of `link_partial_payments` ("If \"true\", customer can make partial payments
+/// for the link.") and `link_minimum_partial_amount` ("Minimum amount in first installment
+/// that needs to be paid by the customer if partial payments are enabled.")
+/// (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create>).
+/// Cashfree documents no words for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this link."),
+    no_part_payments: |due| {
+        format!(
+            "Customer can make partial payments for the link only if link_partial_payments is \"true\"; it is not: pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than the minimum amount in first installment that needs to be paid by the customer ({minimum}, link_minimum_partial_amount)."
+        )
+    },
+};
 /// Default lifetime of a link (30 days, as documented).
 const DEFAULT_EXPIRY_DAYS: i64 = 30;
 /// At most this many `link_notes`, as documented.
@@ -57,11 +79,6 @@ const IST: FixedOffset = match FixedOffset::east_opt(5 * 3600 + 30 * 60) {
 /// A time as Cashfree writes it: `2021-09-30T17:05:01+05:30` (whole seconds, IST).
 fn wire_time(at: DateTime<Utc>) -> paylinks_cashfree::Timestamp {
     Timestamp::from(at.trunc_subsecs(0).with_timezone(&IST))
-}
-
-/// A Cashfree link URL: `https://payments-test.cashfree.com/links/<random>`.
-fn link_url() -> String {
-    format!("https://payments-test.cashfree.com/links/{}", lower_alnum(12))
 }
 
 /// A merchant link id generated when a create request has none.
@@ -436,30 +453,78 @@ impl Store {
     }
 
     /// Control API: a customer pays `amount` minor units (default: everything still due); the
-    /// link becomes PAID or PARTIALLY_PAID and its event, with the new order, is queued.
-    pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    /// link becomes PAID or PARTIALLY_PAID and its event, with the new order, is queued. A link
+    /// with `link_meta.return_url` sends the browser there (`GET`), `{order_id}` replaced with
+    /// the new order's id ([`paylinks_cashfree::redirect::return_url`]); Cashfree adds no
+    /// parameters and signs nothing.
+    pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
-        let amount = settle_payment(link.amount - link.amount_paid, amount, link.partial, minimum_first)?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: link.currency.code(),
+            partial_allowed: link.partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         link.amount_paid += amount;
         link.status =
             if link.amount_paid >= link.amount { KnownLinkStatus::Paid } else { KnownLinkStatus::PartiallyPaid };
         link.add_order(&mut self.next_cf_order_id, amount, true);
         let event = link.event(link.orders.last(), Utc::now());
-        let json = link.to_json();
+        let return_url = link.request.link_meta.as_ref().and_then(|meta| meta.return_url.as_deref());
+        // A return URL that is not an absolute web URL (Cashfree's create checks only its
+        // length) sends the browser nowhere rather than somewhere broken.
+        let redirect = return_url
+            .zip(link.orders.last())
+            .map(|(url, order)| paylinks_cashfree::redirect::return_url(url, &order.order_id))
+            .filter(|url| url::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https")))
+            .map(Redirect::Get);
+        let paid = Paid { link: link.to_json(), redirect };
         self.events.push(event);
-        Ok(json)
+        Ok(paid)
     }
 
     /// Control API: a payment attempt fails; the link keeps its state and gains an `ACTIVE`
     /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only. No event:
-    /// Cashfree documents no link event for a failed attempt.
-    pub(super) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
+    /// Cashfree documents no link event for a failed attempt; no redirect: it documents
+    /// `return_url` as where the customer goes after the payment, and the sandbox keeps the
+    /// customer on the link's page to try again (unconfirmed).
+    /// The attempt is of `amount` (default: everything still due), refused as a payment of it
+    /// would be.
+    pub(super) fn fail_payment(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
-        link.add_order(&mut self.next_cf_order_id, link.amount - link.amount_paid, false);
+        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: link.currency.code(),
+            partial_allowed: link.partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        link.add_order(&mut self.next_cf_order_id, amount, false);
         Ok(link.to_json())
+    }
+
+    /// Payment page: link `link_id` as the page shows it (expired first if its time has
+    /// passed, queuing its `EXPIRED` event then); `None` for an unknown link. Part payments
+    /// as the link's `link_partial_payments` / `link_minimum_partial_amount` say.
+    pub(super) fn page(&mut self, link_id: &str) -> Option<PageLink> {
+        let link = self.link(link_id)?;
+        Some(PageLink {
+            provider: PRODUCT,
+            id: link.link_id.clone(),
+            description: link.request.link_purpose.as_ref().map(|p| p.to_string()).filter(|p| !p.is_empty()),
+            currency: link.currency.code().to_owned(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: Some(link.expiry),
+            partial_minimum: link.partial.then_some(link.minimum_partial),
+        })
     }
 
     /// Control API: the link expires now; its `EXPIRED` event is queued.
@@ -554,7 +619,11 @@ fn minor_units(field: &str, amount: DecimalAmount, exponent: u32) -> Result<i64,
 /// Checks what the spec cannot say about a decoded create request (currency, exact amounts
 /// in the currency's minor unit, the minimum partial payment, the expiry time, at most five
 /// notes, a non-blank phone) and builds the link.
-fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
+///
+/// Its `link_url` (and the QR code of it) is the sandbox's payment page of the link,
+/// [`AppState::page_url`] (`{public_url}/pay/cashfree/{link_id}`), where Cashfree's is
+/// `https://payments.cashfree.com/links/<code>`.
+fn new_link(app: &AppState, request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
     let (currency, exponent) = Currency::from_code(&request.link_currency)
         .and_then(|currency| currency.exponent().map(|exponent| (currency, u32::from(exponent))))
         .ok_or_else(|| invalid("link_currency", "should be a 3-letter ISO 4217 currency code such as INR"))?;
@@ -595,10 +664,11 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
             minor_units("order_splits.amount", amount, exponent)?;
         }
     }
-    let url = link_url();
+    let link_id = request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string());
+    let url = app.page_url(LINK_API, &link_id);
     Ok(Link {
         cf_link_id,
-        link_id: request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string()),
+        link_id,
         status: KnownLinkStatus::Active,
         currency,
         exponent,
@@ -634,11 +704,12 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
         Ok(map) => format!("POST /links {}", Value::Object(map.clone())),
         Err(_) => format!("POST /links {}", String::from_utf8_lossy(&bytes)),
     };
+    let page_of = app.clone();
     idempotent(&app, &headers, fingerprint, move |store| {
         let mut request = request.map_err(|e| bad_body(&e))?;
         read_naive_expiry_in_ist(&mut request);
         let request: CreateLinkRequest = body::decode(&request).map_err(|e| undecodable(&e))?;
-        let link = new_link(request, store.next_cf_link_id)?;
+        let link = new_link(&page_of, request, store.next_cf_link_id)?;
         if store.links.contains(&link.link_id) {
             return Err(fail(
                 StatusCode::CONFLICT,
@@ -720,6 +791,7 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
 #[cfg(test)]
 mod tests {
     use axum::extract::{Path, State};
+    use paylinks_cashfree::types::LinkMetaRequest;
     use paylinks_cashfree::webhook::{Verifier, event_id};
     use serde_json::json;
 
@@ -744,7 +816,7 @@ mod tests {
             "link_notes": {"order": "1042"}
         }))
         .unwrap();
-        let link = new_link(request, 2_000_001).unwrap();
+        let link = new_link(&app, request, 2_000_001).unwrap();
         app.lock().of::<Store>().links.insert(ID.to_owned(), link);
         app
     }
@@ -849,11 +921,79 @@ mod tests {
             }))
             .unwrap()
         };
-        assert!(new_link(request(json!(1.45)), 1).is_ok());
+        let app = AppState::new(SandboxConfig::default());
+        assert!(new_link(&app, request(json!(1.45)), 1).is_ok());
         for amount in [json!(1_000_000_000_000_000_i64), json!(1.455)] {
-            let (status, body) = new_link(request(amount.clone()), 1).unwrap_err();
+            let (status, body) = new_link(&app, request(amount.clone()), 1).unwrap_err();
             assert_eq!(status, StatusCode::BAD_REQUEST, "{amount}");
             assert!(body["message"].as_str().unwrap().contains("order_splits.amount"), "{body}");
+        }
+    }
+
+    #[test]
+    fn the_page_shows_the_link_and_expires_it_when_its_time_has_passed() {
+        let app = app_with_link(true);
+        pay(&app, Some(20000), json!({})).unwrap();
+        outbox(&app);
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.provider, page.id.as_str(), page.description.as_deref()), (PRODUCT, ID, Some("Order #1042")));
+        assert_eq!((page.currency.as_str(), page.amount, page.paid), ("INR", 49950, 20000));
+        assert_eq!((page.status.as_str(), page.open), ("PARTIALLY_PAID", true));
+        assert_eq!(page.partial_minimum, Some(10000), "link_minimum_partial_amount, in paise");
+        let full = app_with_link(false);
+        assert_eq!(super::super::Cashfree.page(&mut full.lock(), LINK_API, ID).unwrap().partial_minimum, None);
+        let missing = super::super::Cashfree.page(&mut app.lock(), LINK_API, "nope").unwrap_err();
+        assert_eq!(Response::from(missing).status(), StatusCode::NOT_FOUND);
+
+        let past = Utc::now() - chrono::Duration::minutes(1);
+        app.lock().of::<Store>().links.get(ID).unwrap().expiry = past;
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
+        assert_eq!(outbox(&app).len(), 1, "the expiry the page noticed is announced");
+    }
+
+    #[test]
+    fn refusals_are_worded_after_cashfrees_field_descriptions() {
+        let refused = |partial: bool, amount: i64| {
+            let error = pay(&app_with_link(partial), Some(amount), json!({})).unwrap_err();
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+            error.message().to_owned()
+        };
+        let below = refused(true, 5000);
+        assert!(below.contains("₹50.00 is less than the minimum amount in first installment"), "{below}");
+        assert!(below.contains("(₹100.00, link_minimum_partial_amount)"), "{below}");
+        let whole = refused(false, 5000);
+        assert!(whole.contains("link_partial_payments") && whole.ends_with("pay the full ₹499.50."), "{whole}");
+        let more = refused(true, 50_000);
+        assert_eq!(more, "The amount ₹500.00 is more than the ₹499.50 due on this link.");
+    }
+
+    #[test]
+    fn a_payment_returns_the_browser_to_return_url_with_the_order_id_put_in() {
+        let app = app_with_link(true);
+        let paid = pay(&app, Some(20000), json!({})).unwrap();
+        assert_eq!(paid.redirect, Some(Redirect::Get("https://shop.example/thanks".into())), "as given: no parameters");
+        assert_eq!(pay(&app, None, json!({"failed": true})).unwrap().redirect, None, "a failed attempt stays");
+
+        let app = app_with_link(false);
+        app.lock().of::<Store>().links.get(ID).unwrap().request.link_meta = Some(LinkMetaRequest {
+            return_url: Some("https://shop.example/return?order_id={order_id}&link=1042".parse().unwrap()),
+            ..LinkMetaRequest::default()
+        });
+        let paid = pay(&app, None, json!({})).unwrap();
+        let order_id = app.lock().of::<Store>().links.get(ID).unwrap().orders[0].order_id.clone();
+        assert_eq!(
+            paid.redirect,
+            Some(Redirect::Get(format!("https://shop.example/return?order_id={order_id}&link=1042")))
+        );
+
+        // No return_url (or none a browser can go to): no redirect.
+        for meta in
+            [None, Some(LinkMetaRequest { return_url: Some("not a url".parse().unwrap()), ..Default::default() })]
+        {
+            let app = app_with_link(false);
+            app.lock().of::<Store>().links.get(ID).unwrap().request.link_meta = meta;
+            assert_eq!(pay(&app, None, json!({})).unwrap().redirect, None);
         }
     }
 
@@ -863,6 +1003,21 @@ mod tests {
         pay(&app, None, json!({"failed": true})).unwrap();
         assert!(outbox(&app).is_empty());
         assert_eq!(app.lock().of::<Store>().links.get(ID).unwrap().orders.len(), 1);
+        // An attempt of part of the amount: an unpaid order of that amount; refused like a
+        // payment where the link would refuse it.
+        let app = app_with_link(true);
+        let failed = pay(&app, Some(20000), json!({"failed": true})).unwrap();
+        assert_eq!((&failed.link["link_status"], &failed.link["link_amount_paid"]), (&json!("ACTIVE"), &json!(0)));
+        let mut stores = app.lock();
+        let order = &stores.of::<Store>().links.get(ID).unwrap().orders[0];
+        assert_eq!((order.amount, order.paid), (20000, false));
+        drop(stores);
+        assert!(
+            pay(&app, Some(5000), json!({"failed": true}))
+                .unwrap_err()
+                .message()
+                .contains("link_minimum_partial_amount")
+        );
     }
 
     #[tokio::test]

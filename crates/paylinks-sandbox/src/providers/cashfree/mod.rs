@@ -30,6 +30,7 @@ use self::errors::{RATE_LIMIT, bad_url, error, fault_status, rate_limited};
 use self::links::{Store, flush};
 use crate::body::header_text;
 use crate::config::{SandboxConfig, SettingSpec};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
@@ -127,12 +128,17 @@ impl Provider for Cashfree {
         error(status, message, "request_failed", KnownCashfreeErrorType::InvalidRequestError)
     }
 
-    /// A payment queues the PAID or PARTIALLY_PAID event; `"failed": true` is a failed
-    /// attempt (an unpaid `ACTIVE` order, no state change, no event: Cashfree documents no
-    /// link event for it).
+    /// A payment queues the PAID or PARTIALLY_PAID event and redirects to the link's
+    /// `return_url`, if it has one; `"failed": true` is a failed attempt (an unpaid `ACTIVE`
+    /// order, no state change, no event: Cashfree documents no link event for it; no
+    /// redirect).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         let store = stores.of::<Store>();
-        let paid = if request.failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from);
+        let paid = if request.failed {
+            store.fail_payment(id, request.amount).map(Paid::from)
+        } else {
+            store.pay(id, request.amount)
+        };
         flush(stores);
         paid
     }
@@ -148,6 +154,13 @@ impl Provider for Cashfree {
         let links = stores.of::<Store>().all_links();
         flush(stores);
         links
+    }
+
+    /// Cashfree's link as the payment page shows it; 404 for an unknown link.
+    fn page(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<PageLink, ControlError> {
+        let page = stores.of::<Store>().page(id);
+        flush(stores);
+        page.ok_or_else(|| ControlError::not_found(NAME, id))
     }
 
     /// `x-webhook-signature` (base64 HMAC-SHA256 of the timestamp text followed by the body,
