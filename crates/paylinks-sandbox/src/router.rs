@@ -15,8 +15,8 @@ use crate::state::AppState;
 
 /// The whole sandbox as an axum [`Router`], for embedding in another server: each provider
 /// under its prefix (Cashfree `/cashfree/pg`, Razorpay `/razorpay`, Pine Labs `/pinelabs`),
-/// the control API under `/_sandbox`. Webhook deliveries are tokio tasks spawned while
-/// requests are served: serve it inside a tokio runtime.
+/// the payment pages under `/pay`, the control API under `/_sandbox`. Webhook deliveries are
+/// tokio tasks spawned while requests are served: serve it inside a tokio runtime.
 ///
 /// The links' page URLs are built under `config`'s public URL
 /// ([`SandboxConfig::set_public_url`]); without one, under `http://{Host}` of the first
@@ -44,6 +44,8 @@ pub(crate) fn routes(app: &Arc<AppState>) -> Router {
         router = router.nest(provider.prefix(), provider.clone().outer_layers(routes, app));
     }
     router
+        // Outside every provider's fault injector: faults never hit the page.
+        .nest("/pay", crate::page::routes(app.clone(), providers.clone()))
         .nest("/_sandbox", crate::control::routes(app.clone(), providers))
         .fallback(crate::control::not_found)
         .layer(from_fn_with_state(app.clone(), crate::webhooks::dispatch))
