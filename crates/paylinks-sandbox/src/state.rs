@@ -62,10 +62,13 @@ impl AppState {
     }
 
     /// The URL of link `id`'s payment page (`{public_url}/pay/{api}/{id}`, the id
-    /// percent-encoded): what every provider's link URL fields hold.
+    /// percent-encoded but for RFC 3986's unreserved characters, so that
+    /// `plink_ExjpAUN3gVHrPJ` stays as it is): what every provider's link URL fields hold.
     pub(crate) fn page_url(&self, api: &str, id: &str) -> String {
+        const UNRESERVED: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
         let root = self.root_url();
-        let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        let id = percent_encoding::utf8_percent_encode(id, UNRESERVED);
         format!("{root}/pay/{api}/{id}")
     }
 
