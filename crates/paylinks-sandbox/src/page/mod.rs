@@ -204,7 +204,7 @@ fn action_path(app: &AppState, api: &str, id: &str) -> String {
 }
 
 /// Anything else under `/pay`.
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     missing(StatusCode::NOT_FOUND, "no such payment page: the address is /pay/{api}/{id}")
 }
 
