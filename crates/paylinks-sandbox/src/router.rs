@@ -55,7 +55,7 @@ pub(crate) fn routes(app: &Arc<AppState>) -> Router {
         .layer(from_fn_with_state(app.clone(), learn_public_url))
 }
 
-/// Middleware: while the public URL is unknown (a [`router`] embedded elsewhere, without a
+/// Middleware: while the public URL is unknown (a [`router()`] embedded elsewhere, without a
 /// configured public URL), the first request that names a valid host (its `Host` header, or
 /// the authority of an absolute request URI) sets it to `http://{host}`.
 async fn learn_public_url(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {

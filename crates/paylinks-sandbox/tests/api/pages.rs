@@ -505,6 +505,9 @@ async fn unknown_links_and_apis_are_404_pages() {
         page.html_page(404);
         assert!(page.has("#message"), "{path}");
     }
+    let put = Page::from(world.client.put(world.page_url("razorpay", "x")).send().await.unwrap()).await;
+    put.html_page(405);
+    assert_eq!(put.headers.get("allow").unwrap(), "GET, HEAD, POST");
     // Percent-encoded ids are decoded once; markup in them is escaped.
     let page = world.open("razorpay", "%3Cb%3Ex%3C%2Fb%3E").await;
     page.html_page(404);
