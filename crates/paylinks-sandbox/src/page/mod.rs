@@ -6,7 +6,7 @@
 //! provider); the page renders it and turns the forms into [`crate::payment::PayRequest`]s.
 
 mod form;
-mod money;
+pub(crate) mod money;
 mod render;
 
 use std::sync::Arc;
