@@ -680,3 +680,44 @@ async fn faults_never_hit_the_page() {
     assert_eq!(listed.body["faults"][0]["count"], 5, "{:#}", listed.body);
     world.stop().await;
 }
+
+#[tokio::test]
+async fn amounts_follow_the_currency_exponent() {
+    let world = World::start().await;
+    // (currency, link_amount, minimum, shown amount, refused part, its message, part, shown paid)
+    let cases = [
+        ("JPY", json!(1500), json!(100), "¥1,500", "500.5", "amount can have no decimal places for JPY", "500", "¥500"),
+        (
+            "KWD",
+            json!(1234.567),
+            json!(2),
+            "د.ك 1,234.567",
+            "1.2345",
+            "amount can have at most 3 decimal places for KWD",
+            "2.345",
+            "د.ك 2.345",
+        ),
+    ];
+    for (currency, amount, minimum, shown, refused, message, part, paid) in cases {
+        let id = format!("page_{currency}");
+        let body = json!({"link_id": id, "link_amount": amount, "link_currency": currency, "link_purpose": "Abroad",
+            "customer_details": {"customer_phone": "9999999999"},
+            "link_partial_payments": true, "link_minimum_partial_amount": minimum});
+        send(world.h.cashfree(Method::POST, "/links").json(&body)).await.status(200);
+        let page = world.open("cashfree", &id).await;
+        page.html_page(200);
+        assert_eq!(page.text_of("#amount"), shown);
+        assert_eq!(page.text_of("#currency"), currency);
+        let bad = world.post("cashfree", &id, &[("action", "pay_part"), ("amount", refused)]).await;
+        bad.refused(400, message);
+        let good = world.post("cashfree", &id, &[("action", "pay_part"), ("amount", part)]).await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
+        let page = world.get(&format!("{}{}", world.h.sandbox.public_url(), good.location())).await;
+        assert_eq!(page.text_of("#amount-paid"), paid);
+        assert_eq!(page.text_of("#notice"), format!("Paid {paid}"));
+        // The provider's API agrees, in its own major units.
+        let link = world.link("cashfree", &id).await;
+        assert_eq!(link["link_amount_paid"].to_string(), part);
+    }
+    world.stop().await;
+}
