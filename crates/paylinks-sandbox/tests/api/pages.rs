@@ -721,3 +721,56 @@ async fn amounts_follow_the_currency_exponent() {
     }
     world.stop().await;
 }
+
+/// The hidden fields of the page's `form#redirect`, in order.
+fn redirect_fields(page: &Page) -> Vec<(String, String)> {
+    page.all(r#"form#redirect input[type="hidden"]"#)
+        .iter()
+        .map(|input| {
+            let attr = |name| input.value().attr(name).unwrap_or_default().to_owned();
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pine_labs_posts_its_signed_callback_form() {
+    let world = World::start().await;
+    let extra = json!({"callback_url": "https://shop.example/pine/ok?cart=7",
+        "failure_callback_url": "https://shop.example/pine/failed"});
+    let id = create(&world.h, PINELABS, true, extra).await;
+    let order_id = world.link("pinelabs", &id).await["order_id"].as_str().unwrap().to_owned();
+    let secret = world.h.setting("pinelabs", "callback_secret");
+
+    // A failed attempt: the form goes to failure_callback_url, the link stays open.
+    let failed = world.post("pinelabs", &id, &[("action", "fail")]).await;
+    failed.html_page(200);
+    assert_eq!(failed.attr("form#redirect", "method"), "post");
+    assert_eq!(failed.attr("form#redirect", "action"), "https://shop.example/pine/failed");
+    assert!(failed.has("form#redirect button#continue"));
+    assert_eq!(failed.text_of("script"), r#"document.getElementById("redirect").submit();"#);
+    assert!(!failed.has("#pay-full"), "no buttons while the browser is sent on");
+    let callback = paylinks_pinelabs::redirect::verify_callback(&secret, redirect_fields(&failed)).unwrap();
+    assert_eq!((callback.order_id.as_str(), callback.status.as_str()), (order_id.as_str(), "FAILED"));
+    assert!(callback.error.is_some());
+    assert_eq!(world.open("pinelabs", &id).await.attr("main#link", "data-open"), "true");
+
+    // A part payment: the form goes to callback_url (its query kept), signed.
+    let part = world.post("pinelabs", &id, &[("action", "pay_part"), ("amount", "250.50")]).await;
+    part.html_page(200);
+    assert_eq!(part.attr("form#redirect", "action"), "https://shop.example/pine/ok?cart=7");
+    assert_eq!(part.attr("main#link", "data-status"), "PARTIAL_PROCESSED", "the page shows the link as it is now");
+    assert_eq!(part.text_of("#amount-paid"), "₹250.50");
+    let fields = redirect_fields(&part);
+    let callback = paylinks_pinelabs::redirect::verify_callback(&secret, fields.clone()).unwrap();
+    assert_eq!(
+        (callback.order_id.as_str(), callback.status.as_str(), callback.error),
+        (order_id.as_str(), "PROCESSED", None)
+    );
+    // A changed field no longer verifies.
+    let forged: Vec<(String, String)> =
+        fields.into_iter().map(|(k, v)| if k == "status" { (k, "FAILED".to_owned()) } else { (k, v) }).collect();
+    assert!(paylinks_pinelabs::redirect::verify_callback(&secret, forged).is_err());
+    assert_paid(&world, PINELABS, &id, 25_050, 1).await;
+    world.stop().await;
+}
