@@ -28,7 +28,7 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, settle_payment};
+use crate::payment::{ControlError, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
@@ -60,6 +60,25 @@ const FIELDS: &[&str] = &[
     "callback_url",
     "callback_method",
 ];
+/// Razorpay's words for a payment an invoice (legacy payment link) will not take, after its
+/// API reference's descriptions of `partial_payment` ("false (default): The customer cannot
+/// make partial payments.") and `first_payment_min_amount` ("Minimum amount that must be
+/// paid by the customer as the first partial payment.")
+/// (<https://razorpay.com/docs/api/payments/invoices/create>). Razorpay documents no words
+/// for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this invoice."),
+    no_part_payments: |due| {
+        format!(
+            "The customer cannot make partial payments on this invoice (partial_payment is false): pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than {minimum}, the minimum amount that must be paid by the customer as the first partial payment (first_payment_min_amount)."
+        )
+    },
+};
 /// Fields an issued invoice still accepts.
 const ISSUED_FIELDS: &[&str] = &["partial_payment", "receipt", "comment", "terms", "notes", "expire_by"];
 /// At most this many line items.
@@ -339,7 +358,13 @@ impl Store {
         let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
-        let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
+        let terms = Terms {
+            due: total - invoice.amount_paid,
+            currency: &invoice.currency,
+            partial_allowed: invoice.partial_payment,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         let method = method.map_or_else(
             || KnownPaymentMethod::Card.into(),
             |method| {

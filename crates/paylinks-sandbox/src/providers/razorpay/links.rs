@@ -29,12 +29,31 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, Paid, Redirect, settle_payment};
+use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
+/// Razorpay's words for a payment a Payment Link will not take, after its API reference's
+/// descriptions of `accept_partial` ("false (default): Customer cannot make partial
+/// payments.") and `first_min_partial_amount` ("Minimum amount, in currency subunits, that
+/// must be paid by the customer as the first partial payment.")
+/// (<https://razorpay.com/docs/api/payments/payment-links/create-standard>). Razorpay
+/// documents no words for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this Payment Link."),
+    no_part_payments: |due| {
+        format!(
+            "Customer cannot make partial payments on this Payment Link (accept_partial is false): pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than {minimum}, the minimum amount that must be paid by the customer as the first partial payment (first_min_partial_amount)."
+        )
+    },
+};
 /// The smallest amount of a link, in minor units (₹1).
 const MINIMUM_AMOUNT: u64 = 100;
 /// The members a create request may carry (anything else: `extra fields sent.`); the spec
@@ -293,7 +312,13 @@ impl Store {
     ) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
-        let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: &link.currency,
+            partial_allowed: link.accept_partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         let method = match method {
             Some(method) => method
                 .parse::<KnownPaymentMethod>()
