@@ -155,9 +155,9 @@ impl LinkApi for Pinelabs {
     fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
         use paylinks_pinelabs::redirect::{SECRET_KEY, verify_callback};
         let callback = verify_callback(secret.expose(), params.pairs()).map_err(|e| match e {
-            WebhookError::MalformedHeader { header: SECRET_KEY, why, .. } => Error::Config {
-                message: format!("{PROVIDER}: PINELABS_CALLBACK_SECRET_KEY is {why}"),
-            },
+            WebhookError::MalformedHeader { header: SECRET_KEY, why, .. } => {
+                Error::Config { message: format!("{PROVIDER}: PINELABS_CALLBACK_SECRET_KEY is {why}") }
+            }
             other => ReturnError::from_verifier(PROVIDER, other).into(),
         })?;
         Ok(Return {
