@@ -336,14 +336,14 @@ fn pinelabs_without_a_usable_callback_secret_key_is_a_config_error_naming_its_va
     for key in [None, Some("zz-s3cr3t-zz")] {
         let err = pinelabs_client(key).verify_return(Provider::Pinelabs, &form).unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err}");
-        assert!(err.to_string().contains("PINELABS_CALLBACK_SECRET_KEY"), "{err}");
+        assert!(err.to_string().contains("PINELABS_CALLBACK_SECRET"), "{err}");
         assert!(!err.to_string().contains("zz-s3cr3t-zz"), "the key is not quoted: {err}");
     }
     // From the environment.
     let vars = [
         ("PINELABS_CLIENT_ID", "pl_id"),
         ("PINELABS_CLIENT_SECRET", SECRET),
-        ("PINELABS_CALLBACK_SECRET_KEY", PINELABS_KEY),
+        ("PINELABS_CALLBACK_SECRET", PINELABS_KEY),
     ];
     let builder = paylinks::PaylinksBuilder::from_lookup(|name| {
         vars.iter().find(|(var, _)| *var == name).map(|(_, value)| (*value).to_owned())
