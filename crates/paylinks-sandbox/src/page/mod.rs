@@ -6,7 +6,7 @@
 //! provider); the page renders it and turns the forms into [`crate::payment::PayRequest`]s.
 
 mod form;
-mod money;
+pub(crate) mod money;
 mod render;
 
 use std::sync::Arc;
@@ -66,7 +66,7 @@ struct Pages {
 /// `/pay` is the 404 page.
 pub(crate) fn routes(app: Arc<AppState>, providers: Vec<Arc<dyn Provider>>) -> Router {
     Router::new()
-        .route("/{api}/{id}", get(show).post(act))
+        .route("/{api}/{id}", get(show).post(act).fallback(wrong_method))
         .fallback(not_found)
         .with_state(Pages { app, providers: providers.into() })
 }
@@ -109,35 +109,53 @@ async fn act(
         Ok(bytes) => PageForm::parse(bytes),
         Err(_) => PageForm::default(),
     };
-    let mut stores = pages.app.lock();
-    let provider = match crate::control::provider_of(&pages.providers, &api) {
-        Ok(provider) => provider.clone(),
-        Err(error) => return missing(error.status(), error.message()),
-    };
-    let link = match provider.page(&mut stores, &api, &id) {
-        Ok(link) => link,
-        Err(error) => return missing(error.status(), error.message()),
-    };
-    let extras = Extras { action: action_path(&pages.app, &api, &id), ..Extras::default() };
-    let done = match body {
-        Err(rejection) => Err(ControlError::invalid(format!("the form could not be read: {}", rejection.body_text()))),
-        Ok(_) => carry_out(&mut stores, provider.as_ref(), &api, &link, &form),
-    };
-    match done {
-        Ok(Done::Redirect(Redirect::Get(url))) => see_other(&url),
-        Ok(Done::Redirect(redirect)) => {
-            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
-            let extras = Extras { redirect: Some(&redirect), ..extras };
-            html(StatusCode::OK, render::link_page(&api, &now, &extras))
+    // The stores are locked for the provider's calls only, not while the page is written.
+    let answer = {
+        let mut stores = pages.app.lock();
+        let provider = match crate::control::provider_of(&pages.providers, &api) {
+            Ok(provider) => provider.clone(),
+            Err(error) => return missing(error.status(), error.message()),
+        };
+        let link = match provider.page(&mut stores, &api, &id) {
+            Ok(link) => link,
+            Err(error) => return missing(error.status(), error.message()),
+        };
+        let extras = Extras { action: action_path(&pages.app, &api, &id), ..Extras::default() };
+        let done = match body {
+            Err(rejection) => {
+                Err(ControlError::invalid(format!("the form could not be read: {}", rejection.body_text())))
+            }
+            Ok(_) => carry_out(&mut stores, provider.as_ref(), &api, &link, &form),
+        };
+        // The page shows the link as it is now (a refused action changed nothing).
+        let mut now = || provider.page(&mut stores, &api, &id).unwrap_or_else(|_| link.clone());
+        match done {
+            Ok(Done::Redirect(Redirect::Get(url))) => Answer::SeeOther(url),
+            Ok(Done::Redirect(redirect)) => {
+                Answer::Page(StatusCode::OK, Box::new((now(), Extras { redirect: Some(redirect), ..extras })))
+            }
+            Ok(Done::Notice(query)) => Answer::SeeOther(format!("{}?{query}", extras.action)),
+            Err(error) => {
+                let extras = Extras { message: Some(error.message().to_owned()), typed_amount: form.amount, ..extras };
+                Answer::Page(error.status(), Box::new((now(), extras)))
+            }
         }
-        Ok(Done::Notice(query)) => see_other(&format!("{}?{query}", extras.action)),
-        Err(error) => {
-            // The page as it is now (a refused action changes nothing), with the reason.
-            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
-            let extras = Extras { message: Some(error.message().to_owned()), typed_amount: form.amount, ..extras };
-            html(error.status(), render::link_page(&api, &now, &extras))
+    };
+    match answer {
+        Answer::SeeOther(location) => see_other(&location),
+        Answer::Page(status, page) => {
+            let (link, extras) = *page;
+            html(status, render::link_page(&api, &link, &extras))
         }
     }
+}
+
+/// The answer to a form, decided under the stores' lock and written after it.
+enum Answer {
+    /// `303 See Other` to this URL.
+    SeeOther(String),
+    /// The page of this link with these extras.
+    Page(StatusCode, Box<(PageLink, Extras)>),
 }
 
 /// What an action did.
@@ -204,8 +222,15 @@ fn action_path(app: &AppState, api: &str, id: &str) -> String {
 }
 
 /// Anything else under `/pay`.
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     missing(StatusCode::NOT_FOUND, "no such payment page: the address is /pay/{api}/{id}")
+}
+
+/// Any method but GET (HEAD) and POST on a page.
+async fn wrong_method() -> Response {
+    let mut response = missing(StatusCode::METHOD_NOT_ALLOWED, "a payment page is read with GET and its forms POSTed");
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    response
 }
 
 fn missing(status: StatusCode, message: &str) -> Response {
