@@ -55,6 +55,31 @@ fn the_demo_runs_offline_and_shows_every_provider() {
     assert!(stdout.contains("→ partially_paid, payment "), "{stdout}");
     assert!(stdout.contains("→ cancelled (event "), "{stdout}");
     assert!(stdout.contains(" webhook deliveries verified by the receiver, 0 refused."), "{stdout}");
+    // Every link's URL is its payment page on the local sandbox, in the tables and in the
+    // block of links to pay in a browser; without a terminal the demo does not serve.
+    let block = stdout.split("\nPay in a browser:\n").nth(1).expect("a 'Pay in a browser:' block");
+    for api in ["cashfree", "razorpay", "razorpay_invoice", "pinelabs"] {
+        let page = format!("/pay/{api}/");
+        assert!(stdout.contains("  url              http://127.0.0.1:") && stdout.contains(&page), "{stdout}");
+        let line = block.lines().find(|l| l.trim_start().starts_with(&format!("{api} "))).expect(api);
+        assert!(line.contains("http://127.0.0.1:") && line.contains(&page), "{line}");
+    }
+    assert!(!stdout.contains("until Ctrl-C"), "{stdout}");
+    // The customer's return to the merchant after each payment, read with
+    // Paylinks::verify_return: signed (Razorpay), signed without a link status (Pine Labs:
+    // the link is fetched), or not signed at all (Cashfree: the link is fetched).
+    assert_eq!(stdout.matches("↳ return razorpay, link plink_").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("↳ return razorpay_invoice, link inv_").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches(", status paid (signature verified)\n").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains(", status PROCESSED (signature verified: fetched the link: paid (PROCESSED), paid 499.50 INR)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("↳ return cashfree (not signed: fetched the link: paid (PAID), paid 499.50 INR)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("refused: "), "{stdout}");
 }
 
 #[test]
@@ -449,6 +474,26 @@ fn the_sandbox_takes_webhook_urls_and_refuses_bad_ones() {
     assert_eq!(schema["title"], "LinkEvent");
 }
 
+#[test]
+fn the_sandbox_builds_page_urls_under_its_public_url_and_refuses_a_bad_one_in_one_line() {
+    for bad in ["ftp://example.com", "example.com:8080", "https://user:pw@tunnel.example", "http://x.example/?q=1"] {
+        let output = run(&["sandbox", "--port", "0", "--public-url", bad]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        let stderr = text(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: --public-url: "), "{stderr}");
+        assert!(!stderr.contains("pw@"), "the URL's password is not echoed: {stderr}");
+    }
+    let help = text(&run(&["sandbox", "--help"]).stdout);
+    assert!(help.contains("--public-url") && help.contains("tunnel") && help.contains("container"), "{help}");
+
+    let mut sandbox = serve(&["--public-url", "https://abc.tunnel.example/sb/"]);
+    assert_eq!(sandbox.info["pay_url"], "https://abc.tunnel.example/sb/pay", "{}", sandbox.info);
+    let mut banner = String::new();
+    while !banner.contains("Ctrl-C") && sandbox._stdout.read_line(&mut banner).unwrap() > 0 {}
+    assert!(banner.contains("  pages     https://abc.tunnel.example/sb/pay/{api}/{id}"), "{banner}");
+}
+
 /// A child's stdout, line by line, from a reader thread.
 fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
     let stdout = child.stdout.take().unwrap();
@@ -670,4 +715,104 @@ fn webhook_verify_prints_the_event_of_a_genuine_delivery_and_says_why_it_refuses
     let output = run(&args);
     assert_clean_failure(&output, &["--tolerance: 3000000000 s is over a day"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// The next stdout line that `wanted` accepts (other lines are skipped), within 20 s; every
+/// line read goes into `seen`.
+fn next_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+    wanted: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line =
+            lines.recv_timeout(left).unwrap_or_else(|_| panic!("no such line within 20 s after:\n{}", seen.join("\n")));
+        seen.push(line.clone());
+        if wanted(&line) {
+            return line;
+        }
+    }
+}
+
+/// `paylinks demo --serve`: after the walk, the links under "Pay in a browser" are served; a
+/// customer opening each and pressing "pay" on its page is sent back to the demo merchant's
+/// return page (a GET redirect, or Pine Labs' POSTed form), which reads the return with
+/// `Paylinks::verify_return`; the demo prints each verified webhook and each return.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_serve_keeps_the_links_payable_and_prints_what_the_merchant_sees() {
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut demo =
+        Killed(paylinks().args(["demo", "--serve"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap());
+    let lines = lines_of(&mut demo.0);
+    let mut seen = Vec::new();
+    next_line(&lines, &mut seen, |l| l == "Pay in a browser:");
+    let mut pages = std::collections::BTreeMap::new();
+    for _ in 0..4 {
+        let line = next_line(&lines, &mut seen, |_| true);
+        let (api, url) = line.trim().split_once(' ').unwrap();
+        pages.insert(api.to_owned(), url.trim().to_owned());
+    }
+    next_line(&lines, &mut seen, |l| l.contains("until Ctrl-C"));
+    // From here on, only what the served demo prints.
+    seen.clear();
+
+    // Each link paid in full on its page, as a browser: the page's `pay` form, then the
+    // provider's redirect to the merchant (a 303 that reqwest follows, or a page whose form
+    // `#redirect` the browser's script posts).
+    let http = paylinks::plain_http_client().unwrap();
+    for (api, url) in &pages {
+        let html = http.get(url).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"id="pay-full""#), "{api}: {html}");
+        let form = "application/x-www-form-urlencoded";
+        let answer = http.post(url).header("content-type", form).body("action=pay").send().await.unwrap();
+        let (mut at, mut status) = (answer.url().clone(), answer.status().as_u16());
+        let mut html = answer.text().await.unwrap();
+        if let Some((action, fields)) = redirect_form(&html) {
+            let posted = http.post(action).header("content-type", form).body(fields).send().await.unwrap();
+            (at, status) = (posted.url().clone(), posted.status().as_u16());
+            html = posted.text().await.unwrap();
+        }
+        assert_eq!((at.path(), status), (format!("/return/{api}").as_str(), 200), "{api}: {html}");
+        assert!(html.contains("Payment received"), "{api}: {html}");
+    }
+
+    // The webhooks and returns, in whichever order they arrive: one of each per provider.
+    let webhook = |api: &str, l: &str| l.starts_with("webhook ") && l.contains(&format!(" {api} paid ("));
+    let back = |api: &str, l: &str| l.contains(&format!(" return {api},")) || l.contains(&format!(" return {api} ("));
+    let done = |seen: &[String]| {
+        pages.keys().all(|api| seen.iter().any(|l| webhook(api, l)) && seen.iter().any(|l| back(api, l)))
+    };
+    while !done(&seen) {
+        next_line(&lines, &mut seen, |_| true);
+    }
+    for line in &seen {
+        assert!(!line.contains("refused"), "{line}");
+        if line.starts_with("webhook ") {
+            assert!(line.ends_with("(signature verified)"), "{line}");
+        }
+        if pages.keys().any(|api| back(api, line)) {
+            assert!(line.contains("status paid (") || line.contains("fetched the link: paid ("), "{line}");
+        }
+    }
+}
+
+/// The `#redirect` form of a payment page (a provider whose redirect is a POSTed form): its
+/// action and its fields, URL-encoded.
+fn redirect_form(html: &str) -> Option<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let form = document.select(&scraper::Selector::parse("form#redirect").unwrap()).next()?;
+    let action = form.value().attr("action")?.to_owned();
+    let mut fields = url::form_urlencoded::Serializer::new(String::new());
+    for input in form.select(&scraper::Selector::parse("input[type=hidden]").unwrap()) {
+        fields.append_pair(input.value().attr("name").unwrap_or(""), input.value().attr("value").unwrap_or(""));
+    }
+    Some((action, fields.finish()))
 }

@@ -13,7 +13,10 @@ use paylinks_core::http::Environment;
 use paylinks_core::webhook::WebhookError;
 use tracing::Instrument;
 
-use crate::{CreateLink, Error, LinkEvent, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
+use crate::returns::Params;
+use crate::{
+    CreateLink, Error, LinkEvent, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy, Return,
+};
 
 /// Where a link API's credentials and host come from. Link APIs of one provider that share
 /// credentials (Razorpay's payment links and invoice links) share one `Settings`.
@@ -164,6 +167,24 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         })
     }
 
+    /// The environment variable of the secret the provider signs its redirects back to the
+    /// merchant with, when that is not the API secret (Pine Labs: the secret key its
+    /// onboarding team gives); `None` (the default) when the API secret signs them, or nothing
+    /// does. Set with [`PaylinksBuilder::return_secret`](crate::PaylinksBuilder::return_secret)
+    /// in code.
+    const RETURN_SECRET_VAR: Option<&'static str> = None;
+
+    /// Reads the redirect that brings the customer back to the merchant after a payment
+    /// (`params`: its query or form fields, decoded) as a [`Return`], checking its signature
+    /// with the provider crate's verifier keyed with `secret` (the API secret the link API is
+    /// configured with, or its [`Self::RETURN_SECRET_VAR`] secret) where the provider signs
+    /// it. Every link API whose provider redirects implements it; the default says the API
+    /// does not.
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        let _ = (secret, params);
+        Err(Error::Unsupported { provider: Self::PROVIDER, operation: "verifying a return redirect" })
+    }
+
     /// Whether a refused `operation` (`cancel`, `resend_notification`) is explained by the
     /// link's state, read back after the refusal. By default a cancel needs an active link and
     /// a notification a payable one.
@@ -223,11 +244,17 @@ pub(crate) trait ConnectedApi: Debug + Send + Sync {
     fn resend<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str, medium: NotifyMedium) -> BoxFuture<'a, ()>;
     /// [`LinkApi::list`].
     fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>>;
+    /// [`LinkApi::verify_return`] with the configured API secret.
+    fn verify_return(&self, params: &Params) -> Result<Return, Error>;
 }
 
-/// A [`LinkApi`] with its client.
+/// A [`LinkApi`] with its client, and the secret the provider's redirects back to the
+/// merchant are signed with: the API secret the client was built with, or the
+/// [`LinkApi::RETURN_SECRET_VAR`] secret (`None` when that is not configured). `Debug` shows
+/// `Secret(***)`.
 pub(crate) struct Connected<A: LinkApi> {
     pub client: A::Client,
+    pub return_secret: Option<Secret>,
 }
 
 impl<A: LinkApi> Debug for Connected<A> {
@@ -277,6 +304,7 @@ pub(crate) fn error_type(error: &Error) -> &'static str {
         Error::ErrorBody { .. } => "error_body",
         Error::Config { .. } => "config",
         Error::Webhook(_) => "webhook",
+        Error::Return(_) => "return",
     }
 }
 
@@ -308,5 +336,18 @@ impl<A: LinkApi> ConnectedApi for Connected<A> {
     fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>> {
         let span = facade_span!("paylinks.list", A, "list", tracing::field::Empty);
         Box::pin(traced(span, A::list(&self.client, retry, filter)))
+    }
+
+    fn verify_return(&self, params: &Params) -> Result<Return, Error> {
+        match (&self.return_secret, A::RETURN_SECRET_VAR) {
+            (Some(secret), _) => A::verify_return(secret, params),
+            (None, var) => Err(Error::Config {
+                message: format!(
+                    "{}: no secret for its return redirects: set {} (or PaylinksBuilder::return_secret)",
+                    A::PROVIDER,
+                    var.unwrap_or("its API secret")
+                ),
+            }),
+        }
     }
 }
