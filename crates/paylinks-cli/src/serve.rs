@@ -31,6 +31,11 @@ impl FromArgMatches for SandboxArgs {
         if let Some(host) = matches.get_one::<IpAddr>("host") {
             self.host = *host;
         }
+        if let Some(url) = matches.get_one::<String>("public-url") {
+            self.config.set_public_url(url).map_err(|e| {
+                clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("--public-url: {}\n", e.reason))
+            })?;
+        }
         for url in matches.get_many::<String>("webhook-url").into_iter().flatten() {
             self.config
                 .add_webhook_url(url)
@@ -73,6 +78,17 @@ impl Args for SandboxArgs {
                     .default_value("127.0.0.1"),
             )
             .arg(
+                Arg::new("public-url")
+                    .long("public-url")
+                    .value_name("URL")
+                    .help(
+                        "The URL a browser reaches this sandbox at, when it is not http://HOST:PORT: a tunnel \
+                         (https://abc.ngrok.app) or a container's published port (http://localhost:8080). Every \
+                         link's payment page URL (link_url, short_url) is built under it: URL/pay/{api}/{id}",
+                    )
+                    .value_parser(crate::OneLine::new("--public-url", parse_public_url)),
+            )
+            .arg(
                 Arg::new("webhook-url")
                     .long("webhook-url")
                     .value_name("URL")
@@ -106,6 +122,13 @@ fn parse_webhook_url(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// A `--public-url` the sandbox takes (absolute http or https, no credentials, query or
+/// fragment): checked while parsing, so that a wrong one is one line naming the flag.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    SandboxConfig::default().set_public_url(text).map_err(|e| e.reason.to_owned())?;
+    Ok(text.to_owned())
+}
+
 pub async fn run(args: SandboxArgs) -> Result<(), String> {
     let addr = SocketAddr::new(args.host, args.port);
     let sandbox = Sandbox::start(args.config, addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -117,6 +140,7 @@ pub async fn run(args: SandboxArgs) -> Result<(), String> {
         lines.push(format!("  {provider:<9} {}", sandbox.base_url(provider).unwrap_or_default()));
     }
     lines.push(format!("  control   http://{}/_sandbox", sandbox.addr()));
+    lines.push(format!("  pages     {}/pay/{{api}}/{{id}}", sandbox.public_url()));
     for url in sandbox.config().webhook_urls() {
         lines.push(format!("  webhooks  {url}"));
     }

@@ -449,6 +449,26 @@ fn the_sandbox_takes_webhook_urls_and_refuses_bad_ones() {
     assert_eq!(schema["title"], "LinkEvent");
 }
 
+#[test]
+fn the_sandbox_builds_page_urls_under_its_public_url_and_refuses_a_bad_one_in_one_line() {
+    for bad in ["ftp://example.com", "example.com:8080", "https://user:pw@tunnel.example", "http://x.example/?q=1"] {
+        let output = run(&["sandbox", "--port", "0", "--public-url", bad]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        let stderr = text(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: --public-url: "), "{stderr}");
+        assert!(!stderr.contains("pw@"), "the URL's password is not echoed: {stderr}");
+    }
+    let help = text(&run(&["sandbox", "--help"]).stdout);
+    assert!(help.contains("--public-url") && help.contains("tunnel") && help.contains("container"), "{help}");
+
+    let mut sandbox = serve(&["--public-url", "https://abc.tunnel.example/sb/"]);
+    assert_eq!(sandbox.info["pay_url"], "https://abc.tunnel.example/sb/pay", "{}", sandbox.info);
+    let mut banner = String::new();
+    while !banner.contains("Ctrl-C") && sandbox._stdout.read_line(&mut banner).unwrap() > 0 {}
+    assert!(banner.contains("  pages     https://abc.tunnel.example/sb/pay/{api}/{id}"), "{banner}");
+}
+
 /// A child's stdout, line by line, from a reader thread.
 fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
     let stdout = child.stdout.take().unwrap();

@@ -144,13 +144,20 @@ pub struct SandboxConfig {
     values: BTreeMap<(&'static str, &'static str), Setting>,
     webhook_urls: Vec<String>,
     webhook_retry: WebhookRetry,
+    public_url: Option<String>,
 }
 
 impl SandboxConfig {
     /// A configuration of these settings, each at its default.
     pub(crate) fn from_specs(specs: Vec<SettingSpec>) -> SandboxConfig {
         let values = specs.iter().map(|spec| ((spec.provider, spec.key), spec.default_value())).collect();
-        SandboxConfig { specs, values, webhook_urls: Vec::new(), webhook_retry: WebhookRetry::default() }
+        SandboxConfig {
+            specs,
+            values,
+            webhook_urls: Vec::new(),
+            webhook_retry: WebhookRetry::default(),
+            public_url: None,
+        }
     }
 
     /// Registers a URL every webhook event of every provider is POSTed to (the control API's
@@ -196,6 +203,39 @@ impl SandboxConfig {
     /// How deliveries are retried.
     pub fn webhook_retry(&self) -> WebhookRetry {
         self.webhook_retry
+    }
+
+    /// Sets the sandbox's public URL: the root URL a browser reaches the sandbox at, when that
+    /// is not the address it binds (behind a tunnel, a reverse proxy or a container's port
+    /// mapping; `paylinks sandbox --public-url URL`). Every link's payment page URL (Cashfree
+    /// `link_url`, Razorpay `short_url`, Pine Labs' link URL) and the connection JSON's
+    /// `pay_url` are built under it: `{public_url}/pay/{api}/{id}`. A path prefix is kept
+    /// (`https://abc.ngrok.app/sb` gives `https://abc.ngrok.app/sb/pay/...`) for a proxy that
+    /// strips it: the sandbox itself still serves the pages at `/pay/...`. A trailing slash is
+    /// dropped. Unset (the default), [`crate::Sandbox::start`] uses the address it bound.
+    ///
+    /// # Errors
+    /// [`SettingError`] (`sandbox.public_url`) for anything but an absolute http or https URL
+    /// with a host and without credentials, query or fragment.
+    pub fn set_public_url(&mut self, url: &str) -> Result<&mut Self, SettingError> {
+        let error = |reason| SettingError { provider: "sandbox".to_owned(), key: "public_url".to_owned(), reason };
+        let parsed = url::Url::parse(url.trim()).map_err(|_| error("not an absolute http or https URL"))?;
+        if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
+            return Err(error("not an absolute http or https URL"));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(error("must not hold a user name or password"));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(error("must not have a query or a fragment"));
+        }
+        self.public_url = Some(parsed.as_str().trim_end_matches('/').to_owned());
+        Ok(self)
+    }
+
+    /// The public URL set with [`SandboxConfig::set_public_url`] (no trailing slash), if any.
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// Every setting of every provider, in registration order.
@@ -257,5 +297,43 @@ impl SandboxConfig {
                 Setting::Duration(d) => Some((format!("{}_secs", spec.key), serde_json::Value::from(d.as_secs_f64()))),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_are_absolute_http_urls_without_a_trailing_slash() {
+        let mut config = SandboxConfig::default();
+        assert_eq!(config.public_url(), None);
+        config.set_public_url("https://abc.ngrok.app/").unwrap();
+        assert_eq!(config.public_url(), Some("https://abc.ngrok.app"));
+        config.set_public_url(" https://abc.ngrok.app/sb/ ").unwrap();
+        assert_eq!(config.public_url(), Some("https://abc.ngrok.app/sb"));
+        config.set_public_url("http://127.0.0.1:4455").unwrap();
+        assert_eq!(config.public_url(), Some("http://127.0.0.1:4455"));
+        for (bad, reason) in [
+            ("abc.ngrok.app", "not an absolute http or https URL"),
+            ("/sb", "not an absolute http or https URL"),
+            ("ftp://abc.ngrok.app", "not an absolute http or https URL"),
+            ("", "not an absolute http or https URL"),
+            ("https://user:pw@abc.ngrok.app", "must not hold a user name or password"),
+            ("https://abc.ngrok.app/?x=1", "must not have a query or a fragment"),
+            ("https://abc.ngrok.app/#top", "must not have a query or a fragment"),
+        ] {
+            let error = config.set_public_url(bad).unwrap_err();
+            assert_eq!(
+                (error.provider.as_str(), error.key.as_str(), error.reason),
+                ("sandbox", "public_url", reason),
+                "{bad}"
+            );
+        }
+        assert_eq!(config.public_url(), Some("http://127.0.0.1:4455"), "a refused URL changes nothing");
+        assert_eq!(
+            config.set_public_url("nope").unwrap_err().to_string(),
+            "sandbox setting sandbox.public_url: not an absolute http or https URL"
+        );
     }
 }

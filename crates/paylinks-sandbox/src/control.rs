@@ -26,11 +26,20 @@ pub(crate) struct Control {
 impl Control {
     /// The provider serving link API `api`.
     fn provider(&self, api: &str) -> Result<&Arc<dyn Provider>, ControlError> {
-        self.providers.iter().find(|p| p.link_apis().contains(&api)).ok_or_else(|| {
-            let known: Vec<&str> = self.providers.iter().flat_map(|p| p.link_apis().iter().copied()).collect();
-            ControlError::unknown(format!("unknown provider `{api}`: use {}", known.join(", ")))
-        })
+        provider_of(&self.providers, api)
     }
+}
+
+/// The provider of `providers` serving link API `api` (the control API's and the payment
+/// page's lookup); 404 naming the link APIs there are.
+pub(crate) fn provider_of<'a>(
+    providers: &'a [Arc<dyn Provider>],
+    api: &str,
+) -> Result<&'a Arc<dyn Provider>, ControlError> {
+    providers.iter().find(|p| p.link_apis().contains(&api)).ok_or_else(|| {
+        let known: Vec<&str> = providers.iter().flat_map(|p| p.link_apis().iter().copied()).collect();
+        ControlError::unknown(format!("unknown provider `{api}`: use {}", known.join(", ")))
+    })
 }
 
 /// The control API's routes (under `/_sandbox`).

@@ -27,6 +27,16 @@ impl ControlError {
     pub(crate) fn invalid(message: impl Into<String>) -> ControlError {
         ControlError { status: StatusCode::BAD_REQUEST, message: message.into() }
     }
+
+    /// Its HTTP status (400 or 404).
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Its message, as the control API and the payment page show it.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<ControlError> for Response {

@@ -73,10 +73,7 @@ pub(crate) trait Provider: Send + Sync + 'static {
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value>;
     /// Payment page: link `id` of link API `api` as the page shows it (expired first if its
     /// time has passed); 404 for an unknown link.
-    fn page(&self, stores: &mut Stores, api: &str, id: &str) -> Result<PageLink, ControlError> {
-        let _ = (stores, id);
-        Err(ControlError::unknown(format!("{api} has no payment page yet")))
-    }
+    fn page(&self, stores: &mut Stores, api: &str, id: &str) -> Result<PageLink, ControlError>;
 
     /// The secret this provider signs its webhook deliveries with, from `config`: its
     /// `webhook_secret` setting, or else its one text setting whose key ends in `secret` (a

@@ -31,6 +31,8 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState::new(config.clone()));
+        // The configured public URL is already set; otherwise the address bound.
+        let _ = state.public_url.set(root_url(addr));
         let app = crate::router::routes(&state).into_make_service_with_connect_info::<ConnHandle>();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -56,6 +58,14 @@ impl Sandbox {
         Some(format!("{}{}", self.root_url(), provider.prefix()))
     }
 
+    /// The root URL links' payment pages are built under, without a trailing slash: the
+    /// configured public URL ([`SandboxConfig::set_public_url`]), else the address the
+    /// sandbox bound (`http://127.0.0.1:P`). Link `id` of link API `api` has its page at
+    /// `{public_url}/pay/{api}/{id}`.
+    pub fn public_url(&self) -> &str {
+        self.app.root_url()
+    }
+
     /// The names of the providers the sandbox serves, in registration order.
     pub fn providers(&self) -> Vec<&'static str> {
         crate::providers::all().iter().map(|p| p.name()).collect()
@@ -77,9 +87,13 @@ impl Sandbox {
     /// `{"cashfree": {"base_url", "client_id", "client_secret", "api_version"},
     ///   "razorpay": {"base_url", "key_id", "key_secret"},
     ///   "pinelabs": {"base_url", "client_id", "client_secret", "token_ttl_secs"},
-    ///   "control_url": "http://127.0.0.1:P/_sandbox"}`: for each provider its `base_url`,
+    ///   "control_url": "http://127.0.0.1:P/_sandbox",
+    ///   "pay_url": "http://127.0.0.1:P/pay"}`: for each provider its `base_url`,
     /// its settings (a duration as `<key>_secs`) and its constant facts (Cashfree's
-    /// `api_version`: the versions it answers, oldest first, `["2022-09-01", ..., "2026-01-01"]`).
+    /// `api_version`: the versions it answers, oldest first, `["2022-09-01", ..., "2026-01-01"]`);
+    /// `pay_url` is where the links' payment pages are, under the public URL
+    /// ([`Sandbox::public_url`]): link `id` of link API `api` (`cashfree`, `razorpay`,
+    /// `razorpay_invoice`, `pinelabs`) at `{pay_url}/{api}/{id}`.
     pub fn connection_info(&self) -> Value {
         let root = self.root_url();
         let mut info = Map::new();
@@ -91,6 +105,7 @@ impl Sandbox {
             info.insert(provider.name().to_owned(), Value::Object(members));
         }
         info.insert("control_url".into(), Value::from(format!("{root}/_sandbox")));
+        info.insert("pay_url".into(), Value::from(format!("{}/pay", self.public_url())));
         Value::Object(info)
     }
 
@@ -108,15 +123,20 @@ impl Sandbox {
         self.app.webhooks.stop();
     }
 
-    /// `http://host:port`, with `127.0.0.1` (or `[::1]`) for an unspecified bind address.
+    /// `http://host:port` of the address bound (see [`root_url`]).
     fn root_url(&self) -> String {
-        let ip = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            ip => ip,
-        };
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        root_url(self.addr)
     }
+}
+
+/// `http://host:port` of `addr`, with `127.0.0.1` for an unspecified bind address.
+fn root_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
 impl Drop for Sandbox {

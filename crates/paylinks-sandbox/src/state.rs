@@ -46,17 +46,29 @@ impl Stores {
 }
 
 impl AppState {
-    /// A fresh, empty sandbox state.
+    /// A fresh, empty sandbox state; its public URL is the configured one, if any.
     pub(crate) fn new(config: SandboxConfig) -> AppState {
         let webhooks = crate::webhooks::Hub::new(config.webhook_urls().to_vec(), config.webhook_retry());
-        AppState { config, stores: Mutex::new(Stores::default()), webhooks, public_url: std::sync::OnceLock::new() }
+        let public_url = std::sync::OnceLock::new();
+        if let Some(url) = config.public_url() {
+            let _ = public_url.set(url.to_owned());
+        }
+        AppState { config, stores: Mutex::new(Stores::default()), webhooks, public_url }
+    }
+
+    /// The public URL once known (see [`AppState::public_url`]), else `http://127.0.0.1`.
+    pub(crate) fn root_url(&self) -> &str {
+        self.public_url.get().map_or("http://127.0.0.1", String::as_str)
     }
 
     /// The URL of link `id`'s payment page (`{public_url}/pay/{api}/{id}`, the id
-    /// percent-encoded): what every provider's link URL fields hold.
+    /// percent-encoded but for RFC 3986's unreserved characters, so that
+    /// `plink_ExjpAUN3gVHrPJ` stays as it is): what every provider's link URL fields hold.
     pub(crate) fn page_url(&self, api: &str, id: &str) -> String {
-        let root = self.public_url.get().map_or("http://127.0.0.1", String::as_str);
-        let id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        const UNRESERVED: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+        let root = self.root_url();
+        let id = percent_encoding::utf8_percent_encode(id, UNRESERVED);
         format!("{root}/pay/{api}/{id}")
     }
 

@@ -13,7 +13,10 @@ use paylinks_core::http::Environment;
 use paylinks_core::webhook::WebhookError;
 use tracing::Instrument;
 
-use crate::{CreateLink, Error, LinkEvent, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy};
+use crate::returns::Params;
+use crate::{
+    CreateLink, Error, LinkEvent, LinkStatus, ListFilter, NotifyMedium, PaymentLink, Provider, RetryPolicy, Return,
+};
 
 /// Where a link API's credentials and host come from. Link APIs of one provider that share
 /// credentials (Razorpay's payment links and invoice links) share one `Settings`.
@@ -164,6 +167,16 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         })
     }
 
+    /// Reads the redirect that brings the customer back to the merchant after a payment
+    /// (`params`: its query or form fields, decoded) as a [`Return`], checking its signature
+    /// with the provider crate's verifier keyed with the API secret (`secret`, the one the
+    /// link API is configured with) where the provider signs it. Every link API whose
+    /// provider redirects implements it; the default says the API does not.
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        let _ = (secret, params);
+        Err(Error::Unsupported { provider: Self::PROVIDER, operation: "verifying a return redirect" })
+    }
+
     /// Whether a refused `operation` (`cancel`, `resend_notification`) is explained by the
     /// link's state, read back after the refusal. By default a cancel needs an active link and
     /// a notification a payable one.
@@ -223,11 +236,15 @@ pub(crate) trait ConnectedApi: Debug + Send + Sync {
     fn resend<'a>(&'a self, retry: &'a RetryPolicy, id: &'a str, medium: NotifyMedium) -> BoxFuture<'a, ()>;
     /// [`LinkApi::list`].
     fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>>;
+    /// [`LinkApi::verify_return`] with the configured API secret.
+    fn verify_return(&self, params: &Params) -> Result<Return, Error>;
 }
 
-/// A [`LinkApi`] with its client.
+/// A [`LinkApi`] with its client, and the API secret the client was built with (which signs
+/// the provider's redirects back to the merchant; `Debug` shows `Secret(***)`).
 pub(crate) struct Connected<A: LinkApi> {
     pub client: A::Client,
+    pub secret: Secret,
 }
 
 impl<A: LinkApi> Debug for Connected<A> {
@@ -277,6 +294,7 @@ pub(crate) fn error_type(error: &Error) -> &'static str {
         Error::ErrorBody { .. } => "error_body",
         Error::Config { .. } => "config",
         Error::Webhook(_) => "webhook",
+        Error::Return(_) => "return",
     }
 }
 
@@ -308,5 +326,9 @@ impl<A: LinkApi> ConnectedApi for Connected<A> {
     fn list<'a>(&'a self, retry: &'a RetryPolicy, filter: &'a ListFilter) -> BoxFuture<'a, Vec<PaymentLink>> {
         let span = facade_span!("paylinks.list", A, "list", tracing::field::Empty);
         Box::pin(traced(span, A::list(&self.client, retry, filter)))
+    }
+
+    fn verify_return(&self, params: &Params) -> Result<Return, Error> {
+        A::verify_return(&self.secret, params)
     }
 }

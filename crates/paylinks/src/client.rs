@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use crate::api::{ConnectedApi, LinkApi};
 use crate::registry::{self, Operation, SharedClients};
+use crate::returns::Params;
 use crate::{
-    CreateLink, Error, LinkRef, ListFilter, NotifyMedium, PaylinksBuilder, PaymentLink, Provider, RetryPolicy,
+    CreateLink, Error, LinkRef, ListFilter, NotifyMedium, PaylinksBuilder, PaymentLink, Provider, RetryPolicy, Return,
 };
 
 /// One client for the payment links of every enabled provider.
@@ -160,6 +161,57 @@ impl Paylinks {
             supports(provider, Operation::ListWithoutReference)?;
         }
         self.api(provider)?.list(&self.retry, filter).await
+    }
+
+    /// Reads the redirect that brings the customer's browser back to the merchant after a
+    /// payment on a link of `provider` (to the link's
+    /// [`CreateLink::return_url`](crate::CreateLink::return_url)) as a [`Return`], and checks
+    /// its signature with the API secret this client is configured with, where the provider
+    /// signs it.
+    ///
+    /// `params` is the query string of a GET redirect (a leading `?` is fine) or the
+    /// `application/x-www-form-urlencoded` body of a POSTed one, exactly as received
+    /// (percent-encoded); parameters the provider does not send (the merchant's own, in the
+    /// return URL) are ignored.
+    ///
+    /// | link API | redirect | signed |
+    /// |---|---|---|
+    /// | Razorpay payment links | GET `callback_url?razorpay_payment_id=…&razorpay_payment_link_id=…&razorpay_payment_link_reference_id=…&razorpay_payment_link_status=…&razorpay_signature=…` | yes: hex HMAC-SHA256 with the key secret over `link_id\|reference_id\|status\|payment_id` |
+    ///
+    /// [`Return::verified`] is `false` when the provider signs nothing on its redirect: then
+    /// fetch the link with [`Paylinks::get`] before trusting that it was paid.
+    ///
+    /// ```
+    /// use paylinks::{Environment, LinkStatus, Paylinks, Provider};
+    /// use paylinks::razorpay::webhook::{Callback, sign_callback};
+    ///
+    /// let paylinks = Paylinks::builder().razorpay("rzp_test_k", "key_secret", Environment::Sandbox).build()?;
+    /// // What Razorpay appends to the callback URL (here signed as Razorpay does).
+    /// let callback = Callback {
+    ///     payment_id: "pay_Q1".into(),
+    ///     payment_link_id: "plink_Q1".into(),
+    ///     reference_id: "order-1042".into(),
+    ///     status: "paid".into(),
+    /// };
+    /// let query: String = sign_callback("key_secret", &callback)
+    ///     .iter()
+    ///     .map(|(name, value)| format!("{name}={value}&"))
+    ///     .collect();
+    /// let back = paylinks.verify_return(Provider::Razorpay, &query)?;
+    /// assert!(back.verified);
+    /// assert_eq!(back.link_id.as_deref(), Some("plink_Q1"));
+    /// assert_eq!(back.status, Some(LinkStatus::Paid));
+    /// # Ok::<(), paylinks::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Return`] naming the provider and the parameter when the redirect is refused (a
+    /// missing or malformed parameter, a signature that does not match: treat the payment as
+    /// not made); [`Error::Config`] for a provider this client is not configured for (its
+    /// secret is needed), [`Error::Unsupported`] for a link API whose redirect this version
+    /// does not read.
+    pub fn verify_return(&self, provider: Provider, params: &str) -> Result<Return, Error> {
+        self.api(provider)?.verify_return(&Params::parse(params))
     }
 }
 

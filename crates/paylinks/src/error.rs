@@ -123,6 +123,13 @@ pub enum Error {
     /// the provider's events. Answer the delivery with a 4xx and do not act on it.
     #[error(transparent)]
     Webhook(#[from] crate::WebhookError),
+    /// A redirect back to the merchant given to
+    /// [`Paylinks::verify_return`](crate::Paylinks::verify_return) was refused: a missing or
+    /// malformed parameter, or a signature that does not match. Do not treat the payment as
+    /// made; show the customer a neutral page and check the link with
+    /// [`Paylinks::get`](crate::Paylinks::get).
+    #[error(transparent)]
+    Return(#[from] crate::ReturnError),
 }
 
 fn status_suffix(status: &Option<String>) -> String {
@@ -156,6 +163,7 @@ impl Error {
             | Self::ErrorBody { provider, .. }
             | Self::Decode { provider, .. } => Some(*provider),
             Self::Webhook(refusal) => refusal.provider().parse().ok(),
+            Self::Return(refusal) => Some(refusal.provider()),
             Self::Config { .. } => None,
         }
     }

@@ -7,7 +7,10 @@
 //! [`LinkStatus`] with the provider's own status kept beside it), while
 //! [`PaymentLink::raw`] keeps the provider's full typed response. Every failure is one
 //! [`Error`] to match on. [`Webhooks`] verifies the providers' webhook deliveries and reads
-//! them as one [`LinkEvent`] (see the README's "Receiving webhooks").
+//! them as one [`LinkEvent`] (see the README's "Receiving webhooks");
+//! [`Paylinks::verify_return`] reads the redirect that brings the customer back to the
+//! merchant after a payment as one [`Return`], its signature checked where the provider signs
+//! it.
 //!
 //! Each provider is a cargo feature (`cashfree`, `razorpay`, `pinelabs`; all on by default);
 //! every [`Provider`] variant exists whatever the features, and an operation on one whose
@@ -35,6 +38,7 @@
 //! | a body that does not decode or has no amount, an amount with more decimals than its currency, an amount not above zero, an amount paid below zero or above the amount | [`Error::Decode`] naming the field |
 //! | a saved body given to [`decode_link`] / [`decode_body`] that is the provider's error answer | [`Error::ErrorBody`] with its code and message |
 //! | a webhook delivery [`Webhooks::verify`] refuses: a missing or malformed header, a signature that does not match, a timestamp outside the replay window, an empty or oversized body, a body that is not an event | [`Error::Webhook`] with the [`WebhookError`] that says which |
+//! | a redirect back to the merchant [`Paylinks::verify_return`] refuses: a missing or malformed parameter, a signature that does not match | [`Error::Return`] with the [`ReturnError`] that says which |
 //!
 //! A Pine Labs 401 on a link call means the cached access token is no longer honoured: the
 //! facade fetches a fresh token and tries the call once more before reporting
@@ -56,6 +60,7 @@ mod providers;
 mod registry;
 mod request;
 mod retry;
+mod returns;
 mod status;
 mod webhooks;
 
@@ -72,6 +77,7 @@ pub use provider::{LinkRef, LinkRefError, Provider, UnknownProvider};
 pub use providers::ProviderLink;
 pub use request::{CreateLink, ListFilter, NotifyMedium};
 pub use retry::RetryPolicy;
+pub use returns::{Return, ReturnError};
 pub use status::{LinkStatus, STATUS_TABLE, map_status};
 pub use webhooks::Webhooks;
 

@@ -273,7 +273,7 @@ impl<A: LinkApi> Registered for A {
                 client
             }
         };
-        Ok(Arc::new(Connected::<A> { client }))
+        Ok(Arc::new(Connected::<A> { client, secret: config.secret.clone() }))
     }
 }
 

@@ -5,7 +5,27 @@
 //! Each provider describes its link for the page as a [`PageLink`] (this module names no
 //! provider); the page renders it and turns the forms into [`crate::payment::PayRequest`]s.
 
+mod form;
+mod money;
+mod render;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use chrono::{DateTime, Utc};
+use serde_json::Map;
+
+use crate::payment::{ControlError, Paid, PayRequest, Redirect};
+use crate::provider::Provider;
+use crate::state::{AppState, Stores};
+use form::{Action, PageForm};
+use render::Extras;
 
 /// What the payment page shows of one link, in the provider's terms where it has them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,4 +53,189 @@ pub(crate) struct PageLink {
     /// `Some(minimum)` when the link takes part payments: the smallest first instalment, in
     /// minor units (0: no minimum); `None` when it must be paid in full.
     pub(crate) partial_minimum: Option<i64>,
+}
+
+/// The page's state: the sandbox and the registered providers.
+#[derive(Clone)]
+struct Pages {
+    app: Arc<AppState>,
+    providers: Arc<[Arc<dyn Provider>]>,
+}
+
+/// The page's routes (under `/pay`): `GET` and `POST /{api}/{id}`; anything else under
+/// `/pay` is the 404 page.
+pub(crate) fn routes(app: Arc<AppState>, providers: Vec<Arc<dyn Provider>>) -> Router {
+    Router::new()
+        .route("/{api}/{id}", get(show).post(act))
+        .fallback(not_found)
+        .with_state(Pages { app, providers: providers.into() })
+}
+
+/// `GET /pay/{api}/{id}[?notice=paid&amount=N|failed|expired]`: the link's page; the 404
+/// page for an unknown link API or link. The notice only words what the page just did (an
+/// amount in minor units of the link's currency); nothing else is read from it.
+async fn show(State(pages): State<Pages>, path: Result<Path<(String, String)>, PathRejection>, uri: Uri) -> Response {
+    let Ok(Path((api, id))) = path else {
+        return missing(StatusCode::NOT_FOUND, "no such payment page: the address is not /pay/{api}/{id}");
+    };
+    let found = {
+        let mut stores = pages.app.lock();
+        crate::control::provider_of(&pages.providers, &api).and_then(|provider| provider.page(&mut stores, &api, &id))
+    };
+    match found {
+        Ok(link) => {
+            let notice = uri.query().and_then(|query| notice(query, &link.currency));
+            let extras = Extras { action: action_path(&pages.app, &api, &id), notice, ..Extras::default() };
+            html(StatusCode::OK, render::link_page(&api, &link, &extras))
+        }
+        Err(error) => missing(error.status(), error.message()),
+    }
+}
+
+/// `POST /pay/{api}/{id}` with the form's `action` (`pay`, `pay_part` with `amount` in major
+/// units, `fail`, `expire`): the provider's `pay` or `expire`, as the control API calls them.
+/// Success: `303` to the provider's redirect, or a page posting its form, or `303` back to
+/// the page with a notice. A refusal: the page again (400, 404 for an unknown link) with the
+/// reason in `#message` and the amount typed kept.
+async fn act(
+    State(pages): State<Pages>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Ok(Path((api, id))) = path else {
+        return missing(StatusCode::NOT_FOUND, "no such payment page: the address is not /pay/{api}/{id}");
+    };
+    let form = match &body {
+        Ok(bytes) => PageForm::parse(bytes),
+        Err(_) => PageForm::default(),
+    };
+    let mut stores = pages.app.lock();
+    let provider = match crate::control::provider_of(&pages.providers, &api) {
+        Ok(provider) => provider.clone(),
+        Err(error) => return missing(error.status(), error.message()),
+    };
+    let link = match provider.page(&mut stores, &api, &id) {
+        Ok(link) => link,
+        Err(error) => return missing(error.status(), error.message()),
+    };
+    let extras = Extras { action: action_path(&pages.app, &api, &id), ..Extras::default() };
+    let done = match body {
+        Err(rejection) => Err(ControlError::invalid(format!("the form could not be read: {}", rejection.body_text()))),
+        Ok(_) => carry_out(&mut stores, provider.as_ref(), &api, &link, &form),
+    };
+    match done {
+        Ok(Done::Redirect(Redirect::Get(url))) => see_other(&url),
+        Ok(Done::Redirect(redirect)) => {
+            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
+            let extras = Extras { redirect: Some(&redirect), ..extras };
+            html(StatusCode::OK, render::link_page(&api, &now, &extras))
+        }
+        Ok(Done::Notice(query)) => see_other(&format!("{}?{query}", extras.action)),
+        Err(error) => {
+            // The page as it is now (a refused action changes nothing), with the reason.
+            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
+            let extras = Extras { message: Some(error.message().to_owned()), typed_amount: form.amount, ..extras };
+            html(error.status(), render::link_page(&api, &now, &extras))
+        }
+    }
+}
+
+/// What an action did.
+enum Done {
+    /// The provider sends the browser on.
+    Redirect(Redirect),
+    /// Back to the page, with this notice query (`notice=paid&amount=25050`).
+    Notice(String),
+}
+
+/// Reads the form and calls the provider, as the control API does.
+fn carry_out(
+    stores: &mut Stores,
+    provider: &dyn Provider,
+    api: &str,
+    link: &PageLink,
+    form: &PageForm,
+) -> Result<Done, ControlError> {
+    let action = Action::parse(form.action.as_deref()).map_err(ControlError::invalid)?;
+    // Only a part payment reads the amount field; `None` pays everything still due.
+    let amount = match action {
+        Action::PayPart => Some(form::amount(form.amount.as_deref(), &link.currency).map_err(ControlError::invalid)?),
+        Action::Pay | Action::Fail | Action::Expire => None,
+    };
+    if action == Action::Expire {
+        provider.expire(stores, api, &link.id)?;
+        return Ok(Done::Notice("notice=expired".to_owned()));
+    }
+    let failed = action == Action::Fail;
+    let request = PayRequest { amount, failed, body: Map::new() };
+    let Paid { redirect, .. } = provider.pay(stores, api, &link.id, &request)?;
+    if let Some(redirect) = redirect {
+        return Ok(Done::Redirect(redirect));
+    }
+    if failed {
+        return Ok(Done::Notice("notice=failed".to_owned()));
+    }
+    let paid = amount.unwrap_or(link.amount - link.paid);
+    Ok(Done::Notice(format!("notice=paid&amount={paid}")))
+}
+
+/// The notice of a page query (`notice=paid&amount=25050` is "Paid ₹250.50"); `None` for
+/// anything else. Only words; never trusted for anything.
+fn notice(query: &str, currency: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    match value("notice")? {
+        "paid" => {
+            let amount = value("amount")?.parse::<i64>().ok().filter(|amount| *amount > 0)?;
+            Some(format!("Paid {}", money::format(amount, currency)))
+        }
+        "failed" => Some("The payment attempt failed: no money moved.".to_owned()),
+        "expired" => Some("The link has expired.".to_owned()),
+        _ => None,
+    }
+}
+
+/// The path the page's forms post to: the path of the page's URL under the public URL
+/// (`/pay/{api}/{id}`, or `/sb/pay/{api}/{id}` under a public URL with the path `/sb`), so
+/// that a browser behind the public URL's proxy posts back through it.
+fn action_path(app: &AppState, api: &str, id: &str) -> String {
+    let page = app.page_url(api, id);
+    url::Url::parse(&page).map_or_else(|_| format!("/pay/{api}/{id}"), |url| url.path().to_owned())
+}
+
+/// Anything else under `/pay`.
+async fn not_found() -> Response {
+    missing(StatusCode::NOT_FOUND, "no such payment page: the address is /pay/{api}/{id}")
+}
+
+fn missing(status: StatusCode, message: &str) -> Response {
+    html(status, render::missing_page(message))
+}
+
+fn html(status: StatusCode, markup: maud::Markup) -> Response {
+    (status, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], markup).into_response()
+}
+
+/// `303 See Other` to `location` (the provider's redirect, or the page itself).
+fn see_other(location: &str) -> Response {
+    match HeaderValue::try_from(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => missing(StatusCode::INTERNAL_SERVER_ERROR, "the redirect URL is not a valid header value"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notice;
+
+    #[test]
+    fn notices_only_word_what_they_can_read() {
+        assert_eq!(notice("notice=paid&amount=25050", "INR").as_deref(), Some("Paid ₹250.50"));
+        assert_eq!(notice("amount=1250&notice=paid", "JPY").as_deref(), Some("Paid ¥1,250"));
+        assert_eq!(notice("notice=failed", "INR").as_deref(), Some("The payment attempt failed: no money moved."));
+        assert_eq!(notice("notice=expired", "INR").as_deref(), Some("The link has expired."));
+        for ignored in ["", "notice=paid", "notice=paid&amount=-5", "notice=paid&amount=x", "notice=<b>", "x=1"] {
+            assert_eq!(notice(ignored, "INR"), None, "{ignored}");
+        }
+    }
 }

@@ -40,8 +40,9 @@ use serde_json::{Map, Value, json};
 
 use crate::body::{self, BodyError, DecodeError, Problem, header_text};
 use crate::config::{SandboxConfig, SettingSpec};
-use crate::ids::{alnum, lower_alnum};
+use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
@@ -181,6 +182,25 @@ impl Provider for Pinelabs {
         Ok(expired)
     }
 
+    /// The link as the payment page shows it; 404 for an unknown link. Pine Labs links take
+    /// part payments of any amount (the sandbox's rule: Pine Labs documents no switch or
+    /// minimum for them), so `partial_minimum` is always `Some(0)`.
+    fn page(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<PageLink, ControlError> {
+        let link = stores.of::<Store>().links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
+        Ok(PageLink {
+            provider: "Pine Labs Online",
+            id: link.id.clone(),
+            description: link.request.description.clone().filter(|d| !d.is_empty()),
+            currency: link.currency.clone(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: Some(link.expire_by),
+            partial_minimum: Some(0),
+        })
+    }
+
     /// `webhook-id`, `webhook-timestamp` (`now`, seconds) and `webhook-signature`, signed with
     /// the `webhook_secret` setting, and `content-type: application/json`.
     fn sign_webhook(&self, config: &SandboxConfig, event: &WebhookEvent, now: DateTime<Utc>) -> HeaderMap {
@@ -200,11 +220,6 @@ impl Provider for Pinelabs {
 /// A Pine Labs id: `<prefix>-<yymmddHHMMSS>-aa-<6 random>`, e.g. `pl-v1-250306082755-aa-uT0noy`.
 fn new_id(prefix: &str, at: DateTime<Utc>) -> String {
     format!("{prefix}-{}-aa-{}", at.format("%y%m%d%H%M%S"), alnum(6))
-}
-
-/// A Pine Labs short link: `https://shortener.v2.pinepg.in/PLUTUS/<random>`.
-fn short_url() -> String {
-    format!("https://shortener.v2.pinepg.in/PLUTUS/{}", lower_alnum(7))
 }
 
 /// A time as Pine Labs writes it: ISO 8601 UTC with milliseconds, `2025-03-06T08:27:55.881Z`.
@@ -621,7 +636,15 @@ fn jwt(client_id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String
 /// The link a decoded create request describes, after the rules the spec cannot say: the
 /// amount's currency and limits, a customer reachable by e-mail or phone, an expiry within
 /// 180 days, at most 10 metadata entries.
-fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -> Result<Link, Failure> {
+///
+/// Its `payment_link` is the sandbox's payment page of the link ([`AppState::page_url`],
+/// `{public_url}/pay/pinelabs/{payment_link_id}`), where Pine Labs' is a short link
+/// (`https://shortener.v2.pinepg.in/PLUTUS/<code>`).
+fn new_link(
+    app: &AppState,
+    request: CreatePaymentLinkRequest,
+    expire_by_text: Option<String>,
+) -> Result<Link, Failure> {
     let currency = request.amount.currency.to_string();
     if iso_currency::Currency::from_code(&currency).is_none() {
         return Err(invalid("amount.currency must be a 3-letter ISO 4217 code"));
@@ -669,9 +692,10 @@ fn new_link(request: CreatePaymentLinkRequest, expire_by_text: Option<String>) -
         (Some(at), None) => (at.to_utc(), wire_text(at.to_utc())),
         (None, _) => (latest, wire_text(latest)),
     };
+    let id = new_id("pl-v1", now);
     Ok(Link {
-        id: new_id("pl-v1", now),
-        url: short_url(),
+        url: app.page_url(NAME, &id),
+        id,
         status: KnownLinkStatus::Created,
         amount,
         currency,
@@ -699,7 +723,7 @@ async fn create(State(app): State<Arc<AppState>>, bytes: Bytes) -> Response {
 fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Failure> {
     let expire_by_text = request.get("expire_by").and_then(Value::as_str).map(str::to_owned);
     let decoded: CreatePaymentLinkRequest = body::decode(request).map_err(|e| undecodable(&e))?;
-    let link = new_link(decoded, expire_by_text)?;
+    let link = new_link(app, decoded, expire_by_text)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
     if let Some(existing) = store.by_reference(&link.request.merchant_payment_link_reference) {
@@ -834,6 +858,21 @@ mod webhook_tests {
         let updated = body["data"]["updated_at"].as_str().unwrap();
         assert!(updated.ends_with('Z') && updated.len() == 24, "{updated}");
         assert!(body["data"]["payments"][1]["created_at"].as_str().unwrap().len() == 24);
+    }
+
+    #[test]
+    fn the_page_shows_the_link_which_always_takes_part_payments() {
+        let (app, id) = sandbox();
+        pay(&app, &id, Some(4000));
+        let page = Pinelabs.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.provider, page.id.as_str()), ("Pine Labs Online", id.as_str()));
+        assert_eq!((page.currency.as_str(), page.amount, page.paid), ("INR", 10000, 4000));
+        assert_eq!((page.status.as_str(), page.open, page.partial_minimum), ("PARTIAL_PROCESSED", true, Some(0)));
+        assert!(Pinelabs.page(&mut app.lock(), NAME, "pl-v1-nope").is_err());
+        let past = Utc::now() - chrono::Duration::seconds(1);
+        app.lock().of::<Store>().links.get(&id).unwrap().expire_by = past;
+        let page = Pinelabs.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
     }
 
     #[test]

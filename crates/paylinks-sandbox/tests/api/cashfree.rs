@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, send, start};
+use crate::support::{Harness, assert_page_url, send, start};
 
 fn create_request(link_id: &str) -> Value {
     json!({
@@ -65,7 +65,7 @@ async fn lifecycle_create_fetch_pay_orders_and_forbidden_cancel() {
     assert_eq!(link["link_amount"], json!(100.5));
     assert_eq!(link["link_amount_paid"], json!(0));
     assert!(link["cf_link_id"].as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
-    assert!(link["link_url"].as_str().unwrap().starts_with("https://payments-test.cashfree.com/links/"));
+    assert_page_url(&link["link_url"], "cashfree", "order_1001");
     assert!(link["link_qrcode"].as_str().unwrap().starts_with("data:image/png;base64,iVBORw0KGgo"));
     assert!(link["link_created_at"].as_str().unwrap().ends_with("+05:30"));
     assert_eq!(created.header("x-ratelimit-retry"), Some("0"));

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, Reply, error_description, send, start};
+use crate::support::{Harness, Reply, assert_page_url, error_description, send, start};
 
 fn link_request(receipt: &str) -> Value {
     json!({
@@ -39,7 +39,7 @@ async fn lifecycle_issue_pay_and_forbidden_cancel() {
     assert_eq!(invoice["paid_at"], Value::Null);
     assert_eq!(invoice["sms_status"], "pending");
     assert_eq!(invoice["email_status"], Value::Null);
-    assert!(invoice["short_url"].as_str().unwrap().starts_with("https://rzp.io/i/"));
+    assert_page_url(&invoice["short_url"], "razorpay_invoice", &id);
 
     send(h.razorpay(Method::GET, &format!("/v1/invoices/{id}"))).await.status(200).conforms("razorpay", "fetchInvoice");
     let listed = send(h.razorpay(Method::GET, "/v1/invoices?type=link&receipt=R-1")).await;

@@ -6,7 +6,7 @@ use paylinks_sandbox::SandboxConfig;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, Reply, send, start, start_with};
+use crate::support::{Harness, Reply, assert_page_url, send, start, start_with};
 
 /// An `expire_by` 30 days ahead, in the documented minutes-only form (`2025-03-21T08:29Z`).
 fn expire_by() -> String {
@@ -99,7 +99,7 @@ async fn lifecycle_create_fetch_pay_and_forbidden_cancel() {
     let parts: Vec<&str> = id.split('-').collect();
     assert_eq!((parts[0], parts[1], parts[3]), ("pl", "v1", "aa"), "{id}");
     assert_eq!((parts[2].len(), parts[4].len()), (12, 6), "{id}");
-    assert!(link["payment_link"].as_str().unwrap().starts_with("https://shortener.v2.pinepg.in/PLUTUS/"));
+    assert_page_url(&link["payment_link"], "pinelabs", &id);
     assert_eq!(link["status"], "CREATED");
     assert_eq!(link["amount_due"], json!({"value": 50000, "currency": "INR"}));
     assert_eq!(link["pre_auth"], false);

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Harness, Reply, error_description, send, start};
+use crate::support::{Harness, Reply, assert_page_url, error_description, send, start};
 
 fn create_request(reference_id: &str) -> Value {
     json!({
@@ -54,7 +54,7 @@ async fn lifecycle_create_fetch_list_pay_and_forbidden_cancel() {
     let link = created.body.clone();
     let id = link["id"].as_str().unwrap().to_owned();
     assert!(id.starts_with("plink_") && id.len() == 20, "{id}");
-    assert!(link["short_url"].as_str().unwrap().starts_with("https://rzp.io/rzp/"));
+    assert_page_url(&link["short_url"], "razorpay", &id);
     assert_eq!(link["status"], "created");
     assert_eq!(link["payments"], Value::Null);
     assert_eq!(

@@ -81,6 +81,16 @@ pub async fn send(request: RequestBuilder) -> Reply {
     Reply { status, headers, body }
 }
 
+/// Asserts that `url` is the sandbox's payment page of link `id` of link API `api`
+/// (`http://127.0.0.1[:port]/pay/{api}/{id}`), as every provider's link URL field is.
+#[track_caller]
+pub fn assert_page_url(url: &Value, api: &str, id: &str) {
+    let text = url.as_str().unwrap_or_else(|| panic!("a URL, not {url}"));
+    let parsed = url::Url::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    assert_eq!((parsed.scheme(), parsed.host_str()), ("http", Some("127.0.0.1")), "{text}");
+    assert_eq!(parsed.path(), format!("/pay/{api}/{id}"), "{text}");
+}
+
 /// Checks a body against the spec's schema for the operation's response (the testkit follows
 /// `$ref`s to shared responses).
 pub use paylinks_testkit::schema::check_response;

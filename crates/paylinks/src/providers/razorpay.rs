@@ -12,10 +12,11 @@ use super::wire::{
     Call, build, error_body, field, has_text, idempotent_create, list_under, map_api_error, optional, raw_value,
 };
 use crate::api::{Body, Delivery, LinkApi, Settings};
+use crate::returns::{Params, non_empty};
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
-    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy,
-    WebhookError,
+    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy, Return,
+    ReturnError, WebhookError,
 };
 
 const PROVIDER: Provider = Provider::Razorpay;
@@ -125,6 +126,30 @@ impl LinkApi for Razorpay {
         let verifier = paylinks_razorpay::webhook::Verifier::new(delivery.secret.expose());
         let event = verifier.verify_at(delivery.headers, delivery.body, delivery.now)?;
         link_event(event)
+    }
+
+    /// Razorpay's `callback_url` redirect (GET; the facade creates links with
+    /// `callback_method: get`): `razorpay_payment_id`, `razorpay_payment_link_id`,
+    /// `razorpay_payment_link_reference_id`, `razorpay_payment_link_status` (the link's status,
+    /// `paid` or `partially_paid`) and `razorpay_signature`, the hex HMAC-SHA256 keyed with the
+    /// **API key secret** over `link_id|reference_id|status|payment_id`, checked by
+    /// [`paylinks_razorpay::webhook::verify_callback`] (razorpay-python
+    /// `razorpay/utility/utility.py` `verify_payment_link_signature`;
+    /// <https://razorpay.com/docs/payments/payment-links/apis/#callback-url>). An empty
+    /// reference is `None`.
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        let callback = paylinks_razorpay::webhook::verify_callback(secret.expose(), params.pairs())
+            .map_err(|e| ReturnError::from_verifier(PROVIDER, e))?;
+        Ok(Return {
+            provider: PROVIDER,
+            link_id: Some(callback.payment_link_id),
+            reference: non_empty(callback.reference_id),
+            order_id: None,
+            payment_id: Some(callback.payment_id),
+            status: Some(crate::status::row_status(Self::STATUS_ROWS, &callback.status)),
+            provider_status: Some(callback.status),
+            verified: true,
+        })
     }
 
     /// Razorpay's error envelope (`{"error": {"code", "description", ...}}`), its list

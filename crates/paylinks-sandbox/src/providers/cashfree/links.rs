@@ -35,12 +35,15 @@ use super::errors::{
 use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The control API's name of Cashfree links, also the provider's name.
 pub(super) const LINK_API: &str = "cashfree";
+/// The product the payment page names.
+const PRODUCT: &str = "Cashfree Payments";
 /// Default lifetime of a link (30 days, as documented).
 const DEFAULT_EXPIRY_DAYS: i64 = 30;
 /// At most this many `link_notes`, as documented.
@@ -57,11 +60,6 @@ const IST: FixedOffset = match FixedOffset::east_opt(5 * 3600 + 30 * 60) {
 /// A time as Cashfree writes it: `2021-09-30T17:05:01+05:30` (whole seconds, IST).
 fn wire_time(at: DateTime<Utc>) -> paylinks_cashfree::Timestamp {
     Timestamp::from(at.trunc_subsecs(0).with_timezone(&IST))
-}
-
-/// A Cashfree link URL: `https://payments-test.cashfree.com/links/<random>`.
-fn link_url() -> String {
-    format!("https://payments-test.cashfree.com/links/{}", lower_alnum(12))
 }
 
 /// A merchant link id generated when a create request has none.
@@ -462,6 +460,25 @@ impl Store {
         Ok(link.to_json())
     }
 
+    /// Payment page: link `link_id` as the page shows it (expired first if its time has
+    /// passed, queuing its `EXPIRED` event then); `None` for an unknown link. Part payments
+    /// as the link's `link_partial_payments` / `link_minimum_partial_amount` say.
+    pub(super) fn page(&mut self, link_id: &str) -> Option<PageLink> {
+        let link = self.link(link_id)?;
+        Some(PageLink {
+            provider: PRODUCT,
+            id: link.link_id.clone(),
+            description: link.request.link_purpose.as_ref().map(|p| p.to_string()).filter(|p| !p.is_empty()),
+            currency: link.currency.code().to_owned(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: Some(link.expiry),
+            partial_minimum: link.partial.then_some(link.minimum_partial),
+        })
+    }
+
     /// Control API: the link expires now; its `EXPIRED` event is queued.
     pub(super) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
         self.link(link_id);
@@ -554,7 +571,11 @@ fn minor_units(field: &str, amount: DecimalAmount, exponent: u32) -> Result<i64,
 /// Checks what the spec cannot say about a decoded create request (currency, exact amounts
 /// in the currency's minor unit, the minimum partial payment, the expiry time, at most five
 /// notes, a non-blank phone) and builds the link.
-fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
+///
+/// Its `link_url` (and the QR code of it) is the sandbox's payment page of the link,
+/// [`AppState::page_url`] (`{public_url}/pay/cashfree/{link_id}`), where Cashfree's is
+/// `https://payments.cashfree.com/links/<code>`.
+fn new_link(app: &AppState, request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure> {
     let (currency, exponent) = Currency::from_code(&request.link_currency)
         .and_then(|currency| currency.exponent().map(|exponent| (currency, u32::from(exponent))))
         .ok_or_else(|| invalid("link_currency", "should be a 3-letter ISO 4217 currency code such as INR"))?;
@@ -595,10 +616,11 @@ fn new_link(request: CreateLinkRequest, cf_link_id: u64) -> Result<Link, Failure
             minor_units("order_splits.amount", amount, exponent)?;
         }
     }
-    let url = link_url();
+    let link_id = request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string());
+    let url = app.page_url(LINK_API, &link_id);
     Ok(Link {
         cf_link_id,
-        link_id: request.link_id.as_ref().map_or_else(new_link_id, |id| id.to_string()),
+        link_id,
         status: KnownLinkStatus::Active,
         currency,
         exponent,
@@ -634,11 +656,12 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
         Ok(map) => format!("POST /links {}", Value::Object(map.clone())),
         Err(_) => format!("POST /links {}", String::from_utf8_lossy(&bytes)),
     };
+    let page_of = app.clone();
     idempotent(&app, &headers, fingerprint, move |store| {
         let mut request = request.map_err(|e| bad_body(&e))?;
         read_naive_expiry_in_ist(&mut request);
         let request: CreateLinkRequest = body::decode(&request).map_err(|e| undecodable(&e))?;
-        let link = new_link(request, store.next_cf_link_id)?;
+        let link = new_link(&page_of, request, store.next_cf_link_id)?;
         if store.links.contains(&link.link_id) {
             return Err(fail(
                 StatusCode::CONFLICT,
@@ -744,7 +767,7 @@ mod tests {
             "link_notes": {"order": "1042"}
         }))
         .unwrap();
-        let link = new_link(request, 2_000_001).unwrap();
+        let link = new_link(&app, request, 2_000_001).unwrap();
         app.lock().of::<Store>().links.insert(ID.to_owned(), link);
         app
     }
@@ -849,12 +872,35 @@ mod tests {
             }))
             .unwrap()
         };
-        assert!(new_link(request(json!(1.45)), 1).is_ok());
+        let app = AppState::new(SandboxConfig::default());
+        assert!(new_link(&app, request(json!(1.45)), 1).is_ok());
         for amount in [json!(1_000_000_000_000_000_i64), json!(1.455)] {
-            let (status, body) = new_link(request(amount.clone()), 1).unwrap_err();
+            let (status, body) = new_link(&app, request(amount.clone()), 1).unwrap_err();
             assert_eq!(status, StatusCode::BAD_REQUEST, "{amount}");
             assert!(body["message"].as_str().unwrap().contains("order_splits.amount"), "{body}");
         }
+    }
+
+    #[test]
+    fn the_page_shows_the_link_and_expires_it_when_its_time_has_passed() {
+        let app = app_with_link(true);
+        pay(&app, Some(20000), json!({})).unwrap();
+        outbox(&app);
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.provider, page.id.as_str(), page.description.as_deref()), (PRODUCT, ID, Some("Order #1042")));
+        assert_eq!((page.currency.as_str(), page.amount, page.paid), ("INR", 49950, 20000));
+        assert_eq!((page.status.as_str(), page.open), ("PARTIALLY_PAID", true));
+        assert_eq!(page.partial_minimum, Some(10000), "link_minimum_partial_amount, in paise");
+        let full = app_with_link(false);
+        assert_eq!(super::super::Cashfree.page(&mut full.lock(), LINK_API, ID).unwrap().partial_minimum, None);
+        let missing = super::super::Cashfree.page(&mut app.lock(), LINK_API, "nope").unwrap_err();
+        assert_eq!(Response::from(missing).status(), StatusCode::NOT_FOUND);
+
+        let past = Utc::now() - chrono::Duration::minutes(1);
+        app.lock().of::<Store>().links.get(ID).unwrap().expiry = past;
+        let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
+        assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
+        assert_eq!(outbox(&app).len(), 1, "the expiry the page noticed is announced");
     }
 
     #[test]

@@ -30,6 +30,7 @@ use self::errors::{RATE_LIMIT, bad_url, error, fault_status, rate_limited};
 use self::links::{Store, flush};
 use crate::body::header_text;
 use crate::config::{SandboxConfig, SettingSpec};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
@@ -148,6 +149,13 @@ impl Provider for Cashfree {
         let links = stores.of::<Store>().all_links();
         flush(stores);
         links
+    }
+
+    /// Cashfree's link as the payment page shows it; 404 for an unknown link.
+    fn page(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<PageLink, ControlError> {
+        let page = stores.of::<Store>().page(id);
+        flush(stores);
+        page.ok_or_else(|| ControlError::not_found(NAME, id))
     }
 
     /// `x-webhook-signature` (base64 HMAC-SHA256 of the timestamp text followed by the body,

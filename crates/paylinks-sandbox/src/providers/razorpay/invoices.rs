@@ -26,8 +26,8 @@ use super::common::{
 };
 use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
-use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -66,11 +66,6 @@ const ISSUED_FIELDS: &[&str] = &["partial_payment", "receipt", "comment", "terms
 const MAX_LINE_ITEMS: usize = 50;
 /// Free texts (`terms`, `comment`) are at most this long.
 const MAX_TEXT: usize = 2048;
-
-/// A legacy invoice short URL: `https://rzp.io/i/<random>`.
-fn short_url() -> String {
-    format!("https://rzp.io/i/{}", alnum(7))
-}
 
 /// Now, in Unix seconds.
 fn now() -> i64 {
@@ -171,13 +166,15 @@ impl Invoice {
         matches!(self.status, KnownInvoiceStatus::Issued | KnownInvoiceStatus::PartiallyPaid)
     }
 
-    /// Moves a draft to `issued`: an order and a short URL appear.
-    fn issue(&mut self, now: i64) {
+    /// Moves a draft to `issued`: an order and a short URL appear. The short URL is the
+    /// sandbox's payment page of the invoice ([`AppState::page_url`],
+    /// `{public_url}/pay/razorpay_invoice/{id}`), where Razorpay's is `https://rzp.io/i/<code>`.
+    fn issue(&mut self, app: &AppState, now: i64) {
         self.status = KnownInvoiceStatus::Issued;
         self.issued_at = Some(now);
         self.date = now;
         self.order_id = Some(new_id("order"));
-        self.short_url = Some(short_url());
+        self.short_url = Some(app.page_url(INVOICES, &self.id));
     }
 
     /// The event `name` about this invoice; with its order and the payment `paid` (id,
@@ -364,6 +361,25 @@ impl Store {
         let event = invoice.event(name, Some((&payment_id, amount, method, at)));
         self.invoices.reindex(id);
         Ok((body, event))
+    }
+
+    /// Payment page: invoice `id` as the page shows it (the caller [`notice`]s it first);
+    /// `None` for an unknown invoice. Part payments as `partial_payment` /
+    /// `first_payment_min_amount` say. A draft shows as closed (it cannot be paid until issued).
+    pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
+        let invoice = self.invoices.get(id)?;
+        Some(PageLink {
+            provider: "Razorpay Invoices",
+            id: invoice.id.clone(),
+            description: invoice.description.clone().filter(|d| !d.is_empty()),
+            currency: invoice.currency.clone(),
+            amount: invoice.amount(),
+            paid: invoice.amount_paid,
+            status: invoice.status.to_string(),
+            open: invoice.is_payable(),
+            expires_at: invoice.expires_at(),
+            partial_minimum: invoice.partial_payment.then(|| invoice.first_payment_min_amount.unwrap_or(0)),
+        })
     }
 
     /// Control API: the invoice expires now; answers it and the `invoice.expired` event.
@@ -598,7 +614,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         return Err(RazorpayError::bad_request("Invoice receipt must be unique.").field("receipt"));
     }
     if decoded.draft != Some(InvoiceDraftFlag::X1) {
-        invoice.issue(at);
+        invoice.issue(app, at);
     }
     Ok(store.invoices.insert(invoice.id.clone(), invoice))
 }
@@ -758,7 +774,7 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
     }
     *invoice = updated;
     if status == KnownInvoiceStatus::Draft && update.draft == Some(InvoiceDraftFlag::X0) {
-        invoice.issue(now());
+        invoice.issue(app, now());
     }
     let body = invoice.to_json();
     store.invoices.reindex(id);
@@ -770,7 +786,7 @@ pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<Strin
     let mut stores = app.lock();
     notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|invoice| {
-        invoice.issue(now());
+        invoice.issue(&app, now());
         invoice.to_json()
     }))
 }

@@ -27,8 +27,8 @@ use super::common::{
 };
 use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
-use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -60,11 +60,6 @@ const CREATE_FIELDS: &[&str] = &[
 const CUSTOMER_FIELDS: &[&str] = &["name", "email", "contact"];
 /// The members an update request may carry (anything else: `wrong input fields sent.`).
 const UPDATE_FIELDS: &[&str] = &["accept_partial", "reference_id", "expire_by", "notes", "reminder_enable"];
-
-/// A v2 short URL: `https://rzp.io/rzp/<random>`.
-fn short_url() -> String {
-    format!("https://rzp.io/rzp/{}", alnum(8))
-}
 
 /// Now, in Unix seconds.
 fn now() -> i64 {
@@ -326,6 +321,32 @@ impl Store {
         Ok((paid, event))
     }
 
+    /// Payment page: link `id` as the page shows it (the caller [`notice`]s it first); `None`
+    /// for an unknown link. Part payments as `accept_partial` / `first_min_partial_amount` say.
+    pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
+        let link = self.links.get(id)?;
+        Some(PageLink {
+            provider: "Razorpay Payment Links",
+            id: link.id.clone(),
+            description: Some(link.description.clone()).filter(|d| !d.is_empty()),
+            currency: link.currency.clone(),
+            amount: link.amount,
+            paid: link.amount_paid,
+            status: link.status.to_string(),
+            open: link.is_open(),
+            expires_at: StoredLink::expires_at(link),
+            partial_minimum: link.accept_partial.then_some(link.first_min_partial_amount),
+        })
+    }
+
+    /// Sets link `id`'s `expire_by` (Unix seconds), as a link created long ago would have.
+    #[cfg(test)]
+    pub(super) fn set_expire_by(&mut self, id: &str, at: i64) {
+        if let Some(link) = self.links.get(id) {
+            link.expire_by = at;
+        }
+    }
+
     /// Control API: the link expires now; answers it and the `payment_link.expired` event.
     pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
         let body = self.links.expire(id)?;
@@ -456,8 +477,11 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
     }
     let notify = request.notify.unwrap_or_default();
     let at = now();
+    let id = new_id("plink");
     Ok(Link {
-        id: new_id("plink"),
+        // The sandbox's payment page of the link, where Razorpay's is `https://rzp.io/rzp/<code>`.
+        short_url: app.page_url(NAME, &id),
+        id,
         accept_partial,
         amount,
         amount_paid: 0,
@@ -479,7 +503,6 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         payments: Vec::new(),
         reference_id: request.reference_id.map(String::from).unwrap_or_default(),
         reminder_enable: request.reminder_enable.unwrap_or(false),
-        short_url: short_url(),
         status: KnownPaymentLinkStatus::Created,
         callback_url: request.callback_url,
         callback_method: request.callback_method.map(|method| method.to_string()),

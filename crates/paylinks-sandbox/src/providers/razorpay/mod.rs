@@ -26,6 +26,7 @@ use serde_json::Value;
 use self::common::{RazorpayError, fault_status, not_found};
 use crate::body::header_text;
 use crate::config::{SandboxConfig, SettingSpec};
+use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
@@ -164,6 +165,18 @@ impl Provider for Razorpay {
         Ok(link)
     }
 
+    /// A payment link or an invoice as the payment page shows it (an expiry its `expire_by`
+    /// brings noticed first, its event in the outbox); 404 for an unknown one.
+    fn page(&self, stores: &mut Stores, api: &str, id: &str) -> Result<PageLink, ControlError> {
+        notice(stores, api, id);
+        let page = if api == INVOICES {
+            stores.of::<invoices::Store>().page(id)
+        } else {
+            stores.of::<links::Store>().page(id)
+        };
+        page.ok_or_else(|| ControlError::not_found(api, id))
+    }
+
     /// `X-Razorpay-Signature` (hex HMAC-SHA256 of the body under the `webhook_secret`
     /// setting), `x-razorpay-event-id` and `content-type`. Razorpay signs no time, so `now`
     /// changes nothing: every attempt of an event carries the same headers.
@@ -288,6 +301,41 @@ mod tests {
         assert_eq!((order.amount_paid, order.amount_due, order.attempts), (Some(1000), Some(0), Some(2)));
         assert_eq!(order.id, payment.order_id, "the order and the payment agree");
         assert_eq!(paid.payload.payment.as_ref().unwrap().entity.amount, Some(600));
+    }
+
+    #[tokio::test]
+    async fn the_page_shows_links_and_invoices_in_razorpays_terms() {
+        let app = app();
+        let id = link(
+            &app,
+            json!({"amount": 1000, "accept_partial": true, "first_min_partial_amount": 300, "description": "A book"}),
+        )
+        .await;
+        pay(&app, NAME, &id, Some(400));
+        let page = Razorpay.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.provider, page.description.as_deref()), ("Razorpay Payment Links", Some("A book")));
+        assert_eq!((page.amount, page.paid, page.status.as_str(), page.open), (1000, 400, "partially_paid", true));
+        assert_eq!((page.partial_minimum, page.expires_at), (Some(300), None));
+        let whole = link(&app, json!({"amount": 1000})).await;
+        let page = Razorpay.page(&mut app.lock(), NAME, &whole).unwrap();
+        assert_eq!((page.partial_minimum, page.description), (None, None));
+
+        let invoice = invoice(&app).await;
+        let page = Razorpay.page(&mut app.lock(), INVOICES, &invoice).unwrap();
+        assert_eq!((page.provider, page.amount, page.status.as_str()), ("Razorpay Invoices", 39900, "issued"));
+        assert_eq!(page.partial_minimum, Some(0), "partial_payment without first_payment_min_amount");
+        assert!(Razorpay.page(&mut app.lock(), INVOICES, &id).is_err(), "a payment link is no invoice");
+
+        // A link whose expire_by has passed is expired by the page's reading, and announced.
+        delivered(&app);
+        {
+            let mut stores = app.lock();
+            let link = stores.of::<links::Store>();
+            link.set_expire_by(&id, Utc::now().timestamp() - 1);
+        }
+        let page = Razorpay.page(&mut app.lock(), NAME, &id).unwrap();
+        assert_eq!((page.status.as_str(), page.open), ("expired", false));
+        assert_eq!(delivered(&app).iter().map(name).collect::<Vec<_>>(), ["payment_link.expired"]);
     }
 
     #[tokio::test]
