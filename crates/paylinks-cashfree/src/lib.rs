@@ -7,7 +7,8 @@
 //! client builder ([`config`]; the same shape in every paylinks provider crate), what every
 //! request and response goes through ([`hooks`]), and the error type ([`Error`]); and the
 //! payment link webhook ([`webhook`]: verifying a delivery's signature and reading its
-//! [`types::PaymentLinkEvent`]).
+//! [`types::PaymentLinkEvent`]); and the redirect after a payment ([`redirect`]: the link's
+//! `return_url`, unsigned).
 //!
 //! ```no_run
 //! use paylinks_cashfree::{Client, Credentials, Environment, types};
@@ -47,6 +48,7 @@ extern crate self as paylinks_cashfree;
 pub mod config;
 mod error;
 pub mod hooks;
+pub mod redirect;
 mod time;
 pub mod webhook;
 

@@ -5,7 +5,8 @@
 //! `cargo xtask generate`); this crate adds the hand-written part: credentials, hosts and the
 //! client builder ([`config`]; the same shape in every paylinks provider crate), the
 //! access-token cache ([`auth`]), what every request and response goes through ([`hooks`]),
-//! the error type ([`Error`]) and the verification of webhook deliveries ([`webhook`]).
+//! the error type ([`Error`]), the verification of webhook deliveries ([`webhook`]) and of
+//! the callback a customer's browser posts after a payment ([`redirect`]).
 //!
 //! ```no_run
 //! use paylinks_pinelabs::{Client, Credentials, Environment, types};
@@ -35,6 +36,7 @@ pub mod auth;
 pub mod config;
 mod error;
 pub mod hooks;
+pub mod redirect;
 mod time;
 pub mod webhook;
 

@@ -7,7 +7,7 @@
 //! the client builder ([`config`]; the same shape in every paylinks provider crate), what
 //! every request and response goes through ([`hooks`]), the error type ([`Error`]) and
 //! helpers for Razorpay's conventions ([`unix_time`]), and the verification of webhook
-//! deliveries and callback redirects ([`webhook`]).
+//! deliveries ([`webhook`]) and of callback redirects ([`redirect`]).
 //!
 //! Razorpay has one host for test and live mode; the key decides (`rzp_test_…`,
 //! `rzp_live_…`), so [`Environment::Sandbox`] and [`Environment::Production`] reach the same
@@ -30,6 +30,7 @@
 pub mod config;
 mod error;
 pub mod hooks;
+pub mod redirect;
 mod time;
 pub mod webhook;
 

@@ -1,4 +1,4 @@
-//! Razorpay webhook deliveries and callback redirects, verified.
+//! Razorpay webhook deliveries, verified.
 //!
 //! **Webhooks.** Razorpay POSTs an event ([`types::WebhookEvent`]) to the URL set in the
 //! Dashboard, with two headers
@@ -23,13 +23,9 @@
 //! the JSON is decoded into [`types::WebhookEvent`]. A decoding error names the JSON path
 //! (`payload.payment.entity.amount`), never a value.
 //!
-//! **Callback redirect.** When a paid payment link has a `callback_url`, Razorpay redirects the
-//! customer's browser to it with five query parameters: `razorpay_payment_id`,
-//! `razorpay_payment_link_id`, `razorpay_payment_link_reference_id`,
-//! `razorpay_payment_link_status` and `razorpay_signature`, the hex HMAC-SHA256 keyed with the
-//! **API key secret** over `link_id|reference_id|status|payment_id` (razorpay-python
-//! `verify_payment_link_signature`; razorpay-node `validatePaymentVerification`).
-//! [`verify_callback`] checks them; [`sign_callback`] makes them (the sandbox, tests).
+//! **Callback redirect.** The redirect after a payment on a link with a `callback_url`
+//! (signed with the API key secret) is [`crate::redirect`]'s; [`verify_callback`],
+//! [`sign_callback`], [`Callback`] and [`CALLBACK_PARAMETERS`] are re-exported here.
 //!
 //! ```
 //! use paylinks_razorpay::webhook::{Verifier, sign};
@@ -161,98 +157,6 @@ pub fn sign(webhook_secret: &str, event_id: &str, body: &[u8]) -> HeaderMap {
     headers
 }
 
-/// The query parameters of a callback redirect, in the order Razorpay sends them.
-pub const CALLBACK_PARAMETERS: [&str; 5] = [
-    "razorpay_payment_id",
-    "razorpay_payment_link_id",
-    "razorpay_payment_link_reference_id",
-    "razorpay_payment_link_status",
-    "razorpay_signature",
-];
-
-/// What a verified callback redirect says: which payment paid which link, and the link's
-/// status then.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Callback {
-    /// `razorpay_payment_id`: the payment, `pay_...`.
-    pub payment_id: String,
-    /// `razorpay_payment_link_id`: the link, `plink_...`.
-    pub payment_link_id: String,
-    /// `razorpay_payment_link_reference_id`: the link's `reference_id` (empty when it has
-    /// none).
-    pub reference_id: String,
-    /// `razorpay_payment_link_status`: the link's status (`paid`, `partially_paid`).
-    pub status: String,
-}
-
-impl Callback {
-    /// The signed text: `link_id|reference_id|status|payment_id`.
-    fn message(&self) -> String {
-        format!("{}|{}|{}|{}", self.payment_link_id, self.reference_id, self.status, self.payment_id)
-    }
-}
-
-/// Verifies the query parameters of a callback redirect (any order; other parameters the
-/// merchant put in `callback_url` are ignored) against the API key secret. Pass them decoded
-/// (`url::form_urlencoded::parse`, axum's `Query`...).
-///
-/// A link without `reference_id` is signed over an empty field; that Razorpay then sends
-/// `razorpay_payment_link_reference_id` empty rather than leaving it out is unconfirmed, so
-/// the parameter must be present, empty or not (as razorpay-python requires).
-///
-/// # Errors
-///
-/// For a callback, the `header` of the error names the query parameter:
-/// [`WebhookError::MissingHeader`] when one of [`CALLBACK_PARAMETERS`] is absent,
-/// [`WebhookError::MalformedHeader`] when one is repeated or the signature is not hex,
-/// [`WebhookError::SignatureMismatch`] when a value was changed or the key secret is another.
-pub fn verify_callback<I, K, V>(key_secret: &str, parameters: I) -> Result<Callback, WebhookError>
-where
-    I: IntoIterator<Item = (K, V)>,
-    K: AsRef<str>,
-    V: AsRef<str>,
-{
-    let mut found: [Option<String>; 5] = Default::default();
-    for (name, value) in parameters {
-        let Some(index) = CALLBACK_PARAMETERS.iter().position(|known| *known == name.as_ref()) else {
-            continue;
-        };
-        if found[index].replace(value.as_ref().to_owned()).is_some() {
-            return Err(WebhookError::MalformedHeader {
-                provider: PROVIDER,
-                header: CALLBACK_PARAMETERS[index],
-                why: "given more than once",
-            });
-        }
-    }
-    let take = |index: usize, value: Option<String>| {
-        value.ok_or(WebhookError::MissingHeader { provider: PROVIDER, header: CALLBACK_PARAMETERS[index] })
-    };
-    let [payment_id, payment_link_id, reference_id, status, signature] = found;
-    let callback = Callback {
-        payment_id: take(0, payment_id)?,
-        payment_link_id: take(1, payment_link_id)?,
-        reference_id: take(2, reference_id)?,
-        status: take(3, status)?,
-    };
-    let signature = decode_hex(PROVIDER, CALLBACK_PARAMETERS[4], &take(4, signature)?)?;
-    if !SigningKey::new(key_secret).verify(&[callback.message().as_bytes()], &signature) {
-        return Err(WebhookError::SignatureMismatch { provider: PROVIDER });
-    }
-    Ok(callback)
-}
-
-/// The five query parameters of a callback redirect for `callback`, signed with the API key
-/// secret, in the order of [`CALLBACK_PARAMETERS`] (not yet percent-encoded). For the sandbox
-/// and tests.
-pub fn sign_callback(key_secret: &str, callback: &Callback) -> [(&'static str, String); 5] {
-    let signature = SigningKey::new(key_secret).sign_hex(&[callback.message().as_bytes()]);
-    let [payment, link, reference, status, signed] = CALLBACK_PARAMETERS;
-    [
-        (payment, callback.payment_id.clone()),
-        (link, callback.payment_link_id.clone()),
-        (reference, callback.reference_id.clone()),
-        (status, callback.status.clone()),
-        (signed, signature),
-    ]
-}
+// The callback redirect moved to [`crate::redirect`]; its names stay here for callers of
+// `paylinks_razorpay::webhook::{verify_callback, ...}`.
+pub use crate::redirect::{CALLBACK_PARAMETERS, Callback, sign_callback, verify_callback};
