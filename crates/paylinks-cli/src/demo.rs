@@ -1,12 +1,17 @@
-//! `paylinks demo`: the main job, offline. Starts the sandbox and a webhook receiver
-//! in-process and walks a link of every provider through its life with the facade: create,
-//! show (table and QR code), pay partially, fetch, try what the state forbids, complete,
-//! cancel; after each step, the webhook events the sandbox delivered and the receiver
-//! verified.
+//! `paylinks demo`: the main job, offline. Starts the sandbox and the merchant's side (a
+//! webhook receiver and a return page) in-process and walks a link of every provider through
+//! its life with the facade: create (with a return URL), show (table with the link's payment
+//! page URL, and QR code), pay partially, fetch, try what the state forbids, complete, cancel;
+//! after each step, the webhook events the sandbox delivered and the receiver verified, and the
+//! customer's returns the return page read with `Paylinks::verify_return`. Then a fresh link
+//! of each provider to pay in a browser, and (in a terminal, or with `--serve`) both servers
+//! kept running until Ctrl-C, printing each verified webhook and return as it arrives.
 
+use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use clap::Args;
 use paylinks::{CreateLink, Error, LinkRef, Money, NotifyMedium, Paylinks, PaymentLink, Provider, RetryPolicy};
 use paylinks_sandbox::{Sandbox, SandboxConfig, WebhookRetry};
 use serde_json::{Value, json};
@@ -14,20 +19,45 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::links::sandbox_client;
 use crate::output::{self, out, outln};
+use crate::returns::{Desk, Returned};
 use crate::webhook::{self, Received};
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// After the walk, keep the sandbox and the merchant's receiver running until Ctrl-C, so
+    /// that the links printed under "Pay in a browser" can be paid, and print each verified
+    /// webhook and return as it arrives. The default when stdin and stdout are terminals.
+    #[arg(long, conflicts_with = "no_serve")]
+    serve: bool,
+    /// Exit after the walk, even in a terminal.
+    #[arg(long)]
+    no_serve: bool,
+    /// The sandbox's port (default: any free port), so that the payment pages' URLs stay the
+    /// same from one run to the next.
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
+}
 
 struct Demo {
     paylinks: Paylinks,
     http: reqwest::Client,
     control: String,
+    /// The merchant's site: the receiver's root URL (`/webhooks/…`, `/return/…`).
+    merchant: String,
     /// The events the receiver verified, not shown yet.
     events: Mutex<UnboundedReceiver<Received>>,
+    /// The returns the return page read, not shown yet.
+    returns: Mutex<UnboundedReceiver<Returned>>,
 }
 
-pub async fn run() -> Result<(), String> {
+pub async fn run(args: DemoArgs) -> Result<(), String> {
+    let serve = args.serve || (!args.no_serve && std::io::stdin().is_terminal() && std::io::stdout().is_terminal());
     let mut config = SandboxConfig::default();
-    let mut receiver = webhook::start(webhook::sandbox_webhooks(&config), ([127, 0, 0, 1], 0).into()).await?;
-    let hooks = format!("http://{}/webhooks/{{provider}}", receiver.addr);
+    let (desk, returns) = Desk::new();
+    let mut receiver =
+        webhook::start(webhook::sandbox_webhooks(&config), ([127, 0, 0, 1], 0).into(), desk.clone().routes()).await?;
+    let merchant = format!("http://{}", receiver.addr);
+    let hooks = format!("{merchant}/webhooks/{{provider}}");
     config.add_webhook_url(&hooks).map_err(|e| e.to_string())?;
     // A refused delivery shows up quickly rather than after the default 7.5 s of retries.
     config.set_webhook_retry(WebhookRetry {
@@ -35,20 +65,33 @@ pub async fn run() -> Result<(), String> {
         first_delay: Duration::from_millis(100),
         ..Default::default()
     });
-    let sandbox = Sandbox::start(config, ([127, 0, 0, 1], 0).into())
-        .await
-        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+    let addr = ([127, 0, 0, 1], args.port.unwrap_or(0)).into();
+    let sandbox = Sandbox::start(config, addr).await.map_err(|e| format!("cannot start the sandbox on {addr}: {e}"))?;
     let url = format!("http://{}", sandbox.addr());
     outln!("paylinks demo: a local sandbox of every provider is running at {url} (no credentials needed)");
-    outln!("its webhook events go to a receiver at {hooks}, which verifies each with paylinks::Webhooks\n");
+    outln!("its webhook events go to a receiver at {hooks}, which verifies each with paylinks::Webhooks;");
+    outln!(
+        "each link sends the customer back to {merchant}/return/{{provider}}, which reads the redirect with \
+         Paylinks::verify_return\n"
+    );
+    let paylinks = sandbox_client(&url, sandbox.config(), RetryPolicy::default())?;
+    desk.set_client(paylinks.clone());
     let events = std::mem::replace(&mut receiver.events, tokio::sync::mpsc::unbounded_channel().1);
     let demo = Demo {
-        paylinks: sandbox_client(&url, sandbox.config(), RetryPolicy::default())?,
+        paylinks,
         http: paylinks::plain_http_client().map_err(|e| e.to_string())?,
         control: format!("{url}/_sandbox"),
+        merchant,
         events: Mutex::new(events),
+        returns: Mutex::new(returns),
     };
-    let result = demo.all().await;
+    let mut result = demo.all().await;
+    if result.is_ok() {
+        result = demo.browser_links().await;
+    }
+    if result.is_ok() && serve {
+        result = demo.serve(&url).await;
+    }
     sandbox.shutdown().await;
     drop(receiver);
     result
@@ -99,7 +142,43 @@ impl Demo {
         Ok((count("delivered"), count("failed")))
     }
 
-    /// The events the receiver verified since the last call, one line each.
+    /// A fresh open link of each provider (part payments allowed where the link API takes
+    /// them), to pay on its page in a browser.
+    async fn browser_links(&self) -> Result<(), String> {
+        outln!("\nPay in a browser:");
+        for provider in self.paylinks.providers() {
+            let link = self.create(provider, "browser", self.takes_instalments(provider)).await?;
+            outln!("  {:<17}{}", provider.as_str(), link.url.as_deref().unwrap_or("-"));
+        }
+        Ok(())
+    }
+
+    /// Until Ctrl-C: each verified webhook and each return as it arrives.
+    async fn serve(self, url: &str) -> Result<(), String> {
+        outln!(
+            "\nServing the sandbox at {url} and the merchant at {} until Ctrl-C; each verified webhook and \
+             return is printed as it arrives.",
+            self.merchant
+        );
+        let mut events = self.events.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut returns = self.returns.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        loop {
+            tokio::select! {
+                Some(received) = events.recv() => {
+                    outln!("webhook {} (signature verified)", webhook::line(&received));
+                }
+                Some(returned) = returns.recv() => {
+                    outln!("{} {}", chrono::Utc::now().to_rfc3339(), returned.line());
+                }
+                signal = tokio::signal::ctrl_c() => {
+                    return signal.map_err(|e| format!("cannot wait for Ctrl-C: {e}"));
+                }
+            }
+        }
+    }
+
+    /// The events the receiver verified since the last call, one line each, then the returns
+    /// the return page read.
     async fn show_events(&self) -> Result<(), String> {
         self.settled_deliveries().await?;
         let mut events = self.events.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -122,6 +201,11 @@ impl Demo {
         if shown == 0 {
             outln!("  ↳ no webhook event (the provider sends none for this)");
         }
+        drop(events);
+        let mut returns = self.returns.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while let Ok(returned) = returns.try_recv() {
+            outln!("  ↳ {}", returned.line());
+        }
         Ok(())
     }
 
@@ -130,7 +214,8 @@ impl Demo {
             .description("Order #1042: noise-cancelling headphones")
             .reference(format!("demo-{}-{name}-{}", provider.as_str().replace('_', "-"), std::process::id()))
             .customer(Some("Asha Rao"), Some("asha@example.com"), Some("9876543210"))
-            .note("order", "1042");
+            .note("order", "1042")
+            .return_url(format!("{}/return/{}", self.merchant, provider.as_str()));
         if partial {
             // Instalments with a minimum first payment where the link API takes one, else
             // without a minimum (its own rules, as `validate` checks them).
@@ -215,7 +300,8 @@ impl Demo {
         }
     }
 
-    /// Pays through the sandbox's control API, as a customer would (`None`: everything due).
+    /// Pays through the sandbox's control API, as a customer would (`None`: everything due),
+    /// then goes where the provider sends the customer's browser, as the browser would.
     async fn pay(&self, provider: Provider, link: &PaymentLink, minor: Option<i64>) -> Result<(), String> {
         let url = format!("{}/{}/links/{}/pay", self.control, provider.as_str(), link.id);
         let body = match minor {
@@ -226,6 +312,27 @@ impl Demo {
             self.http.post(&url).json(&body).send().await.map_err(|e| format!("sandbox control API: {e}"))?;
         if !response.status().is_success() {
             return Err(format!("sandbox control API answered HTTP {} for {url}", response.status().as_u16()));
+        }
+        self.follow_redirect(response.headers()).await
+    }
+
+    /// The provider's redirect after a payment, which the control API reports in
+    /// `x-sandbox-redirect` (and a POSTed form's fields in `x-sandbox-redirect-form`): a GET of
+    /// the URL, or the form POSTed to it, as the payment page makes the browser do.
+    async fn follow_redirect(&self, headers: &reqwest::header::HeaderMap) -> Result<(), String> {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let Some(url) = text("x-sandbox-redirect") else { return Ok(()) };
+        let request = match text("x-sandbox-redirect-form") {
+            Some(form) => self
+                .http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form),
+            None => self.http.get(&url),
+        };
+        let response = request.send().await.map_err(|e| format!("the merchant's return page: {e}"))?;
+        if response.status().is_server_error() {
+            return Err(format!("the merchant's return page answered HTTP {}", response.status().as_u16()));
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ mod demo;
 mod links;
 mod logs;
 mod output;
+mod returns;
 mod serve;
 mod webhook;
 
@@ -32,8 +33,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Start a local sandbox and walk every provider's link through its life (no credentials).
-    Demo,
+    /// Start a local sandbox and walk every provider's link through its life (no credentials),
+    /// then print a link of each provider to pay in a browser.
+    Demo(demo::DemoArgs),
     /// Serve the sandbox of every provider until Ctrl-C; the first stdout line is its JSON
     /// configuration (base URLs and credentials).
     Sandbox(serve::SandboxArgs),
@@ -109,7 +111,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     logs::init(cli.verbose);
     let result = match cli.command {
-        Command::Demo => demo::run().await,
+        Command::Demo(args) => demo::run(args).await,
         Command::Sandbox(args) => serve::run(args).await,
         Command::Links(command) => links::run(command).await,
         Command::Decode(args) => decode(args),

@@ -245,13 +245,14 @@ impl Drop for Listening {
     }
 }
 
-/// Starts a receiver verifying with `webhooks` on `addr`.
-pub async fn start(webhooks: Webhooks, addr: SocketAddr) -> Result<Listening, String> {
+/// Starts a receiver verifying with `webhooks` on `addr`, serving `more` routes beside its own
+/// (the demo's return page).
+pub async fn start(webhooks: Webhooks, addr: SocketAddr, more: Router) -> Result<Listening, String> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let (sender, events) = mpsc::unbounded_channel();
     let receiver = Receiver { webhooks: Arc::new(webhooks), seen: Arc::default(), events: sender };
-    let app = routes(receiver);
+    let app = routes(receiver).merge(more);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -303,7 +304,7 @@ async fn listen(args: ListenArgs) -> Result<(), String> {
         webhooks = webhooks.tolerance(Duration::from_secs(secs));
     }
     let configured = webhooks.providers();
-    let mut listening = start(webhooks, SocketAddr::new(args.host, args.port)).await?;
+    let mut listening = start(webhooks, SocketAddr::new(args.host, args.port), Router::new()).await?;
     let url = format!("http://{}/webhooks", listening.addr);
     let paths: serde_json::Map<String, Value> =
         Provider::ALL.iter().map(|p| (p.as_str().to_owned(), Value::from(format!("{url}/{}", p.as_str())))).collect();
