@@ -1,13 +1,24 @@
 //! The hosted payment page in a real browser: headless Chromium driven through chromedriver
-//! (WebDriver) with fantoccini. `scripts/browser-test.sh` installs Debian's `chromium` and
-//! `chromium-driver`, starts chromedriver and runs this test with `PAYLINKS_WEBDRIVER` set to
-//! its URL; `cargo test` alone skips it (`#[ignore]`).
+//! (WebDriver) with fantoccini, as a customer of each link API would use it. A link is created
+//! through the facade with part payments and a return URL on an in-test merchant; Chromium
+//! opens its URL, pays part, then the rest, and follows the provider's redirect back to the
+//! merchant, who verifies it (`Paylinks::verify_return`), sees the link paid through `get`
+//! and has verified the webhook events (`support::Receiver`).
+//!
+//! `scripts/browser-test.sh` installs Debian's `chromium` and `chromium-driver`, starts
+//! chromedriver and runs this test with `PAYLINKS_WEBDRIVER` set to its URL; `cargo test` alone
+//! skips it (`#[ignore]`). With `PAYLINKS_SCREENSHOTS=DIR` (`scripts/browser-test.sh
+//! --screenshots`) it writes `DIR/<api>.png`, each link API's page before paying, as a phone
+//! shows it (420×900): the README's screenshots.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use paylinks_sandbox::{Sandbox, SandboxConfig};
+use paylinks::{EventKind, LinkStatus, Money, PaymentLink, PaymentStatus, Provider};
+use paylinks_e2e::{PROVIDERS, order, with_receiver};
 use serde_json::json;
 
 /// Why the test is ignored, and what to do when `PAYLINKS_WEBDRIVER` is unset.
@@ -80,17 +91,291 @@ impl Browser {
     }
 }
 
+/// A redirect back to the merchant, as the merchant's return URL received it.
+#[derive(Debug, Clone)]
+struct Returned {
+    /// `GET` or `POST`.
+    method: &'static str,
+    /// The link API in the path (`/return/{api}`).
+    api: String,
+    /// The query string of a GET, the form body of a POST (still encoded, as a merchant
+    /// hands it to `Paylinks::verify_return`).
+    params: String,
+}
+
+/// The merchant's return URL, `/return/{api}` on 127.0.0.1, GET or POST: keeps what it was
+/// given and answers a small page (`#returned`).
+#[derive(Clone, Default)]
+struct Returns {
+    received: Arc<Mutex<Vec<Returned>>>,
+}
+
+impl Returns {
+    /// Starts one; answers its root URL (`http://127.0.0.1:P`).
+    async fn start() -> (Returns, String) {
+        use axum::body::Bytes;
+        use axum::extract::{Path, RawQuery, State};
+        use axum::response::Html;
+
+        fn page(api: &str) -> Html<String> {
+            Html(format!(
+                "<!doctype html><title>Merchant</title><p id=\"returned\">Back at the merchant from {api}</p>"
+            ))
+        }
+        let returns = Returns::default();
+        let app = axum::Router::new()
+            .route(
+                "/return/{api}",
+                axum::routing::get(
+                    |State(returns): State<Returns>, Path(api): Path<String>, RawQuery(query): RawQuery| async move {
+                        let answer = page(&api);
+                        returns.push(Returned { method: "GET", api, params: query.unwrap_or_default() });
+                        answer
+                    },
+                )
+                .post(
+                    |State(returns): State<Returns>, Path(api): Path<String>, body: Bytes| async move {
+                        let answer = page(&api);
+                        let params = String::from_utf8(body.to_vec()).expect("a form body is text");
+                        returns.push(Returned { method: "POST", api, params });
+                        answer
+                    },
+                ),
+            )
+            .with_state(returns.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (returns, url)
+    }
+
+    fn push(&self, returned: Returned) {
+        self.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(returned);
+    }
+
+    /// Every return so far, in the order received.
+    fn all(&self) -> Vec<Returned> {
+        self.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+impl Browser {
+    /// Opens `url`.
+    async fn open(&self, url: &str) {
+        self.client.goto(url).await.unwrap_or_else(|error| panic!("Chromium opens {url}: {error}"));
+    }
+
+    /// Whether the open page has an element `selector`.
+    async fn has(&self, selector: &str) -> bool {
+        self.client.find_all(Locator::Css(selector)).await.is_ok_and(|found| !found.is_empty())
+    }
+
+    /// The attribute `name` of the element `selector`.
+    async fn attribute(&self, selector: &str, name: &str) -> Option<String> {
+        let element = self.client.find(Locator::Css(selector)).await;
+        let element = element.unwrap_or_else(|error| panic!("{selector}: {error}"));
+        element.attr(name).await.unwrap_or_else(|error| panic!("{selector}'s {name}: {error}"))
+    }
+
+    /// Clicks the element `selector`.
+    async fn click(&self, selector: &str) {
+        let element = match self.client.find(Locator::Css(selector)).await {
+            Ok(element) => element,
+            Err(error) => panic!("{selector} on {}: {error}", self.url().await),
+        };
+        element.click().await.unwrap_or_else(|error| panic!("clicking {selector}: {error}"));
+    }
+
+    /// Types `text` into the (emptied) field `selector`.
+    async fn fill(&self, selector: &str, text: &str) {
+        let element = match self.client.find(Locator::Css(selector)).await {
+            Ok(element) => element,
+            Err(error) => panic!("{selector} on {}: {error}", self.url().await),
+        };
+        element.clear().await.unwrap_or_else(|error| panic!("emptying {selector}: {error}"));
+        element.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {selector}: {error}"));
+    }
+
+    /// Where a click on the page led, once the browser is still (at most 20 s): the merchant's
+    /// return URL (the provider's GET redirect, or the page's auto-posted `form#redirect`),
+    /// with what the merchant received, or the link's page again (303 back to it, with a
+    /// notice in its query).
+    async fn landing(&self, page: &str, merchant: &str, returns: &Returns, before: usize) -> Option<Returned> {
+        for _ in 0..400 {
+            let url = self.url().await;
+            if url.starts_with(merchant) && self.has("#returned").await {
+                let all = returns.all();
+                assert_eq!(all.len(), before + 1, "one return per payment: at {url}: {all:#?}");
+                return all.last().cloned();
+            }
+            if url.split('?').next() == Some(page) && self.has("main#link").await && !self.has("form#redirect").await {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("after a payment Chromium is still at {}: {}", self.url().await, self.text("body").await);
+    }
+
+    /// A window whose page area is 420×900 CSS pixels, like a phone's (the window's own size
+    /// counts what headless Chromium keeps for its bars).
+    async fn phone_sized(&self) {
+        let (width, height) = (420, 900);
+        self.client.set_window_size(width, height).await.expect("a phone-sized window");
+        let bars = self.client.execute("return window.outerHeight - window.innerHeight;", vec![]).await;
+        let bars = bars.expect("the window's bars").as_u64().expect("a height in pixels");
+        let bars = u32::try_from(bars).expect("a height in pixels");
+        self.client.set_window_size(width, height + bars).await.expect("a phone-sized window");
+    }
+
+    /// Writes a PNG of the open page to `path`.
+    async fn screenshot(&self, path: &std::path::Path) {
+        let png = self.client.screenshot().await.unwrap_or_else(|error| panic!("a screenshot: {error}"));
+        std::fs::write(path, png).unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
+        println!("screenshot: {}", path.display());
+    }
+}
+
+/// The provider's product name the page shows for a link API.
+fn product(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Cashfree => "Cashfree Payments",
+        Provider::Razorpay => "Razorpay Payment Links",
+        Provider::RazorpayInvoice => "Razorpay Invoices",
+        Provider::Pinelabs => "Pine Labs Online",
+    }
+}
+
+/// What the page shows of `link` (as the facade fetched it): the link API, the provider's
+/// product, description, amounts (₹, two decimals) and the provider's status.
+async fn check_page(browser: &Browser, link: &PaymentLink, paid: &str, due: &str) {
+    let provider = link.provider;
+    assert_eq!(browser.attribute("main#link", "data-api").await.as_deref(), Some(provider.as_str()));
+    assert_eq!(browser.attribute("main#link", "data-status").await.as_deref(), Some(link.provider_status.as_str()));
+    assert_eq!(browser.text("#provider").await, product(provider), "{provider}");
+    assert_eq!(browser.text("#description").await, "Order #1042", "{provider}");
+    assert_eq!(browser.text("#amount").await, "₹499.50", "{provider}");
+    assert_eq!(browser.text("#amount-paid").await, paid, "{provider}");
+    assert_eq!(browser.text("#amount-due").await, due, "{provider}");
+    assert_eq!(browser.text("#status").await, link.provider_status, "{provider}");
+}
+
+/// Whether the provider signs its redirect back to the merchant (Cashfree's return URL
+/// carries nothing signed: `paylinks_cashfree::redirect`).
+fn signs_return(provider: Provider) -> bool {
+    provider != Provider::Cashfree
+}
+
+/// Verifies a return with the facade, as the merchant's return handler would, and checks that
+/// what it names is the link as `get` shows it right after the payment `paid` (the latest).
+async fn verify(
+    world: &paylinks_e2e::World,
+    link: &PaymentLink,
+    returned: &Returned,
+    paid: Money,
+) -> (paylinks::Return, PaymentLink) {
+    let provider = link.provider;
+    assert_eq!(returned.api, provider.as_str(), "{returned:#?}");
+    let back = world
+        .paylinks
+        .verify_return(provider, &returned.params)
+        .unwrap_or_else(|error| panic!("{provider}: the return verifies: {error}; {returned:#?}"));
+    println!("{provider}: returned by {}: {back:?}", returned.method);
+    let fetched = world.paylinks.get(&link.link_ref()).await.unwrap();
+    assert_eq!(back.provider, provider);
+    assert_eq!(back.verified, signs_return(provider), "{provider}: {back:#?}");
+    if let Some(id) = &back.link_id {
+        assert_eq!(*id, link.id, "{provider}: the link the return names");
+    }
+    if let Some(reference) = &back.reference {
+        assert_eq!(Some(reference), link.reference.as_ref(), "{provider}");
+    }
+    let latest = fetched.payments.last();
+    if let Some(payment) = &back.payment_id {
+        let latest = latest.unwrap_or_else(|| panic!("{provider}: a payment on {fetched:#?}"));
+        assert_eq!(*payment, latest.id, "{provider}: the payment just made");
+        assert_eq!(latest.amount, paid, "{provider}");
+    }
+    if let Some(order) = &back.order_id {
+        // The link's order, or (Cashfree: an order per payment) the payment's.
+        let orders = [fetched.order_id.as_deref(), latest.map(|p| p.id.as_str())];
+        assert!(orders.contains(&Some(order.as_str())), "{provider}: the return's order {order}: {fetched:#?}");
+    }
+    if let Some(status) = back.status {
+        assert_eq!(status, fetched.status, "{provider}: the link's status the return carries");
+    }
+    (back, fetched)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and chromedriver: scripts/browser-test.sh installs and runs them"]
-async fn the_sandbox_opens_in_chromium() {
-    let sandbox =
-        Sandbox::start(SandboxConfig::default(), ([127, 0, 0, 1], 0).into()).await.expect("the sandbox starts");
+async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
+    let (world, receiver) = with_receiver().await;
+    let (returns, merchant) = Returns::start().await;
+    let screenshots = std::env::var_os("PAYLINKS_SCREENSHOTS").map(PathBuf::from);
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/_sandbox", sandbox.addr())).await.expect("Chromium opens the control API");
-    let shown = browser.text("body").await;
-    let described: serde_json::Value =
-        serde_json::from_str(&shown).unwrap_or_else(|error| panic!("GET /_sandbox shows JSON ({error}): {shown}"));
-    assert!(described.is_object(), "{described:#}");
+    browser.phone_sized().await;
+    let root = format!("http://{}", world.sandbox.addr());
+    for provider in PROVIDERS {
+        let api = provider.as_str();
+        let reference = format!("browser-{}", api.replace('_', "-"));
+        let request = order(provider, &reference).return_url(format!("{merchant}/return/{api}"));
+        let link =
+            world.paylinks.create(provider, &request).await.unwrap_or_else(|error| panic!("{provider}: {error}"));
+        let page = link.url.clone().unwrap_or_else(|| panic!("{provider}: a link URL: {link:#?}"));
+        assert!(page.starts_with(&format!("{root}/pay/{api}/")), "{provider}: the sandbox's page: {page}");
+
+        // The open link, as its customer first sees it.
+        browser.open(&page).await;
+        check_page(&browser, &link, "₹0.00", "₹499.50").await;
+        assert_eq!(browser.attribute("main#link", "data-open").await.as_deref(), Some("true"), "{provider}");
+        for button in ["#pay-full", "#pay-part", "#fail", "#expire"] {
+            assert!(browser.has(button).await, "{provider}: {button} on an open link");
+        }
+        if let Some(dir) = &screenshots {
+            browser.screenshot(&dir.join(format!("{api}.png"))).await;
+        }
+
+        // Part of it: ₹200.00, typed as a customer would.
+        browser.fill("#part-amount", "200").await;
+        let before = returns.all().len();
+        browser.click("#pay-part").await;
+        let part_return = browser.landing(&page, &merchant, &returns, before).await;
+        if let Some(returned) = &part_return {
+            verify(&world, &link, returned, Money::inr(20_000)).await;
+            browser.open(&page).await;
+        }
+        let fetched = world.paylinks.get(&link.link_ref()).await.unwrap();
+        assert_eq!(fetched.status, LinkStatus::PartiallyPaid, "{provider}: {fetched:#?}");
+        assert_eq!(fetched.amount_paid, Money::inr(20_000), "{provider}");
+        check_page(&browser, &fetched, "₹200.00", "₹299.50").await;
+
+        // The rest, then back to the merchant.
+        let before = returns.all().len();
+        browser.click("#pay-full").await;
+        let returned = browser.landing(&page, &merchant, &returns, before).await;
+        let returned = returned.unwrap_or_else(|| panic!("{provider}: paid, the customer goes back to the merchant"));
+        assert_eq!(browser.text("#returned").await, format!("Back at the merchant from {api}"));
+        let (_, fetched) = verify(&world, &link, &returned, Money::inr(29_950)).await;
+        assert_eq!(fetched.status, LinkStatus::Paid, "{provider}: {fetched:#?}");
+        assert_eq!(fetched.amount_paid, Money::inr(49_950), "{provider}");
+        let succeeded: Vec<Money> =
+            fetched.payments.iter().filter(|p| p.status == PaymentStatus::Succeeded).map(|p| p.amount).collect();
+        assert_eq!(succeeded, [Money::inr(20_000), Money::inr(29_950)], "{provider}: {:#?}", fetched.payments);
+
+        // The merchant's webhook receiver verified both payments.
+        let events = receiver.events_of(&link, 2).await;
+        let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::PartiallyPaid, EventKind::Paid], "{provider}: {events:#?}");
+
+        // The paid link's page: its final state, no buttons.
+        browser.open(&page).await;
+        check_page(&browser, &fetched, "₹499.50", "₹0.00").await;
+        assert_eq!(browser.attribute("main#link", "data-open").await.as_deref(), Some("false"), "{provider}");
+        for button in ["#pay-full", "#pay-part", "#fail", "#expire"] {
+            assert!(!browser.has(button).await, "{provider}: no {button} on a paid link");
+        }
+    }
+    assert!(receiver.refusals().is_empty(), "{:#?}", receiver.refusals());
     browser.close().await;
-    sandbox.shutdown().await;
+    world.sandbox.shutdown().await;
 }
