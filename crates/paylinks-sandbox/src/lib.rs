@@ -19,6 +19,7 @@
 //! | Razorpay | `http://127.0.0.1:P/razorpay` |
 //! | Pine Labs | `http://127.0.0.1:P/pinelabs` |
 //! | control API | `http://127.0.0.1:P/_sandbox` |
+//! | payment pages | `http://127.0.0.1:P/pay` (see [below](#payment-page)) |
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -31,7 +32,8 @@
 //!
 //! The control API (`/_sandbox/...`, see [below](#control-api)) moves links as a paying
 //! customer would, expires them, injects faults (error statuses, rate limits, delays, dropped
-//! connections) and resets the state.
+//! connections) and resets the state. Every link also has a payment page a browser can pay
+//! it on ([below](#payment-page)).
 //!
 //! # Control API
 //!
@@ -79,6 +81,62 @@
 //!
 //! Control errors are `{"message": "..."}` with 400 (request does not fit the link) or 404
 //! (unknown provider or link).
+//!
+//! # Payment page
+//!
+//! Every link the sandbox creates has a hosted payment page at `{public_url}/pay/{api}/{id}`,
+//! `{api}` being the link API's name in the control API (`cashfree`, `razorpay`,
+//! `razorpay_invoice`, `pinelabs`) and the id percent-encoded; every provider's link URL field
+//! (Cashfree `link_url`, Razorpay `short_url` of links and invoices, Pine Labs
+//! `payment_link`) holds it. It is server-rendered HTML (no script but the one line that
+//! posts a form redirect), one column with large buttons, readable on a phone.
+//!
+//! The **public URL** is the root those URLs are built under: the one set with
+//! [`SandboxConfig::set_public_url`] (`paylinks sandbox --public-url URL`, for a sandbox
+//! behind a tunnel, a reverse proxy or a container's port mapping), else the address
+//! [`Sandbox::start`] bound (`http://127.0.0.1:P`), else, for a [`router()`] embedded
+//! elsewhere, `http://{Host}` of the first request it serves. [`Sandbox::public_url`] says
+//! which; the connection JSON's `pay_url` is `{public_url}/pay`. A path in the public URL
+//! (`https://abc.ngrok.app/sb`) is for a proxy that strips it: the sandbox itself serves the
+//! pages at `/pay/...`, and the page's forms and its own redirects point under the path, as
+//! a browser behind the proxy sees them.
+//!
+//! - `GET /pay/{api}/{id}`: 200 `text/html; charset=utf-8`. `<main id="link" data-api
+//!   data-status data-open>` shows the provider's product (`#provider`: `Cashfree Payments`,
+//!   `Razorpay Payment Links`, `Razorpay Invoices`, `Pine Labs Online`), the merchant's
+//!   description (`#description`), `#amount`, `#amount-paid` and `#amount-due` in the link's
+//!   currency with its ISO 4217 exponent and symbol (`₹1,250.50`, INR grouped the Indian
+//!   way: `₹12,34,567.00`; `¥1,250`; `د.ك 1.250`), the currency (`#currency`), the status in
+//!   the provider's word (`#status`), the expiry in UTC (`#expires`, when it has one) and,
+//!   when part payments are allowed, the minimum first part payment (`#partial-minimum`).
+//!   Reading the page expires a link whose time has passed, as any read does. An unknown
+//!   link API or link is a 404 page (`<main id="missing">`) with the reason in `#message`.
+//! - An open link has one `<form method="post" action="/pay/{api}/{id}">` per button, each
+//!   with a hidden `action` field: `button#pay-full` (`pay`: everything still due),
+//!   `input#part-amount` (`amount`, in major units: `250.50`) with `button#pay-part`
+//!   (`pay_part`; only when the link takes part payments), `button#fail` (`fail`: a failed
+//!   attempt, as the control API's `"failed": true`) and, set apart as the developer's,
+//!   `button#expire` (`expire`). A paid, cancelled or expired link shows its final state
+//!   (`#closed`) and no button.
+//! - `POST /pay/{api}/{id}` (form fields `action`, `amount`) calls the provider exactly as
+//!   the control API's `pay` and `expire` do (one code path: the state change, the provider's
+//!   webhook event, the payment among the link's payments). Faults queued for a provider's
+//!   API never apply to the page. After a payment or failed attempt the browser goes where
+//!   the provider sends it: `303 See Other` to a URL (Razorpay's `callback_url` with its
+//!   signed query), or a 200 page whose `<form id="redirect" method="post" action="{url}">`
+//!   holds the fields as hidden inputs, posted by the inline script or `button#continue`.
+//!   Otherwise `303` back to the page, with `?notice=paid&amount={minor units}`,
+//!   `?notice=failed` or `?notice=expired`, shown in `#notice` (words only: nothing is read
+//!   from the notice but its text).
+//! - A refusal is the page again, 400 (404 for an unknown link), the reason in `#message`
+//!   and the amount typed kept: an unknown or missing `action`; for `pay_part` an amount
+//!   missing (`amount is required: enter the amount in INR, e.g. 250.50`), not a plain
+//!   decimal number (`amount `1e3` is not a number: write it like 250.50`), zero (`amount must
+//!   be more than zero`), negative (`amount cannot be negative`) or with more decimals than
+//!   the currency has (`amount can have at most 2 decimal places for INR`); and the
+//!   provider's own refusals, as the control API words them (below the link's minimum first
+//!   part payment, more than is due, part payments not allowed, a closed link).
+//! - Any other method is a 405 page; any other path under `/pay` a 404 page.
 //!
 //! # Webhooks
 //!

@@ -97,29 +97,66 @@ impl From<serde_json::Value> for Paid {
     }
 }
 
-/// The amount a payment of `requested` minor units (default: everything `due`) settles, or why
-/// it cannot: more than is due, a part payment where the link takes none, or a first part
-/// payment below `minimum_first`.
+/// How one provider words the refusals of a payment a link cannot take, quoting its docs
+/// where they have words for it. The provider module supplies it; amounts come formatted in
+/// the link's currency ([`money`]: `₹100.00`).
+pub(crate) struct Refusals {
+    /// More than is still due: `(amount, due)`.
+    pub(crate) more_than_due: fn(&str, &str) -> String,
+    /// A part payment on a link that takes none: `(due)`.
+    pub(crate) no_part_payments: fn(&str) -> String,
+    /// A first part payment below the link's minimum: `(amount, minimum)`.
+    pub(crate) below_minimum: fn(&str, &str) -> String,
+}
+
+/// What a link will take now: `due` minor units of `currency` (ISO 4217), in parts or not,
+/// the first part at least `minimum_first` (0: no minimum, or not the first part).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Terms<'a> {
+    pub(crate) due: i64,
+    pub(crate) currency: &'a str,
+    pub(crate) partial_allowed: bool,
+    pub(crate) minimum_first: i64,
+}
+
+/// `minor` units of `currency` as a customer reads them: the currency's symbol and the amount
+/// with its exponent's decimals (`₹1250.50`, `¥500`); the code instead of a symbol it has none.
+pub(crate) fn money(minor: i64, currency: &str) -> String {
+    let Some(known) = iso_currency::Currency::from_code(currency) else {
+        return format!("{minor} minor units of {currency}");
+    };
+    let exponent = u32::from(known.exponent().unwrap_or(0));
+    match paylinks_core::DecimalAmount::from_minor(minor, exponent) {
+        Ok(amount) => format!("{}{amount}", known.symbol()),
+        Err(_) => format!("{minor} minor units of {currency}"),
+    }
+}
+
+/// The amount a payment of `requested` minor units (default: everything due) settles under
+/// `terms`, or why it cannot, worded by the provider's `refusals`: more than is due, a part
+/// payment where the link takes none, or a first part payment below the minimum. A zero or
+/// negative amount is refused in the sandbox's own words (no provider page lets one through).
 pub(crate) fn settle_payment(
-    due: i64,
+    terms: &Terms<'_>,
     requested: Option<i64>,
-    partial_allowed: bool,
-    minimum_first: i64,
+    refusals: &Refusals,
 ) -> Result<i64, ControlError> {
+    let Terms { due, currency, partial_allowed, minimum_first } = *terms;
     let amount = requested.unwrap_or(due);
     if amount <= 0 {
         return Err(ControlError::invalid("amount must be a positive number of minor units"));
     }
     if amount > due {
-        return Err(ControlError::invalid(format!("amount {amount} is more than the {due} still due")));
+        return Err(ControlError::invalid((refusals.more_than_due)(&money(amount, currency), &money(due, currency))));
     }
     if amount < due && !partial_allowed {
-        return Err(ControlError::invalid(format!(
-            "partial payments are not allowed on this link: pay the full {due} still due"
-        )));
+        return Err(ControlError::invalid((refusals.no_part_payments)(&money(due, currency))));
     }
     if amount < due && amount < minimum_first {
-        return Err(ControlError::invalid(format!("the first partial payment must be at least {minimum_first}")));
+        return Err(ControlError::invalid((refusals.below_minimum)(
+            &money(amount, currency),
+            &money(minimum_first, currency),
+        )));
     }
     Ok(amount)
 }
@@ -128,13 +165,44 @@ pub(crate) fn settle_payment(
 mod tests {
     use super::*;
 
+    /// Words that show which refusal was made, with its amounts.
+    const PLAIN: Refusals = Refusals {
+        more_than_due: |amount, due| format!("more: {amount} > {due}"),
+        no_part_payments: |due| format!("whole: {due}"),
+        below_minimum: |amount, minimum| format!("minimum: {amount} < {minimum}"),
+    };
+
+    fn terms(partial_allowed: bool, minimum_first: i64) -> Terms<'static> {
+        Terms { due: 1000, currency: "INR", partial_allowed, minimum_first }
+    }
+
+    fn refusal(result: Result<i64, ControlError>) -> String {
+        let error = result.unwrap_err();
+        assert_eq!(error.status, axum::http::StatusCode::BAD_REQUEST);
+        error.message
+    }
+
     #[test]
-    fn settles_payments() {
-        assert_eq!(settle_payment(1000, None, false, 0), Ok(1000));
-        assert_eq!(settle_payment(1000, Some(400), true, 100), Ok(400));
-        assert!(settle_payment(1000, Some(400), false, 0).is_err());
-        assert!(settle_payment(1000, Some(50), true, 100).is_err());
-        assert!(settle_payment(1000, Some(1001), true, 0).is_err());
-        assert!(settle_payment(1000, Some(0), true, 0).is_err());
+    fn settles_payments_and_words_refusals_as_the_provider_does() {
+        assert_eq!(settle_payment(&terms(false, 0), None, &PLAIN), Ok(1000));
+        assert_eq!(settle_payment(&terms(true, 100), Some(400), &PLAIN), Ok(400));
+        assert_eq!(
+            settle_payment(&terms(true, 100), Some(1000), &PLAIN),
+            Ok(1000),
+            "the whole amount, below no minimum"
+        );
+        assert_eq!(refusal(settle_payment(&terms(false, 0), Some(400), &PLAIN)), "whole: ₹10.00");
+        assert_eq!(refusal(settle_payment(&terms(true, 100), Some(50), &PLAIN)), "minimum: ₹0.50 < ₹1.00");
+        assert_eq!(refusal(settle_payment(&terms(true, 0), Some(1001), &PLAIN)), "more: ₹10.01 > ₹10.00");
+        assert!(refusal(settle_payment(&terms(true, 0), Some(0), &PLAIN)).contains("positive"));
+        assert!(refusal(settle_payment(&terms(true, 0), Some(-5), &PLAIN)).contains("positive"));
+    }
+
+    #[test]
+    fn money_is_written_with_the_currencys_symbol_and_exponent() {
+        assert_eq!(money(125_050, "INR"), "₹1250.50");
+        assert_eq!(money(500, "JPY"), "¥500");
+        assert!(money(1_234, "KWD").ends_with("1.234"), "three decimals");
+        assert_eq!(money(7, "XYZ"), "7 minor units of XYZ");
     }
 }

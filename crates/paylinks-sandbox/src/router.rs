@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::header::HOST;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
+use axum::routing::any;
 
 use crate::config::SandboxConfig;
 use crate::inject::{FaultScope, inject};
@@ -46,13 +47,15 @@ pub(crate) fn routes(app: &Arc<AppState>) -> Router {
     router
         // Outside every provider's fault injector: faults never hit the page.
         .nest("/pay", crate::page::routes(app.clone(), providers.clone()))
+        // What the nested router does not see (axum 0.8 nests `/pay` and `/pay/...` only).
+        .route("/pay/", any(crate::page::not_found))
         .nest("/_sandbox", crate::control::routes(app.clone(), providers))
         .fallback(crate::control::not_found)
         .layer(from_fn_with_state(app.clone(), crate::webhooks::dispatch))
         .layer(from_fn_with_state(app.clone(), learn_public_url))
 }
 
-/// Middleware: while the public URL is unknown (a [`router`] embedded elsewhere, without a
+/// Middleware: while the public URL is unknown (a [`router()`] embedded elsewhere, without a
 /// configured public URL), the first request that names a valid host (its `Host` header, or
 /// the authority of an absolute request URI) sets it to `http://{host}`.
 async fn learn_public_url(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {

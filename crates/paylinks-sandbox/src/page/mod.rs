@@ -66,7 +66,7 @@ struct Pages {
 /// `/pay` is the 404 page.
 pub(crate) fn routes(app: Arc<AppState>, providers: Vec<Arc<dyn Provider>>) -> Router {
     Router::new()
-        .route("/{api}/{id}", get(show).post(act))
+        .route("/{api}/{id}", get(show).post(act).fallback(wrong_method))
         .fallback(not_found)
         .with_state(Pages { app, providers: providers.into() })
 }
@@ -204,8 +204,15 @@ fn action_path(app: &AppState, api: &str, id: &str) -> String {
 }
 
 /// Anything else under `/pay`.
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     missing(StatusCode::NOT_FOUND, "no such payment page: the address is /pay/{api}/{id}")
+}
+
+/// Any method but GET (HEAD) and POST on a page.
+async fn wrong_method() -> Response {
+    let mut response = missing(StatusCode::METHOD_NOT_ALLOWED, "a payment page is read with GET and its forms POSTed");
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    response
 }
 
 fn missing(status: StatusCode, message: &str) -> Response {

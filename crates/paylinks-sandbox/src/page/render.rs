@@ -19,7 +19,7 @@ main{max-width:32rem;margin:0 auto;padding:1rem}
 .sandbox{display:inline-block;font-size:.75rem;font-weight:600;letter-spacing:.05em;text-transform:uppercase;color:#92400e;background:#fef3c7;border-radius:4px;padding:.1rem .4rem;margin:0}
 h1{font-size:1.5rem;margin:.5rem 0 .25rem}
 #description{margin:0 0 1rem;color:#374151;overflow-wrap:anywhere}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem;margin:0}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem;align-items:baseline;margin:0}
 dt{color:#6b7280}
 dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 #amount-due{font-size:1.25rem;font-weight:700}

@@ -43,7 +43,7 @@ use crate::config::{SandboxConfig, SettingSpec};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, Paid, PayRequest, settle_payment};
+use crate::payment::{ControlError, Paid, PayRequest, Refusals, Terms, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -228,6 +228,22 @@ fn new_id(prefix: &str, at: DateTime<Utc>) -> String {
 fn wire_time(at: DateTime<Utc>) -> Value {
     Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
+
+/// Pine Labs' words for a payment a link will not take. Its links take part payments of any
+/// amount here (Pine Labs documents no switch or minimum for them), so only more than is due
+/// is refused, worded after the message of Pine Labs' documented `AMOUNT_LIMIT_EXCEEDED`
+/// error ("The transaction was declined because the specified amount exceeds allowed
+/// limits"; the error catalogue of `specs/pinelabs.yaml`'s `Error` response); the other two
+/// are the sandbox's words, never shown.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| {
+        format!(
+            "The transaction was declined because the specified amount {amount} exceeds the {due} due on this payment link."
+        )
+    },
+    no_part_payments: |due| format!("This payment link takes the full {due} due."),
+    below_minimum: |amount, minimum| format!("The amount {amount} is less than the minimum {minimum}."),
+};
 
 /// Default lifetime of a link without `expire_by` (the documented maximum, 180 days).
 const DEFAULT_EXPIRY_DAYS: i64 = 180;
@@ -549,7 +565,13 @@ impl Store {
     /// `ORDER_PROCESSED` event.
     fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<(Value, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
-        let amount = settle_payment(link.amount - link.amount_paid, amount, true, 0)?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: &link.currency,
+            partial_allowed: true,
+            minimum_first: 0,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         let now = Utc::now();
         link.amount_paid += amount;
         link.status = if link.amount_paid >= link.amount {

@@ -66,7 +66,11 @@ async fn control_errors_are_json() {
     assert!(too_much.body["message"].as_str().unwrap().contains("more than"));
     let partial = h.pay("razorpay", &id, Some(500)).await;
     partial.status(400);
-    assert!(partial.body["message"].as_str().unwrap().contains("partial payments are not allowed"));
+    // Razorpay's words (its accept_partial description), with the amount due in rupees.
+    assert_eq!(
+        partial.body["message"],
+        "Customer cannot make partial payments on this Payment Link (accept_partial is false): pay the full ₹10.00."
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod cashfree;
 mod control;
 mod faults;
 mod invoices;
+mod pages;
 mod pinelabs;
 mod razorpay;
 mod support;

@@ -36,7 +36,7 @@ use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, settle_payment};
+use crate::payment::{ControlError, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
@@ -44,6 +44,25 @@ use crate::webhooks::WebhookEvent;
 pub(super) const LINK_API: &str = "cashfree";
 /// The product the payment page names.
 const PRODUCT: &str = "Cashfree Payments";
+/// Cashfree's words for a payment a link will not take, after its API reference's
+/// descriptions of `link_partial_payments` ("If \"true\", customer can make partial payments
+/// for the link.") and `link_minimum_partial_amount` ("Minimum amount in first installment
+/// that needs to be paid by the customer if partial payments are enabled.")
+/// (<https://www.cashfree.com/docs/api-reference/payments/latest/payment-links/create>).
+/// Cashfree documents no words for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this link."),
+    no_part_payments: |due| {
+        format!(
+            "Customer can make partial payments for the link only if link_partial_payments is \"true\"; it is not: pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than the minimum amount in first installment that needs to be paid by the customer ({minimum}, link_minimum_partial_amount)."
+        )
+    },
+};
 /// Default lifetime of a link (30 days, as documented).
 const DEFAULT_EXPIRY_DAYS: i64 = 30;
 /// At most this many `link_notes`, as documented.
@@ -439,7 +458,13 @@ impl Store {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
-        let amount = settle_payment(link.amount - link.amount_paid, amount, link.partial, minimum_first)?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: link.currency.code(),
+            partial_allowed: link.partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         link.amount_paid += amount;
         link.status =
             if link.amount_paid >= link.amount { KnownLinkStatus::Paid } else { KnownLinkStatus::PartiallyPaid };
@@ -901,6 +926,22 @@ mod tests {
         let page = super::super::Cashfree.page(&mut app.lock(), LINK_API, ID).unwrap();
         assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
         assert_eq!(outbox(&app).len(), 1, "the expiry the page noticed is announced");
+    }
+
+    #[test]
+    fn refusals_are_worded_after_cashfrees_field_descriptions() {
+        let refused = |partial: bool, amount: i64| {
+            let error = pay(&app_with_link(partial), Some(amount), json!({})).unwrap_err();
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+            error.message().to_owned()
+        };
+        let below = refused(true, 5000);
+        assert!(below.contains("₹50.00 is less than the minimum amount in first installment"), "{below}");
+        assert!(below.contains("(₹100.00, link_minimum_partial_amount)"), "{below}");
+        let whole = refused(false, 5000);
+        assert!(whole.contains("link_partial_payments") && whole.ends_with("pay the full ₹499.50."), "{whole}");
+        let more = refused(true, 50_000);
+        assert_eq!(more, "The amount ₹500.00 is more than the ₹499.50 due on this link.");
     }
 
     #[test]

@@ -26,21 +26,28 @@
 //! `--razorpay-webhook-secret`, default `rzp_sandbox_webhook_secret`): `X-Razorpay-Signature`,
 //! `x-razorpay-event-id`, `content-type: application/json`.
 //!
-//! **Callback redirect.** When a payment on a payment link with a `callback_url` succeeds
-//! (in full or in part), the control API's pay answers the redirect Razorpay would send the
-//! customer's browser: the `callback_url` with `razorpay_payment_id`,
+//! **Callback redirects.** When a payment on a payment link or an invoice with a
+//! `callback_url` succeeds (in full or in part), the payment answers the redirect Razorpay
+//! sends the customer's browser, a `GET` of the `callback_url` with signed query parameters
+//! added (the URL's own kept), signed with the `key_secret` setting
+//! ([`paylinks_razorpay::redirect`]): a payment link's `razorpay_payment_id`,
 //! `razorpay_payment_link_id`, `razorpay_payment_link_reference_id`,
-//! `razorpay_payment_link_status` and `razorpay_signature`, signed with the `key_secret`
-//! setting ([`paylinks_razorpay::webhook::sign_callback`]).
+//! `razorpay_payment_link_status`, `razorpay_signature`
+//! ([`paylinks_razorpay::redirect::sign_callback`]); an invoice's `razorpay_payment_id`,
+//! `razorpay_invoice_id`, `razorpay_invoice_receipt`, `razorpay_invoice_status`,
+//! `razorpay_signature` ([`paylinks_razorpay::redirect::sign_invoice_callback`],
+//! <https://razorpay.com/docs/private/invoices-callback>). A failed attempt sends no event
+//! (Razorpay has none for a link; `payment.failed` is an account-wide payments event) and
+//! no redirect (Razorpay documents the callback for a successful payment only).
 
 use chrono::Utc;
 use paylinks_razorpay::types::{
     EmptyArray, KnownOrderStatus, KnownPaymentStatus, KnownWebhookEventName, Notes, NotesOrEmptyArray, Order,
     Payment as PaymentEntity, PaymentMethod, WebhookEvent as Envelope, WebhookOrder, WebhookPayload, WebhookPayment,
 };
-use paylinks_razorpay::webhook::{Callback, sign_callback};
 
 use super::common::{NAME, new_id};
+use crate::payment::Redirect;
 use crate::webhooks::WebhookEvent;
 
 /// The sandbox merchant's account id in every event.
@@ -183,11 +190,12 @@ pub(super) fn notes(notes: Option<&std::collections::BTreeMap<String, String>>) 
     }
 }
 
-/// Where Razorpay sends the customer's browser after a payment on a link with a
-/// `callback_url`: the URL with the five signed query parameters added (existing ones kept).
-/// `None` when the stored URL does not parse (the create handler only stores URLs that do).
-pub(super) fn callback_redirect(callback_url: &str, key_secret: &str, callback: &Callback) -> Option<String> {
+/// Where Razorpay sends the customer's browser after a successful payment on a link with a
+/// `callback_url`: a `GET` of the URL with the signed query parameters `signed` added
+/// (existing ones kept). `None` when the stored URL does not parse (the create handlers only
+/// store URLs that do).
+pub(super) fn callback_redirect(callback_url: &str, signed: [(&str, String); 5]) -> Option<Redirect> {
     let mut url = url::Url::parse(callback_url).ok()?;
-    url.query_pairs_mut().extend_pairs(sign_callback(key_secret, callback));
-    Some(url.into())
+    url.query_pairs_mut().extend_pairs(signed);
+    Some(Redirect::Get(url.into()))
 }

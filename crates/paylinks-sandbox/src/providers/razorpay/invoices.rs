@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use paylinks_razorpay::redirect::{InvoiceCallback, sign_invoice_callback};
 use paylinks_razorpay::types::{
     Address, AddressRequest, CreateInvoiceRequest, EmptyArray, Invoice as InvoiceEntity, InvoiceCustomerDetails,
     InvoiceCustomerRequest, InvoiceDraftFlag, InvoiceLineItem, InvoiceLineItemRequest, InvoiceList, InvoiceNotifyFlag,
@@ -21,14 +22,14 @@ use paylinks_razorpay::types::{
 use serde_json::{Map, Value};
 
 use super::common::{
-    INVOICES, RazorpayError, bad_body, currency_of, expire_by, int_field, new_id, notes, page_query, query_map,
-    string_field, undecodable, unknown_id,
+    INVOICES, NAME, RazorpayError, bad_body, currency_of, expire_by, int_field, is_web_url, new_id, notes, page_query,
+    query_map, string_field, undecodable, unknown_id,
 };
 use super::events::{self, Captured, OrderOf};
 use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, settle_payment};
+use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
@@ -60,6 +61,25 @@ const FIELDS: &[&str] = &[
     "callback_url",
     "callback_method",
 ];
+/// Razorpay's words for a payment an invoice (legacy payment link) will not take, after its
+/// API reference's descriptions of `partial_payment` ("false (default): The customer cannot
+/// make partial payments.") and `first_payment_min_amount` ("Minimum amount that must be
+/// paid by the customer as the first partial payment.")
+/// (<https://razorpay.com/docs/api/payments/invoices/create>). Razorpay documents no words
+/// for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this invoice."),
+    no_part_payments: |due| {
+        format!(
+            "The customer cannot make partial payments on this invoice (partial_payment is false): pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than {minimum}, the minimum amount that must be paid by the customer as the first partial payment (first_payment_min_amount)."
+        )
+    },
+};
 /// Fields an issued invoice still accepts.
 const ISSUED_FIELDS: &[&str] = &["partial_payment", "receipt", "comment", "terms", "notes", "expire_by"];
 /// At most this many line items.
@@ -152,6 +172,11 @@ struct Invoice {
     description: Option<String>,
     notes: BTreeMap<String, String>,
     short_url: Option<String>,
+    /// Where the customer's browser goes after a successful payment (`callback_url`, with
+    /// `callback_method: get`): kept, not shown (Razorpay's invoices do not answer them).
+    callback_url: Option<String>,
+    /// Payment attempts that failed (each one of the order's `attempts`).
+    failed_attempts: usize,
     created_at: i64,
     /// The `invoice.expired` event of an expiry not yet put in the outbox (see `links.rs`).
     unsent: Option<WebhookEvent>,
@@ -202,12 +227,26 @@ impl Invoice {
                 amount_paid: self.amount_paid,
                 currency: &self.currency,
                 receipt: self.receipt.as_deref(),
-                attempts: self.payment_ids.len(),
+                attempts: self.payment_ids.len() + self.failed_attempts,
                 product: None,
                 created_at: self.issued_at.unwrap_or(self.created_at),
             }));
         }
         events::event(name, payload)
+    }
+
+    /// Where the customer's browser goes after the last (successful) payment, when the
+    /// invoice has a `callback_url`: signed with the key secret
+    /// ([`sign_invoice_callback`], `events::callback_redirect`).
+    fn redirect(&self, key_secret: Option<&str>) -> Option<Redirect> {
+        let (url, key_secret, payment_id) = (self.callback_url.as_deref()?, key_secret?, self.payment_ids.last()?);
+        let callback = InvoiceCallback {
+            payment_id: payment_id.clone(),
+            invoice_id: self.id.clone(),
+            receipt: self.receipt.clone().unwrap_or_default(),
+            status: self.status.to_string(),
+        };
+        events::callback_redirect(url, sign_invoice_callback(key_secret, &callback))
     }
 
     fn entity(&self) -> InvoiceEntity {
@@ -303,6 +342,9 @@ impl StoredLink for Invoice {
 #[derive(Debug, Default)]
 pub(super) struct Store {
     invoices: Links<Invoice>,
+    /// The key secret the invoices were created with (the sandbox has one key), which signs
+    /// callback redirects; set by every create.
+    key_secret: Option<String>,
 }
 
 impl Store {
@@ -329,17 +371,24 @@ impl Store {
     }
 
     /// Control API: the customer pays `amount` (default: the amount due) by `method` (default
-    /// `card`); answers the invoice and the `invoice.paid` or `invoice.partially_paid` event.
+    /// `card`); answers the invoice, the callback redirect (when it has a `callback_url`) and
+    /// the `invoice.paid` or `invoice.partially_paid` event.
     pub(super) fn pay(
         &mut self,
         id: &str,
         amount: Option<i64>,
         method: Option<&str>,
-    ) -> Result<(Value, WebhookEvent), ControlError> {
+    ) -> Result<(Paid, WebhookEvent), ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
         let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
-        let amount = settle_payment(total - invoice.amount_paid, amount, invoice.partial_payment, minimum_first)?;
+        let terms = Terms {
+            due: total - invoice.amount_paid,
+            currency: &invoice.currency,
+            partial_allowed: invoice.partial_payment,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         let method = method.map_or_else(
             || KnownPaymentMethod::Card.into(),
             |method| {
@@ -357,10 +406,29 @@ impl Store {
             invoice.status = KnownInvoiceStatus::PartiallyPaid;
             KnownWebhookEventName::InvoicePartiallyPaid
         };
-        let body = invoice.to_json();
+        let paid = Paid { link: invoice.to_json(), redirect: invoice.redirect(self.key_secret.as_deref()) };
         let event = invoice.event(name, Some((&payment_id, amount, method, at)));
         self.invoices.reindex(id);
-        Ok((body, event))
+        Ok((paid, event))
+    }
+
+    /// Control API: a payment attempt of `amount` (default: the amount due) fails. The
+    /// invoice stays as it was (open, nothing paid); its order counts one more attempt. No
+    /// event (Razorpay's invoice events are `paid`, `partially_paid` and `expired`,
+    /// <https://razorpay.com/docs/webhooks/invoices/>) and no redirect (the callback is for a
+    /// successful payment only).
+    pub(super) fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
+        let invoice = self.invoices.open(id, "be paid")?;
+        let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
+        let terms = Terms {
+            due: invoice.amount() - invoice.amount_paid,
+            currency: &invoice.currency,
+            partial_allowed: invoice.partial_payment,
+            minimum_first,
+        };
+        settle_payment(&terms, amount, &REFUSALS)?;
+        invoice.failed_attempts += 1;
+        Ok(Paid::from(invoice.to_json()))
     }
 
     /// Payment page: invoice `id` as the page shows it (the caller [`notice`]s it first);
@@ -427,6 +495,17 @@ fn invoice_error(request: &Map<String, Value>, error: &DecodeError) -> RazorpayE
         };
         Some(RazorpayError::bad_request(description).field(key))
     })
+}
+
+/// `callback_url`, if given: an absolute `http` or `https` URL, as for payment links.
+fn callback_url(url: Option<String>) -> Result<Option<String>, RazorpayError> {
+    match url {
+        Some(url) if !is_web_url(&url) => {
+            Err(RazorpayError::bad_request("callback_url: URL should be sent in callback_url field.")
+                .field("callback_url"))
+        }
+        url => Ok(url),
+    }
 }
 
 /// `terms` or `comment`, which the spec's create request does not carry: at most 2048
@@ -599,6 +678,8 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         description: decoded.description.map(String::from),
         notes: notes(decoded.notes)?.unwrap_or_default(),
         short_url: None,
+        callback_url: callback_url(decoded.callback_url)?,
+        failed_attempts: 0,
         created_at: at,
         unsent: None,
     };
@@ -608,6 +689,7 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
     }
     let mut stores = app.lock();
     let store = stores.of::<Store>();
+    store.key_secret = app.config.text(NAME, "key_secret").map(str::to_owned);
     if let Some(receipt) = &invoice.receipt
         && store.receipt_taken(receipt, "")
     {
@@ -740,6 +822,9 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         }
         if let Some(amount) = update.amount {
             updated.plain_amount = Some(i64::try_from(amount.get()).unwrap_or(i64::MAX));
+        }
+        if update.callback_url.is_some() {
+            updated.callback_url = callback_url(update.callback_url)?;
         }
         if let Some(description) = update.description {
             updated.description = Some(description.to_string());

@@ -12,13 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use paylinks_razorpay::redirect::{Callback, sign_callback};
 use paylinks_razorpay::types::{
     BoolOrString, CreatePaymentLinkRequest, EmptyArray, KnownPaymentLinkStatus, KnownPaymentMethod, KnownPaymentStatus,
     KnownReminderStatus, KnownWebhookEventName, NoteValue, Notes, NotifyResult, PaymentLink, PaymentLinkCustomer,
     PaymentLinkCustomerOrEmptyArray, PaymentLinkList, PaymentLinkNotify, PaymentLinkPayment, PaymentLinkReminders,
     PaymentMethod, UpdatePaymentLinkRequest, UpiLinkFlag, UpiLinkFlagString, WebhookPayload, WebhookPaymentLink,
 };
-use paylinks_razorpay::webhook::Callback;
 use serde_json::{Map, Value};
 
 use super::common::{
@@ -29,12 +29,31 @@ use super::events::{self, Captured, OrderOf};
 use crate::body::{self, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, Paid, Redirect, settle_payment};
+use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
 const EXPIRE_BY_TOO_SOON: &str = "timestamp must be atleast 15 minutes in future";
+/// Razorpay's words for a payment a Payment Link will not take, after its API reference's
+/// descriptions of `accept_partial` ("false (default): Customer cannot make partial
+/// payments.") and `first_min_partial_amount` ("Minimum amount, in currency subunits, that
+/// must be paid by the customer as the first partial payment.")
+/// (<https://razorpay.com/docs/api/payments/payment-links/create-standard>). Razorpay
+/// documents no words for more than is due: the sandbox's.
+const REFUSALS: Refusals = Refusals {
+    more_than_due: |amount, due| format!("The amount {amount} is more than the {due} due on this Payment Link."),
+    no_part_payments: |due| {
+        format!(
+            "Customer cannot make partial payments on this Payment Link (accept_partial is false): pay the full {due}."
+        )
+    },
+    below_minimum: |amount, minimum| {
+        format!(
+            "{amount} is less than {minimum}, the minimum amount that must be paid by the customer as the first partial payment (first_min_partial_amount)."
+        )
+    },
+};
 /// The smallest amount of a link, in minor units (₹1).
 const MINIMUM_AMOUNT: u64 = 100;
 /// The members a create request may carry (anything else: `extra fields sent.`); the spec
@@ -96,6 +115,9 @@ struct Link {
     notes: Option<BTreeMap<String, String>>,
     notify: PaymentLinkNotify,
     payments: Vec<Payment>,
+    /// Payment attempts that failed (each one of the order's `attempts`; Razorpay lists only
+    /// captured payments in the link's `payments`).
+    failed_attempts: usize,
     reference_id: String,
     reminder_enable: bool,
     short_url: String,
@@ -205,7 +227,7 @@ impl Link {
                 amount_paid: self.amount_paid,
                 currency: &self.currency,
                 receipt: Some(&self.reference_id),
-                attempts: self.payments.len(),
+                attempts: self.payments.len() + self.failed_attempts,
                 product: Some(("payment_link_v2", self.id.trim_start_matches("plink_"))),
                 created_at: self.order_created_at,
             }));
@@ -213,8 +235,8 @@ impl Link {
         events::event(name, payload)
     }
 
-    /// Where the customer's browser goes after the last payment, when the link has a
-    /// `callback_url`: signed with the key secret (`events::callback_redirect`).
+    /// Where the customer's browser goes after the last (successful) payment, when the link
+    /// has a `callback_url`: signed with the key secret (`events::callback_redirect`).
     fn redirect(&self, key_secret: Option<&str>) -> Option<Redirect> {
         let (url, key_secret, paid) = (self.callback_url.as_deref()?, key_secret?, self.payments.last()?);
         let callback = Callback {
@@ -223,7 +245,7 @@ impl Link {
             reference_id: self.reference_id.clone(),
             status: self.status.to_string(),
         };
-        events::callback_redirect(url, key_secret, &callback).map(Redirect::Get)
+        events::callback_redirect(url, sign_callback(key_secret, &callback))
     }
 }
 
@@ -293,7 +315,13 @@ impl Store {
     ) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
-        let amount = settle_payment(link.amount - link.amount_paid, amount, link.accept_partial, minimum_first)?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: &link.currency,
+            partial_allowed: link.accept_partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
         let method = match method {
             Some(method) => method
                 .parse::<KnownPaymentMethod>()
@@ -345,6 +373,31 @@ impl Store {
         if let Some(link) = self.links.get(id) {
             link.expire_by = at;
         }
+    }
+
+    /// Control API: a payment attempt of `amount` (default: everything still due) fails. The
+    /// link stays as it was (open, nothing paid) but for its order, created by the first
+    /// attempt, which counts one more attempt. No event: Razorpay sends none about a link for
+    /// a failed payment (`payment.failed` is an account-wide payments event,
+    /// <https://razorpay.com/docs/webhooks/payment-links/>), and no redirect: the
+    /// `callback_url` is for a successful payment only.
+    pub(super) fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
+        let link = self.links.open(id, "be paid")?;
+        let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: &link.currency,
+            partial_allowed: link.accept_partial,
+            minimum_first,
+        };
+        settle_payment(&terms, amount, &REFUSALS)?;
+        let at = now();
+        if link.order_id.is_none() {
+            link.order_id = Some(new_id("order"));
+            link.order_created_at = at;
+        }
+        link.failed_attempts += 1;
+        Ok(Paid::from(link.to_json()))
     }
 
     /// Control API: the link expires now; answers it and the `payment_link.expired` event.
@@ -501,6 +554,7 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
             whatsapp: notify.whatsapp,
         },
         payments: Vec::new(),
+        failed_attempts: 0,
         reference_id: request.reference_id.map(String::from).unwrap_or_default(),
         reminder_enable: request.reminder_enable.unwrap_or(false),
         status: KnownPaymentLinkStatus::Created,

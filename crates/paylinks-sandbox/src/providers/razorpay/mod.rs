@@ -137,17 +137,18 @@ impl Provider for Razorpay {
     }
 
     /// Pays and puts the `payment_link.paid` / `.partially_paid` (or `invoice.*`) event in the
-    /// outbox; a payment link with a `callback_url` answers the signed redirect
-    /// (`events.rs`).
+    /// outbox; a payment link or invoice with a `callback_url` answers the signed `GET`
+    /// redirect (`events.rs`). A failed attempt (`"failed": true`) changes nothing but the
+    /// order's attempts, and sends no event and no redirect.
     fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
         let method = request.body.get("method").and_then(Value::as_str);
         notice(stores, api, id);
-        let (paid, event) = if api == INVOICES {
-            let (link, event) = stores.of::<invoices::Store>().pay(id, request.amount, method)?;
-            (Paid::from(link), event)
-        } else {
-            stores.of::<links::Store>().pay(id, request.amount, method)?
+        let (paid, event) = match (api == INVOICES, request.failed) {
+            (true, true) => return stores.of::<invoices::Store>().fail(id, request.amount),
+            (false, true) => return stores.of::<links::Store>().fail(id, request.amount),
+            (true, false) => stores.of::<invoices::Store>().pay(id, request.amount, method)?,
+            (false, false) => stores.of::<links::Store>().pay(id, request.amount, method)?,
         };
         stores.outbox.push(event);
         Ok(paid)
@@ -208,11 +209,13 @@ fn notice(stores: &mut Stores, api: &str, id: &str) {
 mod tests {
     use axum::body::Bytes;
     use axum::extract::{Path, State};
+    use paylinks_razorpay::redirect::{verify_callback, verify_invoice_callback};
     use paylinks_razorpay::types::{KnownWebhookEventName, WebhookEvent as Envelope, WebhookEventName};
-    use paylinks_razorpay::webhook::{Verifier, verify_callback};
+    use paylinks_razorpay::webhook::Verifier;
     use serde_json::json;
 
     use super::*;
+    use crate::payment::Redirect;
 
     async fn read(response: Response) -> Value {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
@@ -231,11 +234,29 @@ mod tests {
     }
 
     async fn invoice(app: &Arc<AppState>) -> String {
-        let body = json!({"type": "link", "description": "A book", "partial_payment": true,
+        invoice_with(app, json!({})).await
+    }
+
+    /// An issued invoice link of ₹399 taking part payments, with the members of `extra` too.
+    async fn invoice_with(app: &Arc<AppState>, extra: Value) -> String {
+        let mut body = json!({"type": "link", "description": "A book", "partial_payment": true,
             "customer": {"name": "Asha Rao", "email": "asha.rao@example.com"},
             "line_items": [{"name": "A book", "amount": 39900, "quantity": 1}]});
+        body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
         let created = read(invoices::create(State(app.clone()), Bytes::from(body.to_string())).await).await;
         created["id"].as_str().unwrap_or_else(|| panic!("{created}")).to_owned()
+    }
+
+    /// A failed attempt of `amount`, or the refusal's message.
+    fn fail(app: &AppState, api: &str, id: &str, amount: Option<i64>) -> Result<Paid, String> {
+        let request = PayRequest { amount, failed: true, ..PayRequest::default() };
+        Razorpay.pay(&mut app.lock(), api, id, &request).map_err(|e| e.message().to_owned())
+    }
+
+    /// The refusal's message of a payment of `amount`.
+    fn refused(app: &AppState, api: &str, id: &str, amount: i64) -> String {
+        let request = PayRequest { amount: Some(amount), ..PayRequest::default() };
+        Razorpay.pay(&mut app.lock(), api, id, &request).unwrap_err().message().to_owned()
     }
 
     fn pay(app: &AppState, api: &str, id: &str, amount: Option<i64>) -> Paid {
@@ -409,5 +430,126 @@ mod tests {
         // A link without a callback_url sends the customer nowhere.
         let plain = link(&app, json!({"amount": 1000})).await;
         assert_eq!(pay(&app, NAME, &plain, None).redirect, None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_attempt_leaves_the_link_open_counts_an_attempt_and_sends_nothing() {
+        let app = app();
+        let id = link(
+            &app,
+            json!({"amount": 1000, "accept_partial": true,
+            "callback_url": "https://shop.example/thanks", "callback_method": "get"}),
+        )
+        .await;
+        let failed = fail(&app, NAME, &id, None).unwrap();
+        assert_eq!(failed.redirect, None, "the callback is for a successful payment");
+        assert_eq!((&failed.link["status"], &failed.link["amount_paid"]), (&json!("created"), &json!(0)));
+        assert_eq!(failed.link["payments"], Value::Null, "only captured payments are listed");
+        assert!(failed.link["order_id"].as_str().unwrap().starts_with("order_"), "the attempt made the order");
+        assert!(app.lock().outbox.is_empty(), "no payment_link event for a failed payment");
+        fail(&app, NAME, &id, Some(400)).unwrap();
+        pay(&app, NAME, &id, None);
+        let paid = delivered(&app).remove(0);
+        let order = &paid.payload.order.as_ref().unwrap().entity;
+        assert_eq!(
+            (order.attempts, order.id.as_ref()),
+            (Some(3), failed.link["order_id"].as_str().map(str::to_owned).as_ref())
+        );
+        assert!(fail(&app, NAME, &id, None).unwrap_err().contains("paid"), "a paid link takes no attempt");
+
+        let invoice = invoice(&app).await;
+        let failed = fail(&app, INVOICES, &invoice, Some(9900)).unwrap();
+        assert_eq!(
+            (&failed.link["status"], &failed.link["amount_due"], failed.redirect),
+            (&json!("issued"), &json!(39900), None)
+        );
+        assert!(app.lock().outbox.is_empty(), "no invoice event for a failed payment");
+        pay(&app, INVOICES, &invoice, None);
+        let order = delivered(&app).remove(0).payload.order.unwrap().entity;
+        assert_eq!(order.attempts, Some(2));
+    }
+
+    #[tokio::test]
+    async fn refusals_quote_razorpays_field_descriptions() {
+        let app = app();
+        let partial =
+            link(&app, json!({"amount": 1000, "accept_partial": true, "first_min_partial_amount": 300})).await;
+        assert_eq!(
+            refused(&app, NAME, &partial, 200),
+            "₹2.00 is less than ₹3.00, the minimum amount that must be paid by the customer as the first partial payment (first_min_partial_amount)."
+        );
+        assert_eq!(
+            fail(&app, NAME, &partial, Some(200)).unwrap_err(),
+            refused(&app, NAME, &partial, 200),
+            "an attempt too"
+        );
+        let whole = link(&app, json!({"amount": 1000})).await;
+        assert_eq!(
+            refused(&app, NAME, &whole, 400),
+            "Customer cannot make partial payments on this Payment Link (accept_partial is false): pay the full ₹10.00."
+        );
+        assert_eq!(
+            refused(&app, NAME, &whole, 1001),
+            "The amount ₹10.01 is more than the ₹10.00 due on this Payment Link."
+        );
+        let invoice = invoice_with(&app, json!({"first_payment_min_amount": 10000})).await;
+        let below = refused(&app, INVOICES, &invoice, 9900);
+        assert!(below.ends_with("the minimum amount that must be paid by the customer as the first partial payment (first_payment_min_amount)."), "{below}");
+        assert!(below.starts_with("₹99.00 is less than ₹100.00"), "{below}");
+        let whole = invoice_with(&app, json!({"partial_payment": false})).await;
+        assert!(refused(&app, INVOICES, &whole, 100).contains("(partial_payment is false): pay the full ₹399.00"));
+        assert!(refused(&app, INVOICES, &whole, 40000).contains("more than the ₹399.00 due on this invoice"));
+    }
+
+    #[tokio::test]
+    async fn a_paid_invoice_with_a_callback_url_redirects_with_the_documented_signature() {
+        let app = app();
+        let id = invoice_with(
+            &app,
+            json!({"receipt": "R-1042", "callback_url": "https://shop.example/invoices?order=42", "callback_method": "get"}),
+        )
+        .await;
+        let paid = pay(&app, INVOICES, &id, Some(9900));
+        let Some(Redirect::Get(url)) = &paid.redirect else { panic!("a GET redirect: {:?}", paid.redirect) };
+        let redirect = url::Url::parse(url).unwrap();
+        assert_eq!((redirect.host_str(), redirect.path()), (Some("shop.example"), "/invoices"));
+        let query: Vec<(String, String)> = redirect.query_pairs().into_owned().collect();
+        let names: Vec<&str> = query.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "order",
+                "razorpay_payment_id",
+                "razorpay_invoice_id",
+                "razorpay_invoice_receipt",
+                "razorpay_invoice_status",
+                "razorpay_signature"
+            ]
+        );
+        let callback = verify_invoice_callback("rzp_sandbox_secret", query.clone()).unwrap();
+        assert_eq!((callback.invoice_id.as_str(), callback.receipt.as_str()), (id.as_str(), "R-1042"));
+        assert_eq!(callback.status, "partially_paid");
+        assert_eq!(Some(callback.payment_id), paid.link["payment_id"].as_str().map(str::to_owned));
+        assert!(verify_invoice_callback("whsec_paylinks_test_sandbox", query).is_err(), "the key secret signs it");
+        // The last payment redirects with the final status; an invoice without a receipt
+        // is signed over an empty one.
+        let last = pay(&app, INVOICES, &id, None).redirect.unwrap();
+        let query = url::Url::parse(last.url()).unwrap().query_pairs().into_owned().collect::<Vec<_>>();
+        assert_eq!(verify_invoice_callback("rzp_sandbox_secret", query).unwrap().status, "paid");
+        let bare =
+            invoice_with(&app, json!({"callback_url": "https://shop.example/i", "callback_method": "get"})).await;
+        let query = url::Url::parse(pay(&app, INVOICES, &bare, None).redirect.unwrap().url())
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect::<Vec<_>>();
+        assert_eq!(verify_invoice_callback("rzp_sandbox_secret", query).unwrap().receipt, "");
+        // Without a callback_url there is no redirect; a bad one is refused on create.
+        let plain = invoice(&app).await;
+        assert_eq!(pay(&app, INVOICES, &plain, None).redirect, None);
+        let body = json!({"type": "link", "amount": 1000, "customer": {"name": "Asha Rao", "email": "asha.rao@example.com"},
+            "callback_url": "shop", "callback_method": "get"});
+        let refused = read(invoices::create(State(app.clone()), Bytes::from(body.to_string())).await).await;
+        assert_eq!(refused["error"]["field"], "callback_url");
     }
 }
