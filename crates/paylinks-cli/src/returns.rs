@@ -23,7 +23,7 @@ pub enum Returned {
         back: Return,
         /// When it was not signed: the link as fetched from the provider, or why it could not
         /// be fetched.
-        fetched: Option<Result<PaymentLink, String>>,
+        fetched: Option<Result<Box<PaymentLink>, String>>,
     },
     /// Refused: the provider and why (a missing parameter, a signature that does not match).
     Refused {
@@ -103,7 +103,9 @@ impl Desk {
             Ok(back) if back.verified => Returned::Accepted { back, fetched: None },
             Ok(back) => {
                 let fetched = match &back.link_id {
-                    Some(id) => paylinks.get(&LinkRef::new(provider, id.clone())).await.map_err(|e| e.to_string()),
+                    Some(id) => {
+                        paylinks.get(&LinkRef::new(provider, id.clone())).await.map(Box::new).map_err(|e| e.to_string())
+                    }
                     None => Err("the redirect names no link".to_owned()),
                 };
                 Returned::Accepted { back, fetched: Some(fetched) }

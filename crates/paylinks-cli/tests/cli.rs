@@ -55,6 +55,19 @@ fn the_demo_runs_offline_and_shows_every_provider() {
     assert!(stdout.contains("→ partially_paid, payment "), "{stdout}");
     assert!(stdout.contains("→ cancelled (event "), "{stdout}");
     assert!(stdout.contains(" webhook deliveries verified by the receiver, 0 refused."), "{stdout}");
+    // Every link's URL is its payment page on the local sandbox, in the tables and in the
+    // block of links to pay in a browser; without a terminal the demo does not serve.
+    let block = stdout.split("\nPay in a browser:\n").nth(1).expect("a 'Pay in a browser:' block");
+    for api in ["cashfree", "razorpay", "razorpay_invoice", "pinelabs"] {
+        let page = format!("/pay/{api}/");
+        assert!(stdout.contains("  url              http://127.0.0.1:") && stdout.contains(&page), "{stdout}");
+        let line = block.lines().find(|l| l.trim_start().starts_with(&format!("{api} "))).expect(api);
+        assert!(line.contains("http://127.0.0.1:") && line.contains(&page), "{line}");
+    }
+    assert!(!stdout.contains("until Ctrl-C"), "{stdout}");
+    // The customer's return to the merchant, read with Paylinks::verify_return.
+    assert_eq!(stdout.matches("↳ return razorpay, link plink_").count(), 2, "{stdout}");
+    assert!(stdout.contains(", status paid (signature verified)"), "{stdout}");
 }
 
 #[test]
@@ -690,4 +703,81 @@ fn webhook_verify_prints_the_event_of_a_genuine_delivery_and_says_why_it_refuses
     let output = run(&args);
     assert_clean_failure(&output, &["--tolerance: 3000000000 s is over a day"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// The next stdout line that `wanted` accepts (other lines are skipped), within 20 s; every
+/// line read goes into `seen`.
+fn next_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+    wanted: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line =
+            lines.recv_timeout(left).unwrap_or_else(|_| panic!("no such line within 20 s after:\n{}", seen.join("\n")));
+        seen.push(line.clone());
+        if wanted(&line) {
+            return line;
+        }
+    }
+}
+
+/// `paylinks demo --serve`: after the walk, the links under "Pay in a browser" are served; a
+/// customer opening one and pressing "pay" on its page is redirected to the demo merchant's
+/// return page, which verifies the redirect; the demo prints the verified webhook and return.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_serve_keeps_the_links_payable_and_prints_what_the_merchant_sees() {
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut demo =
+        Killed(paylinks().args(["demo", "--serve"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap());
+    let lines = lines_of(&mut demo.0);
+    let mut seen = Vec::new();
+    next_line(&lines, &mut seen, |l| l == "Pay in a browser:");
+    let mut pages = std::collections::BTreeMap::new();
+    for _ in 0..4 {
+        let line = next_line(&lines, &mut seen, |_| true);
+        let (api, url) = line.trim().split_once(' ').unwrap();
+        pages.insert(api.to_owned(), url.trim().to_owned());
+    }
+    next_line(&lines, &mut seen, |l| l.contains("until Ctrl-C"));
+    // From here on, only what the served demo prints.
+    seen.clear();
+
+    let http = paylinks::plain_http_client().unwrap();
+    let url = &pages["razorpay"];
+    let page = http.get(url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"id="pay-full""#), "{html}");
+    // The page's "pay in full" form: action `pay`; the 303 to the return URL is followed.
+    let back = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=pay")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status().as_u16(), 200);
+    assert!(back.url().path().starts_with("/return/razorpay"), "{}", back.url());
+    let html = back.text().await.unwrap();
+    assert!(html.contains("Payment received") && html.contains("signature verified"), "{html}");
+
+    // The webhook and the return, in whichever order they arrive.
+    let webhook = |l: &str| l.starts_with("webhook ") && l.contains("payment_link.paid");
+    let returned = |l: &str| l.contains("return razorpay, link plink_");
+    while !(seen.iter().any(|l| webhook(l)) && seen.iter().any(|l| returned(l))) {
+        next_line(&lines, &mut seen, |_| true);
+    }
+    let webhook = seen.iter().find(|l| webhook(l)).unwrap();
+    assert!(webhook.ends_with("(signature verified)"), "{webhook}");
+    let returned = seen.iter().find(|l| returned(l)).unwrap();
+    assert!(returned.contains("status paid (signature verified)"), "{returned}");
 }
