@@ -6,7 +6,7 @@
 //! provider); the page renders it and turns the forms into [`crate::payment::PayRequest`]s.
 
 mod form;
-mod money;
+pub(crate) mod money;
 mod render;
 
 use std::sync::Arc;
@@ -109,35 +109,53 @@ async fn act(
         Ok(bytes) => PageForm::parse(bytes),
         Err(_) => PageForm::default(),
     };
-    let mut stores = pages.app.lock();
-    let provider = match crate::control::provider_of(&pages.providers, &api) {
-        Ok(provider) => provider.clone(),
-        Err(error) => return missing(error.status(), error.message()),
-    };
-    let link = match provider.page(&mut stores, &api, &id) {
-        Ok(link) => link,
-        Err(error) => return missing(error.status(), error.message()),
-    };
-    let extras = Extras { action: action_path(&pages.app, &api, &id), ..Extras::default() };
-    let done = match body {
-        Err(rejection) => Err(ControlError::invalid(format!("the form could not be read: {}", rejection.body_text()))),
-        Ok(_) => carry_out(&mut stores, provider.as_ref(), &api, &link, &form),
-    };
-    match done {
-        Ok(Done::Redirect(Redirect::Get(url))) => see_other(&url),
-        Ok(Done::Redirect(redirect)) => {
-            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
-            let extras = Extras { redirect: Some(&redirect), ..extras };
-            html(StatusCode::OK, render::link_page(&api, &now, &extras))
+    // The stores are locked for the provider's calls only, not while the page is written.
+    let answer = {
+        let mut stores = pages.app.lock();
+        let provider = match crate::control::provider_of(&pages.providers, &api) {
+            Ok(provider) => provider.clone(),
+            Err(error) => return missing(error.status(), error.message()),
+        };
+        let link = match provider.page(&mut stores, &api, &id) {
+            Ok(link) => link,
+            Err(error) => return missing(error.status(), error.message()),
+        };
+        let extras = Extras { action: action_path(&pages.app, &api, &id), ..Extras::default() };
+        let done = match body {
+            Err(rejection) => {
+                Err(ControlError::invalid(format!("the form could not be read: {}", rejection.body_text())))
+            }
+            Ok(_) => carry_out(&mut stores, provider.as_ref(), &api, &link, &form),
+        };
+        // The page shows the link as it is now (a refused action changed nothing).
+        let mut now = || provider.page(&mut stores, &api, &id).unwrap_or_else(|_| link.clone());
+        match done {
+            Ok(Done::Redirect(Redirect::Get(url))) => Answer::SeeOther(url),
+            Ok(Done::Redirect(redirect)) => {
+                Answer::Page(StatusCode::OK, Box::new((now(), Extras { redirect: Some(redirect), ..extras })))
+            }
+            Ok(Done::Notice(query)) => Answer::SeeOther(format!("{}?{query}", extras.action)),
+            Err(error) => {
+                let extras = Extras { message: Some(error.message().to_owned()), typed_amount: form.amount, ..extras };
+                Answer::Page(error.status(), Box::new((now(), extras)))
+            }
         }
-        Ok(Done::Notice(query)) => see_other(&format!("{}?{query}", extras.action)),
-        Err(error) => {
-            // The page as it is now (a refused action changes nothing), with the reason.
-            let now = provider.page(&mut stores, &api, &id).unwrap_or(link);
-            let extras = Extras { message: Some(error.message().to_owned()), typed_amount: form.amount, ..extras };
-            html(error.status(), render::link_page(&api, &now, &extras))
+    };
+    match answer {
+        Answer::SeeOther(location) => see_other(&location),
+        Answer::Page(status, page) => {
+            let (link, extras) = *page;
+            html(status, render::link_page(&api, &link, &extras))
         }
     }
+}
+
+/// The answer to a form, decided under the stores' lock and written after it.
+enum Answer {
+    /// `303 See Other` to this URL.
+    SeeOther(String),
+    /// The page of this link with these extras.
+    Page(StatusCode, Box<(PageLink, Extras)>),
 }
 
 /// What an action did.

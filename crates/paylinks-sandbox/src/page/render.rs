@@ -41,7 +41,7 @@ footer{text-align:center;font-size:.8rem;color:#6b7280;padding:0 1rem 2rem}
 /// What the page shows besides the link: where its forms post, a refusal, a notice, the
 /// amount typed, a form redirect to the merchant.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Extras<'a> {
+pub(crate) struct Extras {
     /// The path the forms post to (`/pay/{api}/{id}`, under the public URL's path).
     pub(crate) action: String,
     /// Why the last action was refused (shown in `#message`).
@@ -51,11 +51,11 @@ pub(crate) struct Extras<'a> {
     /// The amount typed in the part-payment field, kept after a refusal.
     pub(crate) typed_amount: Option<String>,
     /// A form the browser posts to the merchant (shown instead of the buttons).
-    pub(crate) redirect: Option<&'a Redirect>,
+    pub(crate) redirect: Option<Redirect>,
 }
 
 /// The page of link `link` of link API `api`.
-pub(crate) fn link_page(api: &str, link: &PageLink, extras: &Extras<'_>) -> Markup {
+pub(crate) fn link_page(api: &str, link: &PageLink, extras: &Extras) -> Markup {
     let due = (link.amount - link.paid).max(0);
     let title = format!("Pay {} — {} (sandbox)", money::format(due, &link.currency), link.provider);
     layout(
@@ -90,7 +90,7 @@ pub(crate) fn link_page(api: &str, link: &PageLink, extras: &Extras<'_>) -> Mark
                         dd #link-id { code { (link.id) } }
                     }
                 }
-                @if let Some(redirect) = extras.redirect {
+                @if let Some(redirect) = &extras.redirect {
                     (redirect_form(redirect))
                 } @else if link.open {
                     (buttons(link, due, extras))
@@ -140,7 +140,7 @@ fn layout(title: &str, main: Markup) -> Markup {
     }
 }
 
-fn alerts(extras: &Extras<'_>) -> Markup {
+fn alerts(extras: &Extras) -> Markup {
     html! {
         @if let Some(message) = &extras.message {
             p #message .message role="alert" { (message) }
@@ -152,7 +152,7 @@ fn alerts(extras: &Extras<'_>) -> Markup {
 }
 
 /// One form per action, each with its hidden `action` field.
-fn buttons(link: &PageLink, due: i64, extras: &Extras<'_>) -> Markup {
+fn buttons(link: &PageLink, due: i64, extras: &Extras) -> Markup {
     let exponent = money::exponent(&link.currency).unwrap_or(0);
     html! {
         section .card #actions {
@@ -233,7 +233,7 @@ mod tests {
         }
     }
 
-    fn extras() -> Extras<'static> {
+    fn extras() -> Extras {
         Extras { action: "/pay/example/plink_%3C1%3E".to_owned(), ..Extras::default() }
     }
 
@@ -328,7 +328,7 @@ mod tests {
             url: "https://shop.example/return?a=1&b=2".to_owned(),
             fields: vec![("order_id".to_owned(), "o<1>".to_owned()), ("status".to_owned(), "PAID".to_owned())],
         };
-        let extras = Extras { redirect: Some(&redirect), ..extras() };
+        let extras = Extras { redirect: Some(redirect), ..extras() };
         let page = link_page("example", &link(), &extras).into_string();
         assert!(
             page.contains(r#"<form id="redirect" method="post" action="https://shop.example/return?a=1&amp;b=2">"#)

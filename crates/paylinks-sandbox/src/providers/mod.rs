@@ -27,7 +27,9 @@ impl Default for SandboxConfig {
     /// | `razorpay` | `key_id` = `rzp_test_paylinks` | `key_secret` = `rzp_sandbox_secret` | `webhook_secret` = `rzp_sandbox_webhook_secret` |
     /// | `pinelabs` | `client_id` = `pl_sandbox_client` | `client_secret` = `pl_sandbox_secret` | `webhook_secret` = `pl_sandbox_webhook_secret` |
     ///
-    /// and a Pine Labs access-token lifetime (`pinelabs` / `token_ttl`) of one hour.
+    /// and a Pine Labs access-token lifetime (`pinelabs` / `token_ttl`) of one hour; Pine Labs'
+    /// callback form (the redirect after a payment) is signed with `callback_secret` =
+    /// `706c5f…6b6579` (`pl_sandbox_callback_secret_key` in hex, as Pine Labs gives the key).
     fn default() -> Self {
         SandboxConfig::from_specs(all().iter().flat_map(|p| p.settings().iter().copied()).collect())
     }
@@ -60,6 +62,7 @@ mod tests {
                 "pinelabs-client-secret",
                 "token-ttl-secs",
                 "pinelabs-webhook-secret",
+                "pinelabs-callback-secret",
             ]
         );
         assert!(config.settings().iter().all(|s| names.contains(&s.provider)));

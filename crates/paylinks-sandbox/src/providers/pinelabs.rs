@@ -15,6 +15,18 @@
 //! attempt is signed at its own time with the `pinelabs-webhook-secret` setting (default
 //! `pl_sandbox_webhook_secret`) by [`paylinks_pinelabs::webhook::sign`]: `webhook-id`,
 //! `webhook-timestamp` (seconds), `webhook-signature` (`v1,<base64>`).
+//!
+//! A failed payment attempt (`"failed": true`) adds a `FAILED` payment to the order (the
+//! documented "Card OTP Failure": `USER_AUTHENTICATION_FAILED`, "Consumer Authentication
+//! failed") and queues `PAYMENT_FAILED` with the order still `ATTEMPTED`, as the docs'
+//! samples show; the link stays open.
+//!
+//! Redirects: after a payment the customer's browser POSTs the callback form to the link's
+//! `callback_url`, after a failed attempt to its `failure_callback_url` (else
+//! `callback_url`): `order_id`, `status` (`PROCESSED` / `FAILED`), on a failure
+//! `error_code` and `error_message`, and `signature`, signed with the `callback_secret`
+//! setting (flag `--pinelabs-callback-secret`, hex, default [`DEFAULT_CALLBACK_SECRET`]) by
+//! [`paylinks_pinelabs::redirect::sign_callback`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,8 +45,8 @@ use paylinks_core::{Secret, Timestamp};
 use paylinks_pinelabs::types::{
     Address, AddressRequest, Amount, AmountRequest, BoolOrString, CreatePaymentLinkRequest, Customer, CustomerRequest,
     KnownEventType, KnownLinkStatus, KnownOrderStatus, KnownPaymentMethod, KnownPaymentStatus, Order, OrderPayment,
-    PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest, TokenResponse,
-    WebhookEvent as EventBody,
+    PaymentErrorDetail, PaymentLink, PinelabsError, ProductDetail, SplitDetail, SplitInfo, StringBool, TokenRequest,
+    TokenResponse, WebhookEvent as EventBody,
 };
 use serde_json::{Map, Value, json};
 
@@ -43,7 +55,7 @@ use crate::config::{SandboxConfig, SettingSpec};
 use crate::ids::alnum;
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, Paid, PayRequest, Refusals, Terms, settle_payment};
+use crate::payment::{ControlError, Paid, PayRequest, Redirect, Refusals, Terms, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
@@ -55,6 +67,9 @@ const TOKEN_PATH: &str = "/api/auth/v1/token";
 
 /// The webhook secret deliveries are signed with unless set otherwise.
 pub(crate) const DEFAULT_WEBHOOK_SECRET: &str = "pl_sandbox_webhook_secret";
+/// The secret key (hex, as Pine Labs gives it) the callback form is signed with unless set
+/// otherwise: `pl_sandbox_callback_secret_key` in hex.
+pub(crate) const DEFAULT_CALLBACK_SECRET: &str = "706c5f73616e64626f785f63616c6c6261636b5f7365637265745f6b6579";
 
 /// Credentials `pl_sandbox_client` / `pl_sandbox_secret`; access tokens live an hour; webhook
 /// deliveries signed with `pl_sandbox_webhook_secret`.
@@ -86,6 +101,13 @@ const SETTINGS: &[SettingSpec] = &[
         "pinelabs-webhook-secret",
         "Pine Labs webhook secret the sandbox signs its deliveries with (PINELABS_WEBHOOK_SECRET of the receiver).",
         DEFAULT_WEBHOOK_SECRET,
+    ),
+    SettingSpec::text(
+        NAME,
+        "callback_secret",
+        "pinelabs-callback-secret",
+        "Pine Labs secret key, in hex, the sandbox signs the callback form with (signature) that a customer's browser posts to callback_url after a payment.",
+        DEFAULT_CALLBACK_SECRET,
     ),
 ];
 
@@ -166,11 +188,15 @@ impl Provider for Pinelabs {
         error(status, "INVALID_REQUEST", message)
     }
 
-    /// A payment of `amount` (default: what is due) by UPI; queues `ORDER_PROCESSED`.
+    /// A payment of `amount` (default: what is due) by UPI queues `ORDER_PROCESSED`; a failed
+    /// attempt (`"failed": true`) queues `PAYMENT_FAILED`. Either answers the callback form
+    /// the customer's browser posts (see the module docs), when the link has the URL.
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
-        let (link, event) = stores.of::<Store>().pay(id, request.amount)?;
+        let store = stores.of::<Store>();
+        let (paid, event) =
+            if request.failed { store.fail(id, request.amount)? } else { store.pay(id, request.amount)? };
         stores.outbox.push(event);
-        Ok(Paid::from(link))
+        Ok(paid)
     }
 
     /// Expires the link; queues `ORDER_FAILED`.
@@ -543,6 +569,55 @@ impl StoredLink for Link {
 struct Store {
     links: Links<Link>,
     tokens: HashMap<String, Instant>,
+    /// The `callback_secret` setting the links were created under (the sandbox has one),
+    /// which signs the callback forms; set by every create.
+    callback_secret: Option<String>,
+}
+
+/// The documented failure a failed attempt stands for (the docs' "Card OTP Failure").
+const FAILURE: (&str, &str) = ("USER_AUTHENTICATION_FAILED", "Consumer Authentication failed");
+
+impl Link {
+    /// The callback form after a payment (`error`: `None`) or a failed attempt, posted to
+    /// `callback_url` (a failure: `failure_callback_url`, else `callback_url`), signed with
+    /// `secret` (hex); `None` when the link has no such URL. Built before the state changes,
+    /// so that a secret that is not hex refuses the payment instead of losing the redirect.
+    fn callback(&self, secret: Option<&str>, error: Option<(&str, &str)>) -> Result<Option<Redirect>, ControlError> {
+        let request = &self.request;
+        let url = match error {
+            None => request.callback_url.as_deref(),
+            Some(_) => request.failure_callback_url.as_deref().or(request.callback_url.as_deref()),
+        };
+        let Some(url) = url.filter(|url| !url.is_empty()) else {
+            return Ok(None);
+        };
+        let callback = paylinks_pinelabs::redirect::Callback {
+            order_id: self.order_id.clone(),
+            status: if error.is_some() { KnownPaymentStatus::Failed } else { KnownPaymentStatus::Processed }
+                .to_string(),
+            error: error.map(|(code, message)| paylinks_pinelabs::redirect::CallbackError {
+                code: code.to_owned(),
+                message: message.to_owned(),
+            }),
+        };
+        let fields = paylinks_pinelabs::redirect::sign_callback(secret.unwrap_or(DEFAULT_CALLBACK_SECRET), &callback)
+            .map_err(|_| {
+                ControlError::invalid(
+                    "the sandbox's pinelabs callback_secret setting (--pinelabs-callback-secret) is not a hexadecimal key, so it cannot sign the callback form",
+                )
+            })?;
+        Ok(Some(Redirect::PostForm {
+            url: url.to_owned(),
+            fields: fields.into_iter().map(|(name, value)| (name.to_owned(), value)).collect(),
+        }))
+    }
+
+    /// A payment id as Pine Labs writes them: the order id, a method code (`up`: UPI, `cc`:
+    /// card) and one character.
+    fn payment_id(&self, method: &str) -> String {
+        let suffix = char::from(b'a' + u8::try_from(self.payments.len() % 26).unwrap_or(0));
+        format!("{}-{method}-{suffix}", self.order_id)
+    }
 }
 
 impl Store {
@@ -561,10 +636,11 @@ impl Store {
     }
 
     /// Control API: the customer pays `amount` (default: `amount_due`) by UPI; a part
-    /// payment leaves the link `PARTIAL_PROCESSED`. Answers the link and its order's
-    /// `ORDER_PROCESSED` event.
-    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<(Value, WebhookEvent), ControlError> {
+    /// payment leaves the link `PARTIAL_PROCESSED`. Answers the link with the callback form,
+    /// and its order's `ORDER_PROCESSED` event.
+    fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
+        let redirect = link.callback(self.callback_secret.as_deref(), None)?;
         let terms = Terms {
             due: link.amount - link.amount_paid,
             currency: &link.currency,
@@ -580,10 +656,8 @@ impl Store {
             KnownLinkStatus::PartialProcessed
         };
         link.updated_at = now;
-        // Pine Labs' payment ids are the order id, a method code (`up`: UPI) and one character.
-        let suffix = char::from(b'a' + u8::try_from(link.payments.len() % 26).unwrap_or(0));
         link.payments.push(OrderPayment {
-            id: Some(format!("{}-up-{suffix}", link.order_id)),
+            id: Some(link.payment_id("up")),
             status: Some(KnownPaymentStatus::Processed.into()),
             payment_amount: Some(Amount { currency: link.currency.clone(), value: amount }),
             payment_method: Some(KnownPaymentMethod::Upi.into()),
@@ -591,7 +665,41 @@ impl Store {
             updated_at: Some(Timestamp::from(now)),
             ..OrderPayment::default()
         });
-        Ok((link.to_json(), link.event(KnownEventType::OrderProcessed, KnownOrderStatus::Processed)))
+        let paid = Paid { link: link.to_json(), redirect };
+        Ok((paid, link.event(KnownEventType::OrderProcessed, KnownOrderStatus::Processed)))
+    }
+
+    /// Control API: a card payment of `amount` (default: `amount_due`) fails its OTP check:
+    /// the order gains a `FAILED` payment with the documented error and stays `ATTEMPTED`,
+    /// the link stays as it was. Answers the link with the failure callback form, and the
+    /// `PAYMENT_FAILED` event (as the docs' "Card OTP Failure" sample, `specs/pinelabs.yaml`).
+    fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<(Paid, WebhookEvent), ControlError> {
+        let link = self.links.open(id, "be paid")?;
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: &link.currency,
+            partial_allowed: true,
+            minimum_first: 0,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let redirect = link.callback(self.callback_secret.as_deref(), Some(FAILURE))?;
+        let now = Utc::now();
+        link.updated_at = now;
+        link.payments.push(OrderPayment {
+            id: Some(link.payment_id("cc")),
+            status: Some(KnownPaymentStatus::Failed.into()),
+            payment_amount: Some(Amount { currency: link.currency.clone(), value: amount }),
+            payment_method: Some(KnownPaymentMethod::Card.into()),
+            error_detail: Some(PaymentErrorDetail {
+                code: Some(FAILURE.0.to_owned()),
+                message: Some(FAILURE.1.to_owned()),
+            }),
+            created_at: Some(Timestamp::from(now)),
+            updated_at: Some(Timestamp::from(now)),
+            ..OrderPayment::default()
+        });
+        let paid = Paid { link: link.to_json(), redirect };
+        Ok((paid, link.event(KnownEventType::PaymentFailed, KnownOrderStatus::Attempted)))
     }
 }
 
@@ -748,6 +856,7 @@ fn create_link(app: &AppState, request: &Map<String, Value>) -> Result<Value, Fa
     let link = new_link(app, decoded, expire_by_text)?;
     let mut stores = app.lock();
     let store = stores.of::<Store>();
+    store.callback_secret = app.config.text(NAME, "callback_secret").map(str::to_owned);
     if let Some(existing) = store.by_reference(&link.request.merchant_payment_link_reference) {
         return Ok(existing.to_json());
     }
@@ -895,6 +1004,103 @@ mod webhook_tests {
         app.lock().of::<Store>().links.get(&id).unwrap().expire_by = past;
         let page = Pinelabs.page(&mut app.lock(), NAME, &id).unwrap();
         assert_eq!((page.status.as_str(), page.open, page.expires_at), ("EXPIRED", false, Some(past)));
+    }
+
+    #[test]
+    fn a_failed_attempt_queues_payment_failed_with_the_order_attempted_and_the_link_open() {
+        let (app, id) = sandbox();
+        pay(&app, &id, Some(4000));
+        drain(&app);
+        let failed =
+            Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest { failed: true, ..PayRequest::default() }).unwrap();
+        assert_eq!(
+            (&failed.link["status"], &failed.link["amount_due"]["value"]),
+            (&json!("PARTIAL_PROCESSED"), &json!(6000))
+        );
+        let events = drain(&app);
+        assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["PAYMENT_FAILED"]);
+        let event = received(&app, &events[0]).event;
+        assert_eq!(event.event_type, EventType::KnownEventType(KnownEventType::PaymentFailed));
+        assert_eq!(event.data.status, Some(OrderStatus::KnownOrderStatus(KnownOrderStatus::Attempted)));
+        let payments = event.data.payments.unwrap();
+        let last = payments.last().unwrap();
+        assert_eq!(last.status.as_ref().map(ToString::to_string).as_deref(), Some("FAILED"));
+        assert_eq!(last.payment_amount.as_ref().map(|a| a.value), Some(6000), "an attempt of what is due");
+        let error = last.error_detail.as_ref().unwrap();
+        assert_eq!((error.code.as_deref(), error.message.as_deref()), (Some(FAILURE.0), Some(FAILURE.1)));
+        assert!(last.id.as_deref().unwrap().ends_with("-cc-b"), "{:?}", last.id);
+        // The link is still open: the rest can be paid, and the paid event lists every payment.
+        let full = pay(&app, &id, None);
+        assert_eq!(full["status"], "PROCESSED");
+        let paid = received(&app, &drain(&app)[0]).event;
+        assert_eq!(paid.data.payments.map(|p| p.len()), Some(3));
+        let refused = Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest { failed: true, ..PayRequest::default() });
+        assert!(refused.is_err(), "a paid link takes no attempt");
+    }
+
+    #[test]
+    fn the_callback_form_goes_to_callback_url_or_the_failure_url_signed_as_documented() {
+        use paylinks_pinelabs::redirect::{Callback, CallbackError, verify_callback};
+        let (app, id) = sandbox();
+        let form = |paid: &Paid| match paid.redirect.clone() {
+            Some(Redirect::PostForm { url, fields }) => (url, fields),
+            other => panic!("a POSTed form, not {other:?}"),
+        };
+        let order_id = pay(&app, &id, Some(4000))["order_id"].as_str().unwrap().to_owned();
+        let failed =
+            Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest { failed: true, ..PayRequest::default() }).unwrap();
+        let (url, fields) = form(&failed);
+        assert_eq!(url, "https://shop.example/thanks", "no failure_callback_url: callback_url");
+        let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["order_id", "status", "error_code", "error_message", "signature"]);
+        let error = Some(CallbackError { code: FAILURE.0.into(), message: FAILURE.1.into() });
+        assert_eq!(
+            verify_callback(DEFAULT_CALLBACK_SECRET, fields.clone()),
+            Ok(Callback { order_id: order_id.clone(), status: "FAILED".into(), error })
+        );
+        assert!(verify_callback("00ff", fields).is_err(), "another key refuses it");
+        let paid = Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest::default()).unwrap();
+        let (url, fields) = form(&paid);
+        assert_eq!(url, "https://shop.example/thanks");
+        assert_eq!(verify_callback(DEFAULT_CALLBACK_SECRET, fields).unwrap().status, "PROCESSED");
+
+        // A failure URL takes the failures; no URL, no redirect; the configured secret signs.
+        let mut config = SandboxConfig::default();
+        config.set(NAME, "callback_secret", "00112233445566778899aabbccddeeff").unwrap();
+        let app = Arc::new(AppState::new(config));
+        let request = json!({"amount": {"value": 10000, "currency": "INR"}, "merchant_payment_link_reference": "r-2",
+            "callback_url": "https://shop.example/ok", "failure_callback_url": "https://shop.example/failed"});
+        let link = create_link(&app, request.as_object().unwrap()).unwrap_or_else(|f| panic!("{}", f.message));
+        let id = link["payment_link_id"].as_str().unwrap();
+        let failed =
+            Pinelabs.pay(&mut app.lock(), NAME, id, &PayRequest { failed: true, ..PayRequest::default() }).unwrap();
+        let (url, fields) = form(&failed);
+        assert_eq!(url, "https://shop.example/failed");
+        assert!(verify_callback("00112233445566778899aabbccddeeff", fields).is_ok());
+        let request = json!({"amount": {"value": 10000, "currency": "INR"}, "merchant_payment_link_reference": "r-3"});
+        let link = create_link(&app, request.as_object().unwrap()).unwrap_or_else(|f| panic!("{}", f.message));
+        assert_eq!(pay_answer(&app, link["payment_link_id"].as_str().unwrap()).redirect, None);
+    }
+
+    #[test]
+    fn more_than_due_is_refused_in_pine_labs_words_and_a_bad_callback_secret_refuses_before_paying() {
+        let (app, id) = sandbox();
+        let refused =
+            Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest { amount: Some(10001), ..PayRequest::default() });
+        assert_eq!(
+            refused.unwrap_err().message(),
+            "The transaction was declined because the specified amount ₹100.01 exceeds the ₹100.00 due on this payment link."
+        );
+        app.lock().of::<Store>().callback_secret = Some("zz-secret-zz".into());
+        let refused = Pinelabs.pay(&mut app.lock(), NAME, &id, &PayRequest::default()).unwrap_err();
+        let message = refused.message();
+        assert!(message.contains("callback_secret") && !message.contains("zz-secret-zz"), "{message}");
+        assert_eq!(app.lock().of::<Store>().links.get(&id).unwrap().amount_paid, 0, "nothing was paid");
+        assert!(drain(&app).is_empty());
+    }
+
+    fn pay_answer(app: &AppState, id: &str) -> Paid {
+        Pinelabs.pay(&mut app.lock(), NAME, id, &PayRequest::default()).unwrap()
     }
 
     #[test]

@@ -395,7 +395,10 @@ async fn assert_paid(world: &World, api: Api, id: &str, paise: i64, payments: us
         }
         "razorpay" => {
             assert_eq!(link["amount_paid"], paise, "{link:#}");
-            assert_eq!(link["payments"].as_array().map(Vec::len), Some(payments), "{link:#}");
+            // `payments` is null until the first payment; a failed attempt is not one.
+            let made =
+                link["payments"].as_array().map_or(0, |all| all.iter().filter(|p| p["status"] != "failed").count());
+            assert_eq!(made, payments, "{link:#}");
         }
         "razorpay_invoice" => {
             assert_eq!(link["amount_paid"], paise, "{link:#}");
@@ -446,13 +449,17 @@ async fn bad_input_gets_the_page_back_with_the_reason() {
             }
         }
         // More than is due, and (where the link has one) below the minimum: the provider's words.
+        // Each provider words these itself; the message names the amounts in rupees.
         let too_much = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "1250.51")]).await;
-        too_much.refused(400, &too_much.text_of("#message"));
-        assert!(too_much.text_of("#message").contains("more than"), "{}", too_much.text);
+        let message = too_much.text_of("#message");
+        too_much.refused(400, &message);
+        let plain = message.replace(',', "");
+        assert!(plain.contains("₹1250.51") && plain.contains("₹1250.50"), "{message}");
         if api.minimum > 0 {
             let below = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "50")]).await;
-            below.refused(400, &below.text_of("#message"));
-            assert!(below.text_of("#message").contains("at least"), "{}", below.text);
+            let message = below.text_of("#message");
+            below.refused(400, &message);
+            assert!(message.contains("₹50.00") && message.contains("₹100.00"), "{message}");
             assert_eq!(below.attr("#part-amount", "value"), "50");
         }
         // Nothing moved and no event was queued.
@@ -472,8 +479,9 @@ async fn links_without_part_payments_have_no_part_form() {
         assert!(!page.has("#part-amount") && !page.has("#pay-part"), "{}", page.text);
         assert!(page.has("#pay-full") && page.has("#fail") && page.has("#expire"));
         let part = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "250")]).await;
-        part.refused(400, &part.text_of("#message"));
-        assert!(part.text_of("#message").contains("partial payments are not allowed"), "{}", part.text);
+        let message = part.text_of("#message");
+        part.refused(400, &message);
+        assert!(message.replace(',', "").contains("pay the full ₹1250.50"), "{message}");
     }
     world.stop().await;
 }
@@ -670,5 +678,99 @@ async fn faults_never_hit_the_page() {
     // The faults are still queued for the provider's API.
     let listed = send(world.h.control(Method::GET, "/faults")).await;
     assert_eq!(listed.body["faults"][0]["count"], 5, "{:#}", listed.body);
+    world.stop().await;
+}
+
+#[tokio::test]
+async fn amounts_follow_the_currency_exponent() {
+    let world = World::start().await;
+    // (currency, link_amount, minimum, shown amount, refused part, its message, part, shown paid)
+    let cases = [
+        ("JPY", json!(1500), json!(100), "¥1,500", "500.5", "amount can have no decimal places for JPY", "500", "¥500"),
+        (
+            "KWD",
+            json!(1234.567),
+            json!(2),
+            "د.ك 1,234.567",
+            "1.2345",
+            "amount can have at most 3 decimal places for KWD",
+            "2.345",
+            "د.ك 2.345",
+        ),
+    ];
+    for (currency, amount, minimum, shown, refused, message, part, paid) in cases {
+        let id = format!("page_{currency}");
+        let body = json!({"link_id": id, "link_amount": amount, "link_currency": currency, "link_purpose": "Abroad",
+            "customer_details": {"customer_phone": "9999999999"},
+            "link_partial_payments": true, "link_minimum_partial_amount": minimum});
+        send(world.h.cashfree(Method::POST, "/links").json(&body)).await.status(200);
+        let page = world.open("cashfree", &id).await;
+        page.html_page(200);
+        assert_eq!(page.text_of("#amount"), shown);
+        assert_eq!(page.text_of("#currency"), currency);
+        let bad = world.post("cashfree", &id, &[("action", "pay_part"), ("amount", refused)]).await;
+        bad.refused(400, message);
+        let good = world.post("cashfree", &id, &[("action", "pay_part"), ("amount", part)]).await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.text);
+        let page = world.get(&format!("{}{}", world.h.sandbox.public_url(), good.location())).await;
+        assert_eq!(page.text_of("#amount-paid"), paid);
+        assert_eq!(page.text_of("#notice"), format!("Paid {paid}"));
+        // The provider's API agrees, in its own major units.
+        let link = world.link("cashfree", &id).await;
+        assert_eq!(link["link_amount_paid"].to_string(), part);
+    }
+    world.stop().await;
+}
+
+/// The hidden fields of the page's `form#redirect`, in order.
+fn redirect_fields(page: &Page) -> Vec<(String, String)> {
+    page.all(r#"form#redirect input[type="hidden"]"#)
+        .iter()
+        .map(|input| {
+            let attr = |name| input.value().attr(name).unwrap_or_default().to_owned();
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pine_labs_posts_its_signed_callback_form() {
+    let world = World::start().await;
+    let extra = json!({"callback_url": "https://shop.example/pine/ok?cart=7",
+        "failure_callback_url": "https://shop.example/pine/failed"});
+    let id = create(&world.h, PINELABS, true, extra).await;
+    let order_id = world.link("pinelabs", &id).await["order_id"].as_str().unwrap().to_owned();
+    let secret = world.h.setting("pinelabs", "callback_secret");
+
+    // A failed attempt: the form goes to failure_callback_url, the link stays open.
+    let failed = world.post("pinelabs", &id, &[("action", "fail")]).await;
+    failed.html_page(200);
+    assert_eq!(failed.attr("form#redirect", "method"), "post");
+    assert_eq!(failed.attr("form#redirect", "action"), "https://shop.example/pine/failed");
+    assert!(failed.has("form#redirect button#continue"));
+    assert_eq!(failed.text_of("script"), r#"document.getElementById("redirect").submit();"#);
+    assert!(!failed.has("#pay-full"), "no buttons while the browser is sent on");
+    let callback = paylinks_pinelabs::redirect::verify_callback(&secret, redirect_fields(&failed)).unwrap();
+    assert_eq!((callback.order_id.as_str(), callback.status.as_str()), (order_id.as_str(), "FAILED"));
+    assert!(callback.error.is_some());
+    assert_eq!(world.open("pinelabs", &id).await.attr("main#link", "data-open"), "true");
+
+    // A part payment: the form goes to callback_url (its query kept), signed.
+    let part = world.post("pinelabs", &id, &[("action", "pay_part"), ("amount", "250.50")]).await;
+    part.html_page(200);
+    assert_eq!(part.attr("form#redirect", "action"), "https://shop.example/pine/ok?cart=7");
+    assert_eq!(part.attr("main#link", "data-status"), "PARTIAL_PROCESSED", "the page shows the link as it is now");
+    assert_eq!(part.text_of("#amount-paid"), "₹250.50");
+    let fields = redirect_fields(&part);
+    let callback = paylinks_pinelabs::redirect::verify_callback(&secret, fields.clone()).unwrap();
+    assert_eq!(
+        (callback.order_id.as_str(), callback.status.as_str(), callback.error),
+        (order_id.as_str(), "PROCESSED", None)
+    );
+    // A changed field no longer verifies.
+    let forged: Vec<(String, String)> =
+        fields.into_iter().map(|(k, v)| if k == "status" { (k, "FAILED".to_owned()) } else { (k, v) }).collect();
+    assert!(paylinks_pinelabs::redirect::verify_callback(&secret, forged).is_err());
+    assert_paid(&world, PINELABS, &id, 25_050, 1).await;
     world.stop().await;
 }
