@@ -211,6 +211,42 @@ mod tests {
         assert_eq!(verify_callback(KEY, lowered), Ok(failed()));
     }
 
+    /// A callback form of `tests/fixtures/pinelabs/callbacks/`, decoded (only `+` needs it).
+    fn fixture(text: &str) -> Vec<(String, String)> {
+        text.trim()
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (name.to_owned(), value.replace('+', " ")))
+            .collect()
+    }
+
+    #[test]
+    fn callbacks_signed_by_openssl_verify_with_the_hex_key() {
+        // tests/fixtures/SOURCES.md: signed with OpenSSL under the hex key of
+        // `paylinks_test_callback_key`, upper-case hex as Pine Labs' sample code writes it.
+        let key = "7061796c696e6b735f746573745f63616c6c6261636b5f6b6579";
+        let failed = fixture(include_str!("../../../tests/fixtures/pinelabs/callbacks/failed.form"));
+        let expected = Callback {
+            order_id: "v1-240828180835-aa-IKvddb".into(),
+            status: "FAILED".into(),
+            error: Some(CallbackError {
+                code: "USER_AUTHENTICATION_FAILED".into(),
+                message: "Consumer Authentication failed".into(),
+            }),
+        };
+        assert_eq!(verify_callback(key, failed.clone()), Ok(expected.clone()));
+        assert_eq!(
+            sign_callback(key, &expected).unwrap(),
+            failed
+                .iter()
+                .map(|(n, v)| (CALLBACK_FIELDS.iter().find(|f| *f == n).copied().unwrap(), v.clone()))
+                .collect::<Vec<_>>()
+        );
+        let processed = fixture(include_str!("../../../tests/fixtures/pinelabs/callbacks/processed.form"));
+        assert_eq!(verify_callback(key, processed.clone()).map(|c| c.status), Ok("PROCESSED".to_owned()));
+        assert_eq!(verify_callback(KEY, processed), Err(WebhookError::SignatureMismatch { provider: PROVIDER }));
+    }
+
     #[test]
     fn changed_added_missing_and_repeated_fields_and_bad_keys_are_refused_by_name() {
         let paid = Callback { order_id: "v1-250306082755-aa-uT0noy".into(), status: "PROCESSED".into(), error: None };

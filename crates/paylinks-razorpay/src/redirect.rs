@@ -257,6 +257,28 @@ mod tests {
     }
 
     #[test]
+    fn the_invoice_callback_signed_by_openssl_verifies_with_the_key_secret() {
+        // tests/fixtures/SOURCES.md: signed with OpenSSL under `paylinks_test_key_secret`;
+        // no value needs percent-decoding.
+        let text = include_str!("../../../tests/fixtures/razorpay_invoices/callback_query.txt");
+        let query = text.trim().split('&').filter_map(|pair| pair.split_once('='));
+        let expected = InvoiceCallback {
+            payment_id: "pay_29QQoUBi66xm2f".into(),
+            invoice_id: "inv_DAweOiQ7amIUVd".into(),
+            receipt: "R-1042".into(),
+            status: "paid".into(),
+        };
+        assert_eq!(verify_invoice_callback("paylinks_test_key_secret", query.clone()), Ok(expected.clone()));
+        assert_eq!(
+            verify_invoice_callback(KEY_SECRET, query),
+            Err(WebhookError::SignatureMismatch { provider: PROVIDER })
+        );
+        // And the signer writes the same signature.
+        let signed = sign_invoice_callback("paylinks_test_key_secret", &expected);
+        assert!(text.trim().ends_with(&format!("razorpay_signature={}", signed[4].1)));
+    }
+
+    #[test]
     fn a_changed_missing_or_repeated_invoice_parameter_is_refused_by_name() {
         let signed = sign_invoice_callback(KEY_SECRET, &invoice());
         let mismatch = Err(WebhookError::SignatureMismatch { provider: PROVIDER });

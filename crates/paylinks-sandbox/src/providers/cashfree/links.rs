@@ -36,7 +36,7 @@ use crate::body::{self, QueryMap, header_text};
 use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
-use crate::payment::{ControlError, Refusals, Terms, settle_payment};
+use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
 use crate::state::{AppState, Stores};
 use crate::webhooks::WebhookEvent;
 
@@ -453,8 +453,11 @@ impl Store {
     }
 
     /// Control API: a customer pays `amount` minor units (default: everything still due); the
-    /// link becomes PAID or PARTIALLY_PAID and its event, with the new order, is queued.
-    pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
+    /// link becomes PAID or PARTIALLY_PAID and its event, with the new order, is queued. A link
+    /// with `link_meta.return_url` sends the browser there (`GET`), `{order_id}` replaced with
+    /// the new order's id ([`paylinks_cashfree::redirect::return_url`]); Cashfree adds no
+    /// parameters and signs nothing.
+    pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
@@ -470,18 +473,38 @@ impl Store {
             if link.amount_paid >= link.amount { KnownLinkStatus::Paid } else { KnownLinkStatus::PartiallyPaid };
         link.add_order(&mut self.next_cf_order_id, amount, true);
         let event = link.event(link.orders.last(), Utc::now());
-        let json = link.to_json();
+        let return_url = link.request.link_meta.as_ref().and_then(|meta| meta.return_url.as_deref());
+        // A return URL that is not an absolute web URL (Cashfree's create checks only its
+        // length) sends the browser nowhere rather than somewhere broken.
+        let redirect = return_url
+            .zip(link.orders.last())
+            .map(|(url, order)| paylinks_cashfree::redirect::return_url(url, &order.order_id))
+            .filter(|url| url::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https")))
+            .map(Redirect::Get);
+        let paid = Paid { link: link.to_json(), redirect };
         self.events.push(event);
-        Ok(json)
+        Ok(paid)
     }
 
     /// Control API: a payment attempt fails; the link keeps its state and gains an `ACTIVE`
     /// (unpaid) order, listed by `GET /links/{link_id}/orders?status=ALL` only. No event:
-    /// Cashfree documents no link event for a failed attempt.
-    pub(super) fn fail_payment(&mut self, link_id: &str) -> Result<Value, ControlError> {
+    /// Cashfree documents no link event for a failed attempt; no redirect: it documents
+    /// `return_url` as where the customer goes after the payment, and the sandbox keeps the
+    /// customer on the link's page to try again (unconfirmed).
+    /// The attempt is of `amount` (default: everything still due), refused as a payment of it
+    /// would be.
+    pub(super) fn fail_payment(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
-        link.add_order(&mut self.next_cf_order_id, link.amount - link.amount_paid, false);
+        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
+        let terms = Terms {
+            due: link.amount - link.amount_paid,
+            currency: link.currency.code(),
+            partial_allowed: link.partial,
+            minimum_first,
+        };
+        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        link.add_order(&mut self.next_cf_order_id, amount, false);
         Ok(link.to_json())
     }
 
@@ -768,6 +791,7 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
 #[cfg(test)]
 mod tests {
     use axum::extract::{Path, State};
+    use paylinks_cashfree::types::LinkMetaRequest;
     use paylinks_cashfree::webhook::{Verifier, event_id};
     use serde_json::json;
 
@@ -945,11 +969,55 @@ mod tests {
     }
 
     #[test]
+    fn a_payment_returns_the_browser_to_return_url_with_the_order_id_put_in() {
+        let app = app_with_link(true);
+        let paid = pay(&app, Some(20000), json!({})).unwrap();
+        assert_eq!(paid.redirect, Some(Redirect::Get("https://shop.example/thanks".into())), "as given: no parameters");
+        assert_eq!(pay(&app, None, json!({"failed": true})).unwrap().redirect, None, "a failed attempt stays");
+
+        let app = app_with_link(false);
+        app.lock().of::<Store>().links.get(ID).unwrap().request.link_meta = Some(LinkMetaRequest {
+            return_url: Some("https://shop.example/return?order_id={order_id}&link=1042".parse().unwrap()),
+            ..LinkMetaRequest::default()
+        });
+        let paid = pay(&app, None, json!({})).unwrap();
+        let order_id = app.lock().of::<Store>().links.get(ID).unwrap().orders[0].order_id.clone();
+        assert_eq!(
+            paid.redirect,
+            Some(Redirect::Get(format!("https://shop.example/return?order_id={order_id}&link=1042")))
+        );
+
+        // No return_url (or none a browser can go to): no redirect.
+        for meta in
+            [None, Some(LinkMetaRequest { return_url: Some("not a url".parse().unwrap()), ..Default::default() })]
+        {
+            let app = app_with_link(false);
+            app.lock().of::<Store>().links.get(ID).unwrap().request.link_meta = meta;
+            assert_eq!(pay(&app, None, json!({})).unwrap().redirect, None);
+        }
+    }
+
+    #[test]
     fn a_failed_attempt_queues_nothing() {
         let app = app_with_link(false);
         pay(&app, None, json!({"failed": true})).unwrap();
         assert!(outbox(&app).is_empty());
         assert_eq!(app.lock().of::<Store>().links.get(ID).unwrap().orders.len(), 1);
+        // An attempt of part of the amount: an unpaid order of that amount; refused like a
+        // payment where the link would refuse it.
+        let app = app_with_link(true);
+        let failed = pay(&app, Some(20000), json!({"failed": true})).unwrap();
+        assert_eq!((&failed.link["link_status"], &failed.link["link_amount_paid"]), (&json!("ACTIVE"), &json!(0)));
+        let mut stores = app.lock();
+        let order = &stores.of::<Store>().links.get(ID).unwrap().orders[0];
+        assert_eq!((order.amount, order.paid), (20000, false));
+        drop(stores);
+        assert!(
+            pay(&app, Some(5000), json!({"failed": true}))
+                .unwrap_err()
+                .message()
+                .contains("link_minimum_partial_amount")
+        );
     }
 
     #[tokio::test]

@@ -128,12 +128,17 @@ impl Provider for Cashfree {
         error(status, message, "request_failed", KnownCashfreeErrorType::InvalidRequestError)
     }
 
-    /// A payment queues the PAID or PARTIALLY_PAID event; `"failed": true` is a failed
-    /// attempt (an unpaid `ACTIVE` order, no state change, no event: Cashfree documents no
-    /// link event for it).
+    /// A payment queues the PAID or PARTIALLY_PAID event and redirects to the link's
+    /// `return_url`, if it has one; `"failed": true` is a failed attempt (an unpaid `ACTIVE`
+    /// order, no state change, no event: Cashfree documents no link event for it; no
+    /// redirect).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         let store = stores.of::<Store>();
-        let paid = if request.failed { store.fail_payment(id) } else { store.pay(id, request.amount) }.map(Paid::from);
+        let paid = if request.failed {
+            store.fail_payment(id, request.amount).map(Paid::from)
+        } else {
+            store.pay(id, request.amount)
+        };
         flush(stores);
         paid
     }
