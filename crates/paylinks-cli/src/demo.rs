@@ -210,12 +210,16 @@ impl Demo {
     }
 
     async fn create(&self, provider: Provider, name: &str, partial: bool) -> Result<PaymentLink, String> {
+        let reference = format!("demo-{}-{name}-{}", provider.as_str().replace('_', "-"), std::process::id());
+        // The merchant's return page, with the merchant's own order reference: a provider
+        // whose redirect names no link (or signs nothing) is checked by it.
+        let return_url = format!("{}/return/{}?reference={reference}", self.merchant, provider.as_str());
         let mut request = CreateLink::new(Money::inr(49_950))
             .description("Order #1042: noise-cancelling headphones")
-            .reference(format!("demo-{}-{name}-{}", provider.as_str().replace('_', "-"), std::process::id()))
+            .reference(reference)
             .customer(Some("Asha Rao"), Some("asha@example.com"), Some("9876543210"))
             .note("order", "1042")
-            .return_url(format!("{}/return/{}", self.merchant, provider.as_str()));
+            .return_url(return_url);
         if partial {
             // Instalments with a minimum first payment where the link API takes one, else
             // without a minimum (its own rules, as `validate` checks them).

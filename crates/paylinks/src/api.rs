@@ -167,11 +167,19 @@ pub(crate) trait LinkApi: Send + Sync + 'static {
         })
     }
 
+    /// The environment variable of the secret the provider signs its redirects back to the
+    /// merchant with, when that is not the API secret (Pine Labs: the secret key its
+    /// onboarding team gives); `None` (the default) when the API secret signs them, or nothing
+    /// does. Set with [`PaylinksBuilder::return_secret`](crate::PaylinksBuilder::return_secret)
+    /// in code.
+    const RETURN_SECRET_VAR: Option<&'static str> = None;
+
     /// Reads the redirect that brings the customer back to the merchant after a payment
     /// (`params`: its query or form fields, decoded) as a [`Return`], checking its signature
-    /// with the provider crate's verifier keyed with the API secret (`secret`, the one the
-    /// link API is configured with) where the provider signs it. Every link API whose
-    /// provider redirects implements it; the default says the API does not.
+    /// with the provider crate's verifier keyed with `secret` (the API secret the link API is
+    /// configured with, or its [`Self::RETURN_SECRET_VAR`] secret) where the provider signs
+    /// it. Every link API whose provider redirects implements it; the default says the API
+    /// does not.
     fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
         let _ = (secret, params);
         Err(Error::Unsupported { provider: Self::PROVIDER, operation: "verifying a return redirect" })
@@ -240,11 +248,13 @@ pub(crate) trait ConnectedApi: Debug + Send + Sync {
     fn verify_return(&self, params: &Params) -> Result<Return, Error>;
 }
 
-/// A [`LinkApi`] with its client, and the API secret the client was built with (which signs
-/// the provider's redirects back to the merchant; `Debug` shows `Secret(***)`).
+/// A [`LinkApi`] with its client, and the secret the provider's redirects back to the
+/// merchant are signed with: the API secret the client was built with, or the
+/// [`LinkApi::RETURN_SECRET_VAR`] secret (`None` when that is not configured). `Debug` shows
+/// `Secret(***)`.
 pub(crate) struct Connected<A: LinkApi> {
     pub client: A::Client,
-    pub secret: Secret,
+    pub return_secret: Option<Secret>,
 }
 
 impl<A: LinkApi> Debug for Connected<A> {
@@ -329,6 +339,15 @@ impl<A: LinkApi> ConnectedApi for Connected<A> {
     }
 
     fn verify_return(&self, params: &Params) -> Result<Return, Error> {
-        A::verify_return(&self.secret, params)
+        match (&self.return_secret, A::RETURN_SECRET_VAR) {
+            (Some(secret), _) => A::verify_return(secret, params),
+            (None, var) => Err(Error::Config {
+                message: format!(
+                    "{}: no secret for its return redirects: set {} (or PaylinksBuilder::return_secret)",
+                    A::PROVIDER,
+                    var.unwrap_or("its API secret")
+                ),
+            }),
+        }
     }
 }

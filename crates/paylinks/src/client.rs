@@ -54,6 +54,7 @@ impl Paylinks {
     /// | `PINELABS_CLIENT_ID`, `PINELABS_CLIENT_SECRET` | enable Pine Labs |
     /// | `PINELABS_ENV` | `uat` (default) or `production` |
     /// | `CASHFREE_BASE_URL`, `RAZORPAY_BASE_URL`, `PINELABS_BASE_URL` | another host (a local sandbox) |
+    /// | `PINELABS_CALLBACK_SECRET_KEY` | the secret key (hex) Pine Labs signs its callbacks with, for [`Paylinks::verify_return`] |
     ///
     /// Only the variables of the link APIs whose cargo features are on are read; the others
     /// are ignored, and the error for no provider configured names only the enabled ones.
@@ -72,7 +73,7 @@ impl Paylinks {
             let owner = api.settings().owner;
             let Some(config) = builder.config(owner) else { continue };
             let connected = api
-                .connect(config, builder.timeouts, &mut clients)
+                .connect(config, builder.return_secret_of(owner), builder.timeouts, &mut clients)
                 .map_err(|e| Error::Config { message: format!("{owner}: {e}") })?;
             apis.insert(api.provider(), connected);
         }
@@ -171,12 +172,16 @@ impl Paylinks {
     ///
     /// `params` is the query string of a GET redirect (a leading `?` is fine) or the
     /// `application/x-www-form-urlencoded` body of a POSTed one, exactly as received
-    /// (percent-encoded); parameters the provider does not send (the merchant's own, in the
-    /// return URL) are ignored.
+    /// (percent-encoded). Parameters the provider does not send (the merchant's own, in the
+    /// return URL) are ignored, except in Pine Labs' POSTed form, every field of which is
+    /// signed.
     ///
-    /// | link API | redirect | signed |
-    /// |---|---|---|
-    /// | Razorpay payment links | GET `callback_url?razorpay_payment_id=…&razorpay_payment_link_id=…&razorpay_payment_link_reference_id=…&razorpay_payment_link_status=…&razorpay_signature=…` | yes: hex HMAC-SHA256 with the key secret over `link_id\|reference_id\|status\|payment_id` |
+    /// | link API | redirect | signed | [`Return`] |
+    /// |---|---|---|---|
+    /// | Razorpay payment links | GET `callback_url?razorpay_payment_id=…&razorpay_payment_link_id=…&razorpay_payment_link_reference_id=…&razorpay_payment_link_status=…&razorpay_signature=…` | hex HMAC-SHA256 with the key secret over `link_id\|reference_id\|status\|payment_id` | `link_id`, `reference`, `payment_id`, the link's `status` |
+    /// | Razorpay invoices | GET `callback_url?razorpay_payment_id=…&razorpay_invoice_id=…&razorpay_invoice_receipt=…&razorpay_invoice_status=…&razorpay_signature=…` | the same, over `invoice_id\|receipt\|status\|payment_id` | `link_id` (the invoice), `reference` (the receipt), `payment_id`, the invoice's `status` |
+    /// | Cashfree | GET of `return_url` as given, `{order_id}` in it replaced with the payment's order | nothing | `link_id` and `order_id` when the merchant's return URL carries them (`?link_id=<your link_id>&order_id={order_id}`); `verified: false` |
+    /// | Pine Labs | POST of a form to `callback_url`: `order_id`, `status` (the payment's), `error_code`, `error_message`, `signature` | hex HMAC-SHA256 with the callback secret key (`PINELABS_CALLBACK_SECRET_KEY`, hex) over the sorted `key=value&…` fields | `order_id` (match [`PaymentLink::order_id`]), `provider_status`; no link status |
     ///
     /// [`Return::verified`] is `false` when the provider signs nothing on its redirect: then
     /// fetch the link with [`Paylinks::get`] before trusting that it was paid.
@@ -209,7 +214,8 @@ impl Paylinks {
     /// missing or malformed parameter, a signature that does not match: treat the payment as
     /// not made); [`Error::Config`] for a provider this client is not configured for (its
     /// secret is needed), [`Error::Unsupported`] for a link API whose redirect this version
-    /// does not read.
+    /// does not read; [`Error::Config`] too for Pine Labs without its callback secret key (or
+    /// with one that is not hexadecimal).
     pub fn verify_return(&self, provider: Provider, params: &str) -> Result<Return, Error> {
         self.api(provider)?.verify_return(&Params::parse(params))
     }

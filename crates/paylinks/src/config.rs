@@ -25,6 +25,9 @@ pub struct ProviderConfig {
 pub struct PaylinksBuilder {
     /// The credentials given, by the provider that owns them.
     pub(crate) configs: BTreeMap<Provider, ProviderConfig>,
+    /// The secrets of providers that sign their redirects back to the merchant with a secret
+    /// other than the API secret, by owner.
+    pub(crate) return_secrets: BTreeMap<Provider, Secret>,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryPolicy,
 }
@@ -39,6 +42,21 @@ impl PaylinksBuilder {
     /// The credentials given for `owner`.
     pub(crate) fn config(&self, owner: Provider) -> Option<&ProviderConfig> {
         self.configs.get(&owner)
+    }
+
+    /// The secret `provider` signs its redirects back to the merchant with, where that is not
+    /// its API secret (Pine Labs: the secret key, in hex, its onboarding team gives; from
+    /// `PINELABS_CALLBACK_SECRET_KEY` with [`PaylinksBuilder::from_env`]). Ignored for a
+    /// provider whose API secret signs them (Razorpay) or that signs nothing (Cashfree). See
+    /// [`Paylinks::verify_return`].
+    pub fn return_secret(mut self, provider: Provider, secret: impl Into<Secret>) -> Self {
+        self.return_secrets.insert(provider.owner(), secret.into());
+        self
+    }
+
+    /// The return secret given for `owner`.
+    pub(crate) fn return_secret_of(&self, owner: Provider) -> Option<&Secret> {
+        self.return_secrets.get(&owner)
     }
 
     /// HTTP timeouts (default 10 s to connect, 30 s per request).
@@ -76,6 +94,11 @@ impl PaylinksBuilder {
         for settings in &all {
             if let Some(config) = read_provider(&lookup, settings)? {
                 builder.configs.insert(settings.owner, config);
+            }
+        }
+        for api in registry::all() {
+            if let Some(secret) = api.return_secret_var().and_then(&lookup) {
+                builder.return_secrets.insert(api.provider().owner(), Secret::new(secret));
             }
         }
         if builder.configs.is_empty() {

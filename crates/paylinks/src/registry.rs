@@ -9,6 +9,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use paylinks_core::Secret;
 use paylinks_core::client::ClientConfig;
 use paylinks_core::http::{BuildError, Timeouts};
 
@@ -172,10 +173,14 @@ pub(crate) trait Registered: Sync {
     fn webhook_secret_var(&self) -> Option<&'static str>;
     /// [`LinkApi::verify_event`].
     fn verify_event(&self, delivery: &Delivery<'_>) -> Result<crate::LinkEvent, WebhookError>;
-    /// The API with its client, reusing the client of an API with the same settings.
+    /// [`LinkApi::RETURN_SECRET_VAR`].
+    fn return_secret_var(&self) -> Option<&'static str>;
+    /// The API with its client, reusing the client of an API with the same settings;
+    /// `return_secret` is the secret given for its [`LinkApi::RETURN_SECRET_VAR`], if any.
     fn connect(
         &self,
         config: &ProviderConfig,
+        return_secret: Option<&Secret>,
         timeouts: Timeouts,
         clients: &mut SharedClients,
     ) -> Result<Arc<dyn ConnectedApi>, BuildError>;
@@ -254,9 +259,14 @@ impl<A: LinkApi> Registered for A {
         }
     }
 
+    fn return_secret_var(&self) -> Option<&'static str> {
+        A::RETURN_SECRET_VAR
+    }
+
     fn connect(
         &self,
         config: &ProviderConfig,
+        return_secret: Option<&Secret>,
         timeouts: Timeouts,
         clients: &mut SharedClients,
     ) -> Result<Arc<dyn ConnectedApi>, BuildError> {
@@ -273,7 +283,10 @@ impl<A: LinkApi> Registered for A {
                 client
             }
         };
-        Ok(Arc::new(Connected::<A> { client, secret: config.secret.clone() }))
+        // The API secret signs the provider's redirects unless the API names a secret of its own.
+        let return_secret =
+            if A::RETURN_SECRET_VAR.is_some() { return_secret.cloned() } else { Some(config.secret.clone()) };
+        Ok(Arc::new(Connected::<A> { client, return_secret }))
     }
 }
 

@@ -7,7 +7,10 @@
 mod common;
 
 use common::{SECRET, client_at};
-use paylinks::razorpay::webhook::{CALLBACK_PARAMETERS, Callback, sign_callback};
+use paylinks::pinelabs::redirect as pinelabs_redirect;
+use paylinks::razorpay::redirect::{
+    CALLBACK_PARAMETERS, Callback, INVOICE_CALLBACK_PARAMETERS, InvoiceCallback, sign_callback, sign_invoice_callback,
+};
 use paylinks::{Error, LinkStatus, Paylinks, Provider, RetryPolicy, Return, ReturnError};
 use paylinks_testkit::conformance_dir;
 
@@ -207,4 +210,146 @@ fn a_return_and_a_client_print_no_secret() {
     let back = paylinks.verify_return(Provider::Razorpay, &query(&pairs)).unwrap();
     let text = format!("{back:?} {}", serde_json::to_string(&back).unwrap());
     assert!(!text.contains(SECRET) && !text.contains(&signed[4].1), "{text}");
+}
+
+#[test]
+fn a_razorpay_invoice_callback_verifies_and_a_change_or_a_missing_parameter_is_refused() {
+    let paylinks = client(Provider::RazorpayInvoice, SECRET);
+    let callback = InvoiceCallback {
+        payment_id: "pay_29QQoUBi66xm2f".into(),
+        invoice_id: "inv_DAweOiQ7amIUVd".into(),
+        receipt: "R-1042".into(),
+        status: "partially_paid".into(),
+    };
+    let signed = sign_invoice_callback(SECRET, &callback);
+    let pairs: Vec<(&str, String)> = signed.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let back = paylinks.verify_return(Provider::RazorpayInvoice, &query(&pairs)).unwrap();
+    assert_eq!(back.provider, Provider::RazorpayInvoice);
+    assert_eq!(back.link_id.as_deref(), Some("inv_DAweOiQ7amIUVd"));
+    assert_eq!(back.reference.as_deref(), Some("R-1042"));
+    assert_eq!(back.payment_id.as_deref(), Some("pay_29QQoUBi66xm2f"));
+    assert_eq!(back.status, Some(LinkStatus::PartiallyPaid));
+    assert!(back.verified);
+
+    let mut changed = pairs.clone();
+    changed[3].1 = "paid".into();
+    let err = paylinks.verify_return(Provider::RazorpayInvoice, &query(&changed)).unwrap_err();
+    assert!(
+        matches!(err, Error::Return(ReturnError::SignatureMismatch { provider: Provider::RazorpayInvoice })),
+        "{err}"
+    );
+    assert_quiet(&err, &signed[4].1);
+    for (i, name) in INVOICE_CALLBACK_PARAMETERS.iter().enumerate() {
+        let mut missing = pairs.clone();
+        missing.remove(i);
+        let err = paylinks.verify_return(Provider::RazorpayInvoice, &query(&missing)).unwrap_err();
+        assert_eq!(err.to_string(), format!("razorpay_invoice return: the {name} parameter is missing"));
+    }
+    // A payment link's callback is not an invoice's, and the reverse.
+    let err = paylinks.verify_return(Provider::Razorpay, &query(&pairs)).unwrap_err();
+    assert_eq!(err.to_string(), "razorpay return: the razorpay_payment_link_id parameter is missing");
+}
+
+#[test]
+fn a_cashfree_return_is_never_verified_and_reads_what_the_merchant_put_in_its_url() {
+    let paylinks = client(Provider::Cashfree, SECRET);
+    let back =
+        paylinks.verify_return(Provider::Cashfree, "?shop=1&link_id=order-1042&order_id=CFPay_U1mg_ehdc").unwrap();
+    assert!(!back.verified, "Cashfree signs nothing");
+    assert_eq!(back.link_id.as_deref(), Some("order-1042"));
+    assert_eq!(back.order_id.as_deref(), Some("CFPay_U1mg_ehdc"));
+    assert_eq!((back.payment_id, back.status, back.provider_status, back.reference), (None, None, None, None));
+
+    // Nothing given, a placeholder left unfilled, or empty values: nothing known.
+    for params in ["", "?", "order_id=%7Border_id%7D", "link_id=&order_id="] {
+        let back = paylinks.verify_return(Provider::Cashfree, params).unwrap();
+        assert_eq!((back.link_id, back.order_id), (None, None), "{params}");
+    }
+    let err = paylinks.verify_return(Provider::Cashfree, "link_id=a&link_id=b").unwrap_err();
+    assert_eq!(err.to_string(), "cashfree return: the link_id parameter is malformed: given more than once");
+}
+
+/// A Pine Labs callback secret key, hex ("paylinks-sandbox").
+const PINELABS_KEY: &str = "7061796c696e6b732d73616e64626f78";
+
+fn pinelabs_client(key: Option<&str>) -> Paylinks {
+    let builder = Paylinks::builder().pinelabs("pl_id", SECRET, paylinks::Environment::Sandbox);
+    let builder = match key {
+        Some(key) => builder.return_secret(Provider::Pinelabs, key),
+        None => builder,
+    };
+    builder.build().unwrap()
+}
+
+fn pinelabs_form(callback: &pinelabs_redirect::Callback) -> (String, String) {
+    let fields = pinelabs_redirect::sign_callback(PINELABS_KEY, callback).unwrap();
+    let signature = fields.last().unwrap().1.clone();
+    (query(&fields), signature)
+}
+
+#[test]
+fn a_pinelabs_callback_form_verifies_with_the_callback_secret_key() {
+    let paylinks = pinelabs_client(Some(PINELABS_KEY));
+    let paid = pinelabs_redirect::Callback {
+        order_id: "v1-250306082755-aa-uT0noy".into(),
+        status: "PROCESSED".into(),
+        error: None,
+    };
+    let (form, signature) = pinelabs_form(&paid);
+    let back = paylinks.verify_return(Provider::Pinelabs, &form).unwrap();
+    assert!(back.verified);
+    assert_eq!(back.order_id.as_deref(), Some("v1-250306082755-aa-uT0noy"));
+    assert_eq!(back.provider_status.as_deref(), Some("PROCESSED"));
+    assert_eq!((back.link_id, back.status), (None, None), "the order, and the payment's status only");
+
+    let failed = pinelabs_redirect::Callback {
+        status: "FAILED".into(),
+        error: Some(pinelabs_redirect::CallbackError {
+            code: "USER_AUTHENTICATION_FAILED".into(),
+            message: "Consumer Authentication Failed".into(),
+        }),
+        ..paid.clone()
+    };
+    let (failed_form, _) = pinelabs_form(&failed);
+    assert_eq!(
+        paylinks.verify_return(Provider::Pinelabs, &failed_form).unwrap().provider_status.as_deref(),
+        Some("FAILED")
+    );
+
+    // A changed status, another key, a field left out.
+    let changed = form.replace("PROCESSED", "PROCESSEE");
+    let err = paylinks.verify_return(Provider::Pinelabs, &changed).unwrap_err();
+    assert!(matches!(err, Error::Return(ReturnError::SignatureMismatch { provider: Provider::Pinelabs })), "{err}");
+    assert_quiet(&err, &signature);
+    let other = pinelabs_client(Some("00112233445566778899aabbccddeeff"));
+    let err = other.verify_return(Provider::Pinelabs, &form).unwrap_err();
+    assert!(matches!(err, Error::Return(ReturnError::SignatureMismatch { .. })), "{err}");
+    let without: String = form.split('&').filter(|f| !f.starts_with("signature=")).collect::<Vec<_>>().join("&");
+    let err = paylinks.verify_return(Provider::Pinelabs, &without).unwrap_err();
+    assert_eq!(err.to_string(), "pinelabs return: the signature parameter is missing");
+}
+
+#[test]
+fn pinelabs_without_a_usable_callback_secret_key_is_a_config_error_naming_its_variable() {
+    let paid = pinelabs_redirect::Callback { order_id: "v1-x".into(), status: "PROCESSED".into(), error: None };
+    let (form, _) = pinelabs_form(&paid);
+    for key in [None, Some("zz-s3cr3t-zz")] {
+        let err = pinelabs_client(key).verify_return(Provider::Pinelabs, &form).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("PINELABS_CALLBACK_SECRET_KEY"), "{err}");
+        assert!(!err.to_string().contains("zz-s3cr3t-zz"), "the key is not quoted: {err}");
+    }
+    // From the environment.
+    let vars = [
+        ("PINELABS_CLIENT_ID", "pl_id"),
+        ("PINELABS_CLIENT_SECRET", SECRET),
+        ("PINELABS_CALLBACK_SECRET_KEY", PINELABS_KEY),
+    ];
+    let builder = paylinks::PaylinksBuilder::from_lookup(|name| {
+        vars.iter().find(|(var, _)| *var == name).map(|(_, value)| (*value).to_owned())
+    })
+    .unwrap();
+    assert!(!format!("{builder:?}").contains(PINELABS_KEY), "the key stays hidden");
+    let back = builder.build().unwrap().verify_return(Provider::Pinelabs, &form).unwrap();
+    assert!(back.verified);
 }

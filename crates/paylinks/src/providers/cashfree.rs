@@ -21,9 +21,10 @@ use super::wire::{
     raw_value,
 };
 use crate::api::{Body, Delivery, LinkApi, Settings};
+use crate::returns::{Params, non_empty};
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
-    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy,
+    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy, Return,
 };
 
 const PROVIDER: Provider = Provider::Cashfree;
@@ -190,6 +191,34 @@ impl LinkApi for Cashfree {
     fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
         let verifier = Verifier::new(delivery.secret.expose()).with_tolerance(delivery.tolerance);
         link_event(verifier.verify_at(delivery.headers, delivery.body, delivery.now)?)
+    }
+
+    /// Cashfree sends the customer's browser to the link's `link_meta.return_url` with a plain
+    /// `GET`, adding no parameter of its own and signing nothing
+    /// ([`paylinks_cashfree::redirect`]: `{order_id}` in the URL becomes the id of the payment's
+    /// order, as Cashfree documents for orders' return URLs; unconfirmed for links). So the
+    /// return is read from what the merchant put in its return URL, each optional and at most
+    /// once: `link_id` (a Cashfree link's id is the merchant's: the facade creates it as
+    /// [`CreateLink::reference`], so it is known before the link is created) and `order_id`
+    /// (`order_id={order_id}` in the URL). `verified` is always `false`: fetch the link before
+    /// trusting that it was paid.
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        let _ = secret;
+        let read = |name: &'static str| -> Result<Option<String>, Error> {
+            let value = params.one(PROVIDER, name)?.map(str::to_owned).and_then(non_empty);
+            // A placeholder left as written: the provider did not fill it.
+            Ok(value.filter(|v| v != paylinks_cashfree::redirect::ORDER_ID_PLACEHOLDER))
+        };
+        Ok(Return {
+            provider: PROVIDER,
+            link_id: read("link_id")?,
+            reference: None,
+            order_id: read("order_id")?,
+            payment_id: None,
+            provider_status: None,
+            status: None,
+            verified: false,
+        })
     }
 
     /// The link, then its orders (`GET /links/{link_id}/orders?status=ALL`, under the same retry

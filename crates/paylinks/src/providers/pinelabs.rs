@@ -14,10 +14,11 @@ use super::wire::{
     raw_value,
 };
 use crate::api::{Body, Delivery, LinkApi, Settings};
+use crate::returns::Params;
 use crate::{
     CreateLink, Currency, Customer, Error, EventKind, LinkEvent, LinkStatus, ListFilter, Money, NotifyMedium, Paylinks,
-    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy,
-    WebhookError,
+    PaylinksBuilder, Payment, PaymentLink, PaymentStatus, Provider, ProviderConfig, ProviderLink, RetryPolicy, Return,
+    ReturnError, WebhookError,
 };
 
 const PROVIDER: Provider = Provider::Pinelabs;
@@ -135,6 +136,40 @@ impl LinkApi for Pinelabs {
     fn verify_event(delivery: &Delivery<'_>) -> Result<LinkEvent, WebhookError> {
         let verifier = Verifier::new(delivery.secret.expose()).with_tolerance(delivery.tolerance);
         link_event(&verifier.verify_at(delivery.headers, delivery.body, delivery.now)?)
+    }
+
+    /// The secret key (hexadecimal) Pine Labs' onboarding team gives for checking its
+    /// callbacks: not the client secret, not the webhook secret.
+    const RETURN_SECRET_VAR: Option<&'static str> = Some("PINELABS_CALLBACK_SECRET_KEY");
+
+    /// Pine Labs' callback: the customer's browser POSTs a form to the link's `callback_url`
+    /// (the facade sends [`CreateLink::return_url`] as it) with `order_id` (the order behind
+    /// the link, `v1-…`: match it against [`PaymentLink::order_id`]; the callback does not name
+    /// the `pl-v1-…` link), `status` (the **payment's** status, `PROCESSED` or `FAILED`, so
+    /// [`Return::status`] is `None`), on a failure `error_code` and `error_message`, and
+    /// `signature`: hex HMAC-SHA256 keyed with the secret key (hex-decoded) over the other
+    /// fields as sorted `key=value&…`, checked by [`paylinks_pinelabs::redirect::verify_callback`]
+    /// (the module cites Pine Labs' "Verify Payment Signature" guide and its official
+    /// plugins; that a payment link's page sends exactly these fields is unconfirmed). A secret
+    /// key that is not hexadecimal is an [`Error::Config`].
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        use paylinks_pinelabs::redirect::{SECRET_KEY, verify_callback};
+        let callback = verify_callback(secret.expose(), params.pairs()).map_err(|e| match e {
+            WebhookError::MalformedHeader { header: SECRET_KEY, why, .. } => {
+                Error::Config { message: format!("{PROVIDER}: PINELABS_CALLBACK_SECRET_KEY is {why}") }
+            }
+            other => ReturnError::from_verifier(PROVIDER, other).into(),
+        })?;
+        Ok(Return {
+            provider: PROVIDER,
+            link_id: None,
+            reference: None,
+            order_id: Some(callback.order_id),
+            payment_id: None,
+            provider_status: Some(callback.status),
+            status: None,
+            verified: true,
+        })
     }
 
     /// Pine Labs cancels and notifies only `CREATED` links, though `CLICKED` and

@@ -133,12 +133,12 @@ impl LinkApi for Razorpay {
     /// `razorpay_payment_link_reference_id`, `razorpay_payment_link_status` (the link's status,
     /// `paid` or `partially_paid`) and `razorpay_signature`, the hex HMAC-SHA256 keyed with the
     /// **API key secret** over `link_id|reference_id|status|payment_id`, checked by
-    /// [`paylinks_razorpay::webhook::verify_callback`] (razorpay-python
+    /// [`paylinks_razorpay::redirect::verify_callback`] (razorpay-python
     /// `razorpay/utility/utility.py` `verify_payment_link_signature`;
     /// <https://razorpay.com/docs/payments/payment-links/apis/#callback-url>). An empty
     /// reference is `None`.
     fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
-        let callback = paylinks_razorpay::webhook::verify_callback(secret.expose(), params.pairs())
+        let callback = paylinks_razorpay::redirect::verify_callback(secret.expose(), params.pairs())
             .map_err(|e| ReturnError::from_verifier(PROVIDER, e))?;
         Ok(Return {
             provider: PROVIDER,

@@ -12,9 +12,10 @@ use super::razorpay::{
 use super::refusals::{ONE_ATTEMPT, state_checked};
 use super::wire::{Call, build, idempotent_create, optional, raw_value};
 use crate::api::{Body, LinkApi, Settings};
+use crate::returns::{Params, non_empty};
 use crate::{
     CreateLink, Customer, Error, LinkStatus, ListFilter, Money, NotifyMedium, PaymentLink, Provider, ProviderLink,
-    RetryPolicy,
+    RetryPolicy, Return, ReturnError,
 };
 
 const PROVIDER: Provider = Provider::RazorpayInvoice;
@@ -52,6 +53,30 @@ impl LinkApi for RazorpayInvoice {
     /// "items": [...]}`) and the webhook envelope (`invoice.paid`...).
     fn classify(body: &serde_json::Value) -> Body {
         super::razorpay::classify_razorpay(body, &["items"])
+    }
+
+    /// The invoice's `callback_url` redirect (GET; the facade creates invoices with
+    /// `callback_method: get`): `razorpay_payment_id`, `razorpay_invoice_id`,
+    /// `razorpay_invoice_receipt`, `razorpay_invoice_status` (the invoice's status, `paid` or
+    /// `partially_paid`) and `razorpay_signature`, the hex HMAC-SHA256 keyed with the **API key
+    /// secret** over `invoice_id|receipt|status|payment_id`, checked by
+    /// [`paylinks_razorpay::redirect::verify_invoice_callback`]
+    /// (<https://razorpay.com/docs/private/invoices-callback>; that `razorpay_invoice_id` is
+    /// among the parameters is unconfirmed, see that module). `reference` is the receipt (an
+    /// empty one is `None`).
+    fn verify_return(secret: &Secret, params: &Params) -> Result<Return, Error> {
+        let callback = paylinks_razorpay::redirect::verify_invoice_callback(secret.expose(), params.pairs())
+            .map_err(|e| ReturnError::from_verifier(PROVIDER, e))?;
+        Ok(Return {
+            provider: PROVIDER,
+            link_id: Some(callback.invoice_id),
+            reference: non_empty(callback.receipt),
+            order_id: None,
+            payment_id: Some(callback.payment_id),
+            status: Some(crate::status::row_status(Self::STATUS_ROWS, &callback.status)),
+            provider_status: Some(callback.status),
+            verified: true,
+        })
     }
 
     fn validate(link: &CreateLink) -> Result<(), Error> {
