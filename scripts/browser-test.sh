@@ -85,9 +85,12 @@ if [ -n "$screenshots" ]; then
     export PAYLINKS_SCREENSHOTS="$PWD/$screenshots"
 fi
 
+# --workspace (the one test target named browser is paylinks-e2e's): dependencies' features are
+# unified as in CI's `cargo test --workspace`, so this reuses its build; `-p paylinks-e2e`
+# would resolve them for that package alone and compile the sandbox and the facade again.
 started=$SECONDS
 status=0
-cargo test --locked -p paylinks-e2e --test browser -- --ignored --nocapture || status=$?
+cargo test --workspace --locked --test browser -- --ignored --nocapture || status=$?
 echo "browser-test: cargo test took $((SECONDS - started)) s"
 if [ "$status" != 0 ]; then
     echo "browser-test: chromedriver's log:" >&2

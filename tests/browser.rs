@@ -26,8 +26,10 @@ const NEEDS: &str = "needs Chromium and chromedriver: scripts/browser-test.sh in
 
 /// Chromium's flags: headless on a machine without a display or a network (without the
 /// background-networking flags Chromium keeps opening connections that are refused), a
-/// phone-sized window, no scroll bars in the screenshots.
-const CHROMIUM_ARGS: [&str; 10] = [
+/// phone-sized window, no scroll bars in the screenshots, and shared memory in the temporary
+/// directory rather than /dev/shm (small in containers; Debian's launcher adds this flag
+/// itself only when its check of /dev/shm works).
+const CHROMIUM_ARGS: [&str; 11] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -38,6 +40,7 @@ const CHROMIUM_ARGS: [&str; 10] = [
     "--disable-sync",
     "--window-size=420,900",
     "--hide-scrollbars",
+    "--disable-dev-shm-usage",
 ];
 
 /// A Chromium session through the chromedriver at `PAYLINKS_WEBDRIVER`, with a fresh profile
@@ -76,9 +79,14 @@ impl Browser {
     async fn text(&self, selector: &str) -> String {
         let element = match self.client.find(Locator::Css(selector)).await {
             Ok(element) => element,
-            Err(error) => panic!("{selector} on {}: {error}", self.url().await),
+            Err(error) => panic!("{selector} on {}: {error}\n{}", self.url().await, self.source().await),
         };
         element.text().await.unwrap_or_else(|error| panic!("the text of {selector}: {error}"))
+    }
+
+    /// The open page's HTML, for a failure's message.
+    async fn source(&self) -> String {
+        self.client.source().await.unwrap_or_else(|error| format!("(no page source: {error})"))
     }
 
     /// The open page's URL.
@@ -174,8 +182,10 @@ impl Browser {
 
     /// The attribute `name` of the element `selector`.
     async fn attribute(&self, selector: &str, name: &str) -> Option<String> {
-        let element = self.client.find(Locator::Css(selector)).await;
-        let element = element.unwrap_or_else(|error| panic!("{selector}: {error}"));
+        let element = match self.client.find(Locator::Css(selector)).await {
+            Ok(element) => element,
+            Err(error) => panic!("{selector} on {}: {error}\n{}", self.url().await, self.source().await),
+        };
         element.attr(name).await.unwrap_or_else(|error| panic!("{selector}'s {name}: {error}"))
     }
 
@@ -198,24 +208,34 @@ impl Browser {
         element.send_keys(text).await.unwrap_or_else(|error| panic!("typing into {selector}: {error}"));
     }
 
-    /// Where a click on the page led, once the browser is still (at most 20 s): the merchant's
-    /// return URL (the provider's GET redirect, or the page's auto-posted `form#redirect`),
-    /// with what the merchant received, or the link's page again (303 back to it, with a
-    /// notice in its query).
-    async fn landing(&self, page: &str, merchant: &str, returns: &Returns, before: usize) -> Option<Returned> {
+    /// Clicks the button `selector` of the open page of a link and waits (at most 20 s) for
+    /// where it leads once the browser is still: the merchant's return URL (the provider's GET
+    /// redirect, or the page's auto-posted `form#redirect`), with what the merchant received,
+    /// or the link's page again (303 back to it, with a notice in its query). The page before
+    /// the click is marked (a window variable a new document does not have), so that it is not
+    /// taken for the page after it while the browser has yet to leave it.
+    async fn pay(&self, selector: &str, page: &str, merchant: &str, returns: &Returns) -> Option<Returned> {
+        const MARK: &str = "window.paylinksBeforeClick = true;";
+        const MARKED: &str = "return window.paylinksBeforeClick === true;";
+        self.client.execute(MARK, vec![]).await.expect("the page before the click is marked");
+        let before = returns.all().len();
+        self.click(selector).await;
         for _ in 0..400 {
+            // An error: the browser is between two documents.
+            let left = self.client.execute(MARKED, vec![]).await.is_ok_and(|marked| marked == json!(false));
             let url = self.url().await;
-            if url.starts_with(merchant) && self.has("#returned").await {
+            if left && url.starts_with(merchant) && self.has("#returned").await {
                 let all = returns.all();
                 assert_eq!(all.len(), before + 1, "one return per payment: at {url}: {all:#?}");
                 return all.last().cloned();
             }
-            if url.split('?').next() == Some(page) && self.has("main#link").await && !self.has("form#redirect").await {
+            let on_page = url.split('?').next() == Some(page);
+            if left && on_page && self.has("main#link").await && !self.has("form#redirect").await {
                 return None;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("after a payment Chromium is still at {}: {}", self.url().await, self.text("body").await);
+        panic!("after {selector} Chromium is still at {}: {}", self.url().await, self.source().await);
     }
 
     /// A window whose page area is 420×900 CSS pixels, like a phone's (the window's own size
@@ -380,9 +400,7 @@ async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
 
         // Part of it: ₹200.00, typed as a customer would.
         browser.fill("#part-amount", "200").await;
-        let before = returns.all().len();
-        browser.click("#pay-part").await;
-        let part_return = browser.landing(&page, &merchant, &returns, before).await;
+        let part_return = browser.pay("#pay-part", &page, &merchant, &returns).await;
         let part = payment_event(&receiver, &link, 1, EventKind::PartiallyPaid, Money::inr(20_000)).await;
         if let Some(returned) = &part_return {
             verify(&paylinks, &link, returned, &part).await;
@@ -394,9 +412,7 @@ async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
         check_page(&browser, &fetched, "₹200.00", "₹299.50").await;
 
         // The rest, then back to the merchant.
-        let before = returns.all().len();
-        browser.click("#pay-full").await;
-        let returned = browser.landing(&page, &merchant, &returns, before).await;
+        let returned = browser.pay("#pay-full", &page, &merchant, &returns).await;
         let returned = returned.unwrap_or_else(|| panic!("{provider}: paid, the customer goes back to the merchant"));
         assert_eq!(browser.text("#returned").await, format!("Back at the merchant from {api}"));
         let paid = payment_event(&receiver, &link, 2, EventKind::Paid, Money::inr(29_950)).await;
