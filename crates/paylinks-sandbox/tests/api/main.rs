@@ -8,5 +8,6 @@ mod invoices;
 mod pages;
 mod pinelabs;
 mod razorpay;
+mod redirects;
 mod support;
 mod versions;

@@ -160,6 +160,11 @@ impl Harness {
         send(self.control(Method::POST, "/faults").json(&fault)).await.status(200);
     }
 
+    /// Pays a link through the control API with this request body (`amount`, `failed`, ...).
+    pub async fn pay_with(&self, provider: &str, id: &str, body: &Value) -> Reply {
+        send(self.control(Method::POST, &format!("/{provider}/links/{id}/pay")).json(body)).await
+    }
+
     /// Pays a link through the control API.
     pub async fn pay(&self, provider: &str, id: &str, amount: Option<i64>) -> Reply {
         let body = match amount {
