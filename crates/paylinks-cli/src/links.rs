@@ -145,6 +145,7 @@ pub fn sandbox_client(url: &str, config: &SandboxConfig, retry: paylinks::RetryP
             text("pinelabs", "client_secret").as_str(),
             Environment::Custom(format!("{url}/pinelabs")),
         )
+        .return_secret(Provider::Pinelabs, text("pinelabs", "callback_secret").as_str())
         .retry(retry)
         .build()
         .map_err(|e| e.to_string())

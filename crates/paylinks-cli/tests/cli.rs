@@ -65,9 +65,21 @@ fn the_demo_runs_offline_and_shows_every_provider() {
         assert!(line.contains("http://127.0.0.1:") && line.contains(&page), "{line}");
     }
     assert!(!stdout.contains("until Ctrl-C"), "{stdout}");
-    // The customer's return to the merchant, read with Paylinks::verify_return.
+    // The customer's return to the merchant after each payment, read with
+    // Paylinks::verify_return: signed (Razorpay), signed without a link status (Pine Labs:
+    // the link is fetched), or not signed at all (Cashfree: the link is fetched).
     assert_eq!(stdout.matches("↳ return razorpay, link plink_").count(), 2, "{stdout}");
-    assert!(stdout.contains(", status paid (signature verified)"), "{stdout}");
+    assert_eq!(stdout.matches("↳ return razorpay_invoice, link inv_").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches(", status paid (signature verified)\n").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains(", status PROCESSED (signature verified: fetched the link: paid (PROCESSED), paid 499.50 INR)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("↳ return cashfree (not signed: fetched the link: paid (PAID), paid 499.50 INR)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("refused: "), "{stdout}");
 }
 
 #[test]
@@ -725,8 +737,9 @@ fn next_line(
 }
 
 /// `paylinks demo --serve`: after the walk, the links under "Pay in a browser" are served; a
-/// customer opening one and pressing "pay" on its page is redirected to the demo merchant's
-/// return page, which verifies the redirect; the demo prints the verified webhook and return.
+/// customer opening each and pressing "pay" on its page is sent back to the demo merchant's
+/// return page (a GET redirect, or Pine Labs' POSTed form), which reads the return with
+/// `Paylinks::verify_return`; the demo prints each verified webhook and each return.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_serve_keeps_the_links_payable_and_prints_what_the_merchant_sees() {
     struct Killed(std::process::Child);
@@ -751,33 +764,55 @@ async fn demo_serve_keeps_the_links_payable_and_prints_what_the_merchant_sees() 
     // From here on, only what the served demo prints.
     seen.clear();
 
+    // Each link paid in full on its page, as a browser: the page's `pay` form, then the
+    // provider's redirect to the merchant (a 303 that reqwest follows, or a page whose form
+    // `#redirect` the browser's script posts).
     let http = paylinks::plain_http_client().unwrap();
-    let url = &pages["razorpay"];
-    let page = http.get(url).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains(r#"id="pay-full""#), "{html}");
-    // The page's "pay in full" form: action `pay`; the 303 to the return URL is followed.
-    let back = http
-        .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=pay")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(back.status().as_u16(), 200);
-    assert!(back.url().path().starts_with("/return/razorpay"), "{}", back.url());
-    let html = back.text().await.unwrap();
-    assert!(html.contains("Payment received") && html.contains("signature verified"), "{html}");
+    for (api, url) in &pages {
+        let html = http.get(url).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(r#"id="pay-full""#), "{api}: {html}");
+        let form = "application/x-www-form-urlencoded";
+        let answer = http.post(url).header("content-type", form).body("action=pay").send().await.unwrap();
+        let (mut at, mut status) = (answer.url().clone(), answer.status().as_u16());
+        let mut html = answer.text().await.unwrap();
+        if let Some((action, fields)) = redirect_form(&html) {
+            let posted = http.post(action).header("content-type", form).body(fields).send().await.unwrap();
+            (at, status) = (posted.url().clone(), posted.status().as_u16());
+            html = posted.text().await.unwrap();
+        }
+        assert_eq!((at.path(), status), (format!("/return/{api}").as_str(), 200), "{api}: {html}");
+        assert!(html.contains("Payment received"), "{api}: {html}");
+    }
 
-    // The webhook and the return, in whichever order they arrive.
-    let webhook = |l: &str| l.starts_with("webhook ") && l.contains("payment_link.paid");
-    let returned = |l: &str| l.contains("return razorpay, link plink_");
-    while !(seen.iter().any(|l| webhook(l)) && seen.iter().any(|l| returned(l))) {
+    // The webhooks and returns, in whichever order they arrive: one of each per provider.
+    let webhook = |api: &str, l: &str| l.starts_with("webhook ") && l.contains(&format!(" {api} paid ("));
+    let back = |api: &str, l: &str| l.contains(&format!(" return {api},")) || l.contains(&format!(" return {api} ("));
+    let done = |seen: &[String]| {
+        pages.keys().all(|api| seen.iter().any(|l| webhook(api, l)) && seen.iter().any(|l| back(api, l)))
+    };
+    while !done(&seen) {
         next_line(&lines, &mut seen, |_| true);
     }
-    let webhook = seen.iter().find(|l| webhook(l)).unwrap();
-    assert!(webhook.ends_with("(signature verified)"), "{webhook}");
-    let returned = seen.iter().find(|l| returned(l)).unwrap();
-    assert!(returned.contains("status paid (signature verified)"), "{returned}");
+    for line in &seen {
+        assert!(!line.contains("refused"), "{line}");
+        if line.starts_with("webhook ") {
+            assert!(line.ends_with("(signature verified)"), "{line}");
+        }
+        if pages.keys().any(|api| back(api, line)) {
+            assert!(line.contains("status paid (") || line.contains("fetched the link: paid ("), "{line}");
+        }
+    }
+}
+
+/// The `#redirect` form of a payment page (a provider whose redirect is a POSTed form): its
+/// action and its fields, URL-encoded.
+fn redirect_form(html: &str) -> Option<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let form = document.select(&scraper::Selector::parse("form#redirect").unwrap()).next()?;
+    let action = form.value().attr("action")?.to_owned();
+    let mut fields = url::form_urlencoded::Serializer::new(String::new());
+    for input in form.select(&scraper::Selector::parse("input[type=hidden]").unwrap()) {
+        fields.append_pair(input.value().attr("name").unwrap_or(""), input.value().attr("value").unwrap_or(""));
+    }
+    Some((action, fields.finish()))
 }

@@ -54,7 +54,7 @@ impl Paylinks {
     /// | `PINELABS_CLIENT_ID`, `PINELABS_CLIENT_SECRET` | enable Pine Labs |
     /// | `PINELABS_ENV` | `uat` (default) or `production` |
     /// | `CASHFREE_BASE_URL`, `RAZORPAY_BASE_URL`, `PINELABS_BASE_URL` | another host (a local sandbox) |
-    /// | `PINELABS_CALLBACK_SECRET_KEY` | the secret key (hex) Pine Labs signs its callbacks with, for [`Paylinks::verify_return`] |
+    /// | `PINELABS_CALLBACK_SECRET` | the secret key (hex) Pine Labs signs its callbacks with, for [`Paylinks::verify_return`] |
     ///
     /// Only the variables of the link APIs whose cargo features are on are read; the others
     /// are ignored, and the error for no provider configured names only the enabled ones.
@@ -181,7 +181,7 @@ impl Paylinks {
     /// | Razorpay payment links | GET `callback_url?razorpay_payment_id=…&razorpay_payment_link_id=…&razorpay_payment_link_reference_id=…&razorpay_payment_link_status=…&razorpay_signature=…` | hex HMAC-SHA256 with the key secret over `link_id\|reference_id\|status\|payment_id` | `link_id`, `reference`, `payment_id`, the link's `status` |
     /// | Razorpay invoices | GET `callback_url?razorpay_payment_id=…&razorpay_invoice_id=…&razorpay_invoice_receipt=…&razorpay_invoice_status=…&razorpay_signature=…` | the same, over `invoice_id\|receipt\|status\|payment_id` | `link_id` (the invoice), `reference` (the receipt), `payment_id`, the invoice's `status` |
     /// | Cashfree | GET of `return_url` as given, `{order_id}` in it replaced with the payment's order | nothing | `link_id` and `order_id` when the merchant's return URL carries them (`?link_id=<your link_id>&order_id={order_id}`); `verified: false` |
-    /// | Pine Labs | POST of a form to `callback_url`: `order_id`, `status` (the payment's), `error_code`, `error_message`, `signature` | hex HMAC-SHA256 with the callback secret key (`PINELABS_CALLBACK_SECRET_KEY`, hex) over the sorted `key=value&…` fields | `order_id` (match [`PaymentLink::order_id`]), `provider_status`; no link status |
+    /// | Pine Labs | POST of a form to `callback_url`: `order_id`, `status` (the payment's), `error_code`, `error_message`, `signature` | hex HMAC-SHA256 with the callback secret key (`PINELABS_CALLBACK_SECRET`, hex) over the sorted `key=value&…` fields | `order_id` (match [`PaymentLink::order_id`]), `provider_status`; no link status |
     ///
     /// [`Return::verified`] is `false` when the provider signs nothing on its redirect: then
     /// fetch the link with [`Paylinks::get`] before trusting that it was paid.

@@ -46,7 +46,7 @@ impl PaylinksBuilder {
 
     /// The secret `provider` signs its redirects back to the merchant with, where that is not
     /// its API secret (Pine Labs: the secret key, in hex, its onboarding team gives; from
-    /// `PINELABS_CALLBACK_SECRET_KEY` with [`PaylinksBuilder::from_env`]). Ignored for a
+    /// `PINELABS_CALLBACK_SECRET` with [`PaylinksBuilder::from_env`]). Ignored for a
     /// provider whose API secret signs them (Razorpay) or that signs nothing (Cashfree). See
     /// [`Paylinks::verify_return`].
     pub fn return_secret(mut self, provider: Provider, secret: impl Into<Secret>) -> Self {

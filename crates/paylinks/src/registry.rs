@@ -390,6 +390,9 @@ mod tests {
                 assert!(docs.contains(&format!("`{var}`")), "{var} is missing from Paylinks::from_env's table");
             }
         }
+        for var in all().filter_map(|api| api.return_secret_var()) {
+            assert!(docs.contains(&format!("| `{var}` |")), "{var} is missing from Paylinks::from_env's table");
+        }
     }
 
     #[test]

@@ -336,14 +336,14 @@ fn pinelabs_without_a_usable_callback_secret_key_is_a_config_error_naming_its_va
     for key in [None, Some("zz-s3cr3t-zz")] {
         let err = pinelabs_client(key).verify_return(Provider::Pinelabs, &form).unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err}");
-        assert!(err.to_string().contains("PINELABS_CALLBACK_SECRET_KEY"), "{err}");
+        assert!(err.to_string().contains("PINELABS_CALLBACK_SECRET"), "{err}");
         assert!(!err.to_string().contains("zz-s3cr3t-zz"), "the key is not quoted: {err}");
     }
     // From the environment.
     let vars = [
         ("PINELABS_CLIENT_ID", "pl_id"),
         ("PINELABS_CLIENT_SECRET", SECRET),
-        ("PINELABS_CALLBACK_SECRET_KEY", PINELABS_KEY),
+        ("PINELABS_CALLBACK_SECRET", PINELABS_KEY),
     ];
     let builder = paylinks::PaylinksBuilder::from_lookup(|name| {
         vars.iter().find(|(var, _)| *var == name).map(|(_, value)| (*value).to_owned())
@@ -352,4 +352,28 @@ fn pinelabs_without_a_usable_callback_secret_key_is_a_config_error_naming_its_va
     assert!(!format!("{builder:?}").contains(PINELABS_KEY), "the key stays hidden");
     let back = builder.build().unwrap().verify_return(Provider::Pinelabs, &form).unwrap();
     assert!(back.verified);
+}
+
+/// The OpenSSL-signed fixtures of `tests/fixtures/` (recipes in `SOURCES.md`), as the
+/// browser sends them: a Razorpay invoice's callback query and Pine Labs' callback forms.
+#[test]
+fn the_openssl_signed_invoice_and_pinelabs_fixtures_verify() {
+    let read = |path: &str| std::fs::read_to_string(conformance_dir().join(path)).unwrap().trim().to_owned();
+    let razorpay = client(Provider::RazorpayInvoice, "paylinks_test_key_secret");
+    let back =
+        razorpay.verify_return(Provider::RazorpayInvoice, &read("razorpay_invoices/callback_query.txt")).unwrap();
+    assert_eq!(back.link_id.as_deref(), Some("inv_DAweOiQ7amIUVd"));
+    assert_eq!((back.reference.as_deref(), back.status), (Some("R-1042"), Some(LinkStatus::Paid)));
+    assert!(back.verified);
+
+    let key: String = b"paylinks_test_callback_key".iter().map(|b| format!("{b:02x}")).collect();
+    let pinelabs = pinelabs_client(Some(&key));
+    for (file, order, status) in [
+        ("pinelabs/callbacks/processed.form", "v1-250306082755-aa-uT0noy", "PROCESSED"),
+        ("pinelabs/callbacks/failed.form", "v1-240828180835-aa-IKvddb", "FAILED"),
+    ] {
+        let back = pinelabs.verify_return(Provider::Pinelabs, &read(file)).unwrap();
+        assert_eq!((back.order_id.as_deref(), back.provider_status.as_deref()), (Some(order), Some(status)), "{file}");
+        assert!(back.verified, "{file}");
+    }
 }

@@ -140,7 +140,7 @@ impl LinkApi for Pinelabs {
 
     /// The secret key (hexadecimal) Pine Labs' onboarding team gives for checking its
     /// callbacks: not the client secret, not the webhook secret.
-    const RETURN_SECRET_VAR: Option<&'static str> = Some("PINELABS_CALLBACK_SECRET_KEY");
+    const RETURN_SECRET_VAR: Option<&'static str> = Some("PINELABS_CALLBACK_SECRET");
 
     /// Pine Labs' callback: the customer's browser POSTs a form to the link's `callback_url`
     /// (the facade sends [`CreateLink::return_url`] as it) with `order_id` (the order behind
@@ -156,7 +156,7 @@ impl LinkApi for Pinelabs {
         use paylinks_pinelabs::redirect::{SECRET_KEY, verify_callback};
         let callback = verify_callback(secret.expose(), params.pairs()).map_err(|e| match e {
             WebhookError::MalformedHeader { header: SECRET_KEY, why, .. } => {
-                Error::Config { message: format!("{PROVIDER}: PINELABS_CALLBACK_SECRET_KEY is {why}") }
+                Error::Config { message: format!("{PROVIDER}: PINELABS_CALLBACK_SECRET is {why}") }
             }
             other => ReturnError::from_verifier(PROVIDER, other).into(),
         })?;
