@@ -394,6 +394,10 @@ async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
         for button in ["#pay-full", "#pay-part", "#fail", "#expire"] {
             assert!(browser.has(button).await, "{provider}: {button} on an open link");
         }
+        // The smallest first part payment, where the link has one (₹100.00: support::order).
+        let minimum = browser.text("#partial-minimum").await;
+        let has_minimum = link.minimum_partial_amount.is_some();
+        assert_eq!(minimum.contains("₹100.00"), has_minimum, "{provider}: {minimum}");
         if let Some(dir) = &screenshots {
             browser.screenshot(&dir.join(format!("{api}.png"))).await;
         }
