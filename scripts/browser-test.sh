@@ -49,29 +49,32 @@ fi
 "$chromedriver" --version
 
 # A free port: nothing answers on it now; chromedriver reports a failed bind by exiting,
-# after which another port is tried.
+# after which another port is tried. chromedriver runs in a process group of its own (setsid:
+# its group's id is its pid), which the Chromium it starts joins, so that stopping the group
+# also ends a browser that a failed test left open.
 log=$(mktemp)
 driver=
 stop_driver() {
-    if [ -n "$driver" ]; then kill "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true; fi
-    rm -f "$log"
+    if [ -n "$driver" ]; then
+        kill -- "-$driver" 2>/dev/null || kill "$driver" 2>/dev/null || true
+        wait "$driver" 2>/dev/null || true
+    fi
+    driver=
 }
-trap stop_driver EXIT
+trap 'stop_driver; rm -f "$log"' EXIT
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=
 for _ in 1 2 3 4 5; do
     candidate=$((20000 + RANDOM % 40000))
     listening "$candidate" && continue
-    "$chromedriver" --port="$candidate" >"$log" 2>&1 &
+    setsid "$chromedriver" --port="$candidate" >"$log" 2>&1 &
     driver=$!
     for _ in $(seq 100); do
         if listening "$candidate"; then port=$candidate; break 2; fi
         kill -0 "$driver" 2>/dev/null || break
         sleep 0.1
     done
-    kill "$driver" 2>/dev/null || true
-    wait "$driver" 2>/dev/null || true
-    driver=
+    stop_driver
 done
 if [ -z "$port" ]; then
     echo "browser-test: chromedriver did not start:" >&2

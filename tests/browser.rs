@@ -44,7 +44,8 @@ const CHROMIUM_ARGS: [&str; 11] = [
 ];
 
 /// A Chromium session through the chromedriver at `PAYLINKS_WEBDRIVER`, with a fresh profile
-/// (removed by [`Browser::close`]).
+/// (removed by [`Browser::close`]). Clones drive the same session.
+#[derive(Clone)]
 struct Browser {
     client: Client,
     profile: PathBuf,
@@ -372,11 +373,23 @@ async fn verify(paylinks: &Paylinks, link: &PaymentLink, returned: &Returned, ev
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Chromium and chromedriver: scripts/browser-test.sh installs and runs them"]
 async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
+    let browser = Browser::start().await;
+    // The journey in a task of its own, so that the session ends (and Chromium with it) when
+    // the journey panics; its panic is the test's.
+    let journey = tokio::spawn(journey(browser.clone())).await;
+    browser.close().await;
+    if let Err(failed) = journey {
+        std::panic::resume_unwind(failed.into_panic());
+    }
+}
+
+/// A link of each link API created, opened, paid in part and then in full in `browser`, and
+/// checked from the page, the merchant's return URL, its webhook receiver and `get`.
+async fn journey(browser: Browser) {
     let (world, receiver) = with_receiver().await;
     let (returns, merchant) = Returns::start().await;
     let paylinks = merchant_client(&world.sandbox);
     let screenshots = std::env::var_os("PAYLINKS_SCREENSHOTS").map(PathBuf::from);
-    let browser = Browser::start().await;
     browser.phone_sized().await;
     let root = format!("http://{}", world.sandbox.addr());
     for provider in PROVIDERS {
@@ -446,6 +459,5 @@ async fn a_customer_pays_part_then_the_rest_in_chromium_on_every_link_api() {
         }
     }
     assert!(receiver.refusals().is_empty(), "{:#?}", receiver.refusals());
-    browser.close().await;
     world.sandbox.shutdown().await;
 }
