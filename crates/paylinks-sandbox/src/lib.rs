@@ -122,9 +122,12 @@
 //!   the control API's `pay` and `expire` do (one code path: the state change, the provider's
 //!   webhook event, the payment among the link's payments). Faults queued for a provider's
 //!   API never apply to the page. After a payment or failed attempt the browser goes where
-//!   the provider sends it: `303 See Other` to a URL (Razorpay's `callback_url` with its
-//!   signed query), or a 200 page whose `<form id="redirect" method="post" action="{url}">`
-//!   holds the fields as hidden inputs, posted by the inline script or `button#continue`.
+//!   the provider sends it: `303 See Other` to a URL (Razorpay's `callback_url` of a link or
+//!   an invoice with its signed query, Cashfree's `link_meta.return_url`), or a 200 page
+//!   whose `<form id="redirect" method="post" action="{url}">` holds the fields as hidden
+//!   inputs, posted by the inline script or `button#continue` (Pine Labs' signed callback
+//!   form to `callback_url`, or `failure_callback_url` after a failed attempt); each
+//!   provider's rules are in its module and its crate's `redirect` module.
 //!   Otherwise `303` back to the page, with `?notice=paid&amount={minor units}`,
 //!   `?notice=failed` or `?notice=expired`, shown in `#notice` (words only: nothing is read
 //!   from the notice but its text).

@@ -119,17 +119,12 @@ pub(crate) struct Terms<'a> {
     pub(crate) minimum_first: i64,
 }
 
-/// `minor` units of `currency` as a customer reads them: the currency's symbol and the amount
-/// with its exponent's decimals (`₹1250.50`, `¥500`); the code instead of a symbol it has none.
+/// `minor` units of `currency` as a customer reads them, as the payment page writes amounts
+/// ([`crate::page::money::format`]): the currency's symbol, thousands grouped, its
+/// exponent's decimals (`₹1,250.50`, `¥500`); the code where it has no symbol, and the minor
+/// units, named so, for a currency without a minor unit (never a guessed exponent).
 pub(crate) fn money(minor: i64, currency: &str) -> String {
-    let Some(known) = iso_currency::Currency::from_code(currency) else {
-        return format!("{minor} minor units of {currency}");
-    };
-    let exponent = u32::from(known.exponent().unwrap_or(0));
-    match paylinks_core::DecimalAmount::from_minor(minor, exponent) {
-        Ok(amount) => format!("{}{amount}", known.symbol()),
-        Err(_) => format!("{minor} minor units of {currency}"),
-    }
+    crate::page::money::format(minor, currency)
 }
 
 /// The amount a payment of `requested` minor units (default: everything due) settles under
@@ -200,7 +195,7 @@ mod tests {
 
     #[test]
     fn money_is_written_with_the_currencys_symbol_and_exponent() {
-        assert_eq!(money(125_050, "INR"), "₹1250.50");
+        assert_eq!(money(125_050, "INR"), "₹1,250.50");
         assert_eq!(money(500, "JPY"), "¥500");
         assert!(money(1_234, "KWD").ends_with("1.234"), "three decimals");
         assert_eq!(money(7, "XYZ"), "7 minor units of XYZ");

@@ -33,6 +33,7 @@ button{width:100%;min-height:3rem;font-size:1.1rem;font-weight:600;border:0;bord
 button.secondary{background:#4b5563}
 button.danger{background:#b91c1c}
 .hint{font-size:.875rem;color:#6b7280;margin:.25rem 0 0}
+#closed p{margin:0}
 .developer{border:2px dashed #d1d5db;box-shadow:none;background:transparent}
 .developer h2{font-size:1rem;margin:0 0 .5rem;color:#6b7280}
 footer{text-align:center;font-size:.8rem;color:#6b7280;padding:0 1rem 2rem}
@@ -96,7 +97,7 @@ pub(crate) fn link_page(api: &str, link: &PageLink, extras: &Extras) -> Markup {
                     (buttons(link, due, extras))
                 } @else {
                     section .card #closed {
-                        p { "This link is " strong { (link.status) } " and can no longer be paid." }
+                        p { "This link is closed (" strong { (link.status) } "): it takes no more payments." }
                     }
                 }
             }
@@ -299,7 +300,7 @@ mod tests {
         let page = link_page("example", &paid, &extras()).into_string();
         assert!(page.contains(r#"data-open="false""#));
         assert!(page.contains(r#"<dd id="amount-due">₹0.00</dd>"#));
-        assert!(page.contains("This link is <strong>paid</strong> and can no longer be paid."));
+        assert!(page.contains("This link is closed (<strong>paid</strong>): it takes no more payments."));
         assert!(!page.contains("<form") && !page.contains("<button"));
     }
 

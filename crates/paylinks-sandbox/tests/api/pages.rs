@@ -449,12 +449,11 @@ async fn bad_input_gets_the_page_back_with_the_reason() {
             }
         }
         // More than is due, and (where the link has one) below the minimum: the provider's words.
-        // Each provider words these itself; the message names the amounts in rupees.
+        // Each provider words these itself; the message names the amounts as the page does.
         let too_much = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "1250.51")]).await;
         let message = too_much.text_of("#message");
         too_much.refused(400, &message);
-        let plain = message.replace(',', "");
-        assert!(plain.contains("₹1250.51") && plain.contains("₹1250.50"), "{message}");
+        assert!(message.contains("₹1,250.51") && message.contains("₹1,250.50"), "{message}");
         if api.minimum > 0 {
             let below = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "50")]).await;
             let message = below.text_of("#message");
@@ -481,7 +480,7 @@ async fn links_without_part_payments_have_no_part_form() {
         let part = world.post(api.api, &id, &[("action", "pay_part"), ("amount", "250")]).await;
         let message = part.text_of("#message");
         part.refused(400, &message);
-        assert!(message.replace(',', "").contains("pay the full ₹1250.50"), "{message}");
+        assert!(message.contains("pay the full ₹1,250.50"), "{message}");
     }
     world.stop().await;
 }
@@ -599,9 +598,9 @@ async fn razorpay_redirects_to_its_callback_url_with_a_real_signature() {
     // The signature verifies with the Razorpay crate's own callback verifier, under the key
     // secret, and not under another.
     let secret = world.h.setting("razorpay", "key_secret");
-    let callback = paylinks_razorpay::webhook::verify_callback(&secret, location.query_pairs()).unwrap();
+    let callback = paylinks_razorpay::redirect::verify_callback(&secret, location.query_pairs()).unwrap();
     assert_eq!((callback.payment_link_id.as_str(), callback.status.as_str()), (id.as_str(), "partially_paid"));
-    assert!(paylinks_razorpay::webhook::verify_callback("another secret", location.query_pairs()).is_err());
+    assert!(paylinks_razorpay::redirect::verify_callback("another secret", location.query_pairs()).is_err());
     // The same payment is in the link.
     assert_paid(&world, RAZORPAY, &id, 25_050, 1).await;
     world.stop().await;
@@ -772,5 +771,36 @@ async fn pine_labs_posts_its_signed_callback_form() {
         fields.into_iter().map(|(k, v)| if k == "status" { (k, "FAILED".to_owned()) } else { (k, v) }).collect();
     assert!(paylinks_pinelabs::redirect::verify_callback(&secret, forged).is_err());
     assert_paid(&world, PINELABS, &id, 25_050, 1).await;
+    world.stop().await;
+}
+
+#[tokio::test]
+async fn cashfree_returns_to_its_return_url_and_razorpay_invoices_to_their_callback() {
+    let world = World::start().await;
+    let extra = json!({"link_meta": {"return_url": "https://shop.example/cf/return?order={order_id}"}});
+    let id = create(&world.h, CASHFREE, true, extra).await;
+    // A failed attempt does not redirect (Cashfree documents none): back to the page.
+    let failed = world.post("cashfree", &id, &[("action", "fail")]).await;
+    assert_eq!(failed.location(), format!("/pay/cashfree/{id}?notice=failed"));
+    // A payment: a GET of return_url, {order_id} being the payment's order.
+    let part = world.post("cashfree", &id, &[("action", "pay_part"), ("amount", "250.50")]).await;
+    assert_eq!(part.status, StatusCode::SEE_OTHER, "{}", part.text);
+    let orders = send(world.h.cashfree(Method::GET, &format!("/links/{id}/orders"))).await;
+    let order = orders.body.as_array().unwrap().iter().find(|o| o["order_status"] == "PAID").cloned().unwrap();
+    let order_id = order["order_id"].as_str().unwrap();
+    assert_eq!(part.location(), format!("https://shop.example/cf/return?order={order_id}"));
+
+    let extra = json!({"callback_url": "https://shop.example/invoice", "callback_method": "get", "receipt": "INV-7"});
+    let invoice = create(&world.h, INVOICES, true, extra).await;
+    let paid = world.post("razorpay_invoice", &invoice, &[("action", "pay")]).await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.text);
+    let location = url::Url::parse(paid.location()).unwrap();
+    assert_eq!(&location[..url::Position::AfterPath], "https://shop.example/invoice");
+    let secret = world.h.setting("razorpay", "key_secret");
+    let callback = paylinks_razorpay::redirect::verify_invoice_callback(&secret, location.query_pairs()).unwrap();
+    assert_eq!(
+        (callback.invoice_id.as_str(), callback.receipt.as_str(), callback.status.as_str()),
+        (invoice.as_str(), "INV-7", "paid")
+    );
     world.stop().await;
 }
