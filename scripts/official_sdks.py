@@ -198,14 +198,17 @@ def razorpay_payment_links(checks, razorpay, config):
         checks.equal(
             sdk, call, f"customer.{field}", (link.get("customer") or {}).get(field), request["customer"][field]
         )
+    # The sandbox's payment page of the link (http on 127.0.0.1, or the --public-url).
     short_url = link.get("short_url")
     checks.check(
         sdk,
         call,
         "short_url",
-        isinstance(short_url, str) and short_url.startswith("https://"),
+        isinstance(short_url, str)
+        and short_url.startswith(("http://", "https://"))
+        and short_url.endswith(f"/pay/razorpay/{link_id}"),
         repr(short_url),
-        "an https URL",
+        "the sandbox's payment page of the link",
     )
 
     call = "payment_link.fetch"
@@ -312,9 +315,11 @@ def razorpay_invoice_links(checks, razorpay, config):
         sdk,
         call,
         "short_url",
-        isinstance(short_url, str) and short_url.startswith("https://"),
+        isinstance(short_url, str)
+        and short_url.startswith(("http://", "https://"))
+        and short_url.endswith(f"/pay/razorpay_invoice/{invoice_id}"),
         repr(short_url),
-        "an https URL",
+        "the sandbox's payment page of the invoice",
     )
 
     call = "invoice.fetch"
@@ -468,7 +473,14 @@ def cashfree_links(checks, cashfree_pg, config, control_url):
                      (link.customer_details and link.customer_details.customer_bank_code), 7001)
         checks.equal(sdk, call, "link_notes", link.link_notes, {"order": "1042"})
         url = link.link_url
-        checks.check(sdk, call, "link_url", isinstance(url, str) and url.startswith("https://"), repr(url), "an https URL")
+        checks.check(
+            sdk,
+            call,
+            "link_url",
+            isinstance(url, str) and url.startswith(("http://", "https://")) and url.endswith(f"/pay/cashfree/{link_id}"),
+            repr(url),
+            "the sandbox's payment page of the link",
+        )
         return link
 
     call = "PGCreateLink"

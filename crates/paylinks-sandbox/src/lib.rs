@@ -43,9 +43,13 @@
 //!   (Razorpay's invoice-based links) or `pinelabs`. Returns the link as the provider would. A part payment
 //!   is refused (400) unless the link takes them (Cashfree `link_partial_payments`, Razorpay
 //!   `accept_partial`, invoice `partial_payment`; Pine Labs links always do), as is a first
-//!   instalment below the link's minimum. Cashfree also takes `"failed": true` (a failed
-//!   attempt: an unpaid `ACTIVE` order, no state change), Razorpay `"method"` (default `card`,
-//!   `upi` for UPI links).
+//!   instalment below the link's minimum, each in the provider's words. Every link API also
+//!   takes `"failed": true`: a failed attempt, no money moves and the link stays open (Cashfree:
+//!   an unpaid `ACTIVE` order, no event; Razorpay: one more attempt on the order, no event;
+//!   Pine Labs: a `FAILED` payment on the order and `PAYMENT_FAILED`). Razorpay also takes
+//!   `"method"` (default `card`, `upi` for UPI links). Where the provider then sends the
+//!   customer's browser comes back in `x-sandbox-redirect` (the URL) and, for a form the
+//!   browser POSTs (Pine Labs), `x-sandbox-redirect-form` (its fields, URL-encoded).
 //! - `POST /_sandbox/{provider}/links/{id}/expire` expires an open link.
 //! - `GET /_sandbox/{provider}/links` lists every link of a provider (a JSON array).
 //! - `POST /_sandbox/faults` with `{"provider": "cashfree"|"razorpay"|"pinelabs"|null,
@@ -165,7 +169,9 @@
 //! [`SandboxConfig::settings`]): `cashfree` `client_id` / `client_secret` (also the secret its
 //! webhooks are signed with), `razorpay` `key_id` / `key_secret` / `webhook_secret` (default
 //! `rzp_sandbox_webhook_secret`), `pinelabs` `client_id` / `client_secret` / `token_ttl` /
-//! `webhook_secret` (default `pl_sandbox_webhook_secret`);
+//! `webhook_secret` (default `pl_sandbox_webhook_secret`) / `callback_secret` (the hex key
+//! that signs the callback form after a payment, default
+//! `706c5f73616e64626f785f63616c6c6261636b5f7365637265745f6b6579`);
 //! [`SandboxConfig::webhook_secret`] names the secret a receiver verifies each provider's
 //! deliveries with. Webhook URLs and retries: [`SandboxConfig::add_webhook_url`],
 //! [`SandboxConfig::set_webhook_retry`].

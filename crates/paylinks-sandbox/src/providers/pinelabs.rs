@@ -588,7 +588,9 @@ impl Link {
             None => request.callback_url.as_deref(),
             Some(_) => request.failure_callback_url.as_deref().or(request.callback_url.as_deref()),
         };
-        let Some(url) = url.filter(|url| !url.is_empty()) else {
+        // A URL a browser cannot post to (Pine Labs' create checks none) sends it nowhere.
+        let web_url = |url: &&str| url::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+        let Some(url) = url.filter(web_url) else {
             return Ok(None);
         };
         let callback = paylinks_pinelabs::redirect::Callback {
@@ -1077,9 +1079,15 @@ mod webhook_tests {
         let (url, fields) = form(&failed);
         assert_eq!(url, "https://shop.example/failed");
         assert!(verify_callback("00112233445566778899aabbccddeeff", fields).is_ok());
-        let request = json!({"amount": {"value": 10000, "currency": "INR"}, "merchant_payment_link_reference": "r-3"});
-        let link = create_link(&app, request.as_object().unwrap()).unwrap_or_else(|f| panic!("{}", f.message));
-        assert_eq!(pay_answer(&app, link["payment_link_id"].as_str().unwrap()).redirect, None);
+        for (reference, callback) in [("r-3", None), ("r-4", Some("not a url"))] {
+            let mut request =
+                json!({"amount": {"value": 10000, "currency": "INR"}, "merchant_payment_link_reference": reference});
+            if let Some(url) = callback {
+                request["callback_url"] = json!(url);
+            }
+            let link = create_link(&app, request.as_object().unwrap()).unwrap_or_else(|f| panic!("{}", f.message));
+            assert_eq!(pay_answer(&app, link["payment_link_id"].as_str().unwrap()).redirect, None, "{callback:?}");
+        }
     }
 
     #[test]
