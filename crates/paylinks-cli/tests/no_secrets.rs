@@ -27,6 +27,8 @@ const PINELABS_SECRET: &str = "SENTINELplSecretc4d2";
 const WRONG_SECRET: &str = "SENTINELwrongSecrete5f6";
 const RAZORPAY_WEBHOOK_SECRET: &str = "SENTINELrzpWebhookd7e8";
 const PINELABS_WEBHOOK_SECRET: &str = "SENTINELplWebhookf9a0";
+/// Pine Labs' callback secret key (hex, as Pine Labs gives it).
+const PINELABS_CALLBACK_SECRET: &str = "5e471e1ca11bac0ffee5ec7e7a5e471e";
 const CASHFREE_ID: &str = "cf_sentinel_app";
 const RAZORPAY_ID: &str = "rzp_test_sentinel";
 const PINELABS_ID: &str = "pl-sentinel-client";
@@ -214,6 +216,7 @@ fn facade(served_base: &dyn Fn(&str) -> String, secret: Option<&str>, timeout: D
         .cashfree(CASHFREE_ID, secret.unwrap_or(CASHFREE_SECRET), url("cashfree"))
         .razorpay(RAZORPAY_ID, secret.unwrap_or(RAZORPAY_SECRET), url("razorpay"))
         .pinelabs(PINELABS_ID, secret.unwrap_or(PINELABS_SECRET), url("pinelabs"))
+        .return_secret(Provider::Pinelabs, secret.unwrap_or(PINELABS_CALLBACK_SECRET))
         .timeouts(paylinks::Timeouts { connect: Duration::from_secs(2), request: timeout })
         .retry(RetryPolicy {
             max_attempts: 2,
@@ -282,6 +285,56 @@ async fn facade_operations(seen: &mut Seen, secrets: &mut Vec<String>, served_ba
         seen.result(&format!("{p} cancel, wrong secret"), &wrong.cancel(&link).await);
         seen.result(&format!("{p} resend, wrong secret"), &wrong.resend_notification(&link, NotifyMedium::Email).await);
         seen.result(&format!("{p} list, wrong secret"), &wrong.list(provider, &ListFilter::default()).await);
+    }
+
+    // Redirects back to the merchant: genuine, changed, incomplete, under the wrong secret;
+    // the customer's e-mail in the reference a refusal must not quote.
+    let razorpay = paylinks::razorpay::redirect::sign_callback(
+        RAZORPAY_SECRET,
+        &paylinks::razorpay::redirect::Callback {
+            payment_id: "pay_nosecret".into(),
+            payment_link_id: "plink_nosecret".into(),
+            reference_id: CUSTOMER_EMAIL.into(),
+            status: "paid".into(),
+        },
+    );
+    let razorpay: Vec<String> = razorpay.iter().map(|(k, v)| format!("{k}={}", v.replace('@', "%40"))).collect();
+    let pinelabs = paylinks::pinelabs::redirect::sign_callback(
+        PINELABS_CALLBACK_SECRET,
+        &paylinks::pinelabs::redirect::Callback {
+            order_id: "v1-nosecret".into(),
+            status: "PROCESSED".into(),
+            error: None,
+        },
+    )
+    .unwrap();
+    let pinelabs: Vec<String> = pinelabs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    secrets.push(razorpay[4].split_once('=').unwrap().1.to_owned());
+    secrets.push(pinelabs[2].split_once('=').unwrap().1.to_owned());
+    secrets.push(PINELABS_CALLBACK_SECRET.to_owned());
+    let (razorpay, pinelabs) = (razorpay.join("&"), pinelabs.join("&"));
+    let genuine = paylinks.verify_return(Provider::Razorpay, &razorpay);
+    assert!(genuine.as_ref().is_ok_and(|back| back.verified), "{genuine:?}");
+    seen.result("razorpay return", &genuine);
+    assert!(paylinks.verify_return(Provider::Pinelabs, &pinelabs).is_ok_and(|back| back.verified));
+    for (provider, params) in [
+        (Provider::Razorpay, razorpay.replace("status=paid", "status=partially_paid")),
+        (Provider::Razorpay, razorpay.replace("razorpay_payment_id=", "razorpay_payment=")),
+        (Provider::Razorpay, format!("{razorpay}&razorpay_signature={CUSTOMER_EMAIL}")),
+        (Provider::RazorpayInvoice, razorpay.clone()),
+        (Provider::Pinelabs, pinelabs.replace("PROCESSED", "FAILED")),
+        (Provider::Pinelabs, format!("{pinelabs}&email={CUSTOMER_EMAIL}")),
+        (Provider::Cashfree, format!("link_id={CUSTOMER_EMAIL}&link_id=x")),
+    ] {
+        let refused = paylinks.verify_return(provider, &params);
+        assert!(refused.is_err(), "{provider}: {params}");
+        seen.result(&format!("{provider} return refused"), &refused);
+    }
+    for provider in [Provider::Razorpay, Provider::Pinelabs] {
+        let params = if provider == Provider::Razorpay { &razorpay } else { &pinelabs };
+        let refused = wrong.verify_return(provider, params);
+        assert!(refused.is_err(), "{provider}: the wrong secret");
+        seen.result(&format!("{provider} return, wrong secret"), &refused);
     }
 
     // Transport errors: nothing listens.
