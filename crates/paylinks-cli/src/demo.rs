@@ -91,6 +91,11 @@ pub async fn run(args: DemoArgs) -> Result<(), String> {
     }
     if result.is_ok() && serve {
         result = demo.serve(&url).await;
+    } else if result.is_ok() {
+        outln!(
+            "\nThe demo is not serving (--no-serve, or stdin or stdout is not a terminal): these pages close with \
+             it. Run `paylinks demo --serve` to pay them in a browser."
+        );
     }
     sandbox.shutdown().await;
     drop(receiver);

@@ -65,6 +65,7 @@ fn the_demo_runs_offline_and_shows_every_provider() {
         assert!(line.contains("http://127.0.0.1:") && line.contains(&page), "{line}");
     }
     assert!(!stdout.contains("until Ctrl-C"), "{stdout}");
+    assert!(stdout.contains("Run `paylinks demo --serve` to pay them in a browser."), "{stdout}");
     // The customer's return to the merchant after each payment, read with
     // Paylinks::verify_return: signed (Razorpay), signed without a link status (Pine Labs:
     // the link is fetched), or not signed at all (Cashfree: the link is fetched).

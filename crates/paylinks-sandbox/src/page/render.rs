@@ -23,6 +23,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.35rem 1rem;align-items:basel
 dt{color:#6b7280}
 dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
 #amount-due{font-size:1.25rem;font-weight:700}
+#link-id{grid-column:1/-1;text-align:left;font-size:.9rem}
 .message,.notice{border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;overflow-wrap:anywhere}
 .message{background:#fee2e2;color:#991b1b}
 .notice{background:#dcfce7;color:#166534}
