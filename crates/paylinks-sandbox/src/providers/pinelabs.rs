@@ -527,6 +527,14 @@ impl Link {
     }
 }
 
+impl Link {
+    /// What it takes now: what is due, in parts of any size (the sandbox's choice: Pine Labs
+    /// documents `PARTIAL_PROCESSED` and no minimum).
+    fn terms(&self) -> Terms<'_> {
+        Terms { due: self.amount - self.amount_paid, currency: &self.currency, partial_allowed: true, minimum_first: 0 }
+    }
+}
+
 impl StoredLink for Link {
     const FAMILY: &'static str = NAME;
 
@@ -643,13 +651,7 @@ impl Store {
     fn pay(&mut self, id: &str, amount: Option<i64>) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
         let redirect = link.callback(self.callback_secret.as_deref(), None)?;
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: &link.currency,
-            partial_allowed: true,
-            minimum_first: 0,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         let now = Utc::now();
         link.amount_paid += amount;
         link.status = if link.amount_paid >= link.amount {
@@ -677,13 +679,7 @@ impl Store {
     /// `PAYMENT_FAILED` event (as the docs' "Card OTP Failure" sample, `specs/pinelabs.yaml`).
     fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: &link.currency,
-            partial_allowed: true,
-            minimum_first: 0,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         let redirect = link.callback(self.callback_secret.as_deref(), Some(FAILURE))?;
         let now = Utc::now();
         link.updated_at = now;

@@ -144,6 +144,17 @@ struct Link {
 }
 
 impl Link {
+    /// What it takes now: what is due, in parts if `link_partial_payments`, the first at
+    /// least `link_minimum_partial_amount`.
+    fn terms(&self) -> Terms<'_> {
+        Terms {
+            due: self.amount - self.amount_paid,
+            currency: self.currency.code(),
+            partial_allowed: self.partial,
+            minimum_first: if self.amount_paid == 0 { self.minimum_partial } else { 0 },
+        }
+    }
+
     /// Minor units as a major-unit amount of the link's currency (`10050` INR is `100.5`).
     fn major(&self, minor: i64) -> Option<DecimalAmount> {
         DecimalAmount::from_minor(minor, self.exponent).ok()
@@ -460,14 +471,7 @@ impl Store {
     pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
-        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: link.currency.code(),
-            partial_allowed: link.partial,
-            minimum_first,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         link.amount_paid += amount;
         link.status =
             if link.amount_paid >= link.amount { KnownLinkStatus::Paid } else { KnownLinkStatus::PartiallyPaid };
@@ -496,14 +500,7 @@ impl Store {
     pub(super) fn fail_payment(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
         self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
-        let minimum_first = if link.amount_paid == 0 { link.minimum_partial } else { 0 };
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: link.currency.code(),
-            partial_allowed: link.partial,
-            minimum_first,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         link.add_order(&mut self.next_cf_order_id, amount, false);
         Ok(link.to_json())
     }

@@ -183,6 +183,17 @@ struct Invoice {
 }
 
 impl Invoice {
+    /// What it takes now: what is due, in parts if `partial_payment`, the first at least
+    /// `first_payment_min_amount`.
+    fn terms(&self) -> Terms<'_> {
+        Terms {
+            due: self.amount() - self.amount_paid,
+            currency: &self.currency,
+            partial_allowed: self.partial_payment,
+            minimum_first: if self.amount_paid == 0 { self.first_payment_min_amount.unwrap_or(0) } else { 0 },
+        }
+    }
+
     fn amount(&self) -> i64 {
         self.plain_amount.unwrap_or_else(|| self.line_items.iter().map(LineItem::total).sum())
     }
@@ -380,15 +391,8 @@ impl Store {
         method: Option<&str>,
     ) -> Result<(Paid, WebhookEvent), ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
-        let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
         let total = invoice.amount();
-        let terms = Terms {
-            due: total - invoice.amount_paid,
-            currency: &invoice.currency,
-            partial_allowed: invoice.partial_payment,
-            minimum_first,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&invoice.terms(), amount, &REFUSALS)?;
         let method = method.map_or_else(
             || KnownPaymentMethod::Card.into(),
             |method| {
@@ -419,14 +423,7 @@ impl Store {
     /// successful payment only).
     pub(super) fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
         let invoice = self.invoices.open(id, "be paid")?;
-        let minimum_first = if invoice.amount_paid == 0 { invoice.first_payment_min_amount.unwrap_or(0) } else { 0 };
-        let terms = Terms {
-            due: invoice.amount() - invoice.amount_paid,
-            currency: &invoice.currency,
-            partial_allowed: invoice.partial_payment,
-            minimum_first,
-        };
-        settle_payment(&terms, amount, &REFUSALS)?;
+        settle_payment(&invoice.terms(), amount, &REFUSALS)?;
         invoice.failed_attempts += 1;
         Ok(Paid::from(invoice.to_json()))
     }

@@ -199,6 +199,17 @@ impl Link {
 }
 
 impl Link {
+    /// What it takes now: what is due, in parts if `accept_partial`, the first at least
+    /// `first_min_partial_amount`.
+    fn terms(&self) -> Terms<'_> {
+        Terms {
+            due: self.amount - self.amount_paid,
+            currency: &self.currency,
+            partial_allowed: self.accept_partial,
+            minimum_first: if self.amount_paid == 0 { self.first_min_partial_amount } else { 0 },
+        }
+    }
+
     /// The event `name` about this link; with the order and the last payment when
     /// `with_payment` (paid and partly paid events).
     fn event(&self, name: KnownWebhookEventName, with_payment: bool) -> WebhookEvent {
@@ -314,14 +325,7 @@ impl Store {
         method: Option<&str>,
     ) -> Result<(Paid, WebhookEvent), ControlError> {
         let link = self.links.open(id, "be paid")?;
-        let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: &link.currency,
-            partial_allowed: link.accept_partial,
-            minimum_first,
-        };
-        let amount = settle_payment(&terms, amount, &REFUSALS)?;
+        let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         let method = match method {
             Some(method) => method
                 .parse::<KnownPaymentMethod>()
@@ -383,14 +387,7 @@ impl Store {
     /// `callback_url` is for a successful payment only.
     pub(super) fn fail(&mut self, id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
         let link = self.links.open(id, "be paid")?;
-        let minimum_first = if link.amount_paid == 0 { link.first_min_partial_amount } else { 0 };
-        let terms = Terms {
-            due: link.amount - link.amount_paid,
-            currency: &link.currency,
-            partial_allowed: link.accept_partial,
-            minimum_first,
-        };
-        settle_payment(&terms, amount, &REFUSALS)?;
+        settle_payment(&link.terms(), amount, &REFUSALS)?;
         let at = now();
         if link.order_id.is_none() {
             link.order_id = Some(new_id("order"));
