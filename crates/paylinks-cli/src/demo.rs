@@ -238,7 +238,7 @@ impl Demo {
         self.paylinks.create(provider, &request).await.map_err(|e| e.to_string())
     }
 
-    /// Whether the link API takes instalments at all (Pine Labs links take one full payment).
+    /// Whether the link API lets a link be created for instalments (Pine Labs' create request has no such setting).
     fn takes_instalments(&self, provider: Provider) -> bool {
         let request =
             CreateLink::new(Money::inr(49_950)).customer(None, None, Some("9876543210")).partial_payments(None);

@@ -172,13 +172,18 @@ async fn on_post(
 /// The page: a heading, the line, and how the merchant knows.
 fn page(title: &str, line: &str, returned: Option<&Returned>) -> Markup {
     let how = match returned {
-        Some(Returned::Accepted { back, fetched }) => Some(match (back.verified, fetched.is_some()) {
-            (true, false) => "signature verified with paylinks::Paylinks::verify_return (the provider's secret)",
-            (true, true) => {
+        Some(Returned::Accepted { back, fetched }) => Some(match (back.verified, fetched) {
+            (true, None) => "signature verified with paylinks::Paylinks::verify_return (the provider's secret)",
+            (true, Some(Ok(_))) => {
                 "signature verified with Paylinks::verify_return; the return carries no link status, so the merchant \
                  fetched the link"
             }
-            (false, _) => "not signed by the provider: the merchant fetched the link before trusting it",
+            (true, Some(Err(_))) => {
+                "signature verified with Paylinks::verify_return; the return carries no link status and the merchant \
+                 could not fetch the link, so it shows nothing as paid"
+            }
+            (false, Some(Ok(_))) => "not signed by the provider: the merchant fetched the link before trusting it",
+            (false, _) => "not signed by the provider and the link could not be fetched: nothing is shown as paid",
         }),
         Some(Returned::Refused { .. }) => Some("the merchant treats the payment as not made, and checks the link"),
         None => None,

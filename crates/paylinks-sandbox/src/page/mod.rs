@@ -84,7 +84,7 @@ async fn show(State(pages): State<Pages>, path: Result<Path<(String, String)>, P
     };
     match found {
         Ok(link) => {
-            let notice = uri.query().and_then(|query| notice(query, &link.currency));
+            let notice = uri.query().and_then(|query| notice(query, &link));
             let extras = Extras { action: action_path(&pages.app, &api, &id), notice, ..Extras::default() };
             html(StatusCode::OK, render::link_page(&api, &link, &extras))
         }
@@ -197,20 +197,32 @@ fn carry_out(
     Ok(Done::Notice(format!("notice=paid&amount={paid}")))
 }
 
-/// The notice of a page query (`notice=paid&amount=25050` is "Paid ₹250.50"); `None` for
-/// anything else. Only words; never trusted for anything.
-fn notice(query: &str, currency: &str) -> Option<String> {
+/// The notice of a page query (`notice=paid&amount=25050` is "Paid ₹250.50") for `link` as
+/// it is now; `None` for anything else, and for a notice the link's state contradicts (a paid
+/// notice on a link nothing was paid on, an expired notice on an open link). Only words;
+/// never trusted for anything.
+fn notice(query: &str, link: &PageLink) -> Option<Notice> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
-    match value("notice")? {
-        "paid" => {
+    let (text, failure) = match value("notice")? {
+        "paid" if link.paid > 0 => {
             let amount = value("amount")?.parse::<i64>().ok().filter(|amount| *amount > 0)?;
-            Some(format!("Paid {}", money::format(amount, currency)))
+            (format!("Paid {}", money::format(amount, &link.currency)), false)
         }
-        "failed" => Some("The payment attempt failed: no money moved.".to_owned()),
-        "expired" => Some("The link has expired.".to_owned()),
-        _ => None,
-    }
+        "failed" => ("The payment attempt failed: no money moved.".to_owned(), true),
+        "expired" if !link.open => ("The link has expired.".to_owned(), false),
+        _ => return None,
+    };
+    Some(Notice { text, failure })
+}
+
+/// What the last action did, shown on the page it led back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Notice {
+    /// The words.
+    pub(crate) text: String,
+    /// Whether it tells of a failure (a failed payment attempt), shown as one.
+    pub(crate) failure: bool,
 }
 
 /// The path the page's forms post to: the path of the page's URL under the public URL
@@ -251,16 +263,36 @@ fn see_other(location: &str) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::notice;
+    use super::{PageLink, notice};
+
+    fn link(currency: &str, paid: i64, open: bool) -> PageLink {
+        PageLink {
+            provider: "Example",
+            id: "x".to_owned(),
+            description: None,
+            currency: currency.to_owned(),
+            amount: 100_000,
+            paid,
+            status: "s".to_owned(),
+            open,
+            expires_at: None,
+            partial_minimum: None,
+        }
+    }
 
     #[test]
-    fn notices_only_word_what_they_can_read() {
-        assert_eq!(notice("notice=paid&amount=25050", "INR").as_deref(), Some("Paid ₹250.50"));
-        assert_eq!(notice("amount=1250&notice=paid", "JPY").as_deref(), Some("Paid ¥1,250"));
-        assert_eq!(notice("notice=failed", "INR").as_deref(), Some("The payment attempt failed: no money moved."));
-        assert_eq!(notice("notice=expired", "INR").as_deref(), Some("The link has expired."));
+    fn notices_only_word_what_they_can_read_and_the_link_agrees_with() {
+        let text = |query: &str, link: &PageLink| notice(query, link).map(|n| (n.text, n.failure));
+        let paid = link("INR", 25050, true);
+        assert_eq!(text("notice=paid&amount=25050", &paid), Some(("Paid ₹250.50".to_owned(), false)));
+        assert_eq!(text("amount=1250&notice=paid", &link("JPY", 1250, true)), Some(("Paid ¥1,250".to_owned(), false)));
+        let failed = Some(("The payment attempt failed: no money moved.".to_owned(), true));
+        assert_eq!(text("notice=failed", &link("INR", 0, true)), failed);
+        assert_eq!(text("notice=expired", &link("INR", 0, false)), Some(("The link has expired.".to_owned(), false)));
+        assert_eq!(text("notice=expired", &link("INR", 0, true)), None, "an open link has not expired");
+        assert_eq!(text("notice=paid&amount=25050", &link("INR", 0, true)), None, "nothing was paid on it");
         for ignored in ["", "notice=paid", "notice=paid&amount=-5", "notice=paid&amount=x", "notice=<b>", "x=1"] {
-            assert_eq!(notice(ignored, "INR"), None, "{ignored}");
+            assert_eq!(notice(ignored, &paid), None, "{ignored}");
         }
     }
 }

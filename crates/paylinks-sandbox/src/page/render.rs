@@ -27,6 +27,7 @@ dd{margin:0;text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:any
 .message,.notice{border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;overflow-wrap:anywhere}
 .message{background:#fee2e2;color:#991b1b}
 .notice{background:#dcfce7;color:#166534}
+.notice.failure{background:#fef3c7;color:#92400e}
 form{margin:0 0 .75rem}
 label{display:block;margin-bottom:.25rem;color:#374151}
 input[type=text]{width:100%;font-size:1.25rem;padding:.6rem .75rem;border:1px solid #9ca3af;border-radius:8px;margin-bottom:.5rem}
@@ -49,7 +50,7 @@ pub(crate) struct Extras {
     /// Why the last action was refused (shown in `#message`).
     pub(crate) message: Option<String>,
     /// What the last action did (shown in `#notice`).
-    pub(crate) notice: Option<String>,
+    pub(crate) notice: Option<super::Notice>,
     /// The amount typed in the part-payment field, kept after a refusal.
     pub(crate) typed_amount: Option<String>,
     /// A form the browser posts to the merchant (shown instead of the buttons).
@@ -148,7 +149,7 @@ fn alerts(extras: &Extras) -> Markup {
             p #message .message role="alert" { (message) }
         }
         @if let Some(notice) = &extras.notice {
-            p #notice .notice role="status" { (notice) }
+            p #notice .notice.failure[notice.failure] role="status" { (notice.text) }
         }
     }
 }
@@ -316,7 +317,8 @@ mod tests {
         assert_eq!(select(&page, "#message.message[role=alert]").len(), 1);
         assert!(page.contains(">amount `&lt;x&gt;` is not a number</p>"));
         assert!(page.contains(r#"value="&lt;x&gt;&quot;""#));
-        let notice = Extras { notice: Some("Paid ₹250.00".to_owned()), ..Extras::default() };
+        let paid = crate::page::Notice { text: "Paid ₹250.00".to_owned(), failure: false };
+        let notice = Extras { notice: Some(paid), ..Extras::default() };
         let page = link_page("example", &link(), &notice).into_string();
         assert_eq!(
             select(&page, "#notice[role=status]"),

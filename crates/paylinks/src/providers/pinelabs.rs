@@ -279,7 +279,11 @@ fn rules(link: &CreateLink) -> Result<(), Error> {
         return Err(Error::invalid(PROVIDER, "amount", format!("must be at least {MIN_AMOUNT} minor units")));
     }
     if link.partial_payments {
-        return Err(Error::invalid(PROVIDER, "partial_payments", "Pine Labs payment links take one full payment"));
+        return Err(Error::invalid(
+            PROVIDER,
+            "partial_payments",
+            "Pine Labs' create request has no part-payment setting (its links may still be paid in parts: PARTIAL_PROCESSED)",
+        ));
     }
     if link.notify_sms || link.notify_email {
         return Err(Error::invalid(
