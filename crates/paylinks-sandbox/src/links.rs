@@ -1,6 +1,7 @@
 //! What the providers' link stores have in common: links are kept in creation order, an open
-//! link whose expiry time has passed becomes expired the next time it is read, and the control
-//! API pays or expires only an open link.
+//! link whose expiry time has passed becomes expired the next time it is read (and its
+//! provider's expiry event is queued, once, whether it expired by itself or through the
+//! control API), and the control API pays or expires only an open link.
 //!
 //! The store's cost does not grow with the number of links where a provider's API looks one
 //! up: by id, by the merchant's reference and by payment id are hash-map lookups, and a page of
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::payment::ControlError;
+use crate::webhooks::WebhookEvent;
 
 /// A provider's stored payment link (or legacy invoice).
 pub(crate) trait StoredLink {
@@ -41,15 +43,22 @@ pub(crate) trait StoredLink {
     fn payment_ids(&self) -> Vec<&str> {
         Vec::new()
     }
+    /// The provider's webhook event telling that it expired, built once it has; `None` where
+    /// the provider sends none.
+    fn expired_event(&self) -> Option<WebhookEvent> {
+        None
+    }
 
-    /// Expires it if it is open and its expiry time has passed by `now`.
-    fn refresh(&mut self, now: DateTime<Utc>) {
+    /// Expires it if it is open and its expiry time has passed by `now`; whether it did.
+    fn refresh(&mut self, now: DateTime<Utc>) -> bool {
         if self.is_open()
             && let Some(at) = self.expires_at()
             && now >= at
         {
             self.mark_expired(at);
+            return true;
         }
+        false
     }
 }
 
@@ -76,11 +85,19 @@ pub(crate) struct Links<L> {
     by_reference: HashMap<String, usize>,
     /// Payment id → slot.
     by_payment: HashMap<String, usize>,
+    /// The expiry events of links that expired since they were last taken ([`Links::take_events`]).
+    expired: Vec<WebhookEvent>,
 }
 
 impl<L> Default for Links<L> {
     fn default() -> Self {
-        Links { slots: Vec::new(), by_id: HashMap::new(), by_reference: HashMap::new(), by_payment: HashMap::new() }
+        Links {
+            slots: Vec::new(),
+            by_id: HashMap::new(),
+            by_reference: HashMap::new(),
+            by_payment: HashMap::new(),
+            expired: Vec::new(),
+        }
     }
 }
 
@@ -102,8 +119,16 @@ impl<L: StoredLink> Links<L> {
     /// The link in `slot`, expired first if its time has passed.
     fn at(&mut self, slot: usize) -> Option<&mut L> {
         let entry = self.slots.get_mut(slot)?.as_mut()?;
-        entry.link.refresh(Utc::now());
+        if entry.link.refresh(Utc::now()) {
+            self.expired.extend(entry.link.expired_event());
+        }
         Some(&mut entry.link)
+    }
+
+    /// The expiry events queued since the last call, oldest first: what the sandbox delivers
+    /// after the request (`state::Stores::take_outbox`).
+    pub(crate) fn take_events(&mut self) -> Vec<WebhookEvent> {
+        std::mem::take(&mut self.expired)
     }
 
     /// The link `id`, expired first if its time has passed.
@@ -146,6 +171,7 @@ impl<L: StoredLink> Links<L> {
     /// with `skip + count` (and with the links `matches` passes over), not with the store.
     pub(crate) fn page(&mut self, page: Page, matches: impl Fn(&L) -> bool) -> Vec<&mut L> {
         let now = Utc::now();
+        let expired = &mut self.expired;
         self.slots
             .iter_mut()
             .rev()
@@ -154,7 +180,9 @@ impl<L: StoredLink> Links<L> {
             .skip(page.skip)
             .take(page.count)
             .map(|entry| {
-                entry.link.refresh(now);
+                if entry.link.refresh(now) {
+                    expired.extend(entry.link.expired_event());
+                }
                 &mut entry.link
             })
             .collect()
@@ -236,11 +264,13 @@ impl<L: StoredLink> Links<L> {
         Ok(link)
     }
 
-    /// Control API: the open link `id` expires now.
+    /// Control API: the open link `id` expires now (its expiry event queued).
     pub(crate) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
         let link = self.open(id, "expire")?;
         link.mark_expired(Utc::now());
-        Ok(link.to_json())
+        let (body, event) = (link.to_json(), link.expired_event());
+        self.expired.extend(event);
+        Ok(body)
     }
 }
 
@@ -253,6 +283,7 @@ mod tests {
         reference: String,
         payments: Vec<String>,
         open: bool,
+        expires: Option<DateTime<Utc>>,
     }
 
     impl StoredLink for Note {
@@ -265,7 +296,7 @@ mod tests {
             self.open
         }
         fn expires_at(&self) -> Option<DateTime<Utc>> {
-            None
+            self.expires
         }
         fn mark_expired(&mut self, _at: DateTime<Utc>) {
             self.open = false;
@@ -279,10 +310,14 @@ mod tests {
         fn payment_ids(&self) -> Vec<&str> {
             self.payments.iter().map(String::as_str).collect()
         }
+        fn expired_event(&self) -> Option<WebhookEvent> {
+            let body = self.reference.clone().into_bytes();
+            (!self.open).then(|| WebhookEvent::new("test", self.reference.clone(), "expired".to_owned(), body))
+        }
     }
 
     fn note(reference: &str) -> Note {
-        Note { reference: reference.into(), payments: Vec::new(), open: true }
+        Note { reference: reference.into(), payments: Vec::new(), open: true, expires: None }
     }
 
     fn references(links: Vec<&mut Note>) -> Vec<String> {
@@ -314,6 +349,25 @@ mod tests {
         links.insert("id2".into(), note("ref2"));
         assert_eq!(references(links.newest_first()), ["ref2", "", "ref4", "ref3", "ref1", "ref0"]);
         assert_eq!(links.len(), 6);
+    }
+
+    #[test]
+    fn an_expiry_is_queued_once_however_it_happens_and_however_often_it_is_read() {
+        let mut links = Links::default();
+        let past = Utc::now() - chrono::Duration::seconds(1);
+        links.insert("by-itself".into(), Note { expires: Some(past), ..note("by-itself") });
+        links.insert("by-control".into(), note("by-control"));
+        links.insert("open".into(), Note { expires: Some(Utc::now() + chrono::Duration::hours(1)), ..note("open") });
+        assert!(links.take_events().is_empty(), "storing a link announces nothing");
+        links.get("by-itself");
+        links.get("by-itself");
+        links.newest_first();
+        links.expire("by-control").unwrap();
+        assert!(links.expire("by-control").is_err() && links.expire("by-itself").is_err());
+        links.newest_first();
+        let ids: Vec<String> = links.take_events().into_iter().map(|event| event.id).collect();
+        assert_eq!(ids, ["by-itself", "by-control"], "one event each, in the order they expired");
+        assert!(links.take_events().is_empty());
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! use, keyed by its type, so this module names no provider) and the fault queue.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::config::SandboxConfig;
+use crate::webhooks::WebhookEvent;
 
 /// Everything the provider handlers share.
 pub(crate) struct AppState {
@@ -23,25 +23,60 @@ pub(crate) struct AppState {
 /// The state of every provider, the fault queue included.
 #[derive(Default)]
 pub(crate) struct Stores {
-    by_type: HashMap<TypeId, Box<dyn Any + Send>>,
+    /// Each provider's stores, in the order they were first used.
+    by_type: Vec<Slot>,
     /// Faults waiting for their requests.
     pub(crate) faults: crate::faults::Queue,
     /// Webhook events produced by state changes, waiting to be handed to the deliveries
-    /// (each provider module pushes its own events; the delivery side takes them out).
-    pub(crate) outbox: Vec<crate::webhooks::WebhookEvent>,
+    /// (each provider module pushes its own events, or its store queues them; the delivery
+    /// side takes them out with [`Stores::take_outbox`]).
+    pub(crate) outbox: Vec<WebhookEvent>,
+}
+
+/// A provider's store (its module's own type) and how to take out the events it queued.
+struct Slot {
+    id: TypeId,
+    store: Box<dyn Any + Send>,
+    take_events: fn(&mut (dyn Any + Send)) -> Vec<WebhookEvent>,
+}
+
+/// A provider module's store: its own type, created empty on first use.
+pub(crate) trait ProviderStore: Any + Send + Default {
+    /// The webhook events the store queued by itself since the last call (its links' expiry
+    /// events, [`crate::links::Links::take_events`]), taken out. None by default.
+    fn take_events(&mut self) -> Vec<WebhookEvent> {
+        Vec::new()
+    }
 }
 
 impl Stores {
     /// A provider's store (its module's own type), created empty on first use.
-    pub(crate) fn of<S: Any + Send + Default>(&mut self) -> &mut S {
-        let slot = self.by_type.entry(TypeId::of::<S>()).or_insert_with(|| Box::new(S::default()));
-        if !slot.is::<S>() {
-            *slot = Box::new(S::default());
-        }
-        match slot.downcast_mut::<S>() {
+    pub(crate) fn of<S: ProviderStore>(&mut self) -> &mut S {
+        let index = match self.by_type.iter().position(|slot| slot.id == TypeId::of::<S>()) {
+            Some(index) => index,
+            None => {
+                self.by_type.push(Slot {
+                    id: TypeId::of::<S>(),
+                    store: Box::new(S::default()),
+                    take_events: |store| store.downcast_mut::<S>().map(S::take_events).unwrap_or_default(),
+                });
+                self.by_type.len() - 1
+            }
+        };
+        match self.by_type[index].store.downcast_mut::<S>() {
             Some(store) => store,
             None => unreachable!("stores are keyed by their own type"),
         }
+    }
+
+    /// Every webhook event waiting for delivery, taken out: the outbox's and those the stores
+    /// queued by themselves (expiries noticed on a read), in the order they were made.
+    pub(crate) fn take_outbox(&mut self) -> Vec<WebhookEvent> {
+        let mut events: Vec<WebhookEvent> =
+            self.by_type.iter_mut().flat_map(|slot| (slot.take_events)(slot.store.as_mut())).collect();
+        events.append(&mut self.outbox);
+        events.sort_by_key(|event| event.made);
+        events
     }
 }
 

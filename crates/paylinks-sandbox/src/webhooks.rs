@@ -39,6 +39,18 @@ pub(crate) struct WebhookEvent {
     pub(crate) name: String,
     /// The body exactly as it is sent (and signed).
     pub(crate) body: Vec<u8>,
+    /// When it was made, as a count across the sandbox: events waiting together are
+    /// delivered in this order ([`crate::state::Stores::take_outbox`]).
+    pub(crate) made: u64,
+}
+
+impl WebhookEvent {
+    /// An event of `provider` (its name), numbered after every event made before it.
+    pub(crate) fn new(provider: &'static str, id: String, name: String, body: Vec<u8>) -> WebhookEvent {
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WebhookEvent { provider, id, name, body, made }
+    }
 }
 
 /// How the sandbox retries a webhook delivery the receiver did not take (an answer other than
@@ -310,7 +322,7 @@ pub(crate) async fn dispatch(State(app): State<Arc<AppState>>, request: Request,
 /// Takes every event out of the outbox, keeps it and starts its deliveries to every
 /// registered URL. Must run inside a tokio runtime.
 pub(crate) fn deliver_outbox(app: &Arc<AppState>) {
-    let events = std::mem::take(&mut app.lock().outbox);
+    let events = app.lock().take_outbox();
     if events.is_empty() {
         return;
     }
@@ -460,12 +472,12 @@ mod tests {
     }
 
     fn event(provider: &'static str, id: &str) -> WebhookEvent {
-        WebhookEvent {
+        WebhookEvent::new(
             provider,
-            id: id.to_owned(),
-            name: "payment_link.paid".to_owned(),
-            body: format!(r#"{{"event":"payment_link.paid", "id" : "{id}"}}"#).into_bytes(),
-        }
+            id.to_owned(),
+            "payment_link.paid".to_owned(),
+            format!(r#"{{"event":"payment_link.paid", "id" : "{id}"}}"#).into_bytes(),
+        )
     }
 
     /// Queues `event` as a provider module would, then makes a control request, after which

@@ -10,8 +10,8 @@
 //! `webhook-id` (`msg_` and 27 letters and digits): a payment `ORDER_PROCESSED` (order
 //! `PROCESSED`, the payment `PROCESSED` among `payments`; a part payment too, its payments then
 //! short of `order_amount`: Pine Labs documents no part-payment event), a cancel
-//! `ORDER_CANCELLED`, an expiry through the control API `ORDER_FAILED` (order `FAILED`: Pine
-//! Labs documents no expiry event; a link found expired when read sends none). Each delivery
+//! `ORDER_CANCELLED`, an expiry `ORDER_FAILED` (order `FAILED`: Pine Labs documents no expiry
+//! event), whether through the control API or by itself, found when the link is read. Each delivery
 //! attempt is signed at its own time with the `pinelabs-webhook-secret` setting (default
 //! `pl_sandbox_webhook_secret`) by [`paylinks_pinelabs::webhook::sign`]: `webhook-id`,
 //! `webhook-timestamp` (seconds), `webhook-signature` (`v1,<base64>`).
@@ -57,7 +57,7 @@ use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, PayRequest, Redirect, Refusals, Terms, settle_payment};
 use crate::provider::{Guarded, Provider, guard};
-use crate::state::{AppState, Stores};
+use crate::state::{AppState, ProviderStore, Stores};
 use crate::webhooks::WebhookEvent;
 
 /// The provider's name.
@@ -199,13 +199,9 @@ impl Provider for Pinelabs {
         Ok(paid)
     }
 
-    /// Expires the link; queues `ORDER_FAILED`.
+    /// Expires the link; queues `ORDER_FAILED` ([`StoredLink::expired_event`]).
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
-        let store = stores.of::<Store>();
-        let expired = store.links.expire(id)?;
-        let event = store.links.get(id).map(|link| link.event(KnownEventType::OrderFailed, KnownOrderStatus::Failed));
-        stores.outbox.extend(event);
-        Ok(expired)
+        stores.of::<Store>().links.expire(id)
     }
 
     /// The link as the payment page shows it; 404 for an unknown link. Pine Labs links take
@@ -518,12 +514,8 @@ impl Link {
                 }
             }
         }
-        WebhookEvent {
-            provider: NAME,
-            id: format!("msg_{}", alnum(27)),
-            name: event_type.to_string(),
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-        }
+        let id = format!("msg_{}", alnum(27));
+        WebhookEvent::new(NAME, id, event_type.to_string(), serde_json::to_vec(&body).unwrap_or_default())
     }
 }
 
@@ -559,6 +551,13 @@ impl StoredLink for Link {
         self.updated_at = at;
     }
 
+    /// `ORDER_FAILED` with the order `FAILED`: Pine Labs documents no expiry event, and an
+    /// order whose link expired fails (whether through the control API or by itself).
+    fn expired_event(&self) -> Option<WebhookEvent> {
+        (self.status == KnownLinkStatus::Expired)
+            .then(|| self.event(KnownEventType::OrderFailed, KnownOrderStatus::Failed))
+    }
+
     /// The generated `PaymentLink`, with `expire_by` as sent and the times in Pine Labs'
     /// millisecond form.
     fn to_json(&self) -> Value {
@@ -580,6 +579,13 @@ struct Store {
     /// The `callback_secret` setting the links were created under (the sandbox has one),
     /// which signs the callback forms; set by every create.
     callback_secret: Option<String>,
+}
+
+impl ProviderStore for Store {
+    /// The `ORDER_FAILED` events of links that expired.
+    fn take_events(&mut self) -> Vec<WebhookEvent> {
+        self.links.take_events()
+    }
 }
 
 /// The documented failure a failed attempt stands for (the docs' "Card OTP Failure").
@@ -937,7 +943,7 @@ mod webhook_tests {
 
     /// The outbox, emptied.
     fn drain(app: &AppState) -> Vec<WebhookEvent> {
-        std::mem::take(&mut app.lock().outbox)
+        app.lock().take_outbox()
     }
 
     /// An event as a receiver reads it: signed by the sandbox now, verified by the crate's

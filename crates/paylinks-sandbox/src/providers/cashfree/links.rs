@@ -6,9 +6,9 @@
 //!
 //! Webhooks: when a link is paid (in full or in part), cancelled or expires (by the control
 //! API, or by itself, noticed the next time it is read), the store queues Cashfree's
-//! `PAYMENT_LINK_EVENT` ([`Link::event`]); the handlers move the queue to the sandbox's outbox
-//! ([`flush`]) before they let go of the lock. A failed payment attempt queues nothing:
-//! Cashfree documents no link event for one.
+//! `PAYMENT_LINK_EVENT` ([`Link::event`]; an expiry through the shared store,
+//! `StoredLink::expired_event`), delivered after the request (`ProviderStore::take_events`).
+//! A failed payment attempt queues nothing: Cashfree documents no link event for one.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -37,7 +37,7 @@ use crate::ids::{alnum, lower_alnum};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
-use crate::state::{AppState, Stores};
+use crate::state::{AppState, ProviderStore};
 use crate::webhooks::WebhookEvent;
 
 /// The control API's name of Cashfree links, also the provider's name.
@@ -139,8 +139,6 @@ struct Link {
     qrcode: String,
     request: CreateLinkRequest,
     orders: Vec<Order>,
-    /// Whether its `EXPIRED` event was queued (a link expires once, possibly noticed late).
-    expiry_announced: bool,
 }
 
 impl Link {
@@ -243,28 +241,14 @@ impl Link {
                 wire["order_expiry_time"] = Value::String(webhook_time(order.expiry));
             }
         }
-        WebhookEvent {
-            provider: LINK_API,
-            id,
-            name: paylinks_cashfree::webhook::PAYMENT_LINK_EVENT.to_owned(),
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-        }
+        let name = paylinks_cashfree::webhook::PAYMENT_LINK_EVENT.to_owned();
+        WebhookEvent::new(LINK_API, id, name, serde_json::to_vec(&body).unwrap_or_default())
     }
 
     /// Minor units as Cashfree's webhook writes an amount: a string with the currency's
     /// decimals (`5500` INR is `"55.00"`).
     fn major_text(&self, minor: i64) -> String {
         self.major(minor).map(|amount| amount.to_string()).unwrap_or_default()
-    }
-
-    /// The `EXPIRED` event, once, when the link has expired (by the control API or by itself)
-    /// and it was not queued yet.
-    fn expiry_event(&mut self) -> Option<WebhookEvent> {
-        if self.status != KnownLinkStatus::Expired || self.expiry_announced {
-            return None;
-        }
-        self.expiry_announced = true;
-        Some(self.event(None, self.expiry))
     }
 
     /// The link as the API shows it.
@@ -400,6 +384,11 @@ impl StoredLink for Link {
     fn to_json(&self) -> Value {
         serde_json::to_value(self.entity()).unwrap_or_default()
     }
+
+    /// The `EXPIRED` event, at `link_expiry_time`.
+    fn expired_event(&self) -> Option<WebhookEvent> {
+        (self.status == KnownLinkStatus::Expired).then(|| self.event(None, self.expiry))
+    }
 }
 
 /// A stored response for `x-idempotency-key` replays.
@@ -418,7 +407,7 @@ pub(super) struct Store {
     next_cf_order_id: u64,
     pub(super) idempotency: HashMap<String, Replay>,
     recent_requests: VecDeque<Instant>,
-    /// Webhook events of the changes made since the last [`flush`], oldest first.
+    /// Webhook events of the changes made since they were last taken, oldest first.
     events: Vec<WebhookEvent>,
 }
 
@@ -435,31 +424,25 @@ impl Default for Store {
     }
 }
 
-/// Moves the webhook events Cashfree's store queued to the sandbox's outbox; every handler
-/// and control call that reads or changes a link calls it before it lets go of the lock.
-pub(super) fn flush(stores: &mut Stores) {
-    let events = std::mem::take(&mut stores.of::<Store>().events);
-    stores.outbox.extend(events);
+impl ProviderStore for Store {
+    /// The expiries its links noticed, then the events of its changes.
+    fn take_events(&mut self) -> Vec<WebhookEvent> {
+        let mut events = self.links.take_events();
+        events.append(&mut self.events);
+        events
+    }
 }
 
 impl Store {
     /// The link `link_id`, expired first if its time has passed (queuing its `EXPIRED`
     /// event then).
     fn link(&mut self, link_id: &str) -> Option<&mut Link> {
-        let link = self.links.get(link_id)?;
-        if let Some(event) = link.expiry_event() {
-            self.events.push(event);
-        }
-        Some(link)
+        self.links.get(link_id)
     }
 
     /// Control API: every link, oldest first (the `EXPIRED` events of those that expired by
     /// themselves queued).
     pub(super) fn all_links(&mut self) -> Vec<Value> {
-        let mut expired: Vec<WebhookEvent> =
-            self.links.newest_first().into_iter().filter_map(|link| link.expiry_event()).collect();
-        expired.reverse();
-        self.events.extend(expired);
         self.links.all_json()
     }
 
@@ -469,7 +452,6 @@ impl Store {
     /// the new order's id ([`paylinks_cashfree::redirect::return_url`]); Cashfree adds no
     /// parameters and signs nothing.
     pub(super) fn pay(&mut self, link_id: &str, amount: Option<i64>) -> Result<Paid, ControlError> {
-        self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         link.amount_paid += amount;
@@ -498,7 +480,6 @@ impl Store {
     /// The attempt is of `amount` (default: everything still due), refused as a payment of it
     /// would be.
     pub(super) fn fail_payment(&mut self, link_id: &str, amount: Option<i64>) -> Result<Value, ControlError> {
-        self.link(link_id);
         let link = self.links.open(link_id, "be paid")?;
         let amount = settle_payment(&link.terms(), amount, &REFUSALS)?;
         link.add_order(&mut self.next_cf_order_id, amount, false);
@@ -526,10 +507,7 @@ impl Store {
 
     /// Control API: the link expires now; its `EXPIRED` event is queued.
     pub(super) fn expire(&mut self, link_id: &str) -> Result<Value, ControlError> {
-        self.link(link_id);
-        let json = self.links.expire(link_id)?;
-        self.link(link_id);
-        Ok(json)
+        self.links.expire(link_id)
     }
 
     /// Counts a request in the one-minute window; returns the requests left in it.
@@ -563,9 +541,7 @@ fn idempotent(
     let mut stores = app.lock();
     let store = stores.of::<Store>();
     let Some(key) = header_text(headers, "x-idempotency-key").filter(|k| !k.is_empty()).map(str::to_owned) else {
-        let answer = parts(handle(store));
-        flush(&mut stores);
-        return to_response(answer);
+        return to_response(parts(handle(store)));
     };
     let (status, body, replayed) = match store.idempotency.get(&key) {
         Some(replay) if replay.fingerprint == fingerprint => (replay.status, replay.body.clone(), true),
@@ -580,7 +556,6 @@ fn idempotent(
         None => {
             let (status, body) = parts(handle(store));
             store.idempotency.insert(key.clone(), Replay { fingerprint, status, body: body.clone() });
-            flush(&mut stores);
             (status, body, false)
         }
     };
@@ -679,7 +654,6 @@ fn new_link(app: &AppState, request: CreateLinkRequest, cf_link_id: u64) -> Resu
         url,
         request,
         orders: Vec::new(),
-        expiry_announced: false,
     })
 }
 
@@ -725,12 +699,10 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
 /// `GET /links/{link_id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
     let mut stores = app.lock();
-    let answer = match stores.of::<Store>().link(&link_id) {
+    match stores.of::<Store>().link(&link_id) {
         Some(link) => body::json(StatusCode::OK, &link.to_json()),
         None => to_response(link_not_found(&link_id)),
-    };
-    flush(&mut stores);
-    answer
+    }
 }
 
 /// `POST /links/{link_id}/cancel`: only an `ACTIVE` link can be cancelled.
@@ -769,7 +741,7 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
         Some(Err(_)) => return bad_request("status_invalid", "status : should be PAID or ALL"),
     };
     let mut stores = app.lock();
-    let answer = match stores.of::<Store>().link(&link_id) {
+    match stores.of::<Store>().link(&link_id) {
         None => to_response(link_not_found(&link_id)),
         Some(link) => {
             let orders: Vec<PaymentLinkOrderEntity> = link
@@ -780,9 +752,7 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
                 .collect();
             body::json(StatusCode::OK, &serde_json::to_value(orders).unwrap_or_default())
         }
-    };
-    flush(&mut stores);
-    answer
+    }
 }
 
 #[cfg(test)]
@@ -818,9 +788,9 @@ mod tests {
         app
     }
 
-    /// Takes the outbox's events.
+    /// Takes the events waiting for delivery.
     fn outbox(app: &AppState) -> Vec<WebhookEvent> {
-        std::mem::take(&mut app.lock().outbox)
+        app.lock().take_outbox()
     }
 
     /// A control-API payment of `amount` paise (everything due when `None`).

@@ -27,7 +27,7 @@ use paylinks_cashfree::types::KnownCashfreeErrorType;
 use serde_json::Value;
 
 use self::errors::{RATE_LIMIT, bad_url, error, fault_status, rate_limited};
-use self::links::{Store, flush};
+use self::links::Store;
 use crate::body::header_text;
 use crate::config::{SandboxConfig, SettingSpec};
 use crate::page::PageLink;
@@ -134,33 +134,25 @@ impl Provider for Cashfree {
     /// redirect).
     fn pay(&self, stores: &mut Stores, _api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         let store = stores.of::<Store>();
-        let paid = if request.failed {
+        if request.failed {
             store.fail_payment(id, request.amount).map(Paid::from)
         } else {
             store.pay(id, request.amount)
-        };
-        flush(stores);
-        paid
+        }
     }
 
     /// Queues the EXPIRED event.
     fn expire(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<Value, ControlError> {
-        let expired = stores.of::<Store>().expire(id);
-        flush(stores);
-        expired
+        stores.of::<Store>().expire(id)
     }
 
     fn links(&self, stores: &mut Stores, _api: &str) -> Vec<Value> {
-        let links = stores.of::<Store>().all_links();
-        flush(stores);
-        links
+        stores.of::<Store>().all_links()
     }
 
     /// Cashfree's link as the payment page shows it; 404 for an unknown link.
     fn page(&self, stores: &mut Stores, _api: &str, id: &str) -> Result<PageLink, ControlError> {
-        let page = stores.of::<Store>().page(id);
-        flush(stores);
-        page.ok_or_else(|| ControlError::not_found(NAME, id))
+        stores.of::<Store>().page(id).ok_or_else(|| ControlError::not_found(NAME, id))
     }
 
     /// `x-webhook-signature` (base64 HMAC-SHA256 of the timestamp text followed by the body,

@@ -73,12 +73,7 @@ pub(super) fn event(name: KnownWebhookEventName, payload: WebhookPayload) -> Web
         event: name.into(),
         payload,
     };
-    WebhookEvent {
-        provider: NAME,
-        id: new_id("evt"),
-        name: name.to_string(),
-        body: serde_json::to_vec(&envelope).unwrap_or_default(),
-    }
+    WebhookEvent::new(NAME, new_id("evt"), name.to_string(), serde_json::to_vec(&envelope).unwrap_or_default())
 }
 
 /// One captured payment, as the payment entity of an event.

@@ -30,7 +30,7 @@ use crate::body::{self, DecodeError, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
-use crate::state::{AppState, Stores};
+use crate::state::{AppState, ProviderStore};
 use crate::webhooks::WebhookEvent;
 
 /// The invoices API's error for an `expire_by` less than 15 minutes ahead.
@@ -178,8 +178,6 @@ struct Invoice {
     /// Payment attempts that failed (each one of the order's `attempts`).
     failed_attempts: usize,
     created_at: i64,
-    /// The `invoice.expired` event of an expiry not yet put in the outbox (see `links.rs`).
-    unsent: Option<WebhookEvent>,
 }
 
 impl Invoice {
@@ -333,7 +331,11 @@ impl StoredLink for Invoice {
     fn mark_expired(&mut self, at: DateTime<Utc>) {
         self.status = KnownInvoiceStatus::Expired;
         self.expired_at = Some(at.timestamp());
-        self.unsent = Some(self.event(KnownWebhookEventName::InvoiceExpired, None));
+    }
+
+    /// `invoice.expired`.
+    fn expired_event(&self) -> Option<WebhookEvent> {
+        (self.status == KnownInvoiceStatus::Expired).then(|| self.event(KnownWebhookEventName::InvoiceExpired, None))
     }
 
     fn to_json(&self) -> Value {
@@ -428,7 +430,7 @@ impl Store {
         Ok(Paid::from(invoice.to_json()))
     }
 
-    /// Payment page: invoice `id` as the page shows it (the caller [`notice`]s it first);
+    /// Payment page: invoice `id` as the page shows it (expired first if its time has passed);
     /// `None` for an unknown invoice. Part payments as `partial_payment` /
     /// `first_payment_min_amount` say. A draft shows as closed (it cannot be paid until issued).
     pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
@@ -447,27 +449,18 @@ impl Store {
         })
     }
 
-    /// Control API: the invoice expires now; answers it and the `invoice.expired` event.
-    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
-        let body = self.invoices.expire(id)?;
-        let invoice = self.invoices.get(id).ok_or_else(|| ControlError::not_found(INVOICES, id))?;
-        let event = invoice.unsent.take().unwrap_or_else(|| invoice.event(KnownWebhookEventName::InvoiceExpired, None));
-        Ok((body, event))
+    /// Control API: the invoice expires now (its `invoice.expired` event queued).
+    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
+        self.invoices.expire(id)
     }
 }
 
-/// Reads invoice `id` (which expires it if its `expire_by` has passed) and moves the event of
-/// an expiry not yet sent to the outbox. Every handler of an invoice by id calls it first.
-pub(super) fn notice(stores: &mut Stores, id: &str) {
-    let unsent = stores.of::<Store>().invoices.get(id).and_then(|invoice| invoice.unsent.take());
-    stores.outbox.extend(unsent);
-}
-
-/// [`notice`] for every invoice (the control API's listing reads them all).
-pub(super) fn notice_all(stores: &mut Stores) {
-    let unsent: Vec<WebhookEvent> =
-        stores.of::<Store>().invoices.newest_first().into_iter().filter_map(|i| i.unsent.take()).collect();
-    stores.outbox.extend(unsent);
+impl ProviderStore for Store {
+    /// The `invoice.expired` events of invoices that expired (by the control API, or by
+    /// themselves, noticed on a read).
+    fn take_events(&mut self) -> Vec<WebhookEvent> {
+        self.invoices.take_events()
+    }
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -678,7 +671,6 @@ fn create_invoice(app: &AppState, request: &Map<String, Value>) -> Result<Value,
         callback_url: callback_url(decoded.callback_url)?,
         failed_attempts: 0,
         created_at: at,
-        unsent: None,
     };
     if invoice.first_payment_min_amount.is_some_and(|min| min < 1 || min > invoice.amount()) {
         return Err(RazorpayError::bad_request("first_payment_min_amount must be between 1 and the invoice amount.")
@@ -729,11 +721,7 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let mut stores = app.lock();
     let invoices = &mut stores.of::<Store>().invoices;
-    let mut unsent = Vec::new();
-    let mut entity = |invoice: &mut Invoice| {
-        unsent.extend(invoice.unsent.take());
-        invoice.entity()
-    };
+    let entity = |invoice: &mut Invoice| invoice.entity();
     // A payment or a receipt names one invoice: looked up, not searched for.
     let found = match (payment_id, receipt) {
         (Some(payment_id), _) => Some(invoices.by_payment(payment_id)),
@@ -742,11 +730,10 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
     };
     let items: Vec<InvoiceEntity> = match found {
         Some(invoice) => {
-            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
+            invoice.filter(|i| wanted(i)).into_iter().skip(page.skip).take(page.count).map(entity).collect()
         }
-        None => invoices.page(page, wanted).into_iter().map(&mut entity).collect(),
+        None => invoices.page(page, wanted).into_iter().map(entity).collect(),
     };
-    stores.outbox.extend(unsent);
     let count = i64::try_from(items.len()).ok();
     let mut body = serde_json::to_value(InvoiceList { count, entity: Some("collection".into()), items: Some(items) })
         .unwrap_or_default();
@@ -760,7 +747,6 @@ fn list_invoices(app: &AppState, query: &HashMap<String, String>) -> Result<Valu
 /// `GET /v1/invoices/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoices.get(&id).map(|invoice| invoice.to_json()).ok_or_else(unknown_id))
 }
 
@@ -775,7 +761,6 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
         return Err(extra_field(extra));
     }
     let mut stores = app.lock();
-    notice(&mut stores, id);
     let store = stores.of::<Store>();
     let status = store.invoices.get(id).ok_or_else(unknown_id)?.status;
     let allowed: &[&str] = match status {
@@ -866,7 +851,6 @@ fn update_invoice(app: &AppState, id: &str, request: &Map<String, Value>) -> Res
 /// `POST /v1/invoices/{id}/issue`: `draft` → `issued`.
 pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|invoice| {
         invoice.issue(&app, now());
         invoice.to_json()
@@ -876,7 +860,6 @@ pub(super) async fn issue(State(app): State<Arc<AppState>>, Path(id): Path<Strin
 /// `POST /v1/invoices/{id}/cancel`: only an `issued` invoice can be cancelled.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().invoice_in(&id, |status| status == KnownInvoiceStatus::Issued).map(|invoice| {
         invoice.status = KnownInvoiceStatus::Cancelled;
         invoice.cancelled_at = Some(now());
@@ -887,7 +870,6 @@ pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 /// `DELETE /v1/invoices/{id}`: only a `draft`; answers `[]`.
 pub(super) async fn delete(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     let store = stores.of::<Store>();
     let deletable = store.invoice_in(&id, |status| status == KnownInvoiceStatus::Draft).map(|_| ());
     body::respond(deletable.map(|()| {
@@ -905,7 +887,6 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
             .response();
     }
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     let result = stores
         .of::<Store>()
         .invoice_in(&id, |status| matches!(status, KnownInvoiceStatus::Issued | KnownInvoiceStatus::PartiallyPaid));

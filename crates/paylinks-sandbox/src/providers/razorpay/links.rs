@@ -30,7 +30,7 @@ use crate::body::{self, Problem, QueryMap};
 use crate::links::{Links, StoredLink};
 use crate::page::PageLink;
 use crate::payment::{ControlError, Paid, Redirect, Refusals, Terms, settle_payment};
-use crate::state::{AppState, Stores};
+use crate::state::{AppState, ProviderStore};
 use crate::webhooks::WebhookEvent;
 
 /// The v2 API's error for an `expire_by` less than 15 minutes ahead.
@@ -128,10 +128,6 @@ struct Link {
     order_id: Option<String>,
     /// When the order was created (the first payment), Unix seconds.
     order_created_at: i64,
-    /// The `payment_link.expired` event of an expiry not yet put in the outbox: made when the
-    /// link expires (its `expire_by` passed, noticed on a read, or the control API), moved to
-    /// the outbox by [`notice`] or [`Store::expire`].
-    unsent: Option<WebhookEvent>,
 }
 
 impl Link {
@@ -280,7 +276,12 @@ impl StoredLink for Link {
         self.status = KnownPaymentLinkStatus::Expired;
         self.expired_at = at.timestamp();
         self.updated_at = self.expired_at;
-        self.unsent = Some(self.event(KnownWebhookEventName::PaymentLinkExpired, false));
+    }
+
+    /// `payment_link.expired`.
+    fn expired_event(&self) -> Option<WebhookEvent> {
+        (self.status == KnownPaymentLinkStatus::Expired)
+            .then(|| self.event(KnownWebhookEventName::PaymentLinkExpired, false))
     }
 
     fn to_json(&self) -> Value {
@@ -353,7 +354,7 @@ impl Store {
         Ok((paid, event))
     }
 
-    /// Payment page: link `id` as the page shows it (the caller [`notice`]s it first); `None`
+    /// Payment page: link `id` as the page shows it (expired first if its time has passed); `None`
     /// for an unknown link. Part payments as `accept_partial` / `first_min_partial_amount` say.
     pub(super) fn page(&mut self, id: &str) -> Option<PageLink> {
         let link = self.links.get(id)?;
@@ -397,27 +398,18 @@ impl Store {
         Ok(Paid::from(link.to_json()))
     }
 
-    /// Control API: the link expires now; answers it and the `payment_link.expired` event.
-    pub(super) fn expire(&mut self, id: &str) -> Result<(Value, WebhookEvent), ControlError> {
-        let body = self.links.expire(id)?;
-        let link = self.links.get(id).ok_or_else(|| ControlError::not_found(NAME, id))?;
-        let event = link.unsent.take().unwrap_or_else(|| link.event(KnownWebhookEventName::PaymentLinkExpired, false));
-        Ok((body, event))
+    /// Control API: the link expires now (its `payment_link.expired` event queued).
+    pub(super) fn expire(&mut self, id: &str) -> Result<Value, ControlError> {
+        self.links.expire(id)
     }
 }
 
-/// Reads link `id` (which expires it if its `expire_by` has passed) and moves the event of an
-/// expiry not yet sent to the outbox. Every handler of a link by id calls it first.
-pub(super) fn notice(stores: &mut Stores, id: &str) {
-    let unsent = stores.of::<Store>().links.get(id).and_then(|link| link.unsent.take());
-    stores.outbox.extend(unsent);
-}
-
-/// [`notice`] for every link (the control API's listing reads them all).
-pub(super) fn notice_all(stores: &mut Stores) {
-    let unsent: Vec<WebhookEvent> =
-        stores.of::<Store>().links.newest_first().into_iter().filter_map(|link| link.unsent.take()).collect();
-    stores.outbox.extend(unsent);
+impl ProviderStore for Store {
+    /// The `payment_link.expired` events of links that expired (by the control API, or by
+    /// themselves, noticed on a read).
+    fn take_events(&mut self) -> Vec<WebhookEvent> {
+        self.links.take_events()
+    }
 }
 
 // ------------------------------------------------------------------------------ validation
@@ -560,7 +552,6 @@ fn new_link(app: &AppState, request: CreatePaymentLinkRequest) -> Result<Link, R
         upi_link,
         order_id: None,
         order_created_at: 0,
-        unsent: None,
     })
 }
 
@@ -616,11 +607,7 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let mut stores = app.lock();
     let links = &mut stores.of::<Store>().links;
-    let mut unsent = Vec::new();
-    let mut entity = |link: &mut Link| {
-        unsent.extend(link.unsent.take());
-        link.entity()
-    };
+    let entity = |link: &mut Link| link.entity();
     // A payment or a reference names one link: looked up, not searched for.
     let found = match (payment_id, reference_id) {
         (Some(payment_id), _) => Some(links.by_payment(payment_id)),
@@ -629,11 +616,10 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
     };
     let payment_links: Vec<PaymentLink> = match found {
         Some(link) => {
-            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(&mut entity).collect()
+            link.filter(|link| wanted(link)).into_iter().skip(page.skip).take(page.count).map(entity).collect()
         }
-        None => links.page(page, wanted).into_iter().map(&mut entity).collect(),
+        None => links.page(page, wanted).into_iter().map(entity).collect(),
     };
-    stores.outbox.extend(unsent);
     let mut body =
         serde_json::to_value(PaymentLinkList { payment_links: Some(payment_links), ..PaymentLinkList::default() })
             .unwrap_or_default();
@@ -647,7 +633,6 @@ fn list_links(app: &AppState, query: &HashMap<String, String>) -> Result<Value, 
 /// `GET /v1/payment_links/{id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     body::respond(stores.of::<Store>().links.get(&id).map(|link| link.to_json()).ok_or_else(unknown_id))
 }
 
@@ -659,7 +644,6 @@ pub(super) async fn update(State(app): State<Arc<AppState>>, Path(id): Path<Stri
 
 fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result<Value, RazorpayError> {
     let mut stores = app.lock();
-    notice(&mut stores, id);
     let store = stores.of::<Store>();
     if !store.links.get(id).ok_or_else(unknown_id)?.is_open() {
         return Err(RazorpayError::bad_request("update can only be made in created or partially paid state"));
@@ -709,7 +693,6 @@ fn update_link(app: &AppState, id: &str, request: &Map<String, Value>) -> Result
 /// `payment_link.cancelled` event goes to the outbox.
 pub(super) async fn cancel(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     let Some(link) = stores.of::<Store>().links.get(&id) else {
         return unknown_id().response();
     };
@@ -738,7 +721,6 @@ pub(super) async fn notify(State(app): State<Arc<AppState>>, Path((id, medium)):
         return RazorpayError::bad_request("not a valid notification medium").field("medium").response();
     }
     let mut stores = app.lock();
-    notice(&mut stores, &id);
     let result =
         stores.of::<Store>().links.get(&id).map(|_| NotifyResult { success: Some(true) }).ok_or_else(unknown_id);
     body::respond(result.map(|done| serde_json::to_value(done).unwrap_or_default()))
@@ -759,14 +741,15 @@ mod tests {
         let id = link.id.clone();
         let mut stores = app.lock();
         stores.of::<Store>().links.insert(id.clone(), link);
-        assert!(stores.outbox.is_empty(), "not noticed yet");
-        notice(&mut stores, &id);
-        notice(&mut stores, &id);
-        notice_all(&mut stores);
+        assert!(stores.take_outbox().is_empty(), "not noticed yet");
+        stores.of::<Store>().links.get(&id);
+        stores.of::<Store>().links.get(&id);
+        stores.of::<Store>().all_links();
         assert!(stores.of::<Store>().expire(&id).is_err(), "already expired");
-        let names: Vec<&str> = stores.outbox.iter().map(|event| event.name.as_str()).collect();
+        let outbox = stores.take_outbox();
+        let names: Vec<&str> = outbox.iter().map(|event| event.name.as_str()).collect();
         assert_eq!(names, ["payment_link.expired"], "one event, however often the link is read");
-        let sent: paylinks_razorpay::types::WebhookEvent = serde_json::from_slice(&stores.outbox[0].body).unwrap();
+        let sent: paylinks_razorpay::types::WebhookEvent = serde_json::from_slice(&outbox[0].body).unwrap();
         let entity = sent.payload.payment_link.unwrap().entity;
         assert_eq!(entity.id.as_deref(), Some(id.as_str()));
         assert_eq!(entity.status.map(|s| s.to_string()).as_deref(), Some("expired"));

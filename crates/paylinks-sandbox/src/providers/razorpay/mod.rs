@@ -143,7 +143,6 @@ impl Provider for Razorpay {
     fn pay(&self, stores: &mut Stores, api: &str, id: &str, request: &PayRequest) -> Result<Paid, ControlError> {
         // `"method"`: how the customer pays (default `card`, `upi` on a UPI link).
         let method = request.body.get("method").and_then(Value::as_str);
-        notice(stores, api, id);
         let (paid, event) = match (api == INVOICES, request.failed) {
             (true, true) => return stores.of::<invoices::Store>().fail(id, request.amount),
             (false, true) => return stores.of::<links::Store>().fail(id, request.amount),
@@ -154,22 +153,14 @@ impl Provider for Razorpay {
         Ok(paid)
     }
 
-    /// Expires and puts the `payment_link.expired` (or `invoice.expired`) event in the outbox.
+    /// Expires, queuing the `payment_link.expired` (or `invoice.expired`) event.
     fn expire(&self, stores: &mut Stores, api: &str, id: &str) -> Result<Value, ControlError> {
-        notice(stores, api, id);
-        let (link, event) = if api == INVOICES {
-            stores.of::<invoices::Store>().expire(id)?
-        } else {
-            stores.of::<links::Store>().expire(id)?
-        };
-        stores.outbox.push(event);
-        Ok(link)
+        if api == INVOICES { stores.of::<invoices::Store>().expire(id) } else { stores.of::<links::Store>().expire(id) }
     }
 
     /// A payment link or an invoice as the payment page shows it (an expiry its `expire_by`
-    /// brings noticed first, its event in the outbox); 404 for an unknown one.
+    /// brings noticed first, its event queued); 404 for an unknown one.
     fn page(&self, stores: &mut Stores, api: &str, id: &str) -> Result<PageLink, ControlError> {
-        notice(stores, api, id);
         let page = if api == INVOICES {
             stores.of::<invoices::Store>().page(id)
         } else {
@@ -187,22 +178,14 @@ impl Provider for Razorpay {
         paylinks_razorpay::webhook::sign(secret, &event.id, &event.body)
     }
 
-    /// Lists, and puts the events of the expiries this reading noticed in the outbox.
+    /// Lists (the events of the expiries this reading noticed queued).
     fn links(&self, stores: &mut Stores, api: &str) -> Vec<Value> {
         if api == INVOICES {
-            invoices::notice_all(stores);
             stores.of::<invoices::Store>().all_links()
         } else {
-            links::notice_all(stores);
             stores.of::<links::Store>().all_links()
         }
     }
-}
-
-/// Reads link `id` of link API `api`, so that an expiry its `expire_by` brings is noticed, and
-/// puts the event of that expiry in the outbox before anything else happens to the link.
-fn notice(stores: &mut Stores, api: &str, id: &str) {
-    if api == INVOICES { invoices::notice(stores, id) } else { links::notice(stores, id) }
 }
 
 #[cfg(test)]
@@ -267,7 +250,7 @@ mod tests {
     /// Every event in the outbox, taken out, each verified as a receiver would: the headers the
     /// sandbox signs with, checked by the crate's verifier under the configured secret.
     fn delivered(app: &AppState) -> Vec<Envelope> {
-        let events = std::mem::take(&mut app.lock().outbox);
+        let events = app.lock().take_outbox();
         let verifier = Verifier::new("whsec_paylinks_test_sandbox");
         events
             .iter()
@@ -298,7 +281,7 @@ mod tests {
             "customer": {"email": "asha.rao@example.com"}}),
         )
         .await;
-        assert!(app.lock().outbox.is_empty(), "creating sends nothing");
+        assert!(app.lock().take_outbox().is_empty(), "creating sends nothing");
         pay(&app, NAME, &id, Some(400));
         pay(&app, NAME, &id, None);
         let events = delivered(&app);
@@ -369,7 +352,13 @@ mod tests {
         Razorpay.expire(&mut app.lock(), NAME, &expired).unwrap();
         // A refused cancel (already cancelled) sends nothing.
         read(links::cancel(State(app.clone()), Path(cancelled.clone())).await).await;
-        let ids: Vec<String> = app.lock().outbox.iter().map(|e| e.id.clone()).collect();
+        let ids: Vec<String> = {
+            let mut stores = app.lock();
+            let waiting = stores.take_outbox();
+            let ids = waiting.iter().map(|e| e.id.clone()).collect();
+            stores.outbox.extend(waiting);
+            ids
+        };
         assert_eq!(ids.len(), 2);
         assert_ne!(ids[0], ids[1]);
         assert!(ids.iter().all(|id| id.starts_with("evt_") && id.len() == 18), "{ids:?}");
@@ -446,7 +435,7 @@ mod tests {
         assert_eq!((&failed.link["status"], &failed.link["amount_paid"]), (&json!("created"), &json!(0)));
         assert_eq!(failed.link["payments"], Value::Null, "only captured payments are listed");
         assert!(failed.link["order_id"].as_str().unwrap().starts_with("order_"), "the attempt made the order");
-        assert!(app.lock().outbox.is_empty(), "no payment_link event for a failed payment");
+        assert!(app.lock().take_outbox().is_empty(), "no payment_link event for a failed payment");
         fail(&app, NAME, &id, Some(400)).unwrap();
         pay(&app, NAME, &id, None);
         let paid = delivered(&app).remove(0);
@@ -463,7 +452,7 @@ mod tests {
             (&failed.link["status"], &failed.link["amount_due"], failed.redirect),
             (&json!("issued"), &json!(39900), None)
         );
-        assert!(app.lock().outbox.is_empty(), "no invoice event for a failed payment");
+        assert!(app.lock().take_outbox().is_empty(), "no invoice event for a failed payment");
         pay(&app, INVOICES, &invoice, None);
         let order = delivered(&app).remove(0).payload.order.unwrap().entity;
         assert_eq!(order.attempts, Some(2));
