@@ -238,6 +238,10 @@ pub(crate) async fn describe(State(control): State<Control>) -> Response {
                 "POST /_sandbox/deliveries/{event_id}/redeliver",
                 "POST /_sandbox/reset",
             ],
+            "payment_pages": [
+                format!("GET {}/pay/{{provider}}/{{id}}", control.app.public_url.get().map_or("", String::as_str)),
+                "POST /pay/{provider}/{id} (form: action=pay|pay_part|fail|expire, amount in major units)".to_owned(),
+            ],
         }),
     )
 }

@@ -111,7 +111,7 @@
 //!   description (`#description`), `#amount`, `#amount-paid` and `#amount-due` in the link's
 //!   currency with its ISO 4217 exponent and symbol (`₹1,250.50`, INR grouped the Indian
 //!   way: `₹12,34,567.00`; `¥1,250`; `د.ك 1.250`), the currency (`#currency`), the status in
-//!   the provider's word (`#status`), the expiry in UTC (`#expires`, when it has one) and,
+//!   the provider's word (`#status`), the expiry in UTC (`#expires`: "never (no expiry set)" without one) and,
 //!   when part payments are allowed, the minimum first part payment (`#partial-minimum`).
 //!   Reading the page expires a link whose time has passed, as any read does. An unknown
 //!   link API or link is a 404 page (`<main id="missing">`) with the reason in `#message`.

@@ -83,11 +83,13 @@ pub(crate) fn link_page(api: &str, link: &PageLink, extras: &Extras) -> Markup {
                         dd #currency { (link.currency) }
                         dt { "Status" }
                         dd #status { (link.status) }
+                        dt { "Expires" }
                         @if let Some(expires_at) = link.expires_at {
-                            dt { "Expires" }
                             dd #expires {
                                 time datetime=(expires_at.to_rfc3339()) { (expires_at.format("%-d %b %Y, %H:%M UTC")) }
                             }
+                        } @else {
+                            dd #expires { "never (no expiry set)" }
                         }
                         dt { "Link" }
                         dd #link-id { code { (link.id) } }
@@ -117,11 +119,17 @@ pub(crate) fn missing_page(message: &str) -> Markup {
                 section .card {
                     p .sandbox { "Sandbox" }
                     h1 { "Payment link not found" }
-                    p #message .message role="alert" { (message) }
+                    p #message .message role="alert" { (printable(message)) }
                 }
             }
         },
     )
+}
+
+/// `text` with each control character (a `%00` in an unknown id's URL) shown as U+FFFD,
+/// which HTML cannot carry as it is.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { char::REPLACEMENT_CHARACTER } else { c }).collect()
 }
 
 fn layout(title: &str, main: Markup) -> Markup {
@@ -168,7 +176,7 @@ fn buttons(link: &PageLink, due: i64, extras: &Extras) -> Markup {
                     input type="hidden" name="action" value=(Action::PayPart.value());
                     label for="part-amount" { "Pay part (" (link.currency) ")" }
                     input #part-amount type="text" name="amount" inputmode="decimal" autocomplete="off"
-                        placeholder=(money::example(exponent)) value=[extras.typed_amount.as_deref()];
+                        placeholder={ "e.g. " (money::example(exponent)) } value=[extras.typed_amount.as_deref()];
                     button #pay-part .secondary type="submit" { "Pay part" }
                     p #partial-minimum .hint {
                         @if minimum > 0 && link.paid == 0 {
@@ -288,9 +296,10 @@ mod tests {
     fn full_payment_only_links_have_no_part_form() {
         let full = PageLink { partial_minimum: None, expires_at: None, description: None, ..link() };
         let page = link_page("example", &full, &extras()).into_string();
-        for absent in ["#part-amount", "#pay-part", "#partial-minimum", "#expires", "#description"] {
+        for absent in ["#part-amount", "#pay-part", "#partial-minimum", "#expires time", "#description"] {
             assert!(select(&page, absent).is_empty(), "{absent}");
         }
+        assert_eq!(select(&page, "#expires"), [r#"<dd id="expires">never (no expiry set)</dd>"#]);
         for present in ["#pay-full", "#fail", "#expire"] {
             assert_eq!(select(&page, present).len(), 1, "{present}");
         }
@@ -352,5 +361,7 @@ mod tests {
             [r#"<p class="message" id="message" role="alert">no razorpay link with id &lt;x&gt;</p>"#]
         );
         assert!(page.contains("no real money moves"));
+        let page = missing_page("no razorpay link with id a\u{0}b").into_string();
+        assert!(page.contains("id a\u{FFFD}b</p>") && !page.contains('\u{0}'), "no NUL reaches the HTML");
     }
 }
