@@ -84,6 +84,18 @@ class Checks:
     def equal(self, sdk, call, field, got, want):
         self.check(sdk, call, field, got == want, repr(got), repr(want))
 
+    def page_url(self, sdk, call, field, url, api, link_id):
+        """A link's URL is the sandbox's payment page of it: http(s), ending /pay/{api}/{id}
+        (on 127.0.0.1, or under the --public-url)."""
+        self.check(
+            sdk,
+            call,
+            field,
+            isinstance(url, str) and url.startswith(("http://", "https://")) and url.endswith(f"/pay/{api}/{link_id}"),
+            repr(url),
+            f"the sandbox's payment page, .../pay/{api}/{link_id}",
+        )
+
     def raised(self, sdk, call, error):
         """A call that raised where it should have answered: the rest of its checks cannot run."""
         self.check(
@@ -198,18 +210,7 @@ def razorpay_payment_links(checks, razorpay, config):
         checks.equal(
             sdk, call, f"customer.{field}", (link.get("customer") or {}).get(field), request["customer"][field]
         )
-    # The sandbox's payment page of the link (http on 127.0.0.1, or the --public-url).
-    short_url = link.get("short_url")
-    checks.check(
-        sdk,
-        call,
-        "short_url",
-        isinstance(short_url, str)
-        and short_url.startswith(("http://", "https://"))
-        and short_url.endswith(f"/pay/razorpay/{link_id}"),
-        repr(short_url),
-        "the sandbox's payment page of the link",
-    )
+    checks.page_url(sdk, call, "short_url", link.get("short_url"), "razorpay", link_id)
 
     call = "payment_link.fetch"
     try:
@@ -310,17 +311,7 @@ def razorpay_invoice_links(checks, razorpay, config):
         ("receipt", request["receipt"]),
     ):
         checks.equal(sdk, call, field, invoice.get(field), want)
-    short_url = invoice.get("short_url")
-    checks.check(
-        sdk,
-        call,
-        "short_url",
-        isinstance(short_url, str)
-        and short_url.startswith(("http://", "https://"))
-        and short_url.endswith(f"/pay/razorpay_invoice/{invoice_id}"),
-        repr(short_url),
-        "the sandbox's payment page of the invoice",
-    )
+    checks.page_url(sdk, call, "short_url", invoice.get("short_url"), "razorpay_invoice", invoice_id)
 
     call = "invoice.fetch"
     try:
@@ -472,15 +463,7 @@ def cashfree_links(checks, cashfree_pg, config, control_url):
         checks.equal(sdk, call, "customer_details.customer_bank_code",
                      (link.customer_details and link.customer_details.customer_bank_code), 7001)
         checks.equal(sdk, call, "link_notes", link.link_notes, {"order": "1042"})
-        url = link.link_url
-        checks.check(
-            sdk,
-            call,
-            "link_url",
-            isinstance(url, str) and url.startswith(("http://", "https://")) and url.endswith(f"/pay/cashfree/{link_id}"),
-            repr(url),
-            "the sandbox's payment page of the link",
-        )
+        checks.page_url(sdk, call, "link_url", link.link_url, "cashfree", link_id)
         return link
 
     call = "PGCreateLink"
