@@ -5,6 +5,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 
+// Refusals write amounts as the payment page does (`₹1,250.50`, `¥500`).
+use crate::page::money::format as money;
+
 /// A control request that cannot be carried out: `{"message": ...}` with 400 or 404.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ControlError {
@@ -117,14 +120,6 @@ pub(crate) struct Terms<'a> {
     pub(crate) currency: &'a str,
     pub(crate) partial_allowed: bool,
     pub(crate) minimum_first: i64,
-}
-
-/// `minor` units of `currency` as a customer reads them, as the payment page writes amounts
-/// ([`crate::page::money::format`]): the currency's symbol, thousands grouped, its
-/// exponent's decimals (`₹1,250.50`, `¥500`); the code where it has no symbol, and the minor
-/// units, named so, for a currency without a minor unit (never a guessed exponent).
-pub(crate) fn money(minor: i64, currency: &str) -> String {
-    crate::page::money::format(minor, currency)
 }
 
 /// The amount a payment of `requested` minor units (default: everything due) settles under
