@@ -434,12 +434,6 @@ impl ProviderStore for Store {
 }
 
 impl Store {
-    /// The link `link_id`, expired first if its time has passed (queuing its `EXPIRED`
-    /// event then).
-    fn link(&mut self, link_id: &str) -> Option<&mut Link> {
-        self.links.get(link_id)
-    }
-
     /// Control API: every link, oldest first (the `EXPIRED` events of those that expired by
     /// themselves queued).
     pub(super) fn all_links(&mut self) -> Vec<Value> {
@@ -490,7 +484,7 @@ impl Store {
     /// passed, queuing its `EXPIRED` event then); `None` for an unknown link. Part payments
     /// as the link's `link_partial_payments` / `link_minimum_partial_amount` say.
     pub(super) fn page(&mut self, link_id: &str) -> Option<PageLink> {
-        let link = self.link(link_id)?;
+        let link = self.links.get(link_id)?;
         Some(PageLink {
             provider: PRODUCT,
             id: link.link_id.clone(),
@@ -699,7 +693,7 @@ pub(super) async fn create(State(app): State<Arc<AppState>>, headers: HeaderMap,
 /// `GET /links/{link_id}`.
 pub(super) async fn fetch(State(app): State<Arc<AppState>>, Path(link_id): Path<String>) -> Response {
     let mut stores = app.lock();
-    match stores.of::<Store>().link(&link_id) {
+    match stores.of::<Store>().links.get(&link_id) {
         Some(link) => body::json(StatusCode::OK, &link.to_json()),
         None => to_response(link_not_found(&link_id)),
     }
@@ -713,7 +707,7 @@ pub(super) async fn cancel(
 ) -> Response {
     let fingerprint = format!("POST /links/{link_id}/cancel");
     idempotent(&app, &headers, fingerprint, |store| {
-        let link = store.link(&link_id).ok_or_else(|| link_not_found(&link_id))?;
+        let link = store.links.get(&link_id).ok_or_else(|| link_not_found(&link_id))?;
         if link.status != KnownLinkStatus::Active {
             return Err(fail(
                 StatusCode::BAD_REQUEST,
@@ -741,7 +735,7 @@ pub(super) async fn orders(State(app): State<Arc<AppState>>, Path(link_id): Path
         Some(Err(_)) => return bad_request("status_invalid", "status : should be PAID or ALL"),
     };
     let mut stores = app.lock();
-    match stores.of::<Store>().link(&link_id) {
+    match stores.of::<Store>().links.get(&link_id) {
         None => to_response(link_not_found(&link_id)),
         Some(link) => {
             let orders: Vec<PaymentLinkOrderEntity> = link
